@@ -1,0 +1,6 @@
+//! guichet: a dialogue scripting language and interpreter for the chatbots
+//! that towns and public services put in front of citizens.
+#![forbid(unsafe_code)]
+
+pub mod understand;
+pub mod values;

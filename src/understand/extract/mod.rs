@@ -1,0 +1,196 @@
+//! Value extractors: find typed values (dates, amounts, phone numbers...) in
+//! a citizen's whole sentence, with their span and normal form.
+//!
+//! Each slot type has its own module; `extract` dispatches on the type.
+//! A value that looks right but is impossible (31 February, an IBAN with a
+//! bad checksum) is not silently dropped: it comes back in
+//! `Extraction::rejected` with a reason the flow can show to the citizen.
+
+use crate::understand::normalize::Input;
+use crate::values::{Lang, SlotType, Value};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+pub mod choice;
+pub mod date;
+pub mod email;
+pub mod iban;
+pub mod money;
+pub mod name;
+pub mod national_number;
+pub mod number;
+pub mod phone;
+pub mod plate;
+pub mod postal_code;
+pub mod structured_communication;
+pub mod text;
+pub mod time;
+pub mod yesno;
+
+/// Which reading wins when a date could be in the past or the future
+/// ("mercredi", "le 22/04"): a birth date wants the past, a start date the future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatePolicy {
+    #[default]
+    Future,
+    Past,
+}
+
+/// The options of a declared choice, with each option's phrases per language
+/// (the first phrase of a language is its label).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceSpec {
+    pub options: Vec<ChoiceOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    /// The value the flow sees, e.g. `first`.
+    pub key: String,
+    pub phrases: Vec<(Lang, String)>,
+}
+
+/// What an extractor needs besides the text.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub lang: Lang,
+    /// The session's "now": every relative date is computed from it.
+    pub now: NaiveDateTime,
+    pub policy: DatePolicy,
+    /// The options, when the slot is a choice.
+    pub choice: Option<&'a ChoiceSpec>,
+}
+
+/// One value found in the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub value: Value,
+    /// Byte range in the original message.
+    pub span: Range<usize>,
+    /// 0.0 to 1.0: how sure the extractor is. A bare "3" read as a date is
+    /// less sure than "3 mai 2024".
+    pub confidence: f32,
+    /// Which rule produced it, for the REPL's trace.
+    pub rule: String,
+}
+
+/// Why something that looked like a value was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// A day that does not exist in that month (31 February).
+    NoSuchDate,
+    /// A month, hour or minute out of range.
+    OutOfRange,
+    /// The check digits do not match (IBAN, national number, structured communication).
+    BadChecksum,
+    /// Too many or too few digits or characters.
+    WrongLength,
+    /// A Belgian postal code that no commune uses.
+    UnknownPostalCode,
+    /// Looks like an e-mail address but is not one.
+    MalformedEmail,
+    /// A phone number that cannot be dialled.
+    MalformedPhone,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::NoSuchDate => "no_such_date",
+            Reason::OutOfRange => "out_of_range",
+            Reason::BadChecksum => "bad_checksum",
+            Reason::WrongLength => "wrong_length",
+            Reason::UnknownPostalCode => "unknown_postal_code",
+            Reason::MalformedEmail => "malformed_email",
+            Reason::MalformedPhone => "malformed_phone",
+        }
+    }
+
+    /// A sentence for the citizen.
+    pub fn message(self, lang: Lang) -> &'static str {
+        use Lang::*;
+        use Reason::*;
+        match (self, lang) {
+            (NoSuchDate, Fr) => "Cette date n'existe pas.",
+            (NoSuchDate, Nl) => "Die datum bestaat niet.",
+            (NoSuchDate, En) => "That date does not exist.",
+            (OutOfRange, Fr) => "Cette valeur est hors des limites possibles.",
+            (OutOfRange, Nl) => "Die waarde valt buiten de mogelijke grenzen.",
+            (OutOfRange, En) => "That value is out of range.",
+            (BadChecksum, Fr) => "Ce numéro contient une erreur (les chiffres de contrôle ne correspondent pas).",
+            (BadChecksum, Nl) => "Dit nummer bevat een fout (de controlecijfers kloppen niet).",
+            (BadChecksum, En) => "This number contains a mistake (its check digits do not match).",
+            (WrongLength, Fr) => "Ce numéro n'a pas le bon nombre de chiffres.",
+            (WrongLength, Nl) => "Dit nummer heeft niet het juiste aantal cijfers.",
+            (WrongLength, En) => "This number does not have the right number of digits.",
+            (UnknownPostalCode, Fr) => "Ce code postal n'existe pas en Belgique.",
+            (UnknownPostalCode, Nl) => "Deze postcode bestaat niet in België.",
+            (UnknownPostalCode, En) => "That postal code does not exist in Belgium.",
+            (MalformedEmail, Fr) => "Cette adresse e-mail n'est pas valide.",
+            (MalformedEmail, Nl) => "Dit e-mailadres is niet geldig.",
+            (MalformedEmail, En) => "That e-mail address is not valid.",
+            (MalformedPhone, Fr) => "Ce numéro de téléphone n'est pas valide.",
+            (MalformedPhone, Nl) => "Dit telefoonnummer is niet geldig.",
+            (MalformedPhone, En) => "That phone number is not valid.",
+        }
+    }
+}
+
+/// Something refused, where it was, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    pub span: Range<usize>,
+    pub reason: Reason,
+}
+
+/// Everything an extractor found in one message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    /// Best first.
+    pub candidates: Vec<Candidate>,
+    pub rejected: Vec<Rejected>,
+}
+
+impl Extraction {
+    pub fn best(&self) -> Option<&Candidate> {
+        self.candidates.first()
+    }
+
+    /// Sorts candidates best first: higher confidence, then longer span,
+    /// then earlier in the message.
+    pub fn sort(&mut self) {
+        self.candidates.sort_by(|a, b| {
+            b.confidence
+                .partial_cmp(&a.confidence)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then((b.span.end - b.span.start).cmp(&(a.span.end - a.span.start)))
+                .then(a.span.start.cmp(&b.span.start))
+        });
+    }
+}
+
+/// Finds the values of type `ty` in `input`.
+pub fn extract(ty: &SlotType, input: &Input, ctx: &Context) -> Extraction {
+    let mut found = match ty {
+        SlotType::Date => date::extract(input, ctx),
+        SlotType::Time => time::extract(input, ctx),
+        SlotType::Number => number::extract(input, ctx),
+        SlotType::Money => money::extract(input, ctx),
+        SlotType::YesNo => yesno::extract(input, ctx),
+        SlotType::Email => email::extract(input, ctx),
+        SlotType::Phone => phone::extract(input, ctx),
+        SlotType::Iban => iban::extract(input, ctx),
+        SlotType::NationalNumber => national_number::extract(input, ctx),
+        SlotType::StructuredCommunication => structured_communication::extract(input, ctx),
+        SlotType::PostalCode => postal_code::extract(input, ctx),
+        SlotType::Plate => plate::extract(input, ctx),
+        SlotType::Name => name::extract(input, ctx),
+        SlotType::Text => text::extract(input, ctx),
+        SlotType::Choice(_) => choice::extract(input, ctx),
+    };
+    found.sort();
+    found
+}

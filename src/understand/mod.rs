@@ -1,0 +1,10 @@
+//! Understanding citizens: text normalisation, trigger and FAQ matching,
+//! value extraction per slot type, and language detection.
+
+pub mod extract;
+pub mod langdetect;
+pub mod matcher;
+pub mod normalize;
+pub mod stem;
+
+pub use normalize::Input;

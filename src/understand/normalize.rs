@@ -1,0 +1,193 @@
+//! Folding of citizen text for matching: lower case, no accents, ligatures
+//! split, punctuation kept as separators. Every folded byte remembers the
+//! byte of the original it came from, so a value found in the folded text is
+//! reported with its span in what the citizen typed.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Folded text plus, for each of its bytes, the original byte offset.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    pub text: String,
+    /// `origin[i]` is the offset in the original text of folded byte `i`;
+    /// it has one more entry than `text` has bytes (the end of the original).
+    origin: Vec<usize>,
+}
+
+impl Folded {
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len() + 1);
+        for (at, ch) in original.char_indices() {
+            let mut push = |c: char| {
+                for lc in c.to_lowercase() {
+                    let before = text.len();
+                    text.push(lc);
+                    origin.extend(std::iter::repeat_n(at, text.len() - before));
+                }
+            };
+            match ch {
+                'œ' | 'Œ' => {
+                    push('o');
+                    push('e');
+                }
+                'æ' | 'Æ' => {
+                    push('a');
+                    push('e');
+                }
+                'ß' => {
+                    push('s');
+                    push('s');
+                }
+                // Typographic apostrophes and dashes citizens' phones insert.
+                '\u{2019}' | '\u{2018}' | '`' | '´' => push('\''),
+                '\u{2010}'..='\u{2015}' => push('-'),
+                '\u{00a0}' | '\u{202f}' => push(' '),
+                c if c.is_control() => push(' '),
+                c => {
+                    let mut any = false;
+                    decompose_canonical(c, |d| {
+                        if !is_combining_mark(d) {
+                            push(d);
+                        }
+                        any = true;
+                    });
+                    if !any {
+                        push(c);
+                    }
+                }
+            }
+        }
+        origin.push(original.len());
+        Folded { text, origin }
+    }
+
+    /// Maps a byte range of the folded text back to the original text.
+    pub fn original_span(&self, folded: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let start = self.origin.get(folded.start).copied().unwrap_or(0);
+        let end = if folded.end == 0 {
+            start
+        } else {
+            // The end is just after the original character of the last folded byte.
+            let last = self
+                .origin
+                .get(folded.end.min(self.origin.len()) - 1)
+                .copied()
+                .unwrap_or(start);
+            let next = self.origin[folded.end.min(self.origin.len() - 1)..]
+                .iter()
+                .copied()
+                .find(|&o| o > last);
+            next.unwrap_or(*self.origin.last().unwrap_or(&0))
+        };
+        start..end.max(start)
+    }
+}
+
+/// A word or number of the folded text, with its folded byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits folded text into alphanumeric runs. Elided articles (`l'`, `d'`,
+/// `qu'`) become their own tokens without the apostrophe so that
+/// "l'inscription" yields `l` and `inscription`.
+pub fn tokenize(folded: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in folded.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            tokens.push(Token {
+                text: folded[s..i].to_string(),
+                start: s,
+                end: i,
+            });
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(Token {
+            text: folded[s..].to_string(),
+            start: s,
+            end: folded.len(),
+        });
+    }
+    tokens
+}
+
+/// Everything the understanding layer needs about one citizen message,
+/// computed once per message and shared by every extractor and the matcher.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub original: String,
+    pub folded: Folded,
+    pub tokens: Vec<Token>,
+}
+
+impl Input {
+    pub fn new(original: &str) -> Input {
+        let folded = Folded::new(original);
+        let tokens = tokenize(&folded.text);
+        Input {
+            original: original.to_string(),
+            folded,
+            tokens,
+        }
+    }
+
+    /// The original text under a folded byte range.
+    pub fn original_text(&self, folded: std::ops::Range<usize>) -> &str {
+        let span = self.folded.original_span(folded);
+        self.original.get(span).unwrap_or("")
+    }
+}
+
+/// Folds a phrase the same way as citizen text (for patterns, synonyms, lexicons).
+pub fn fold(s: &str) -> String {
+    Folded::new(s).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_case_and_ligatures() {
+        assert_eq!(fold("Crèche ÉTÉ Pâques cœur"), "creche ete paques coeur");
+        assert_eq!(fold("l’inscription"), "l'inscription");
+    }
+
+    #[test]
+    fn tokens_split_elisions_and_punctuation() {
+        let t: Vec<String> = tokenize(&fold("L'inscription, d'accord? 15/03"))
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(t, ["l", "inscription", "d", "accord", "15", "03"]);
+    }
+
+    #[test]
+    fn spans_map_back_to_the_original() {
+        let input = Input::new("né le 3 Mai");
+        let tok = input.tokens.iter().find(|t| t.text == "mai").unwrap();
+        assert_eq!(input.original_text(tok.start..tok.end), "Mai");
+        let tok = input.tokens.iter().find(|t| t.text == "ne").unwrap();
+        assert_eq!(input.original_text(tok.start..tok.end), "né");
+    }
+
+    #[test]
+    fn survives_odd_unicode() {
+        for s in ["", "\u{0}\u{7}", "👍🏽", "שלום", "e\u{301}\u{301}", "ﬁ"] {
+            let input = Input::new(s);
+            for t in &input.tokens {
+                let _ = input.original_text(t.start..t.end);
+            }
+        }
+    }
+}

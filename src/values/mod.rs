@@ -1,0 +1,13 @@
+//! Values, slot types and languages: the data every layer shares.
+
+mod lang;
+mod slot_type;
+mod value;
+
+pub mod checkdigits;
+pub mod format;
+pub mod holidays;
+
+pub use lang::Lang;
+pub use slot_type::SlotType;
+pub use value::{format_money_normal, Duration, Value};

@@ -4,3 +4,5 @@
 
 pub mod understand;
 pub mod values;
+pub mod diagnostics;
+pub mod syntax;

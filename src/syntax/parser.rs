@@ -1,0 +1,911 @@
+//! pest glue: runs the grammar and builds the syntax tree. This file and
+//! `errors.rs` are the only places that see pest's types.
+
+use super::ast::*;
+use super::errors::syntax_diagnostic;
+use crate::diagnostics::{Diagnostic, SourceId, Span};
+use chrono::{NaiveDate, NaiveTime};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use pest_derive::Parser;
+use rust_decimal::Decimal;
+use std::sync::OnceLock;
+
+#[derive(Parser)]
+#[grammar = "../grammar/guichet.pest"]
+pub(crate) struct GuichetParser;
+
+/// Words that start a top-level item: after a syntax error, parsing
+/// resumes at the next line that starts with one of them, so every broken
+/// item of a file is reported, not only the first.
+const ITEM_KEYWORDS: [&str; 9] = [
+    "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow",
+];
+
+/// Parses one file. Returns the items it could read and a diagnostic per
+/// mistake; a file with syntax errors still yields its good items.
+pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
+    pest::set_error_detail(true);
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut start = 0;
+    // Each round parses from `start` to the end; on error, it resumes at the next item boundary.
+    while start <= text.len() {
+        let rest = &text[start..];
+        match GuichetParser::parse(Rule::file, rest) {
+            Ok(mut pairs) => {
+                let mut builder = Builder {
+                    source,
+                    offset: start,
+                    diagnostics: &mut diagnostics,
+                };
+                if let Some(file) = pairs.next() {
+                    for pair in file.into_inner() {
+                        if pair.as_rule() != Rule::EOI {
+                            if let Some(item) = builder.item(pair) {
+                                items.push(item);
+                            }
+                        }
+                    }
+                }
+                break;
+            }
+            Err(err) => {
+                let diag = syntax_diagnostic(source, text, start, &err);
+                let error_at = diag.span.start;
+                // Resuming at the line of an error can meet the same error again.
+                if !diagnostics.iter().any(|d: &Diagnostic| d.span == diag.span) {
+                    diagnostics.push(diag);
+                }
+                // Keep what parsed before the error: re-parse the region up to the
+                // boundary that precedes the error.
+                let region_end = previous_boundary(text, start, error_at);
+                if region_end > start {
+                    if let Ok(mut pairs) = GuichetParser::parse(Rule::file, &text[start..region_end])
+                    {
+                        let mut builder = Builder {
+                            source,
+                            offset: start,
+                            diagnostics: &mut diagnostics,
+                        };
+                        if let Some(file) = pairs.next() {
+                            for pair in file.into_inner() {
+                                if pair.as_rule() != Rule::EOI {
+                                    if let Some(item) = builder.item(pair) {
+                                        items.push(item);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                match next_boundary(text, start, error_at) {
+                    Some(next) => start = next,
+                    None => break,
+                }
+            }
+        }
+    }
+    (File { items }, diagnostics)
+}
+
+fn boundaries(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        ITEM_KEYWORDS.contains(&word.as_str()).then_some(at)
+    })
+}
+
+/// Where to resume after an error: the first item boundary on or after the
+/// error's line that makes progress past `start`.
+fn next_boundary(text: &str, start: usize, error_at: usize) -> Option<usize> {
+    let error_at = error_at.min(text.len());
+    let line_start = text
+        .get(..error_at)
+        .and_then(|t| t.rfind('\n'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    boundaries(text).find(|&b| b >= line_start && b > start)
+}
+
+/// The last item boundary before `error_at` (the good part of the chunk ends there).
+fn previous_boundary(text: &str, start: usize, error_at: usize) -> usize {
+    boundaries(text)
+        .filter(|&b| b > start && b <= error_at)
+        .last()
+        .unwrap_or(start)
+}
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::or_op, Assoc::Left))
+            .op(Op::infix(Rule::and_op, Assoc::Left))
+            .op(Op::prefix(Rule::not_op))
+            .op(Op::infix(Rule::eq, Assoc::Left)
+                | Op::infix(Rule::ne, Assoc::Left)
+                | Op::infix(Rule::lt, Assoc::Left)
+                | Op::infix(Rule::le, Assoc::Left)
+                | Op::infix(Rule::gt, Assoc::Left)
+                | Op::infix(Rule::ge, Assoc::Left)
+                | Op::infix(Rule::in_op, Assoc::Left))
+            .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+            .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+            .op(Op::prefix(Rule::neg))
+    })
+}
+
+struct Builder<'d> {
+    source: SourceId,
+    offset: usize,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.source, self.offset + s.start()..self.offset + s.end())
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn lang(&self, pair: Pair<Rule>) -> LangTag {
+        LangTag {
+            code: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> Option<Item> {
+        let span = self.span(&pair);
+        Some(match pair.as_rule() {
+            Rule::bot_decl => Item::Bot(self.bot(pair, span)),
+            Rule::action_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let mut lists = inner.map(|p| self.params(p));
+                let params = lists.next().unwrap_or_default();
+                let results = lists.next().unwrap_or_default();
+                Item::Action(ActionDecl {
+                    name,
+                    params,
+                    results,
+                    span,
+                })
+            }
+            Rule::choice_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let options = inner
+                    .filter_map(|opt| {
+                        let mut o = opt.into_inner();
+                        let key = self.ident(o.next()?);
+                        let phrases = self.phrases(o.next()?);
+                        Some(ChoiceOptionDecl { key, phrases })
+                    })
+                    .collect();
+                Item::Choice(ChoiceDecl {
+                    name,
+                    options,
+                    span,
+                })
+            }
+            Rule::slot_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let ty = self.ident(inner.next()?.into_inner().next()?);
+                let clauses = self.slot_clauses(inner);
+                Item::Slot(SlotDecl {
+                    name,
+                    ty,
+                    clauses,
+                    span,
+                })
+            }
+            Rule::table_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let file = self.string(inner.next()?);
+                let columns = inner.next().map(|p| self.params(p)).unwrap_or_default();
+                Item::Table(TableDecl {
+                    name,
+                    file,
+                    columns,
+                    span,
+                })
+            }
+            Rule::synonyms_decl => Item::Synonyms(self.phrases(pair.into_inner().next()?)),
+            Rule::text_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let text = self.text(inner.next()?);
+                let extras = self.extras(inner);
+                Item::Text(TextDecl {
+                    name,
+                    text,
+                    extras,
+                    span,
+                })
+            }
+            Rule::faq_decl => {
+                let mut inner = pair.into_inner().peekable();
+                let name = self.ident(inner.next()?);
+                let mut headers = FlowHeaders::default();
+                while let Some(p) = inner.next_if(|p| {
+                    matches!(p.as_rule(), Rule::triggers | Rule::label | Rule::examples)
+                }) {
+                    self.header(p, &mut headers);
+                }
+                let answer = self.text(inner.next()?);
+                let extras = self.extras(inner);
+                Item::Faq(FaqDecl {
+                    name,
+                    headers,
+                    answer,
+                    extras,
+                    span,
+                })
+            }
+            Rule::flow_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let mut params = Vec::new();
+                let mut headers = FlowHeaders::default();
+                let mut body = Vec::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::param_list => params = self.params(p),
+                        Rule::triggers | Rule::label | Rule::examples => {
+                            self.header(p, &mut headers)
+                        }
+                        Rule::block => body = self.block(p),
+                        _ => {}
+                    }
+                }
+                Item::Flow(FlowDecl {
+                    name,
+                    params,
+                    headers,
+                    body,
+                    span,
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    fn bot(&mut self, pair: Pair<Rule>, span: Span) -> BotDecl {
+        let mut inner = pair.into_inner();
+        let name = inner
+            .next()
+            .map(|p| self.string(p))
+            .unwrap_or(StrLit {
+                parts: vec![],
+                span,
+            });
+        let mut languages = Vec::new();
+        let mut settings = Vec::new();
+        for setting in inner {
+            let Some(s) = setting.into_inner().next() else {
+                continue;
+            };
+            match s.as_rule() {
+                Rule::languages_setting => {
+                    languages.extend(s.into_inner().map(|l| self.lang(l)));
+                }
+                Rule::named_setting => {
+                    let mut kv = s.into_inner();
+                    if let (Some(k), Some(v)) = (kv.next(), kv.next()) {
+                        settings.push((self.ident(k), self.ident(v)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        BotDecl {
+            name,
+            languages,
+            settings,
+            span,
+        }
+    }
+
+    fn header(&mut self, pair: Pair<Rule>, headers: &mut FlowHeaders) {
+        let rule = pair.as_rule();
+        let Some(phrases) = pair.into_inner().next().map(|p| self.phrases(p)) else {
+            return;
+        };
+        match rule {
+            Rule::triggers => headers.triggers.push(phrases),
+            Rule::label => headers.labels.push(phrases),
+            Rule::examples => headers.examples.push(phrases),
+            _ => {}
+        }
+    }
+
+    fn params(&mut self, pair: Pair<Rule>) -> Vec<Param> {
+        pair.into_inner()
+            .filter_map(|param| {
+                let mut name = None;
+                let mut optional = false;
+                let mut ty = None;
+                for p in param.into_inner() {
+                    match p.as_rule() {
+                        Rule::ident => name = Some(self.ident(p)),
+                        Rule::optional_mark => optional = true,
+                        Rule::type_name => ty = p.into_inner().next().map(|t| self.ident(t)),
+                        _ => {}
+                    }
+                }
+                Some(Param {
+                    name: name?,
+                    optional,
+                    ty: ty?,
+                })
+            })
+            .collect()
+    }
+
+    fn phrases(&mut self, pair: Pair<Rule>) -> Phrases {
+        let span = self.span(&pair);
+        let lines = pair
+            .into_inner()
+            .filter_map(|line| {
+                let mut inner = line.into_inner();
+                let lang = self.lang(inner.next()?);
+                let phrases = inner.map(|s| self.string(s)).collect();
+                Some(PhraseLine { lang, phrases })
+            })
+            .collect();
+        Phrases { lines, span }
+    }
+
+    fn string(&mut self, pair: Pair<Rule>) -> StrLit {
+        let span = self.span(&pair);
+        let mut parts = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::text_chunk => parts.push(StrPart::Lit(unescape(part.as_str()))),
+                Rule::interp => {
+                    if let Some(e) = part.into_inner().next() {
+                        parts.push(StrPart::Interp(self.expr(e)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        StrLit { parts, span }
+    }
+
+    fn text(&mut self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        match inner.peek().map(|p| p.as_rule()) {
+            Some(Rule::lang_line) => Text::Translations(
+                inner
+                    .filter_map(|line| {
+                        let mut l = line.into_inner();
+                        let lang = self.lang(l.next()?);
+                        let variants = l.map(|s| self.string(s)).collect();
+                        Some(LangLine { lang, variants })
+                    })
+                    .collect(),
+                span,
+            ),
+            Some(Rule::text_ref) => {
+                let id = inner.next().and_then(|p| p.into_inner().next());
+                match id {
+                    Some(id) => Text::Ref(self.ident(id)),
+                    None => Text::Translations(vec![], span),
+                }
+            }
+            Some(Rule::string) => match inner.next() {
+                Some(s) => Text::Plain(self.string(s)),
+                None => Text::Translations(vec![], span),
+            },
+            _ => Text::Translations(vec![], span),
+        }
+    }
+
+    fn extras<'i>(&mut self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Extras {
+        let mut extras = Extras::default();
+        for p in pairs {
+            match p.as_rule() {
+                Rule::button => {
+                    let mut inner = p.into_inner();
+                    let (Some(payload), Some(text)) = (inner.next(), inner.next()) else {
+                        continue;
+                    };
+                    let payload_span = self.span(&payload);
+                    let payload = match payload.into_inner().next() {
+                        Some(s) if s.as_rule() == Rule::string => {
+                            self.string(s).literal_text()
+                        }
+                        Some(n) => n.as_str().to_string(),
+                        None => String::new(),
+                    };
+                    let text = self.text(text);
+                    extras.buttons.push(Button {
+                        payload,
+                        payload_span,
+                        text,
+                    });
+                }
+                Rule::link => {
+                    let mut inner = p.into_inner();
+                    let (Some(url), Some(text)) = (inner.next(), inner.next()) else {
+                        continue;
+                    };
+                    let url = self.string(url);
+                    let text = self.text(text);
+                    extras.links.push(Link { url, text });
+                }
+                _ => {}
+            }
+        }
+        extras
+    }
+
+    fn block(&mut self, pair: Pair<Rule>) -> Vec<Stmt> {
+        pair.into_inner().filter_map(|s| self.stmt(s)).collect()
+    }
+
+    fn opt_block(&mut self, pair: Option<Pair<Rule>>) -> Vec<Stmt> {
+        pair.map(|p| self.block(p)).unwrap_or_default()
+    }
+
+    fn stmt(&mut self, pair: Pair<Rule>) -> Option<Stmt> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let kind = match rule {
+            Rule::say_stmt => {
+                let text = self.text(inner.next()?);
+                StmtKind::Say {
+                    text,
+                    extras: self.extras(inner),
+                }
+            }
+            Rule::form_stmt => StmtKind::Form(self.form(inner, span)),
+            Rule::set_stmt => {
+                let name = self.ident(inner.next()?);
+                let value = self.expr(inner.next()?);
+                StmtKind::Set { name, value }
+            }
+            Rule::if_stmt => {
+                let cond = self.expr(inner.next()?);
+                let body = self.opt_block(inner.next());
+                let mut branches = vec![(cond, body)];
+                let mut otherwise = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::elif_clause => {
+                            let mut c = p.into_inner();
+                            let cond = self.expr(c.next()?);
+                            let body = self.opt_block(c.next());
+                            branches.push((cond, body));
+                        }
+                        Rule::else_clause => {
+                            otherwise = Some(self.opt_block(p.into_inner().next()));
+                        }
+                        _ => {}
+                    }
+                }
+                StmtKind::If {
+                    branches,
+                    otherwise,
+                }
+            }
+            Rule::match_stmt => {
+                let subject = self.expr(inner.next()?);
+                let mut cases = Vec::new();
+                let mut otherwise = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::case_clause => {
+                            let mut values = Vec::new();
+                            let mut body = Vec::new();
+                            for c in p.into_inner() {
+                                match c.as_rule() {
+                                    Rule::expr => values.push(self.expr(c)),
+                                    Rule::block => body = self.block(c),
+                                    _ => {}
+                                }
+                            }
+                            cases.push(Case { values, body });
+                        }
+                        Rule::else_clause => {
+                            otherwise = Some(self.opt_block(p.into_inner().next()));
+                        }
+                        _ => {}
+                    }
+                }
+                StmtKind::Match {
+                    subject,
+                    cases,
+                    otherwise,
+                }
+            }
+            Rule::call_stmt => {
+                let flow = self.ident(inner.next()?);
+                let mut args = Vec::new();
+                let mut bind = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::arg_list => args = self.args(p),
+                        Rule::ident => bind = Some(self.ident(p)),
+                        _ => {}
+                    }
+                }
+                StmtKind::Call { flow, args, bind }
+            }
+            Rule::do_stmt => {
+                let action = self.ident(inner.next()?);
+                let mut args = Vec::new();
+                let mut bind = None;
+                let mut ok = None;
+                let mut failed = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::arg_list => args = self.args(p),
+                        Rule::ident => bind = Some(self.ident(p)),
+                        Rule::do_branches => {
+                            for b in p.into_inner() {
+                                let rule = b.as_rule();
+                                let body = self.opt_block(b.into_inner().next());
+                                if rule == Rule::ok_branch {
+                                    ok = Some(body);
+                                } else {
+                                    failed = Some(body);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                StmtKind::Do {
+                    action,
+                    args,
+                    bind,
+                    ok,
+                    failed,
+                }
+            }
+            Rule::handoff_stmt => StmtKind::Handoff {
+                reason: inner.next().map(|p| self.ident(p)),
+            },
+            Rule::goto_stmt => StmtKind::Goto(self.ident(inner.next()?)),
+            Rule::return_stmt => StmtKind::Return(inner.next().map(|p| self.expr(p))),
+            Rule::stop_stmt => StmtKind::Stop,
+            Rule::cancel_stmt => StmtKind::Cancel,
+            Rule::restart_stmt => StmtKind::Restart,
+            Rule::close_stmt => StmtKind::Close,
+            Rule::language_stmt => StmtKind::Language(self.lang(inner.next()?)),
+            _ => return None,
+        };
+        Some(Stmt { kind, span })
+    }
+
+    fn args(&mut self, pair: Pair<Rule>) -> Vec<Arg> {
+        pair.into_inner()
+            .filter_map(|arg| {
+                let mut inner = arg.into_inner();
+                let name = self.ident(inner.next()?);
+                let value = inner.next().map(|e| self.expr(e));
+                Some(Arg { name, value })
+            })
+            .collect()
+    }
+
+    fn form(&mut self, pairs: Pairs<Rule>, span: Span) -> Form {
+        let mut slots = Vec::new();
+        let mut confirm = None;
+        for p in pairs {
+            let pspan = self.span(&p);
+            match p.as_rule() {
+                Rule::form_slot => {
+                    let mut inner = p.into_inner().peekable();
+                    let Some(name) = inner.next().map(|n| self.ident(n)) else {
+                        continue;
+                    };
+                    let ty = match inner.next() {
+                        Some(t) if t.as_rule() == Rule::type_name => {
+                            match t.into_inner().next() {
+                                Some(n) => SlotTypeRef::Type(self.ident(n)),
+                                None => continue,
+                            }
+                        }
+                        Some(t) => SlotTypeRef::Like(self.ident(t)),
+                        None => continue,
+                    };
+                    let clauses = self.slot_clauses(inner);
+                    slots.push(FormSlot {
+                        name,
+                        ty,
+                        clauses,
+                        span: pspan,
+                    });
+                }
+                Rule::confirm => {
+                    let mut inner = p.into_inner();
+                    if let Some(t) = inner.next() {
+                        let text = self.text(t);
+                        let extras = self.extras(inner);
+                        confirm = Some(Prompt {
+                            text,
+                            extras,
+                            span: pspan,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Form {
+            slots,
+            confirm,
+            span,
+        }
+    }
+
+    fn prompt(&mut self, pair: Pair<Rule>) -> Option<Prompt> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let text = self.text(inner.next()?);
+        let extras = self.extras(inner);
+        Some(Prompt { text, extras, span })
+    }
+
+    fn slot_clauses<'i>(&mut self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> SlotClauses {
+        let mut c = SlotClauses::default();
+        for p in pairs {
+            let span = self.span(&p);
+            match p.as_rule() {
+                Rule::label => {
+                    if let Some(ph) = p.into_inner().next() {
+                        c.labels.push(self.phrases(ph));
+                    }
+                }
+                Rule::ask_clause => c.asks.extend(self.prompt(p)),
+                Rule::reprompt_clause => c.reprompts.extend(self.prompt(p)),
+                Rule::require_clause => {
+                    let mut inner = p.into_inner();
+                    if let (Some(cond), Some(msg)) = (inner.next(), inner.next()) {
+                        let condition = self.expr(cond);
+                        let message = self.text(msg);
+                        c.requires.push(Require {
+                            condition,
+                            message,
+                            span,
+                        });
+                    }
+                }
+                Rule::attempts_clause => {
+                    let mut inner = p.into_inner();
+                    let count_pair = inner.next();
+                    let count = match count_pair.as_ref().map(|n| n.as_str().parse::<u32>()) {
+                        Some(Ok(n)) => n,
+                        _ => {
+                            self.diagnostics.push(
+                                Diagnostic::error("bad-literal", span, "this number of attempts is too large")
+                                    .with_help("write a small number, such as `attempts 3`"),
+                            );
+                            3
+                        }
+                    };
+                    let then = inner.next().map(|b| self.block(b));
+                    c.attempts = Some(Attempts { count, then, span });
+                }
+                Rule::optional_clause => c.optional = Some(span),
+                Rule::default_clause => c.default = p.into_inner().next().map(|e| self.expr(e)),
+                Rule::when_clause => c.when = p.into_inner().next().map(|e| self.expr(e)),
+                Rule::prefer_clause => {
+                    let kind = if p.as_str().trim_end().ends_with("past") {
+                        Prefer::Past
+                    } else {
+                        Prefer::Future
+                    };
+                    c.prefer = Some((kind, span));
+                }
+                _ => {}
+            }
+        }
+        c
+    }
+
+    fn expr(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        let pairs = pair.into_inner();
+        let source = self.source;
+        let offset = self.offset;
+        // The Pratt parser's closures cannot borrow `self` mutably three
+        // times, so diagnostics go through a cell.
+        let diags = std::cell::RefCell::new(std::mem::take(self.diagnostics));
+        let result = pratt()
+            .map_primary(|p| {
+                let mut b = Builder {
+                    source,
+                    offset,
+                    diagnostics: &mut diags.borrow_mut(),
+                };
+                b.postfixed(p)
+            })
+            .map_prefix(|op, rhs| {
+                let s = Span::new(source, offset + op.as_span().start()..offset + op.as_span().end());
+                let op = if op.as_rule() == Rule::not_op {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
+                let span = s.to(rhs.span);
+                Expr {
+                    kind: ExprKind::Unary(op, Box::new(rhs)),
+                    span,
+                }
+            })
+            .map_infix(|lhs, op, rhs| {
+                let op = match op.as_rule() {
+                    Rule::or_op => BinaryOp::Or,
+                    Rule::and_op => BinaryOp::And,
+                    Rule::eq => BinaryOp::Eq,
+                    Rule::ne => BinaryOp::Ne,
+                    Rule::lt => BinaryOp::Lt,
+                    Rule::le => BinaryOp::Le,
+                    Rule::gt => BinaryOp::Gt,
+                    Rule::ge => BinaryOp::Ge,
+                    Rule::add => BinaryOp::Add,
+                    Rule::sub => BinaryOp::Sub,
+                    Rule::mul => BinaryOp::Mul,
+                    Rule::div => BinaryOp::Div,
+                    _ => BinaryOp::In,
+                };
+                let span = lhs.span.to(rhs.span);
+                Expr {
+                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                    span,
+                }
+            })
+            .parse(pairs);
+        *self.diagnostics = diags.into_inner();
+        Expr {
+            span,
+            ..result
+        }
+    }
+
+    fn postfixed(&mut self, pair: Pair<Rule>) -> Expr {
+        let mut inner = pair.into_inner();
+        let Some(first) = inner.next() else {
+            return Expr {
+                kind: ExprKind::Nothing,
+                span: Span::default(),
+            };
+        };
+        let mut expr = self.primary(first);
+        for field in inner {
+            if let Some(name) = field.into_inner().next() {
+                let name = self.ident(name);
+                let span = expr.span.to(name.span);
+                expr = Expr {
+                    kind: ExprKind::Field(Box::new(expr), name),
+                    span,
+                };
+            }
+        }
+        expr
+    }
+
+    fn decimal(&mut self, text: &str, span: Span) -> Decimal {
+        text.parse::<Decimal>().unwrap_or_else(|_| {
+            self.diagnostics.push(
+                Diagnostic::error("bad-literal", span, "this number is too large")
+                    .with_help("numbers can have at most 28 digits"),
+            );
+            Decimal::ZERO
+        })
+    }
+
+    fn primary(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::number => ExprKind::Number(self.decimal(pair.as_str(), span)),
+            Rule::money_lit => {
+                let digits = pair
+                    .into_inner()
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
+                ExprKind::Money(self.decimal(&digits, span))
+            }
+            Rule::duration_lit => {
+                let mut inner = pair.into_inner();
+                let amount = inner.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                let amount = self.decimal(&amount, span);
+                let unit = match inner.next().map(|u| u.as_str()).unwrap_or("day") {
+                    u if u.starts_with("week") => DurationUnit::Week,
+                    u if u.starts_with("month") => DurationUnit::Month,
+                    u if u.starts_with("year") => DurationUnit::Year,
+                    _ => DurationUnit::Day,
+                };
+                ExprKind::Duration(amount, unit)
+            }
+            Rule::date_lit => match NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d") {
+                Ok(d) => ExprKind::Date(d),
+                Err(_) => {
+                    self.diagnostics.push(
+                        Diagnostic::error("bad-literal", span, "this date does not exist")
+                            .with_label("no such day")
+                            .with_help("write dates as YYYY-MM-DD, for example 2025-03-15"),
+                    );
+                    ExprKind::Nothing
+                }
+            },
+            Rule::time_lit => match NaiveTime::parse_from_str(pair.as_str(), "%H:%M") {
+                Ok(t) => ExprKind::Time(t),
+                Err(_) => {
+                    self.diagnostics.push(
+                        Diagnostic::error("bad-literal", span, "this time does not exist")
+                            .with_help("write times as HH:MM, for example 14:30"),
+                    );
+                    ExprKind::Nothing
+                }
+            },
+            Rule::string => ExprKind::Str(self.string(pair)),
+            Rule::bool_lit => ExprKind::Bool(matches!(pair.as_str(), "yes" | "true")),
+            Rule::nothing => ExprKind::Nothing,
+            Rule::list => ExprKind::List(pair.into_inner().map(|e| self.expr(e)).collect()),
+            Rule::call_expr => {
+                let mut inner = pair.into_inner();
+                let name = match inner.next() {
+                    Some(n) => self.ident(n),
+                    None => return Expr {
+                        kind: ExprKind::Nothing,
+                        span,
+                    },
+                };
+                ExprKind::Call(name, inner.map(|e| self.expr(e)).collect())
+            }
+            Rule::ident => ExprKind::Var(self.ident(pair)),
+            Rule::paren => match pair.into_inner().next() {
+                Some(e) => return self.expr(e),
+                None => ExprKind::Nothing,
+            },
+            _ => ExprKind::Nothing,
+        };
+        Expr { kind, span }
+    }
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            '{' | '}' if chars.peek() == Some(&c) => {
+                chars.next();
+                out.push(c);
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -6,3 +6,6 @@ pub mod understand;
 pub mod values;
 pub mod diagnostics;
 pub mod syntax;
+pub mod compile;
+pub mod load;
+pub mod stdlib;

@@ -2,6 +2,7 @@
 
 mod lang;
 mod slot_type;
+mod types;
 mod value;
 
 pub mod checkdigits;
@@ -10,4 +11,5 @@ pub mod holidays;
 
 pub use lang::Lang;
 pub use slot_type::SlotType;
+pub use types::Type;
 pub use value::{format_money_normal, Duration, Value};

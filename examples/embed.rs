@@ -27,7 +27,9 @@ fn main() {
         .on("create_request", move |_args| {
             let mut n = counter.lock().unwrap_or_else(|e| e.into_inner());
             *n += 1;
-            ActionOutcome::Done(serde_json::json!({ "reference": format!("CR-2025-{:04}", 41 + *n) }))
+            ActionOutcome::Done(
+                serde_json::json!({ "reference": format!("CR-2025-{:04}", 41 + *n) }),
+            )
         })
         .on("request_payment", |_args| ActionOutcome::Later);
 
@@ -45,14 +47,20 @@ fn main() {
         "Dupont",
     ] {
         let mut session: Session = match store.get(conversation) {
-            Some(json) => bot.restore(json).map(|r| r.session).unwrap_or_else(|_| bot.new_session(None, 7)),
+            Some(json) => bot
+                .restore(json)
+                .map(|r| r.session)
+                .unwrap_or_else(|_| bot.new_session(None, 7)),
             None => bot.new_session(None, 7),
         };
         println!("citizen> {message}");
         for event in bot.turn_with(&mut session, Input::text(message), now, &actions) {
             show(&event);
         }
-        store.insert(conversation.to_string(), serde_json::to_string(&session).expect("sessions serialise"));
+        store.insert(
+            conversation.to_string(),
+            serde_json::to_string(&session).expect("sessions serialise"),
+        );
     }
 
     // A payment confirmed later by the payment provider's webhook:
@@ -78,7 +86,10 @@ fn show(event: &Event) {
                 println!("     [{}] ({})", b.label, b.payload);
             }
         }
-        Event::Action { name, args, .. } => println!("host: perform {name} {}", serde_json::Value::Object(args.clone())),
+        Event::Action { name, args, .. } => println!(
+            "host: perform {name} {}",
+            serde_json::Value::Object(args.clone())
+        ),
         Event::Handoff { reason, .. } => println!("host: hand over to staff ({reason})"),
         Event::Error { code, message } => println!("host: error {code}: {message}"),
         Event::End | Event::TurnEnd { .. } => {}

@@ -187,6 +187,27 @@ pub fn iban_length(country: &str) -> Option<usize> {
     iban_structure(country).map(|s| 4 + s.iter().map(|(n, _)| usize::from(*n)).sum::<usize>())
 }
 
+/// Whether the character at `position` of a country's BBAN may be `c`
+/// (upper case), so an extractor stops where the account number must end.
+pub fn iban_bban_accepts(country: &str, position: usize, c: u8) -> bool {
+    let Some(structure) = iban_structure(country) else {
+        return false;
+    };
+    let mut at = 0usize;
+    for &(count, class) in structure {
+        let count = usize::from(count);
+        if position < at + count {
+            return match class {
+                Class::N => c.is_ascii_digit(),
+                Class::A => c.is_ascii_uppercase(),
+                Class::C => c.is_ascii_digit() || c.is_ascii_uppercase(),
+            };
+        }
+        at += count;
+    }
+    false
+}
+
 fn bban_matches(bban: &[u8], structure: &[(u8, Class)]) -> bool {
     let mut at = 0usize;
     for &(count, class) in structure {

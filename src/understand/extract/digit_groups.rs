@@ -36,7 +36,10 @@ impl Run {
     }
 
     pub fn digit_count(&self, text: &str) -> usize {
-        self.groups.iter().map(|g| digits_of(text, g.clone()).len()).sum()
+        self.groups
+            .iter()
+            .map(|g| digits_of(text, g.clone()).len())
+            .sum()
     }
 
     /// Every window of whole groups holding exactly `len` digits, longest
@@ -87,10 +90,8 @@ pub fn runs(text: &str, separators: &[u8], max_sep: usize) -> Vec<Run> {
             while j < bytes.len() && j - i < max_sep && separators.contains(&bytes[j]) {
                 j += 1;
             }
-            let continues = j > i
-                && j < bytes.len()
-                && bytes[j].is_ascii_digit()
-                && current.len() < MAX_GROUPS;
+            let continues =
+                j > i && j < bytes.len() && bytes[j].is_ascii_digit() && current.len() < MAX_GROUPS;
             if continues {
                 i = j;
             } else {

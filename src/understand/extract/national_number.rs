@@ -124,7 +124,10 @@ mod tests {
     fn refuses_bad_numbers() {
         assert_eq!(best("85.07.30-033.29"), None);
         assert_eq!(rejected("85.07.30-033.29"), [Reason::BadChecksum]);
-        assert_eq!(rejected("het nummer is 85.07.30-033"), [Reason::WrongLength]);
+        assert_eq!(
+            rejected("het nummer is 85.07.30-033"),
+            [Reason::WrongLength]
+        );
         assert!(rejected("né le 30.07.1985").is_empty());
     }
 

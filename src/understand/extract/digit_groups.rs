@@ -2,8 +2,6 @@
 //! shared by the extractors of fixed-length numbers. A citizen may group the
 //! digits any way they like, so an extractor tries every window of whole
 //! groups whose digit count fits, rather than one fixed layout.
-// Each extractor includes this file as its own module and uses part of it.
-#![allow(dead_code)]
 
 use std::ops::Range;
 

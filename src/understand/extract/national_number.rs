@@ -2,8 +2,9 @@
 //! eID card ("85.07.30-033.28"), in groups ("850730 033 28") or bare
 //! ("85073003328"). The normal form is the 11 digits.
 
+// Shared with the structured communication extractor.
 #[path = "digit_groups.rs"]
-mod digit_groups;
+pub(super) mod digit_groups;
 
 use super::{Candidate, Context, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;

@@ -2,9 +2,7 @@
 //! "+++123/4567/89002+++", its "***…***" variant, the bare groups
 //! "123/4567/89002" or the 12 digits. Normal form: the paper form.
 
-#[path = "digit_groups.rs"]
-mod digit_groups;
-
+use super::national_number::digit_groups;
 use super::{Candidate, Context, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
 use crate::values::checkdigits::{format_structured_communication, structured_communication_valid};

@@ -24,7 +24,7 @@ mod pattern;
 use pattern::{Node, MAX_BRANCHES};
 
 /// A score at or above this starts the target.
-pub const MATCH_THRESHOLD: f32 = 0.7;
+pub const MATCH_THRESHOLD: f32 = 0.75;
 /// Between this and `MATCH_THRESHOLD`: offered as a "did you mean" button.
 pub const SUGGEST_THRESHOLD: f32 = 0.45;
 
@@ -38,6 +38,8 @@ const MAX_EXTRA_PENALTY: f32 = 0.2;
 /// A pattern made only of courtesy words ("bonjour", "merci") is about the
 /// courtesy itself: any real content beside it means the message is not.
 const COURTESY_EXTRA_PENALTY: f32 = 0.25;
+/// Exponent applied to the weighted share of a pattern's words found.
+const COVERAGE_CURVE: f32 = 0.7;
 const STEM_QUALITY: f32 = 0.97;
 const SYNONYM_QUALITY: f32 = 0.95;
 const TYPO_QUALITY: f32 = 0.85;
@@ -260,7 +262,10 @@ impl LangIndex {
             } else {
                 let stems: Vec<String> = member.iter().map(|w| w.stem.clone()).collect();
                 if let Some(head) = stems.first().cloned() {
-                    self.phrases.entry(head).or_default().push(Phrase { stems, term });
+                    self.phrases
+                        .entry(head)
+                        .or_default()
+                        .push(Phrase { stems, term });
                 }
             }
         }
@@ -296,8 +301,7 @@ impl LangIndex {
             if let Some(candidates) = self.phrases.get(head) {
                 for p in candidates {
                     let fits = p.stems.len() <= content.len() - k
-                        && p
-                            .stems
+                        && p.stems
                             .iter()
                             .zip(&content[k..])
                             .all(|(s, &i)| *s == words[i].stem);
@@ -437,7 +441,10 @@ struct Analysis {
 impl TriggerIndex {
     /// Compiles the patterns; the ones that cannot be read are skipped and
     /// reported with their index in `specs`.
-    pub fn build(specs: &[TriggerSpec], synonyms: &Synonyms) -> (TriggerIndex, Vec<(usize, PatternError)>) {
+    pub fn build(
+        specs: &[TriggerSpec],
+        synonyms: &Synonyms,
+    ) -> (TriggerIndex, Vec<(usize, PatternError)>) {
         let mut langs: [LangIndex; 3] = Default::default();
         for (group_no, (lang, group)) in synonyms.groups.iter().enumerate() {
             langs[lang_slot(*lang)].add_synonyms(group, *lang, group_no);
@@ -452,6 +459,9 @@ impl TriggerIndex {
                 Err(e) => errors.push((spec_no, e)),
             }
         }
+        // Rarity counts targets, not patterns: a word repeated across one
+        // target's many phrasings ("crèche") still tells that target apart.
+        let mut targets_of_term: [HashMap<TermId, HashSet<usize>>; 3] = Default::default();
         for (p_no, p) in patterns.iter().enumerate() {
             let index = &mut langs[lang_slot(p.lang)];
             let mut required: Vec<TermId> = p
@@ -465,14 +475,20 @@ impl TriggerIndex {
                 if let Some(list) = index.postings.get_mut(t as usize) {
                     list.push(p_no as u32);
                 }
+                targets_of_term[lang_slot(p.lang)]
+                    .entry(t)
+                    .or_default()
+                    .insert(p.target);
             }
         }
-        for index in langs.iter_mut() {
-            let n = patterns_in(index) as f32;
-            index.idf = index
-                .postings
-                .iter()
-                .map(|p| (1.0 + n / (p.len().max(1) as f32)).ln())
+        for (index, targets) in langs.iter_mut().zip(&targets_of_term) {
+            let all: HashSet<usize> = targets.values().flatten().copied().collect();
+            let n = all.len().max(1) as f32;
+            index.idf = (0..index.postings.len())
+                .map(|t| {
+                    let df = targets.get(&(t as TermId)).map_or(1, |s| s.len().max(1));
+                    (1.0 + n / df as f32).ln()
+                })
                 .collect();
             index.build_typo_index();
         }
@@ -538,16 +554,13 @@ fn ranks_before(a: &Match, a_count: usize, b: &Match, b_count: usize) -> bool {
         .is_lt()
 }
 
-fn patterns_in(index: &LangIndex) -> usize {
-    let mut all: Vec<u32> = index.postings.iter().flatten().copied().collect();
-    all.sort_unstable();
-    all.dedup();
-    all.len().max(1)
-}
-
 /// Turns one spec into required slots and known words, or `None` when it has
 /// nothing to match on (a lone `*`).
-fn compile(spec_no: usize, spec: &TriggerSpec, index: &mut LangIndex) -> Result<Option<Compiled>, PatternError> {
+fn compile(
+    spec_no: usize,
+    spec: &TriggerSpec,
+    index: &mut LangIndex,
+) -> Result<Option<Compiled>, PatternError> {
     let nodes = pattern::parse(&spec.pattern)?;
     let mut open = false;
     let mut raw_slots: Vec<Vec<pattern::Reading>> = Vec::new();
@@ -560,7 +573,9 @@ fn compile(spec_no: usize, spec: &TriggerSpec, index: &mut LangIndex) -> Result<
             Node::Star => open = true,
             Node::Optional(_) => {
                 let mut r = Vec::new();
-                for reading in pattern::readings(std::slice::from_ref(node), &mut open).unwrap_or_default() {
+                for reading in
+                    pattern::readings(std::slice::from_ref(node), &mut open).unwrap_or_default()
+                {
                     r.extend(reading);
                 }
                 optional_words.extend(r.into_iter().map(|(w, _)| w));
@@ -625,7 +640,9 @@ fn compile(spec_no: usize, spec: &TriggerSpec, index: &mut LangIndex) -> Result<
             courtesy_slots.extend(split_by_term(courtesy));
         } else if alternatives.iter().all(|a| !a.is_empty()) {
             content_slots.push(Slot { alternatives });
-        } else if courtesy_alternatives.iter().all(|a| !a.is_empty()) && alternatives.iter().all(|a| a.is_empty()) {
+        } else if courtesy_alternatives.iter().all(|a| !a.is_empty())
+            && alternatives.iter().all(|a| a.is_empty())
+        {
             courtesy_slots.push(Slot {
                 alternatives: courtesy_alternatives,
             });
@@ -638,7 +655,11 @@ fn compile(spec_no: usize, spec: &TriggerSpec, index: &mut LangIndex) -> Result<
         known.extend(content.iter().chain(&courtesy).map(|w| w.term));
     }
     let courtesy = content_slots.is_empty();
-    let slots = if courtesy { courtesy_slots } else { content_slots };
+    let slots = if courtesy {
+        courtesy_slots
+    } else {
+        content_slots
+    };
     if slots.is_empty() {
         return Ok(None);
     }
@@ -738,7 +759,9 @@ fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
             // An exact sighting beats a corrected one for explanations.
             let replace = match present.get(&t) {
                 None => true,
-                Some(&old) => out.get(old).is_some_and(|o| o.corrected.is_some()) && corrected.is_none(),
+                Some(&old) => {
+                    out.get(old).is_some_and(|o| o.corrected.is_some()) && corrected.is_none()
+                }
             };
             if replace {
                 present.insert(t, i);
@@ -753,7 +776,10 @@ fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
             corrected,
         });
     }
-    Analysis { words: out, present }
+    Analysis {
+        words: out,
+        present,
+    }
 }
 
 /// The patterns sharing a term with the message, rarest terms first, at most
@@ -788,7 +814,12 @@ fn via(word: &MessageWord, pattern_word: &PatternWord) -> Via {
     }
 }
 
-fn score(p: &Compiled, index: &LangIndex, analysis: &Analysis, weight: f32) -> Option<(Match, usize)> {
+fn score(
+    p: &Compiled,
+    index: &LangIndex,
+    analysis: &Analysis,
+    weight: f32,
+) -> Option<(Match, usize)> {
     let idf = |t: TermId| index.idf.get(t as usize).copied().unwrap_or(1.0);
     let mut total = 0.0f32;
     let mut got = 0.0f32;
@@ -846,7 +877,10 @@ fn score(p: &Compiled, index: &LangIndex, analysis: &Analysis, weight: f32) -> O
     } else {
         (extra as f32 * EXTRA_WORD_PENALTY).min(MAX_EXTRA_PENALTY)
     };
-    let score = ((got / total) * weight - penalty).clamp(0.0, 1.0);
+    // Softened so that most of a pattern is a match and one rare word of it
+    // a suggestion (2 of 3 words: 0.75, 1 of 3: 0.46).
+    let coverage = (got / total).clamp(0.0, 1.0).powf(COVERAGE_CURVE);
+    let score = (coverage * weight - penalty).clamp(0.0, 1.0);
     if score <= 0.0 {
         return None;
     }
@@ -901,7 +935,11 @@ fn explain(
         let _ = write!(line, "; missing {}", missing.join(", "));
     }
     if extra > 0 {
-        let _ = write!(line, "; {extra} other word{}", if extra == 1 { "" } else { "s" });
+        let _ = write!(
+            line,
+            "; {extra} other word{}",
+            if extra == 1 { "" } else { "s" }
+        );
     }
     if weight < 1.0 {
         line.push_str("; other language");

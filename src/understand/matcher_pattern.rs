@@ -24,7 +24,9 @@ pub(super) fn parse(pattern: &str) -> Result<Vec<Node>, PatternError> {
     let nodes = parser.sequence(0)?;
     match parser.tokens.get(parser.at) {
         None => Ok(nodes),
-        Some((offset, Tok::Close(c))) => Err(err(format!("`{c}` without an opening bracket"), *offset)),
+        Some((offset, Tok::Close(c))) => {
+            Err(err(format!("`{c}` without an opening bracket"), *offset))
+        }
         Some((offset, Tok::Bar)) => Err(err(
             "`|` outside parentheses: write alternatives as (a|b)".into(),
             *offset,
@@ -107,7 +109,12 @@ impl Parser {
         Ok(nodes)
     }
 
-    fn group(&mut self, open: char, open_offset: usize, depth: usize) -> Result<Node, PatternError> {
+    fn group(
+        &mut self,
+        open: char,
+        open_offset: usize,
+        depth: usize,
+    ) -> Result<Node, PatternError> {
         let close = if open == '(' { ')' } else { ']' };
         let mut branches = Vec::new();
         loop {

@@ -235,7 +235,12 @@ mod tests {
     fn all_meet(lang: Lang, words: &[&str]) {
         let first = stem(words[0], lang);
         for w in words {
-            assert_eq!(stem(w, lang), first, "{w} should meet {} ({lang})", words[0]);
+            assert_eq!(
+                stem(w, lang),
+                first,
+                "{w} should meet {} ({lang})",
+                words[0]
+            );
         }
     }
 
@@ -260,7 +265,10 @@ mod tests {
             ],
         );
         all_meet(Lang::Fr, &["creche", "creches"]);
-        all_meet(Lang::Fr, &["demander", "demande", "demandes", "demandez", "demandee"]);
+        all_meet(
+            Lang::Fr,
+            &["demander", "demande", "demandes", "demandez", "demandee"],
+        );
         all_meet(Lang::Fr, &["declarer", "declaration", "declarations"]);
         all_meet(Lang::Fr, &["demenager", "demenagement", "demenage"]);
         all_meet(Lang::Fr, &["visite", "visiter", "visites"]);
@@ -273,7 +281,12 @@ mod tests {
     fn dutch_families_meet() {
         all_meet(
             Lang::Nl,
-            &["inschrijven", "inschrijving", "inschrijvingen", "ingeschreven"],
+            &[
+                "inschrijven",
+                "inschrijving",
+                "inschrijvingen",
+                "ingeschreven",
+            ],
         );
         all_meet(Lang::Nl, &["aanvragen", "aanvraag", "aangevraagd"]);
         all_meet(Lang::Nl, &["parkeren", "parkeer"]);
@@ -288,7 +301,15 @@ mod tests {
     fn english_families_meet() {
         all_meet(
             Lang::En,
-            &["enrol", "enroll", "enrolment", "enrollment", "enrolling", "enrolled", "enrols"],
+            &[
+                "enrol",
+                "enroll",
+                "enrolment",
+                "enrollment",
+                "enrolling",
+                "enrolled",
+                "enrols",
+            ],
         );
         all_meet(Lang::En, &["card", "cards"]);
         all_meet(Lang::En, &["parking", "parkings"]);

@@ -85,7 +85,7 @@ fn parse_clues(text: &str) -> Clues {
         }
     }
     // The longest ending that fits speaks for the word.
-    clues.endings.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    clues.endings.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     clues
 }
 

@@ -9,3 +9,5 @@ pub mod syntax;
 pub mod compile;
 pub mod load;
 pub mod stdlib;
+pub mod check;
+pub mod render;

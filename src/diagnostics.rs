@@ -230,7 +230,10 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// The closest name among `candidates`, for "did you mean ...?".
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(name, c);

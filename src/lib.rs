@@ -2,12 +2,12 @@
 //! that towns and public services put in front of citizens.
 #![forbid(unsafe_code)]
 
+pub mod check;
+pub mod compile;
+pub mod diagnostics;
+pub mod load;
+pub mod render;
+pub mod stdlib;
+pub mod syntax;
 pub mod understand;
 pub mod values;
-pub mod diagnostics;
-pub mod syntax;
-pub mod compile;
-pub mod load;
-pub mod stdlib;
-pub mod check;
-pub mod render;

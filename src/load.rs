@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The standard library, written in the language, compiled into the binary
 /// so a bot loads the same anywhere.
-pub const STDLIB: &[(&str, &str)] = &[
-    ("stdlib/core.flow", include_str!("../stdlib/core.flow")),
-];
+pub const STDLIB: &[(&str, &str)] = &[("stdlib/core.flow", include_str!("../stdlib/core.flow"))];
 
 /// A bot parsed but not yet checked.
 #[derive(Debug, Clone, Default)]

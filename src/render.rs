@@ -72,7 +72,10 @@ impl Report {
                 ));
             } else {
                 let loc = sources.line_col(r.span.source, r.span.start);
-                let file = sources.get(r.span.source).map(|s| s.name.as_str()).unwrap_or("");
+                let file = sources
+                    .get(r.span.source)
+                    .map(|s| s.name.as_str())
+                    .unwrap_or("");
                 notes.push(format!("{}: {}:{}:{}", r.message, file, loc.0, loc.1));
             }
         }
@@ -145,4 +148,3 @@ impl miette::Diagnostic for Report {
         Some(Box::new(self.labels.iter().cloned()))
     }
 }
-

@@ -50,7 +50,10 @@ fn each_code_is_reported_and_rendered() {
         assert!(
             diags.iter().any(|d| d.code == code),
             "{code}.flow does not report `{code}`: {:#?}",
-            diags.iter().map(|d| (d.code, &d.message)).collect::<Vec<_>>()
+            diags
+                .iter()
+                .map(|d| (d.code, &d.message))
+                .collect::<Vec<_>>()
         );
         let rendered = render(&diags, &bot.sources, false);
         insta::assert_snapshot!(rendered);

@@ -7,8 +7,8 @@ use super::types::{self, a, Scope};
 use super::{list_names, suggest, Checker};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::syntax::ast::{
-    Arg, Expr, ExprKind, Extras, FlowDecl, FlowHeaders, Form, FormSlot, Ident, Item, Param,
-    Prompt, SlotClauses, SlotTypeRef, Stmt, StmtKind, Text,
+    Arg, Expr, ExprKind, Extras, FlowDecl, FlowHeaders, Form, FormSlot, Ident, Item, Param, Prompt,
+    SlotClauses, SlotTypeRef, Stmt, StmtKind, Text,
 };
 use crate::values::{SlotType, Type};
 
@@ -159,11 +159,13 @@ fn action_result(c: &Checker, action: &str) -> Type {
         .results
         .iter()
         .map(|p| {
-            let t = Type::from_name(&p.ty.name).unwrap_or(if c.choices.contains_key(p.ty.name.as_str()) {
-                Type::Text
-            } else {
-                Type::Any
-            });
+            let t = Type::from_name(&p.ty.name).unwrap_or(
+                if c.choices.contains_key(p.ty.name.as_str()) {
+                    Type::Text
+                } else {
+                    Type::Any
+                },
+            );
             (p.name.name.clone(), t)
         })
         .collect();
@@ -184,7 +186,8 @@ fn collect(c: &mut Checker, stmts: &[Stmt], scope: &mut Scope) {
                     if let Some(ch) = ty.choice {
                         scope.choices.insert(slot.name.name.clone(), ch);
                     }
-                    if let Some(then) = slot.clauses.attempts.as_ref().and_then(|a| a.then.as_ref()) {
+                    if let Some(then) = slot.clauses.attempts.as_ref().and_then(|a| a.then.as_ref())
+                    {
                         collect(c, then, scope);
                     }
                 }
@@ -307,7 +310,10 @@ fn extras(c: &mut Checker, scope: &Scope, e: &Extras, choice: Option<&str>) {
             Diagnostic::warning(
                 "unknown-flow",
                 b.payload_span,
-                format!("the button's `{}` names no flow, FAQ entry or option", b.payload),
+                format!(
+                    "the button's `{}` names no flow, FAQ entry or option",
+                    b.payload
+                ),
             )
             .with_label("pressing it would start nothing")
             .with_help(help),
@@ -414,7 +420,12 @@ fn stmt(c: &mut Checker, scope: &Scope, s: &Stmt) {
                             Diagnostic::error(
                                 "type-mismatch",
                                 v.span,
-                                format!("this case is {}, but `{}` is {}", a(&vt), c.snippet(subject.span), a(&st)),
+                                format!(
+                                    "this case is {}, but `{}` is {}",
+                                    a(&vt),
+                                    c.snippet(subject.span),
+                                    a(&st)
+                                ),
                             )
                             .with_label("never matches")
                             .with_help(format!("write the case as {}", a(&st))),
@@ -429,7 +440,11 @@ fn stmt(c: &mut Checker, scope: &Scope, s: &Stmt) {
                 block(c, scope, b);
             }
         }
-        StmtKind::Call { flow, args, bind: _ } => {
+        StmtKind::Call {
+            flow,
+            args,
+            bind: _,
+        } => {
             c.used_flows.insert(flow.name.clone());
             match c.flows.get(flow.name.as_str()).copied() {
                 Some(callee) => {
@@ -442,7 +457,10 @@ fn stmt(c: &mut Checker, scope: &Scope, s: &Stmt) {
                             Diagnostic::error(
                                 "unknown-flow",
                                 flow.span,
-                                format!("`{}` is an FAQ entry, and only flows can be called", flow.name),
+                                format!(
+                                    "`{}` is an FAQ entry, and only flows can be called",
+                                    flow.name
+                                ),
                             )
                             .with_label("an FAQ entry")
                             .with_help(format!("write `goto {}` to show the answer", flow.name)),
@@ -472,12 +490,13 @@ fn stmt(c: &mut Checker, scope: &Scope, s: &Stmt) {
                     arguments(c, scope, action, args, &params, "action");
                 }
                 None => {
-                    let help = suggest(&action.name, c.actions.keys().copied()).unwrap_or_else(|| {
-                        format!(
-                            "declare it: `action {}(argument: type) -> (result: type)`",
-                            action.name
-                        )
-                    });
+                    let help =
+                        suggest(&action.name, c.actions.keys().copied()).unwrap_or_else(|| {
+                            format!(
+                                "declare it: `action {}(argument: type) -> (result: type)`",
+                                action.name
+                            )
+                        });
                     c.push(
                         Diagnostic::error(
                             "unknown-action",
@@ -559,7 +578,10 @@ fn arguments(
                 Diagnostic::error(
                     "unknown-argument",
                     arg.name.span,
-                    format!("the {what} `{}` has no argument `{}`", callee.name, arg.name.name),
+                    format!(
+                        "the {what} `{}` has no argument `{}`",
+                        callee.name, arg.name.name
+                    ),
                 )
                 .with_label("not one of its arguments")
                 .with_help(help),
@@ -667,16 +689,22 @@ fn form(c: &mut Checker, scope: &Scope, f: &Form) {
             Some(confirm) => c.push(
                 Diagnostic::error(
                     "confirm-without-slots",
-                    confirm.span,
+                    c.first_line(confirm.span),
                     "a confirmation for a form that asks nothing",
                 )
                 .with_label("nothing to confirm")
                 .with_help("add the slots to ask before `confirm`, or remove the form"),
             ),
             None => c.push(
-                Diagnostic::error("empty-form", f.span, "this form asks for nothing")
-                    .with_label("no slots")
-                    .with_help("add slots such as `slot birth_date: date ask fr: \"...\"`, or remove the form"),
+                Diagnostic::error(
+                    "empty-form",
+                    c.first_line(f.span),
+                    "this form asks for nothing",
+                )
+                .with_label("no slots")
+                .with_help(
+                    "add slots such as `slot birth_date: date ask fr: \"...\"`, or remove the form",
+                ),
             ),
         }
     }
@@ -695,7 +723,8 @@ fn form_slot(c: &mut Checker, scope: &Scope, slot: &FormSlot) {
         SlotTypeRef::Type(_) => None,
     };
     let inherited_asks = inherited.as_ref().is_some_and(|i| !i.asks.is_empty());
-    let like_unknown = matches!(&slot.ty, SlotTypeRef::Like(id) if !c.slots.contains_key(id.name.as_str()));
+    let like_unknown =
+        matches!(&slot.ty, SlotTypeRef::Like(id) if !c.slots.contains_key(id.name.as_str()));
     if slot.clauses.asks.is_empty() && !inherited_asks && !like_unknown {
         missing_prompt(c, &slot.name);
     }
@@ -725,7 +754,7 @@ fn clauses(
     if let Some(at) = &cl.attempts {
         if at.count == 0 {
             c.push(
-                Diagnostic::error("bad-attempts", at.span, "zero attempts: the question could never be answered")
+                Diagnostic::error("bad-attempts", c.first_line(at.span), "zero attempts: the question could never be answered")
                     .with_label("at least 1")
                     .with_help("write `attempts 3`, for example; the `then` block runs after the last wrong answer"),
             );
@@ -741,7 +770,12 @@ fn clauses(
                 Diagnostic::error(
                     "type-mismatch",
                     d.span,
-                    format!("the default of `{}` must be {}, but this is {}", name.name, a(&ty.value), a(&t)),
+                    format!(
+                        "the default of `{}` must be {}, but this is {}",
+                        name.name,
+                        a(&ty.value),
+                        a(&t)
+                    ),
                 )
                 .with_label(format!("this is {}", a(&t)))
                 .with_help(format!("write {} here", a(&ty.value))),
@@ -761,7 +795,10 @@ fn clauses(
                 Diagnostic::warning(
                     "useless-prefer",
                     span,
-                    format!("`prefer` applies to dates, and `{}` is not a date", name.name),
+                    format!(
+                        "`prefer` applies to dates, and `{}` is not a date",
+                        name.name
+                    ),
                 )
                 .with_label("has no effect")
                 .with_help("remove it"),

@@ -91,7 +91,12 @@ fn find_cycle(start: &str, edges: &BTreeMap<String, Vec<Jump>>) -> Option<Vec<(S
         path: &mut Vec<(String, Span)>,
         visited: &mut BTreeSet<String>,
     ) -> bool {
-        for j in edges.get(node).into_iter().flatten().filter(|j| j.kind == "goto") {
+        for j in edges
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter(|j| j.kind == "goto")
+        {
             path.push((node.to_string(), j.span));
             if j.to == start {
                 return true;

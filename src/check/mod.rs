@@ -120,8 +120,55 @@ impl<'a> Checker<'a> {
         c
     }
 
-    pub fn push(&mut self, d: Diagnostic) {
+    pub fn push(&mut self, mut d: Diagnostic) {
+        // Spans from the parser run on over the whitespace after a node;
+        // the underline should stop at its last character.
+        d.span = self.trim(d.span);
+        for r in &mut d.related {
+            r.span = self.trim(r.span);
+        }
         self.diags.push(d);
+    }
+
+    /// A span without its trailing whitespace and comments.
+    pub fn trim(&self, span: Span) -> Span {
+        let text = self.bot.sources.snippet(span);
+        let mut kept = text.len();
+        // Drop trailing lines that hold only whitespace or a comment.
+        loop {
+            let t = &text[..kept];
+            let trimmed = t.trim_end();
+            if trimmed.len() != t.len() {
+                kept = trimmed.len();
+                continue;
+            }
+            match t.rfind('\n') {
+                Some(nl) if t[nl + 1..].trim_start().starts_with('#') => kept = nl,
+                _ => break,
+            }
+        }
+        if kept == 0 {
+            return Span {
+                end: span.start.min(span.end),
+                ..span
+            };
+        }
+        Span {
+            end: span.start + kept,
+            ..span
+        }
+    }
+
+    /// The first line of a span, for blocks that would underline many lines.
+    pub fn first_line(&self, span: Span) -> Span {
+        let text = self.bot.sources.snippet(span);
+        match text.find('\n') {
+            Some(nl) => self.trim(Span {
+                end: span.start + nl,
+                ..span
+            }),
+            None => self.trim(span),
+        }
     }
 
     pub fn is_stdlib(&self, span: Span) -> bool {
@@ -145,12 +192,15 @@ impl<'a> Checker<'a> {
 
     /// The source text under a span.
     pub fn snippet(&self, span: Span) -> &'a str {
-        self.bot.sources.snippet(span)
+        self.bot.sources.snippet(span).trim_end()
     }
 }
 
 /// "did you mean `x`?" over names, in a stable order.
-pub(crate) fn suggest<'n>(name: &str, candidates: impl IntoIterator<Item = &'n str>) -> Option<String> {
+pub(crate) fn suggest<'n>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'n str>,
+) -> Option<String> {
     let mut cands: Vec<&str> = candidates.into_iter().filter(|c| *c != name).collect();
     cands.sort_unstable();
     cands.dedup();

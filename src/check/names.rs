@@ -50,10 +50,14 @@ fn check_bot_block(c: &mut Checker) {
     };
     for b in bots.iter().skip(1) {
         c.push(
-            Diagnostic::error("duplicate-bot", keyword_span(b.span, 3), "a second `bot` block")
-                .with_label("a bot has one `bot` block")
-                .with_related(keyword_span(first.span, 3), "first declared here")
-                .with_help("merge the settings into the first `bot` block and remove this one"),
+            Diagnostic::error(
+                "duplicate-bot",
+                keyword_span(b.span, 3),
+                "a second `bot` block",
+            )
+            .with_label("a bot has one `bot` block")
+            .with_related(keyword_span(first.span, 3), "first declared here")
+            .with_help("merge the settings into the first `bot` block and remove this one"),
         );
     }
 
@@ -113,21 +117,21 @@ fn check_bot_block(c: &mut Checker) {
         seen.insert(&key.name, key.span.to(value.span));
         match key.name.as_str() {
             "default" => {
-                if !c.languages.contains(&value.name) {
+                // With no languages at all, `missing-languages` says it already.
+                if !c.languages.contains(&value.name) && !first.languages.is_empty() {
                     let d = Diagnostic::error(
                         "unknown-language",
                         value.span,
-                        format!("the default language `{}` is not one of the bot's languages", value.name),
+                        format!(
+                            "the default language `{}` is not one of the bot's languages",
+                            value.name
+                        ),
                     )
                     .with_label("not in the `languages` line");
-                    let d = if c.languages.is_empty() {
-                        d.with_help("declare the languages first: `languages fr, nl, en`")
-                    } else {
-                        d.with_help(format!(
-                            "the bot's languages are {}",
-                            list_names(c.languages.iter().map(String::as_str))
-                        ))
-                    };
+                    let d = d.with_help(format!(
+                        "the bot's languages are {}",
+                        list_names(c.languages.iter().map(String::as_str))
+                    ));
                     c.push(d);
                 }
             }
@@ -197,7 +201,11 @@ fn duplicate(c: &mut Checker, what: &str, first: &Ident, second: &Ident) {
 }
 
 /// Reports names declared twice in one list (options, params, slots).
-pub(super) fn duplicates_in<'i>(c: &mut Checker, what: &str, names: impl IntoIterator<Item = &'i Ident>) {
+pub(super) fn duplicates_in<'i>(
+    c: &mut Checker,
+    what: &str,
+    names: impl IntoIterator<Item = &'i Ident>,
+) {
     let mut seen: HashMap<&str, &Ident> = HashMap::new();
     for n in names {
         match seen.get(n.name.as_str()) {
@@ -245,23 +253,50 @@ pub(super) fn declared_type(c: &mut Checker, ty: &Ident) -> Type {
         return Type::Text;
     }
     let builtin = [
-        "any", "yesno", "number", "money", "date", "time", "duration", "record", "list", "email",
-        "phone", "iban", "national_number", "structured_communication", "postal_code", "plate",
-        "name", "text",
+        "any",
+        "yesno",
+        "number",
+        "money",
+        "date",
+        "time",
+        "duration",
+        "record",
+        "list",
+        "email",
+        "phone",
+        "iban",
+        "national_number",
+        "structured_communication",
+        "postal_code",
+        "plate",
+        "name",
+        "text",
     ];
-    let candidates: Vec<&str> = builtin.iter().copied().chain(c.choices.keys().copied()).collect();
+    let candidates: Vec<&str> = builtin
+        .iter()
+        .copied()
+        .chain(c.choices.keys().copied())
+        .collect();
     let help = suggest(&ty.name, candidates.iter().copied()).unwrap_or_else(|| {
         "use a built-in type (`text`, `number`, `money`, `date`, `yesno`...) or declare a `choice` with this name".into()
     });
     c.push(
-        Diagnostic::error("unknown-type", ty.span, format!("there is no type `{}`", ty.name))
-            .with_label("neither a built-in type nor a declared choice")
-            .with_help(help),
+        Diagnostic::error(
+            "unknown-type",
+            ty.span,
+            format!("there is no type `{}`", ty.name),
+        )
+        .with_label("neither a built-in type nor a declared choice")
+        .with_help(help),
     );
     Type::Any
 }
 
-pub(super) fn param_types(c: &mut Checker, what: &str, params: &[Param]) -> Vec<(String, bool, Type)> {
+pub(super) fn param_types(
+    c: &mut Checker,
+    what: &str,
+    params: &[Param],
+) -> Vec<(String, bool, Type)> {
     duplicates_in(c, what, params.iter().map(|p| &p.name));
     params
         .iter()
@@ -287,7 +322,9 @@ fn check_declarations(c: &mut Checker) {
                             format!("the choice `{}` has no options", ch.name.name),
                         )
                         .with_label("nothing to choose from")
-                        .with_help("add options such as `option first fr: \"Première\" nl: \"Eerste\"`"),
+                        .with_help(
+                            "add options such as `option first fr: \"Première\" nl: \"Eerste\"`",
+                        ),
                     );
                 }
             }

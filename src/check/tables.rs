@@ -20,7 +20,11 @@ pub(super) fn check(c: &mut Checker) {
             continue;
         };
         // The table that won the name; a duplicate's file is not read.
-        if !c.tables.get(t.name.name.as_str()).is_some_and(|first| std::ptr::eq(*first, t)) {
+        if !c
+            .tables
+            .get(t.name.name.as_str())
+            .is_some_and(|first| std::ptr::eq(*first, t))
+        {
             continue;
         }
         let Some(source) = c.bot.sources.get(csv) else {
@@ -31,10 +35,10 @@ pub(super) fn check(c: &mut Checker) {
         let (_, errors) = parse_table(&text, &columns);
         for e in errors {
             let span = Span::new(csv, e.range.clone());
-            let missing_column = t
-                .columns
-                .iter()
-                .find(|p| e.message.starts_with(&format!("the table has no column `{}`", p.name.name)));
+            let missing_column = t.columns.iter().find(|p| {
+                e.message
+                    .starts_with(&format!("the table has no column `{}`", p.name.name))
+            });
             let d = match missing_column {
                 Some(col) => Diagnostic::error(
                     "unknown-column",
@@ -43,10 +47,16 @@ pub(super) fn check(c: &mut Checker) {
                 )
                 .with_label("not in the table's first line")
                 .with_related(span, "the columns are named here")
-                .with_help(e.message.replace("the table has no column", "the file has no column")),
+                .with_help(
+                    e.message
+                        .replace("the table has no column", "the file has no column"),
+                ),
                 None => Diagnostic::error("table-cell", span, e.message.clone())
                     .with_label("bad cell")
-                    .with_related(t.name.span, format!("the table `{}` is declared here", t.name.name))
+                    .with_related(
+                        t.name.span,
+                        format!("the table `{}` is declared here", t.name.name),
+                    )
                     .with_help(cell_help(&columns, &e.message)),
             };
             c.push(d);
@@ -66,6 +76,7 @@ fn cell_help(columns: &[(String, crate::values::Type)], message: &str) -> String
         Some(Type::Number) => "write numbers with a dot for decimals, for example 3 or 2.5".into(),
         Some(Type::Time) => "write times as HH:MM, for example 14:30".into(),
         Some(Type::Bool) => "write yes or no".into(),
-        _ => "fix the cell in the CSV file, or change the column's type in the `table` declaration".into(),
+        _ => "fix the cell in the CSV file, or change the column's type in the `table` declaration"
+            .into(),
     }
 }

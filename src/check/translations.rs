@@ -35,7 +35,7 @@ pub(super) fn lang_tag(c: &mut Checker, tag: &LangTag) -> bool {
     if c.is_stdlib(tag.span) && KNOWN_LANGUAGES.contains(&tag.code.as_str()) {
         return false;
     }
-    if c.bot_decl.is_none() {
+    if c.bot_decl.is_none() || c.languages.is_empty() {
         return false;
     }
     let help = if KNOWN_LANGUAGES.contains(&tag.code.as_str()) {
@@ -90,6 +90,14 @@ fn missing(c: &Checker, present: &[(String, Span)]) -> Vec<String> {
         .collect()
 }
 
+fn lines_word(v: &[String]) -> &'static str {
+    if v.len() == 1 {
+        "line"
+    } else {
+        "lines"
+    }
+}
+
 fn and_list(v: &[String]) -> String {
     let quoted: Vec<String> = v.iter().map(|l| format!("`{l}`")).collect();
     match quoted.len() {
@@ -117,7 +125,11 @@ pub(super) fn text(c: &mut Checker, t: &Text) {
                     Diagnostic::warning(
                         "missing-translation",
                         *span,
-                        format!("this text has no {} line", and_list(&missing)),
+                        format!(
+                            "this text has no {} {}",
+                            and_list(&missing),
+                            lines_word(&missing)
+                        ),
                     )
                     .with_label(format!("missing {}", missing.join(", ")))
                     .with_help(format!(
@@ -184,7 +196,11 @@ pub(super) fn phrases(c: &mut Checker, p: &Phrases, kind: PhraseKind) {
             Diagnostic::warning(
                 "missing-trigger-language",
                 span,
-                format!("these triggers have no {} line", and_list(&missing)),
+                format!(
+                    "these triggers have no {} {}",
+                    and_list(&missing),
+                    lines_word(&missing)
+                ),
             )
             .with_label(format!("missing {}", missing.join(", ")))
             .with_help(format!(
@@ -197,7 +213,12 @@ pub(super) fn phrases(c: &mut Checker, p: &Phrases, kind: PhraseKind) {
             Diagnostic::warning(
                 "missing-translation",
                 span,
-                format!("this {} has no {} line", kind.noun(), and_list(&missing)),
+                format!(
+                    "this {} has no {} {}",
+                    kind.noun(),
+                    and_list(&missing),
+                    lines_word(&missing)
+                ),
             )
             .with_label(format!("missing {}", missing.join(", ")))
             .with_help(format!("add a line such as `{}: \"...\"`", missing[0])),

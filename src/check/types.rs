@@ -37,11 +37,13 @@ pub(super) fn table_row(c: &Checker, table: &str) -> Type {
             t.columns
                 .iter()
                 .map(|p| {
-                    let ty = Type::from_name(&p.ty.name).unwrap_or(if c.choices.contains_key(p.ty.name.as_str()) {
-                        Type::Text
-                    } else {
-                        Type::Any
-                    });
+                    let ty = Type::from_name(&p.ty.name).unwrap_or(
+                        if c.choices.contains_key(p.ty.name.as_str()) {
+                            Type::Text
+                        } else {
+                            Type::Any
+                        },
+                    );
                     (p.name.name.clone(), ty)
                 })
                 .collect(),
@@ -74,10 +76,15 @@ pub(super) fn condition(c: &mut Checker, scope: &Scope, e: &Expr, what: &str) {
         c.push(
             mismatch(
                 e.span,
-                format!("the condition of `{what}` must be yes or no, but this is {}", a(&t)),
+                format!(
+                    "the condition of `{what}` must be yes or no, but this is {}",
+                    a(&t)
+                ),
                 format!("this is {}", a(&t)),
             )
-            .with_help("compare it with something, for example `x == 3`, `x > today()` or `x != nothing`"),
+            .with_help(
+                "compare it with something, for example `x == 3`, `x > today()` or `x != nothing`",
+            ),
         );
     }
 }
@@ -122,7 +129,11 @@ pub(super) fn infer(c: &mut Checker, scope: &Scope, e: &Expr) -> Type {
                     c.push(
                         mismatch(
                             item.span,
-                            format!("a list holds values of one type, but this is {} among {}s", a(&t), elem),
+                            format!(
+                                "a list holds values of one type, but this is {} among {}s",
+                                a(&t),
+                                elem
+                            ),
                             format!("this is {}", a(&t)),
                         )
                         .with_help(format!("write every item as {}", a(&elem))),
@@ -146,8 +157,12 @@ pub(super) fn infer(c: &mut Checker, scope: &Scope, e: &Expr) -> Type {
                 UnaryOp::Not => {
                     if !Type::Bool.accepts(&t) {
                         c.push(
-                            mismatch(e.span, format!("`not` needs a yes/no value, but this is {}", a(&t)), format!("this is {}", a(&t)))
-                                .with_help("compare it first, for example `not (x == 3)`"),
+                            mismatch(
+                                e.span,
+                                format!("`not` needs a yes/no value, but this is {}", a(&t)),
+                                format!("this is {}", a(&t)),
+                            )
+                            .with_help("compare it first, for example `not (x == 3)`"),
                         );
                     }
                     Type::Bool
@@ -157,7 +172,10 @@ pub(super) fn infer(c: &mut Checker, scope: &Scope, e: &Expr) -> Type {
                     other => {
                         c.push(mismatch(
                             e.span,
-                            format!("only numbers, money and durations can be negative, not {}", a(&other)),
+                            format!(
+                                "only numbers, money and durations can be negative, not {}",
+                                a(&other)
+                            ),
                             format!("this is {}", a(&other)),
                         ));
                         Type::Any
@@ -168,7 +186,7 @@ pub(super) fn infer(c: &mut Checker, scope: &Scope, e: &Expr) -> Type {
         ExprKind::Binary(op, l, r) => {
             let lt = infer(c, scope, l);
             let rt = infer(c, scope, r);
-            binary(c, *op, e.span, l, lt, r, rt)
+            binary(c, scope, *op, e.span, l, lt, r, rt)
         }
     }
 }
@@ -188,9 +206,13 @@ fn var(c: &mut Checker, scope: &Scope, id: &Ident) -> Type {
         }
     });
     c.push(
-        Diagnostic::error("unknown-name", id.span, format!("there is no variable or slot named `{}`", id.name))
-            .with_label("unknown name")
-            .with_help(help),
+        Diagnostic::error(
+            "unknown-name",
+            id.span,
+            format!("there is no variable or slot named `{}`", id.name),
+        )
+        .with_label("unknown name")
+        .with_help(help),
     );
     Type::Any
 }
@@ -219,7 +241,11 @@ fn field_of(c: &mut Checker, base: &Expr, t: &Type, field: &Ident) -> Type {
         other => {
             c.push(mismatch(
                 field.span,
-                format!("{} has no fields, so `.{}` means nothing", capitalise(&a(other)), field.name),
+                format!(
+                    "{} has no fields, so `.{}` means nothing",
+                    capitalise(&a(other)),
+                    field.name
+                ),
                 format!("`{}` is {}", c.snippet(base.span), a(other)),
             ));
             Type::Any
@@ -251,18 +277,48 @@ fn signature(b: &signatures::Builtin) -> String {
 }
 
 fn call(c: &mut Checker, scope: &Scope, span: Span, name: &Ident, args: &[Expr]) -> Type {
-    let types: Vec<Type> = args.iter().map(|a| infer(c, scope, a)).collect();
-    let Some(b) = signatures::find(&name.name) else {
-        let help = suggest(&name.name, signatures::BUILTINS.iter().map(|b| b.name))
-            .unwrap_or_else(|| "see the table of built-in functions in the language reference".into());
+    let builtin = signatures::find(&name.name);
+    let mut types: Vec<Type> = Vec::with_capacity(args.len());
+    for (i, arg) in args.iter().enumerate() {
+        let wants_table = builtin.is_some_and(|b| b.params.get(i) == Some(&P::Table));
+        let t = match &arg.kind {
+            // A table's name is not a variable: say so in a table's words.
+            ExprKind::Var(id) if wants_table && scope.get(&id.name).is_none() => {
+                if c.tables.contains_key(id.name.as_str()) {
+                    Type::Table(id.name.clone())
+                } else {
+                    let d = unknown_table(c, id);
+                    c.push(d);
+                    Type::Any
+                }
+            }
+            _ => infer(c, scope, arg),
+        };
+        types.push(t);
+    }
+    let Some(b) = builtin else {
+        let help =
+            suggest(&name.name, signatures::BUILTINS.iter().map(|b| b.name)).unwrap_or_else(|| {
+                "see the table of built-in functions in the language reference".into()
+            });
         let message = if c.actions.contains_key(name.name.as_str()) {
-            format!("`{}` is an action: do it with `do {}(...)`, not in an expression", name.name, name.name)
+            format!(
+                "`{}` is an action: do it with `do {}(...)`, not in an expression",
+                name.name, name.name
+            )
         } else if c.flows.contains_key(name.name.as_str()) {
-            format!("`{}` is a flow: run it with `call {}(...) as result`", name.name, name.name)
+            format!(
+                "`{}` is a flow: run it with `call {}(...) as result`",
+                name.name, name.name
+            )
         } else {
             format!("there is no function named `{}`", name.name)
         };
-        c.push(Diagnostic::error("unknown-function", name.span, message).with_label("unknown function").with_help(help));
+        c.push(
+            Diagnostic::error("unknown-function", name.span, message)
+                .with_label("unknown function")
+                .with_help(help),
+        );
         return Type::Any;
     };
     if args.len() != b.params.len() {
@@ -278,7 +334,11 @@ fn call(c: &mut Checker, scope: &Scope, span: Span, name: &Ident, args: &[Expr])
                     args.len()
                 ),
             )
-            .with_label(format!("{} argument{} given", args.len(), if args.len() == 1 { "" } else { "s" }))
+            .with_label(format!(
+                "{} argument{} given",
+                args.len(),
+                if args.len() == 1 { "" } else { "s" }
+            ))
             .with_help(format!("write `{}`", signature(b))),
         );
     }
@@ -303,7 +363,11 @@ fn call(c: &mut Checker, scope: &Scope, span: Span, name: &Ident, args: &[Expr])
                     c.push(
                         mismatch(
                             arg.span,
-                            format!("`{}` needs a number or an amount of money here, but this is {}", b.name, a(t)),
+                            format!(
+                                "`{}` needs a number or an amount of money here, but this is {}",
+                                b.name,
+                                a(t)
+                            ),
                             format!("this is {}", a(t)),
                         )
                         .with_help(format!("write `{}`", signature(b))),
@@ -311,12 +375,25 @@ fn call(c: &mut Checker, scope: &Scope, span: Span, name: &Ident, args: &[Expr])
                 }
             }
             P::Comparable => {
-                let ok = matches!(t, Type::Number | Type::Money | Type::Date | Type::Time | Type::Text | Type::Duration | Type::Any);
+                let ok = matches!(
+                    t,
+                    Type::Number
+                        | Type::Money
+                        | Type::Date
+                        | Type::Time
+                        | Type::Text
+                        | Type::Duration
+                        | Type::Any
+                );
                 let first = &types[0];
                 if !ok {
                     c.push(mismatch(
                         arg.span,
-                        format!("`{}` compares numbers, money, dates, times or texts, not {}", b.name, a(t)),
+                        format!(
+                            "`{}` compares numbers, money, dates, times or texts, not {}",
+                            b.name,
+                            a(t)
+                        ),
                         format!("this is {}", a(t)),
                     ));
                 } else if i > 0 && !first.accepts(t) {
@@ -329,17 +406,19 @@ fn call(c: &mut Checker, scope: &Scope, span: Span, name: &Ident, args: &[Expr])
             }
             P::Table => match (&arg.kind, t) {
                 (_, Type::Table(name)) => table = Some(name.clone()),
-                (ExprKind::Var(_), _) | (_, Type::Any) => {
-                    // An unknown name was reported already, or a variable holds something else.
-                    if let ExprKind::Var(id) = &arg.kind {
-                        if scope.get(&id.name).is_some() {
-                            c.push(unknown_table(c, id));
-                        }
-                    }
+                (ExprKind::Var(id), t) if !matches!(t, Type::Any) => {
+                    let d = unknown_table(c, id)
+                        .with_label(format!("a variable holding {}, not a table", a(t)));
+                    c.push(d);
                 }
+                (_, Type::Any) => {}
                 _ => c.push(
-                    mismatch(arg.span, format!("`{}` needs the name of a table here, not {}", b.name, a(t)), format!("this is {}", a(t)))
-                        .with_help(format!("write `{}`", signature(b))),
+                    mismatch(
+                        arg.span,
+                        format!("`{}` needs the name of a table here, not {}", b.name, a(t)),
+                        format!("this is {}", a(t)),
+                    )
+                    .with_help(format!("write `{}`", signature(b))),
                 ),
             },
         }
@@ -350,8 +429,9 @@ fn call(c: &mut Checker, scope: &Scope, span: Span, name: &Ident, args: &[Expr])
             if let Some(col_name) = s.plain() {
                 let names: Vec<&str> = decl.columns.iter().map(|p| p.name.name.as_str()).collect();
                 if !names.contains(&col_name.as_str()) {
-                    let help = suggest(&col_name, names.iter().copied())
-                        .unwrap_or_else(|| format!("its columns are {}", list_names(names.iter().copied())));
+                    let help = suggest(&col_name, names.iter().copied()).unwrap_or_else(|| {
+                        format!("its columns are {}", list_names(names.iter().copied()))
+                    });
                     c.push(
                         Diagnostic::error(
                             "unknown-column",
@@ -368,8 +448,14 @@ fn call(c: &mut Checker, scope: &Scope, span: Span, name: &Ident, args: &[Expr])
     match &b.returns {
         Returns::Is(t) => t.clone(),
         Returns::FirstArg => types.first().cloned().unwrap_or(Type::Any),
-        Returns::TableRow => table.map(|t| table_row(c, &t)).unwrap_or(Type::Record(None)),
-        Returns::TableRows => Type::List(Box::new(table.map(|t| table_row(c, &t)).unwrap_or(Type::Record(None)))),
+        Returns::TableRow => table
+            .map(|t| table_row(c, &t))
+            .unwrap_or(Type::Record(None)),
+        Returns::TableRows => Type::List(Box::new(
+            table
+                .map(|t| table_row(c, &t))
+                .unwrap_or(Type::Record(None)),
+        )),
     }
 }
 
@@ -381,12 +467,26 @@ fn unknown_table(c: &Checker, id: &Ident) -> Diagnostic {
             format!("the tables are {}", list_names(c.tables.keys().copied()))
         }
     });
-    Diagnostic::error("unknown-table", id.span, format!("there is no table named `{}`", id.name))
-        .with_label("not a declared table")
-        .with_help(help)
+    Diagnostic::error(
+        "unknown-table",
+        id.span,
+        format!("there is no table named `{}`", id.name),
+    )
+    .with_label("not a declared table")
+    .with_help(help)
 }
 
-fn binary(c: &mut Checker, op: BinaryOp, span: Span, l: &Expr, lt: Type, r: &Expr, rt: Type) -> Type {
+#[allow(clippy::too_many_arguments)]
+fn binary(
+    c: &mut Checker,
+    scope: &Scope,
+    op: BinaryOp,
+    span: Span,
+    l: &Expr,
+    lt: Type,
+    r: &Expr,
+    rt: Type,
+) -> Type {
     use Type::*;
     let sym = op.symbol();
     match op {
@@ -394,8 +494,12 @@ fn binary(c: &mut Checker, op: BinaryOp, span: Span, l: &Expr, lt: Type, r: &Exp
             for (side, t) in [(l, &lt), (r, &rt)] {
                 if !Bool.accepts(t) {
                     c.push(
-                        mismatch(side.span, format!("`{sym}` joins yes/no values, but this is {}", a(t)), format!("this is {}", a(t)))
-                            .with_help("compare it first, for example `x == 3`"),
+                        mismatch(
+                            side.span,
+                            format!("`{sym}` joins yes/no values, but this is {}", a(t)),
+                            format!("this is {}", a(t)),
+                        )
+                        .with_help("compare it first, for example `x == 3`"),
                     );
                 }
             }
@@ -404,23 +508,43 @@ fn binary(c: &mut Checker, op: BinaryOp, span: Span, l: &Expr, lt: Type, r: &Exp
         BinaryOp::Eq | BinaryOp::Ne => {
             if !lt.accepts(&rt) && !rt.accepts(&lt) {
                 c.push(
-                    mismatch(span, format!("comparing {} with {}: they can never be equal", a(&lt), a(&rt)), "these have different types")
-                        .with_help(equality_help(&lt, &rt)),
+                    mismatch(
+                        span,
+                        format!(
+                            "comparing {} with {}: they can never be equal",
+                            a(&lt),
+                            a(&rt)
+                        ),
+                        "these have different types",
+                    )
+                    .with_help(equality_help(&lt, &rt)),
                 );
+            } else {
+                super::flows::check_option(c, scope, l, r);
+                super::flows::check_option(c, scope, r, l);
             }
             Bool
         }
         BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-            let orderable = |t: &Type| matches!(t, Number | Money | Date | Time | Text | Duration | Any);
+            let orderable =
+                |t: &Type| matches!(t, Number | Money | Date | Time | Text | Duration | Any);
             if matches!(lt, Any) || matches!(rt, Any) {
                 // Nothing more to say about a value whose type is unknown.
             } else if lt != rt {
                 c.push(
-                    mismatch(span, format!("`{sym}` cannot compare {} with {}", a(&lt), a(&rt)), "these have different types")
-                        .with_help(equality_help(&lt, &rt)),
+                    mismatch(
+                        span,
+                        format!("`{sym}` cannot compare {} with {}", a(&lt), a(&rt)),
+                        "these have different types",
+                    )
+                    .with_help(equality_help(&lt, &rt)),
                 );
             } else if !orderable(&lt) {
-                c.push(mismatch(span, format!("{} values cannot be ordered with `{sym}`", lt), format!("`{sym}` needs numbers, money, dates or times")));
+                c.push(mismatch(
+                    span,
+                    format!("{} values cannot be ordered with `{sym}`", lt),
+                    format!("`{sym}` needs numbers, money, dates or times"),
+                ));
             }
             Bool
         }
@@ -455,7 +579,9 @@ fn binary(c: &mut Checker, op: BinaryOp, span: Span, l: &Expr, lt: Type, r: &Exp
                 (BinaryOp::Add, Duration, Date) => Some(Date),
                 (BinaryOp::Sub, Date, Date) => Some(Number),
                 (BinaryOp::Mul, Money, Number) | (BinaryOp::Mul, Number, Money) => Some(Money),
-                (BinaryOp::Mul, Duration, Number) | (BinaryOp::Mul, Number, Duration) => Some(Duration),
+                (BinaryOp::Mul, Duration, Number) | (BinaryOp::Mul, Number, Duration) => {
+                    Some(Duration)
+                }
                 (BinaryOp::Div, Money, Number) => Some(Money),
                 (BinaryOp::Div, Money, Money) => Some(Number),
                 _ => None,
@@ -474,8 +600,12 @@ fn binary(c: &mut Checker, op: BinaryOp, span: Span, l: &Expr, lt: Type, r: &Exp
                         _ => "numbers and money add up; a date moves by a duration (`date + 2 weeks`); `date - date` is a number of days".into(),
                     };
                     c.push(
-                        mismatch(span, format!("`{sym}` does not work on {} and {}", a(&lt), a(&rt)), format!("{} {sym} {}", lt, rt))
-                            .with_help(help),
+                        mismatch(
+                            span,
+                            format!("`{sym}` does not work on {} and {}", a(&lt), a(&rt)),
+                            format!("{} {sym} {}", lt, rt),
+                        )
+                        .with_help(help),
                     );
                     Any
                 }
@@ -486,8 +616,12 @@ fn binary(c: &mut Checker, op: BinaryOp, span: Span, l: &Expr, lt: Type, r: &Exp
 
 fn equality_help(lt: &Type, rt: &Type) -> String {
     match (lt, rt) {
-        (Type::Text, Type::Number) | (Type::Number, Type::Text) => "write the number without quotes, or the text with quotes".into(),
-        (Type::Money, Type::Number) | (Type::Number, Type::Money) => "write the number as money: `15 EUR`".into(),
+        (Type::Text, Type::Number) | (Type::Number, Type::Text) => {
+            "write the number without quotes, or the text with quotes".into()
+        }
+        (Type::Money, Type::Number) | (Type::Number, Type::Money) => {
+            "write the number as money: `15 EUR`".into()
+        }
         (Type::Bool, _) | (_, Type::Bool) => "a yes/no value compares with `yes` or `no`".into(),
         _ => "compare values of one type".into(),
     }

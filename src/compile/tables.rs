@@ -157,7 +157,10 @@ mod tests {
     #[test]
     fn reads_typed_rows_and_reports_bad_cells() {
         let csv = "rank,price,note\nfirst,15.00,\"a, b\"\nsecond,abc,x\n";
-        let cols = vec![("rank".to_string(), Type::Text), ("price".to_string(), Type::Money)];
+        let cols = vec![
+            ("rank".to_string(), Type::Text),
+            ("price".to_string(), Type::Money),
+        ];
         let (rows, errors) = parse_table(csv, &cols);
         assert_eq!(rows[0]["price"], Value::Money(Decimal::new(1500, 2)));
         assert_eq!(errors.len(), 1);

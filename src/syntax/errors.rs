@@ -54,11 +54,16 @@ pub(crate) fn syntax_diagnostic(
     if let Some(open) = unclosed_string(text, at) {
         return Diagnostic::error(
             "syntax",
-            Span::new(source, open..text[open..].find('\n').map_or(text.len(), |n| open + n)),
+            Span::new(
+                source,
+                open..text[open..].find('\n').map_or(text.len(), |n| open + n),
+            ),
             "this text is not closed",
         )
         .with_label("the text starts here and never ends")
-        .with_help("add the closing `\"` at the end of the text; a `\"` inside a text is written `\\\"`");
+        .with_help(
+            "add the closing `\"` at the end of the text; a `\"` inside a text is written `\\\"`",
+        );
     }
 
     let mut expected: Vec<String> = if use_tokens { tokens } else { Vec::new() };
@@ -76,7 +81,10 @@ pub(crate) fn syntax_diagnostic(
     let message = if expected.is_empty() {
         format!("I did not expect {found_words} here")
     } else {
-        format!("I expected {} here, but found {found_words}", join_or(&expected))
+        format!(
+            "I expected {} here, but found {found_words}",
+            join_or(&expected)
+        )
     };
     let mut diag = Diagnostic::error("syntax", span, message).with_label(match expected.first() {
         Some(first) => format!("{first} expected"),
@@ -120,7 +128,13 @@ fn unclosed_string(text: &str, at: usize) -> Option<usize> {
         }
         match c {
             '\\' if open.is_some() => escaped = !escaped,
-            '"' if !escaped => open = if open.is_some() { None } else { Some(line_start + i) },
+            '"' if !escaped => {
+                open = if open.is_some() {
+                    None
+                } else {
+                    Some(line_start + i)
+                }
+            }
             '#' if open.is_none() => in_comment = true,
             _ => escaped = false,
         }
@@ -137,11 +151,16 @@ fn help_for(positives: &[Rule], found: &str, text: &str, at: usize) -> Option<St
         return Some("write the language before each text, for example `fr: \"Bonjour !\"`".into());
     }
     if has(Rule::lang) && found.ends_with(':') {
-        return Some("a language is written with two lower-case letters, such as `fr:`, `nl:` or `en:`".into());
+        return Some(
+            "a language is written with two lower-case letters, such as `fr:`, `nl:` or `en:`"
+                .into(),
+        );
     }
-    if let Some(word) = ["end", "flow", "faq", "action", "choice", "slot", "table", "text"]
-        .iter()
-        .find(|w| found == **w)
+    if let Some(word) = [
+        "end", "flow", "faq", "action", "choice", "slot", "table", "text",
+    ]
+    .iter()
+    .find(|w| found == **w)
     {
         if has(Rule::ident) {
             return Some(format!(
@@ -149,7 +168,10 @@ fn help_for(positives: &[Rule], found: &str, text: &str, at: usize) -> Option<St
             ));
         }
     }
-    if positives.iter().any(|r| matches!(r, Rule::say_stmt | Rule::form_stmt)) {
+    if positives
+        .iter()
+        .any(|r| matches!(r, Rule::say_stmt | Rule::form_stmt))
+    {
         let before = text.get(..at).unwrap_or("");
         if ITEM_STARTS.iter().any(|w| found == *w) {
             return Some(format!(
@@ -164,14 +186,21 @@ fn help_for(positives: &[Rule], found: &str, text: &str, at: usize) -> Option<St
                 .into(),
         );
     }
-    if has(Rule::EOI) || positives.iter().any(|r| matches!(r, Rule::flow_decl | Rule::faq_decl)) {
+    if has(Rule::EOI)
+        || positives
+            .iter()
+            .any(|r| matches!(r, Rule::flow_decl | Rule::faq_decl))
+    {
         return Some(
             "at the top of a file come `bot`, `action`, `choice`, `slot`, `table`, `synonyms`, `text`, `faq` and `flow`; check that the block above is closed with exactly one `end`"
                 .into(),
         );
     }
     if has(Rule::text) || has(Rule::lang_line) {
-        return Some("a text is written per language: `fr: \"...\"` on one line, `nl: \"...\"` on the next".into());
+        return Some(
+            "a text is written per language: `fr: \"...\"` on one line, `nl: \"...\"` on the next"
+                .into(),
+        );
     }
     if has(Rule::expr) || has(Rule::postfixed) {
         return Some("a value goes here: a slot or variable name, a number, a text in quotes, a date like 2025-03-15, or a function call like today()".into());

@@ -62,7 +62,8 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
                 // boundary that precedes the error.
                 let region_end = previous_boundary(text, start, error_at);
                 if region_end > start {
-                    if let Ok(mut pairs) = GuichetParser::parse(Rule::file, &text[start..region_end])
+                    if let Ok(mut pairs) =
+                        GuichetParser::parse(Rule::file, &text[start..region_end])
                     {
                         let mut builder = Builder {
                             source,
@@ -289,13 +290,10 @@ impl Builder<'_> {
 
     fn bot(&mut self, pair: Pair<Rule>, span: Span) -> BotDecl {
         let mut inner = pair.into_inner();
-        let name = inner
-            .next()
-            .map(|p| self.string(p))
-            .unwrap_or(StrLit {
-                parts: vec![],
-                span,
-            });
+        let name = inner.next().map(|p| self.string(p)).unwrap_or(StrLit {
+            parts: vec![],
+            span,
+        });
         let mut languages = Vec::new();
         let mut settings = Vec::new();
         for setting in inner {
@@ -431,9 +429,7 @@ impl Builder<'_> {
                     };
                     let payload_span = self.span(&payload);
                     let payload = match payload.into_inner().next() {
-                        Some(s) if s.as_rule() == Rule::string => {
-                            self.string(s).literal_text()
-                        }
+                        Some(s) if s.as_rule() == Rule::string => self.string(s).literal_text(),
                         Some(n) => n.as_str().to_string(),
                         None => String::new(),
                     };
@@ -622,12 +618,10 @@ impl Builder<'_> {
                         continue;
                     };
                     let ty = match inner.next() {
-                        Some(t) if t.as_rule() == Rule::type_name => {
-                            match t.into_inner().next() {
-                                Some(n) => SlotTypeRef::Type(self.ident(n)),
-                                None => continue,
-                            }
-                        }
+                        Some(t) if t.as_rule() == Rule::type_name => match t.into_inner().next() {
+                            Some(n) => SlotTypeRef::Type(self.ident(n)),
+                            None => continue,
+                        },
                         Some(t) => SlotTypeRef::Like(self.ident(t)),
                         None => continue,
                     };
@@ -700,8 +694,12 @@ impl Builder<'_> {
                         Some(Ok(n)) => n,
                         _ => {
                             self.diagnostics.push(
-                                Diagnostic::error("bad-literal", span, "this number of attempts is too large")
-                                    .with_help("write a small number, such as `attempts 3`"),
+                                Diagnostic::error(
+                                    "bad-literal",
+                                    span,
+                                    "this number of attempts is too large",
+                                )
+                                .with_help("write a small number, such as `attempts 3`"),
                             );
                             3
                         }
@@ -744,7 +742,10 @@ impl Builder<'_> {
                 b.postfixed(p)
             })
             .map_prefix(|op, rhs| {
-                let s = Span::new(source, offset + op.as_span().start()..offset + op.as_span().end());
+                let s = Span::new(
+                    source,
+                    offset + op.as_span().start()..offset + op.as_span().end(),
+                );
                 let op = if op.as_rule() == Rule::not_op {
                     UnaryOp::Not
                 } else {
@@ -780,10 +781,7 @@ impl Builder<'_> {
             })
             .parse(pairs);
         *self.diagnostics = diags.into_inner();
-        Expr {
-            span,
-            ..result
-        }
+        Expr { span, ..result }
     }
 
     fn postfixed(&mut self, pair: Pair<Rule>) -> Expr {
@@ -832,7 +830,10 @@ impl Builder<'_> {
             }
             Rule::duration_lit => {
                 let mut inner = pair.into_inner();
-                let amount = inner.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                let amount = inner
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
                 let amount = self.decimal(&amount, span);
                 let unit = match inner.next().map(|u| u.as_str()).unwrap_or("day") {
                     u if u.starts_with("week") => DurationUnit::Week,
@@ -871,10 +872,12 @@ impl Builder<'_> {
                 let mut inner = pair.into_inner();
                 let name = match inner.next() {
                     Some(n) => self.ident(n),
-                    None => return Expr {
-                        kind: ExprKind::Nothing,
-                        span,
-                    },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Nothing,
+                            span,
+                        }
+                    }
                 };
                 ExprKind::Call(name, inner.map(|e| self.expr(e)).collect())
             }

@@ -50,7 +50,9 @@ impl FromStr for Lang {
             "fr" | "fr-be" | "fr-fr" => Ok(Lang::Fr),
             "nl" | "nl-be" | "nl-nl" => Ok(Lang::Nl),
             "en" | "en-gb" | "en-us" => Ok(Lang::En),
-            other => Err(format!("unknown language `{other}` (guichet speaks fr, nl and en)")),
+            other => Err(format!(
+                "unknown language `{other}` (guichet speaks fr, nl and en)"
+            )),
         }
     }
 }

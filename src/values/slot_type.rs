@@ -40,7 +40,10 @@ impl SlotType {
         ("phone", SlotType::Phone),
         ("iban", SlotType::Iban),
         ("national_number", SlotType::NationalNumber),
-        ("structured_communication", SlotType::StructuredCommunication),
+        (
+            "structured_communication",
+            SlotType::StructuredCommunication,
+        ),
         ("postal_code", SlotType::PostalCode),
         ("plate", SlotType::Plate),
         ("name", SlotType::Name),

@@ -160,7 +160,10 @@ mod tests {
     fn value_round_trips_through_json() {
         let v = Value::Record(IndexMap::from([
             ("a".to_string(), Value::Money(Decimal::new(1500, 2))),
-            ("b".to_string(), Value::List(vec![Value::Bool(true), Value::Null])),
+            (
+                "b".to_string(),
+                Value::List(vec![Value::Bool(true), Value::Null]),
+            ),
         ]));
         let s = serde_json::to_string(&v).unwrap();
         let back: Value = serde_json::from_str(&s).unwrap();

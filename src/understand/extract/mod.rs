@@ -120,7 +120,9 @@ impl Reason {
             (OutOfRange, Fr) => "Cette valeur est hors des limites possibles.",
             (OutOfRange, Nl) => "Die waarde valt buiten de mogelijke grenzen.",
             (OutOfRange, En) => "That value is out of range.",
-            (BadChecksum, Fr) => "Ce numéro contient une erreur (les chiffres de contrôle ne correspondent pas).",
+            (BadChecksum, Fr) => {
+                "Ce numéro contient une erreur (les chiffres de contrôle ne correspondent pas)."
+            }
             (BadChecksum, Nl) => "Dit nummer bevat een fout (de controlecijfers kloppen niet).",
             (BadChecksum, En) => "This number contains a mistake (its check digits do not match).",
             (WrongLength, Fr) => "Ce numéro n'a pas le bon nombre de chiffres.",

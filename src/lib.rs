@@ -39,6 +39,9 @@ pub mod check;
 pub mod compile;
 pub mod diagnostics;
 pub mod load;
+/// Rendering diagnostics for a terminal (miette), with the `cli` feature.
+#[cfg(feature = "cli")]
+pub mod render;
 pub mod runtime;
 pub mod stdlib;
 pub mod syntax;
@@ -48,4 +51,3 @@ pub mod values;
 pub use bot::{ActionOutcome, Actions, Bot, LoadError, RestoreError, Restored, TurnOutcome};
 pub use runtime::{Event, Input, Session};
 pub use values::{Lang, Value};
-pub mod render;

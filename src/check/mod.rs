@@ -1,6 +1,226 @@
-//! Placeholder; replaced by the checker.
-use crate::diagnostics::Diagnostic;
+//! The checker: every mistake in a bot, found before a citizen meets it.
+//!
+//! Each file checks one concern and pushes `Diagnostic`s into a shared
+//! `Checker`; nothing stops at the first mistake, so a flow author sees
+//! them all in one run.
+
+mod flows;
+mod loops;
+mod names;
+mod tables;
+mod translations;
+mod types;
+
+use crate::diagnostics::{self, Diagnostic, SourceId, Span};
 use crate::load::ParsedBot;
-pub fn check(_bot: &ParsedBot) -> Vec<Diagnostic> {
-    Vec::new()
+use crate::syntax::ast::{
+    ActionDecl, BotDecl, ChoiceDecl, FaqDecl, FlowDecl, Item, SlotDecl, TableDecl, TextDecl,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Checks a parsed bot. The loader's own diagnostics (syntax, missing
+/// table files) are included, so the result is everything wrong with the
+/// bot, sorted by file and position.
+pub fn check(bot: &ParsedBot) -> Vec<Diagnostic> {
+    let mut c = Checker::new(bot);
+    names::check(&mut c);
+    tables::check(&mut c);
+    flows::check(&mut c);
+    loops::check(&mut c);
+    let mut out = bot.diagnostics.clone();
+    out.append(&mut c.diags);
+    diagnostics::sort(&mut out);
+    out.dedup();
+    out
+}
+
+/// What the bot declares, by name (the first declaration wins when a name
+/// is declared twice; the second is reported).
+pub(crate) struct Checker<'a> {
+    pub bot: &'a ParsedBot,
+    pub bot_decl: Option<&'a BotDecl>,
+    /// The bot's languages that guichet knows, as written (`fr`, `nl`, `en`).
+    pub languages: Vec<String>,
+    pub flows: HashMap<&'a str, &'a FlowDecl>,
+    pub faqs: HashMap<&'a str, &'a FaqDecl>,
+    pub actions: HashMap<&'a str, &'a ActionDecl>,
+    pub choices: HashMap<&'a str, &'a ChoiceDecl>,
+    pub slots: HashMap<&'a str, &'a SlotDecl>,
+    pub tables: HashMap<&'a str, &'a TableDecl>,
+    pub texts: HashMap<&'a str, &'a TextDecl>,
+    /// Flows and FAQs named by a `call`, `goto`, button or bot setting.
+    pub used_flows: HashSet<String>,
+    pub used_actions: HashSet<String>,
+    pub used_slots: HashSet<String>,
+    pub diags: Vec<Diagnostic>,
+}
+
+pub(crate) const KNOWN_LANGUAGES: [&str; 3] = ["fr", "nl", "en"];
+
+impl<'a> Checker<'a> {
+    fn new(bot: &'a ParsedBot) -> Checker<'a> {
+        let mut c = Checker {
+            bot,
+            bot_decl: None,
+            languages: Vec::new(),
+            flows: HashMap::new(),
+            faqs: HashMap::new(),
+            actions: HashMap::new(),
+            choices: HashMap::new(),
+            slots: HashMap::new(),
+            tables: HashMap::new(),
+            texts: HashMap::new(),
+            used_flows: HashSet::new(),
+            used_actions: HashSet::new(),
+            used_slots: HashSet::new(),
+            diags: Vec::new(),
+        };
+        for item in &bot.items {
+            match item {
+                Item::Bot(b) => {
+                    c.bot_decl.get_or_insert(b);
+                }
+                Item::Flow(f) => {
+                    if !c.faqs.contains_key(f.name.name.as_str()) {
+                        c.flows.entry(&f.name.name).or_insert(f);
+                    }
+                }
+                Item::Faq(f) => {
+                    if !c.flows.contains_key(f.name.name.as_str()) {
+                        c.faqs.entry(&f.name.name).or_insert(f);
+                    }
+                }
+                Item::Action(a) => {
+                    c.actions.entry(&a.name.name).or_insert(a);
+                }
+                Item::Choice(ch) => {
+                    c.choices.entry(&ch.name.name).or_insert(ch);
+                }
+                Item::Slot(s) => {
+                    c.slots.entry(&s.name.name).or_insert(s);
+                }
+                Item::Table(t) => {
+                    c.tables.entry(&t.name.name).or_insert(t);
+                }
+                Item::Text(t) => {
+                    c.texts.entry(&t.name.name).or_insert(t);
+                }
+                Item::Synonyms(_) => {}
+            }
+        }
+        if let Some(b) = c.bot_decl {
+            let mut seen = Vec::new();
+            for l in &b.languages {
+                if KNOWN_LANGUAGES.contains(&l.code.as_str()) && !seen.contains(&l.code) {
+                    seen.push(l.code.clone());
+                }
+            }
+            c.languages = seen;
+        }
+        c
+    }
+
+    pub fn push(&mut self, mut d: Diagnostic) {
+        // Spans from the parser run on over the whitespace after a node;
+        // the underline should stop at its last character.
+        d.span = self.trim(d.span);
+        for r in &mut d.related {
+            r.span = self.trim(r.span);
+        }
+        self.diags.push(d);
+    }
+
+    /// A span without its trailing whitespace and comments.
+    pub fn trim(&self, span: Span) -> Span {
+        let text = self.bot.sources.snippet(span);
+        let mut kept = text.len();
+        // Drop trailing lines that hold only whitespace or a comment.
+        loop {
+            let t = &text[..kept];
+            let trimmed = t.trim_end();
+            if trimmed.len() != t.len() {
+                kept = trimmed.len();
+                continue;
+            }
+            match t.rfind('\n') {
+                Some(nl) if t[nl + 1..].trim_start().starts_with('#') => kept = nl,
+                _ => break,
+            }
+        }
+        if kept == 0 {
+            return Span {
+                end: span.start.min(span.end),
+                ..span
+            };
+        }
+        Span {
+            end: span.start + kept,
+            ..span
+        }
+    }
+
+    /// The first line of a span, for blocks that would underline many lines.
+    pub fn first_line(&self, span: Span) -> Span {
+        let text = self.bot.sources.snippet(span);
+        match text.find('\n') {
+            Some(nl) => self.trim(Span {
+                end: span.start + nl,
+                ..span
+            }),
+            None => self.trim(span),
+        }
+    }
+
+    pub fn is_stdlib(&self, span: Span) -> bool {
+        self.bot.stdlib.contains(&span.source)
+    }
+
+    pub fn is_stdlib_source(&self, id: SourceId) -> bool {
+        self.bot.stdlib.contains(&id)
+    }
+
+    /// Whether a name is a flow or an FAQ entry (both can be started).
+    pub fn is_startable(&self, name: &str) -> bool {
+        self.flows.contains_key(name) || self.faqs.contains_key(name)
+    }
+
+    pub fn startable_names(&self) -> Vec<&'a str> {
+        let mut v: Vec<&str> = self.flows.keys().chain(self.faqs.keys()).copied().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The source text under a span.
+    pub fn snippet(&self, span: Span) -> &'a str {
+        self.bot.sources.snippet(span).trim_end()
+    }
+}
+
+/// "did you mean `x`?" over names, in a stable order.
+pub(crate) fn suggest<'n>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'n str>,
+) -> Option<String> {
+    let mut cands: Vec<&str> = candidates.into_iter().filter(|c| *c != name).collect();
+    cands.sort_unstable();
+    cands.dedup();
+    diagnostics::did_you_mean(name, cands).map(|s| format!("did you mean `{s}`?"))
+}
+
+/// Lists names for a help text, at most a handful.
+pub(crate) fn list_names<'n>(names: impl IntoIterator<Item = &'n str>) -> String {
+    let mut v: Vec<&str> = names.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    let more = v.len().saturating_sub(8);
+    let mut s = v
+        .iter()
+        .take(8)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
 }

@@ -1,0 +1,398 @@
+//! The bot block, declarations and their names: duplicates, settings,
+//! declared types, and declarations nothing uses.
+
+use super::{list_names, suggest, Checker, KNOWN_LANGUAGES};
+use crate::diagnostics::{Diagnostic, Span};
+use crate::load::file_start;
+use crate::syntax::ast::{Ident, Item, Param};
+use crate::values::Type;
+use std::collections::HashMap;
+
+const BOT_EXAMPLE: &str = "start the bot with a block like:\n\n  bot \"Commune de ...\"\n    languages fr, nl, en\n    default fr\n  end";
+
+pub(super) fn check(c: &mut Checker) {
+    check_bot_block(c);
+    check_duplicates(c);
+    check_declarations(c);
+}
+
+fn check_bot_block(c: &mut Checker) {
+    let bots: Vec<_> = c
+        .bot
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Bot(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = bots.first() else {
+        let first_file = c
+            .bot
+            .sources
+            .iter()
+            .find(|(id, s)| !c.is_stdlib_source(*id) && s.name.ends_with(".flow"))
+            .or_else(|| {
+                c.bot
+                    .sources
+                    .iter()
+                    .find(|(id, s)| !c.is_stdlib_source(*id) && !s.name.ends_with(".csv"))
+            })
+            .map(|(id, _)| id);
+        if let Some(id) = first_file {
+            c.push(
+                Diagnostic::error("missing-bot", file_start(id), "this bot has no `bot` block")
+                    .with_label("the bot's name and languages are declared nowhere")
+                    .with_help(BOT_EXAMPLE),
+            );
+        }
+        return;
+    };
+    for b in bots.iter().skip(1) {
+        c.push(
+            Diagnostic::error(
+                "duplicate-bot",
+                keyword_span(b.span, 3),
+                "a second `bot` block",
+            )
+            .with_label("a bot has one `bot` block")
+            .with_related(keyword_span(first.span, 3), "first declared here")
+            .with_help("merge the settings into the first `bot` block and remove this one"),
+        );
+    }
+
+    let mut seen_langs: Vec<&str> = Vec::new();
+    for l in &first.languages {
+        if !KNOWN_LANGUAGES.contains(&l.code.as_str()) {
+            c.push(
+                Diagnostic::error(
+                    "unknown-language",
+                    l.span,
+                    format!("guichet does not speak `{}`", l.code),
+                )
+                .with_label("not a language guichet knows")
+                .with_help("the languages are `fr`, `nl` and `en`"),
+            );
+        } else if seen_langs.contains(&l.code.as_str()) {
+            c.push(
+                Diagnostic::warning(
+                    "duplicate-name",
+                    l.span,
+                    format!("the language `{}` is listed twice", l.code),
+                )
+                .with_label("listed again")
+                .with_help("remove this one"),
+            );
+        } else {
+            seen_langs.push(&l.code);
+        }
+    }
+    if first.languages.is_empty() {
+        c.push(
+            Diagnostic::error(
+                "missing-languages",
+                keyword_span(first.span, 3),
+                "the bot declares no languages",
+            )
+            .with_label("no `languages` line in this block")
+            .with_help("add a line such as `languages fr, nl, en` to the `bot` block"),
+        );
+    }
+
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for (key, value) in &first.settings {
+        if let Some(prev) = seen.get(key.name.as_str()) {
+            c.push(
+                Diagnostic::error(
+                    "duplicate-setting",
+                    key.span.to(value.span),
+                    format!("`{}` is set twice", key.name),
+                )
+                .with_label("set again here")
+                .with_related(*prev, "first set here")
+                .with_help("keep one of them"),
+            );
+            continue;
+        }
+        seen.insert(&key.name, key.span.to(value.span));
+        match key.name.as_str() {
+            "default" => {
+                // With no languages at all, `missing-languages` says it already.
+                if !c.languages.contains(&value.name) && !first.languages.is_empty() {
+                    let d = Diagnostic::error(
+                        "unknown-language",
+                        value.span,
+                        format!(
+                            "the default language `{}` is not one of the bot's languages",
+                            value.name
+                        ),
+                    )
+                    .with_label("not in the `languages` line");
+                    let d = d.with_help(format!(
+                        "the bot's languages are {}",
+                        list_names(c.languages.iter().map(String::as_str))
+                    ));
+                    c.push(d);
+                }
+            }
+            "start" | "fallback" => {
+                c.used_flows.insert(value.name.clone());
+                if !c.is_startable(&value.name) {
+                    unknown_flow(c, value, "no flow or FAQ has this name");
+                }
+            }
+            "holidays" => {
+                if !matches!(value.name.as_str(), "be" | "fr") {
+                    c.push(
+                        Diagnostic::error(
+                            "unknown-holidays",
+                            value.span,
+                            format!("guichet knows no public holidays for `{}`", value.name),
+                        )
+                        .with_label("not a known calendar")
+                        .with_help("write `holidays be` (Belgium) or `holidays fr` (France)"),
+                    );
+                }
+            }
+            // The grammar admits only the four keys above; anything else is a syntax error.
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn unknown_flow(c: &mut Checker, name: &Ident, label: &str) {
+    let help = suggest(&name.name, c.startable_names()).unwrap_or_else(|| {
+        format!(
+            "declare it with `flow {} ... end`, or use one of {}",
+            name.name,
+            list_names(c.startable_names())
+        )
+    });
+    c.push(
+        Diagnostic::error(
+            "unknown-flow",
+            name.span,
+            format!("there is no flow named `{}`", name.name),
+        )
+        .with_label(label)
+        .with_help(help),
+    );
+}
+
+/// The span of a block's opening keyword, so that a whole block is not underlined.
+fn keyword_span(span: Span, len: usize) -> Span {
+    Span {
+        end: (span.start + len).min(span.end),
+        ..span
+    }
+}
+
+fn duplicate(c: &mut Checker, what: &str, first: &Ident, second: &Ident) {
+    c.push(
+        Diagnostic::error(
+            "duplicate-name",
+            second.span,
+            format!("{what} `{}` is declared twice", second.name),
+        )
+        .with_label("declared again here")
+        .with_related(first.span, "first declared here")
+        .with_help("rename one of them, or remove the one you do not need"),
+    );
+}
+
+/// Reports names declared twice in one list (options, params, slots).
+pub(super) fn duplicates_in<'i>(
+    c: &mut Checker,
+    what: &str,
+    names: impl IntoIterator<Item = &'i Ident>,
+) {
+    let mut seen: HashMap<&str, &Ident> = HashMap::new();
+    for n in names {
+        match seen.get(n.name.as_str()) {
+            Some(first) => duplicate(c, what, first, n),
+            None => {
+                seen.insert(&n.name, n);
+            }
+        }
+    }
+}
+
+fn check_duplicates(c: &mut Checker) {
+    let mut seen: HashMap<(u8, &str), (&Ident, &str)> = HashMap::new();
+    let items = &c.bot.items;
+    let mut found = Vec::new();
+    for item in items {
+        let (ns, name, what) = match item {
+            Item::Flow(f) => (0, &f.name, "the flow"),
+            Item::Faq(f) => (0, &f.name, "the FAQ entry"),
+            Item::Action(a) => (1, &a.name, "the action"),
+            Item::Choice(ch) => (2, &ch.name, "the choice"),
+            Item::Slot(s) => (3, &s.name, "the slot"),
+            Item::Table(t) => (4, &t.name, "the table"),
+            Item::Text(t) => (5, &t.name, "the text"),
+            Item::Bot(_) | Item::Synonyms(_) => continue,
+        };
+        match seen.get(&(ns, name.name.as_str())) {
+            Some((first, _)) => found.push(((*first).clone(), name.clone(), what)),
+            None => {
+                seen.insert((ns, &name.name), (name, what));
+            }
+        }
+    }
+    for (first, second, what) in found {
+        duplicate(c, what, &first, &second);
+    }
+}
+
+/// The type a declaration names (`amount: money`, `kind: card_kind`).
+pub(super) fn declared_type(c: &mut Checker, ty: &Ident) -> Type {
+    if let Some(t) = Type::from_name(&ty.name) {
+        return t;
+    }
+    if c.choices.contains_key(ty.name.as_str()) {
+        return Type::Text;
+    }
+    let builtin = [
+        "any",
+        "yesno",
+        "number",
+        "money",
+        "date",
+        "time",
+        "duration",
+        "record",
+        "list",
+        "email",
+        "phone",
+        "iban",
+        "national_number",
+        "structured_communication",
+        "postal_code",
+        "plate",
+        "name",
+        "text",
+    ];
+    let candidates: Vec<&str> = builtin
+        .iter()
+        .copied()
+        .chain(c.choices.keys().copied())
+        .collect();
+    let help = suggest(&ty.name, candidates.iter().copied()).unwrap_or_else(|| {
+        "use a built-in type (`text`, `number`, `money`, `date`, `yesno`...) or declare a `choice` with this name".into()
+    });
+    c.push(
+        Diagnostic::error(
+            "unknown-type",
+            ty.span,
+            format!("there is no type `{}`", ty.name),
+        )
+        .with_label("neither a built-in type nor a declared choice")
+        .with_help(help),
+    );
+    Type::Any
+}
+
+pub(super) fn param_types(
+    c: &mut Checker,
+    what: &str,
+    params: &[Param],
+) -> Vec<(String, bool, Type)> {
+    duplicates_in(c, what, params.iter().map(|p| &p.name));
+    params
+        .iter()
+        .map(|p| (p.name.name.clone(), p.optional, declared_type(c, &p.ty)))
+        .collect()
+}
+
+fn check_declarations(c: &mut Checker) {
+    let items = &c.bot.items;
+    for item in items {
+        match item {
+            Item::Action(a) => {
+                param_types(c, "the argument", &a.params);
+                param_types(c, "the result", &a.results);
+            }
+            Item::Choice(ch) => {
+                duplicates_in(c, "the option", ch.options.iter().map(|o| &o.key));
+                if ch.options.is_empty() {
+                    c.push(
+                        Diagnostic::error(
+                            "empty-choice",
+                            ch.name.span,
+                            format!("the choice `{}` has no options", ch.name.name),
+                        )
+                        .with_label("nothing to choose from")
+                        .with_help(
+                            "add options such as `option first fr: \"Première\" nl: \"Eerste\"`",
+                        ),
+                    );
+                }
+            }
+            Item::Flow(f) => {
+                param_types(c, "the parameter", &f.params);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Declarations nothing uses; run after the flows are walked.
+pub(super) fn check_unused(c: &mut Checker) {
+    let items = &c.bot.items;
+    for item in items {
+        match item {
+            Item::Flow(f) if !c.is_stdlib(f.span) => {
+                if f.headers.triggers.is_empty() && !c.used_flows.contains(&f.name.name) {
+                    c.push(unused_flow(&f.name, "flow"));
+                }
+            }
+            Item::Faq(f) if !c.is_stdlib(f.span) => {
+                if f.headers.triggers.is_empty() && !c.used_flows.contains(&f.name.name) {
+                    c.push(unused_flow(&f.name, "FAQ entry"));
+                }
+            }
+            Item::Action(a) if !c.is_stdlib(a.span) && !c.used_actions.contains(&a.name.name) => {
+                c.push(
+                    Diagnostic::warning(
+                        "unused-action",
+                        a.name.span,
+                        format!("the action `{}` is never done", a.name.name),
+                    )
+                    .with_label("declared but no flow does it")
+                    .with_help(format!(
+                        "use it in a flow with `do {}(...)`, or remove the declaration",
+                        a.name.name
+                    )),
+                );
+            }
+            Item::Slot(s) if !c.is_stdlib(s.span) && !c.used_slots.contains(&s.name.name) => {
+                c.push(
+                    Diagnostic::warning(
+                        "unused-slot",
+                        s.name.span,
+                        format!("the slot `{}` is never used", s.name.name),
+                    )
+                    .with_label("no form uses it with `like`")
+                    .with_help(format!(
+                        "use it in a form with `slot my_name like {}`, or remove it",
+                        s.name.name
+                    )),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn unused_flow(name: &Ident, what: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "unused-flow",
+        name.span,
+        format!("no one can reach the {what} `{}`", name.name),
+    )
+    .with_label("no triggers, and no flow, button or setting names it")
+    .with_help(format!(
+        "add `triggers` so citizens can start it, or name it in a button, `goto {}` or `call {}`",
+        name.name, name.name
+    ))
+}

@@ -999,7 +999,7 @@ impl<'a> Grammar<'a> {
         let sign_glued = self
             .atoms
             .get(j + 1)
-            .is_some_and(|n| n.glued_left || j == 0);
+            .is_some_and(|n| j == 0 || n.start == self.atoms[j].end);
         if self
             .atoms
             .get(j)

@@ -156,12 +156,11 @@ fn help_for(positives: &[Rule], found: &str, text: &str, at: usize) -> Option<St
                 .into(),
         );
     }
-    if let Some(word) = [
-        "end", "flow", "faq", "action", "choice", "slot", "table", "text",
-    ]
-    .iter()
-    .find(|w| found == **w)
-    {
+    let leading: String = found
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if let Some(word) = KEYWORDS.iter().find(|w| leading == **w) {
         if has(Rule::ident) {
             return Some(format!(
                 "`{word}` is a reserved word of the language and cannot be used as a name; choose another name, such as `{word}_1`"
@@ -207,6 +206,16 @@ fn help_for(positives: &[Rule], found: &str, text: &str, at: usize) -> Option<St
     }
     None
 }
+
+/// The reserved words of the grammar (`keyword` in guichet.pest).
+const KEYWORDS: &[&str] = &[
+    "action", "and", "answer", "as", "ask", "attempts", "bot", "button", "call", "cancel", "case",
+    "choice", "close", "confirm", "default", "do", "elif", "else", "end", "examples", "failed",
+    "faq", "false", "flow", "form", "from", "goto", "handoff", "if", "in", "label", "language",
+    "like", "link", "match", "no", "not", "nothing", "ok", "option", "optional", "or", "prefer",
+    "reprompt", "require", "restart", "return", "say", "set", "slot", "stop", "synonyms", "table",
+    "text", "then", "triggers", "true", "when", "yes",
+];
 
 const ITEM_STARTS: [&str; 9] = [
     "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow",

@@ -1,1 +1,973 @@
-//! (not yet written)
+//! Trigger and FAQ matching: which flow or answer a citizen's free text is
+//! about, given the bot's trigger patterns per language.
+//!
+//! Matching is a bag-of-words comparison, not a regular expression: the
+//! citizen's word order, extra words, inflections, declared synonyms and
+//! one typo per long word must not prevent a match. Each pattern's required
+//! words are weighted by rarity (IDF) so that the word that tells triggers
+//! apart counts more than a word they all share.
+//!
+//! The cost per message does not grow with the number of triggers: words are
+//! looked up in an inverted index, typos through a deletion-neighbourhood
+//! index of the vocabulary, and only triggers sharing a word are scored.
+
+use crate::understand::normalize::{fold, tokenize, Input};
+use crate::understand::stem::stem;
+use crate::values::Lang;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+#[path = "matcher_pattern.rs"]
+mod pattern;
+
+use pattern::{Node, MAX_BRANCHES};
+
+/// A score at or above this starts the target.
+pub const MATCH_THRESHOLD: f32 = 0.75;
+/// Between this and `MATCH_THRESHOLD`: offered as a "did you mean" button.
+pub const SUGGEST_THRESHOLD: f32 = 0.45;
+
+/// A pattern in another language than the session's still matches (a Dutch
+/// phrase in a French session) but loses against an equal one in the session's.
+const OTHER_LANGUAGE_WEIGHT: f32 = 0.8;
+/// Each message word the pattern does not explain costs this much, so a
+/// short exact message scores above a long one, up to `MAX_EXTRA_PENALTY`.
+const EXTRA_WORD_PENALTY: f32 = 0.04;
+const MAX_EXTRA_PENALTY: f32 = 0.2;
+/// A pattern made only of courtesy words ("bonjour", "merci") is about the
+/// courtesy itself: any real content beside it means the message is not.
+const COURTESY_EXTRA_PENALTY: f32 = 0.25;
+/// Exponent applied to the weighted share of a pattern's words found.
+const COVERAGE_CURVE: f32 = 0.7;
+const STEM_QUALITY: f32 = 0.97;
+const SYNONYM_QUALITY: f32 = 0.95;
+const TYPO_QUALITY: f32 = 0.85;
+/// At most this many triggers are scored per message (rarest words first):
+/// keeps the cost bounded when a word is shared by a huge number of triggers.
+const MAX_CANDIDATES: usize = 4096;
+/// Words beyond this are ignored: no trigger needs a novel.
+const MAX_MESSAGE_WORDS: usize = 200;
+/// Typo tolerance applies to message words of at least this many letters.
+const MIN_TYPO_CHARS: usize = 5;
+/// Vocabulary words shorter than this are not typo targets (an edit on a
+/// three-letter word makes another word).
+const MIN_TYPO_TARGET_CHARS: usize = 4;
+const MAX_TYPO_CHARS: usize = 40;
+
+/// One trigger pattern of a flow or FAQ entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerSpec {
+    pub target: usize,
+    pub lang: Lang,
+    pub pattern: String,
+}
+
+/// Words or phrases a bot declares equivalent, per language
+/// (garderie = crèche, "carte d'identité" = eid).
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    groups: Vec<(Lang, Vec<String>)>,
+}
+
+impl Synonyms {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add_group(&mut self, lang: Lang, words: &[String]) {
+        if words.len() > 1 {
+            self.groups.push((lang, words.to_vec()));
+        }
+    }
+}
+
+/// A pattern that cannot be read; `offset` is a byte offset in the pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternError {
+    pub message: String,
+    pub offset: usize,
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (at byte {})", self.message, self.offset)
+    }
+}
+
+/// One trigger that fits a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub target: usize,
+    /// Index of the pattern in the specs given to `TriggerIndex::build`.
+    pub spec: usize,
+    pub score: f32,
+    /// The message's words that matched (folded).
+    pub matched_words: Vec<String>,
+    /// The pattern's required words the message lacks (folded).
+    pub missing_words: Vec<String>,
+    pub explanation: String,
+}
+
+type TermId = u32;
+
+#[derive(Debug, Clone)]
+struct PatternWord {
+    term: TermId,
+    /// The folded word as the author wrote it, and its stem: tells an exact
+    /// match from an inflection or a synonym in explanations.
+    written: String,
+    written_stem: String,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    /// Each alternative is a set of words that must all be there.
+    alternatives: Vec<Vec<PatternWord>>,
+}
+
+#[derive(Debug, Clone)]
+struct Compiled {
+    spec: usize,
+    target: usize,
+    lang: Lang,
+    pattern: String,
+    slots: Vec<Slot>,
+    /// Every term the pattern mentions, required or optional: message words
+    /// among these are explained and not penalised.
+    known: Vec<TermId>,
+    /// Contains a `*`: extra words are expected.
+    open: bool,
+    /// Made only of stop words (a greeting or thanks trigger).
+    courtesy: bool,
+    /// The pattern's own words, to check whether another pattern hides it.
+    probe: String,
+}
+
+#[derive(Debug, Clone)]
+struct Phrase {
+    stems: Vec<String>,
+    term: TermId,
+}
+
+/// The index of one language's patterns.
+#[derive(Debug, Default)]
+struct LangIndex {
+    terms: HashMap<String, TermId>,
+    display: Vec<String>,
+    idf: Vec<f32>,
+    postings: Vec<Vec<u32>>,
+    /// Multi-word synonyms by their first stem.
+    phrases: HashMap<String, Vec<Phrase>>,
+    /// Stem of a single-word synonym to its group's term.
+    synonym_of: HashMap<String, TermId>,
+    /// Folded words of the vocabulary that typos may be corrected to.
+    typo_targets: Vec<(String, TermId)>,
+    /// Each typo target and its one-letter deletions, to the targets.
+    deletions: HashMap<String, Vec<u32>>,
+}
+
+/// All patterns, ready to match messages. Immutable once built.
+#[derive(Debug)]
+pub struct TriggerIndex {
+    langs: [LangIndex; 3],
+    patterns: Vec<Compiled>,
+}
+
+fn lang_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Fr => 0,
+        Lang::Nl => 1,
+        Lang::En => 2,
+    }
+}
+
+fn stopwords(lang: Lang) -> &'static HashSet<&'static str> {
+    static LISTS: OnceLock<[HashSet<&'static str>; 3]> = OnceLock::new();
+    let parse = |text: &'static str| {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect::<HashSet<_>>()
+    };
+    &LISTS.get_or_init(|| {
+        [
+            parse(include_str!("lexicon/stopwords_fr.txt")),
+            parse(include_str!("lexicon/stopwords_nl.txt")),
+            parse(include_str!("lexicon/stopwords_en.txt")),
+        ]
+    })[lang_slot(lang)]
+}
+
+fn is_stopword(word: &str, lang: Lang) -> bool {
+    stopwords(lang).contains(word)
+}
+
+/// A folded token with its stem and whether it is a stop word.
+#[derive(Debug, Clone)]
+struct Word {
+    text: String,
+    stem: String,
+    stop: bool,
+}
+
+fn words_of(text: &str, lang: Lang) -> Vec<Word> {
+    tokenize(&fold(text))
+        .into_iter()
+        .take(MAX_MESSAGE_WORDS)
+        .map(|t| Word {
+            stop: is_stopword(&t.text, lang),
+            stem: stem(&t.text, lang),
+            text: t.text,
+        })
+        .collect()
+}
+
+impl LangIndex {
+    fn intern(&mut self, key: &str, display: &str) -> TermId {
+        if let Some(&id) = self.terms.get(key) {
+            return id;
+        }
+        let id = self.display.len() as TermId;
+        self.terms.insert(key.to_string(), id);
+        self.display.push(display.to_string());
+        self.postings.push(Vec::new());
+        id
+    }
+
+    fn add_synonyms(&mut self, group: &[String], lang: Lang, group_no: usize) {
+        let members: Vec<Vec<Word>> = group
+            .iter()
+            .map(|m| {
+                let words = words_of(m, lang);
+                let content: Vec<Word> = words.iter().filter(|w| !w.stop).cloned().collect();
+                if content.is_empty() {
+                    words
+                } else {
+                    content
+                }
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        let Some(first) = members.first() else {
+            return;
+        };
+        let label: Vec<&str> = first.iter().map(|w| w.text.as_str()).collect();
+        // A key no stem can equal: the group is one concept of its own.
+        let term = self.intern(&format!("\u{1}synonym{group_no}"), &label.join(" "));
+        for member in &members {
+            if let [single] = member.as_slice() {
+                self.synonym_of.entry(single.stem.clone()).or_insert(term);
+                self.add_typo_target(&single.text, term);
+            } else {
+                let stems: Vec<String> = member.iter().map(|w| w.stem.clone()).collect();
+                if let Some(head) = stems.first().cloned() {
+                    self.phrases
+                        .entry(head)
+                        .or_default()
+                        .push(Phrase { stems, term });
+                }
+            }
+        }
+    }
+
+    fn add_typo_target(&mut self, word: &str, term: TermId) {
+        let n = word.chars().count();
+        if (MIN_TYPO_TARGET_CHARS..=MAX_TYPO_CHARS).contains(&n)
+            && word.chars().all(char::is_alphabetic)
+        {
+            self.typo_targets.push((word.to_string(), term));
+        }
+    }
+
+    /// Term of a single stem (a synonym group's term when it belongs to one).
+    fn term_of_stem(&self, stem: &str) -> Option<TermId> {
+        self.synonym_of
+            .get(stem)
+            .or_else(|| self.terms.get(stem))
+            .copied()
+    }
+
+    /// Groups a run of words into terms: multi-word synonyms first, longest
+    /// phrase wins. Returns, per word, the term and the index of the first
+    /// word of its phrase.
+    fn phrase_terms(&self, words: &[Word]) -> Vec<Option<(TermId, usize)>> {
+        let mut out = vec![None; words.len()];
+        let content: Vec<usize> = (0..words.len()).filter(|&i| !words[i].stop).collect();
+        let mut k = 0;
+        while k < content.len() {
+            let head = &words[content[k]].stem;
+            let mut best: Option<&Phrase> = None;
+            if let Some(candidates) = self.phrases.get(head) {
+                for p in candidates {
+                    let fits = p.stems.len() <= content.len() - k
+                        && p.stems
+                            .iter()
+                            .zip(&content[k..])
+                            .all(|(s, &i)| *s == words[i].stem);
+                    if fits && best.is_none_or(|b| p.stems.len() > b.stems.len()) {
+                        best = Some(p);
+                    }
+                }
+            }
+            match best {
+                Some(p) => {
+                    for &i in &content[k..k + p.stems.len()] {
+                        out[i] = Some((p.term, content[k]));
+                    }
+                    k += p.stems.len();
+                }
+                None => k += 1,
+            }
+        }
+        out
+    }
+
+    fn build_typo_index(&mut self) {
+        self.typo_targets.sort();
+        self.typo_targets.dedup_by(|a, b| a.0 == b.0);
+        let mut deletions: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, (word, _)) in self.typo_targets.iter().enumerate() {
+            for key in deletion_keys(word) {
+                let list = deletions.entry(key).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        self.deletions = deletions;
+    }
+
+    /// The vocabulary word one edit away from `word`, if any.
+    fn correct_typo(&self, word: &str) -> Option<(TermId, &str)> {
+        let n = word.chars().count();
+        if !(MIN_TYPO_CHARS..=MAX_TYPO_CHARS).contains(&n) || !word.chars().all(char::is_alphabetic)
+        {
+            return None;
+        }
+        let mut best: Option<(u32, TermId, &str)> = None;
+        for key in deletion_keys(word) {
+            for &i in self.deletions.get(&key).into_iter().flatten() {
+                let Some((target, term)) = self.typo_targets.get(i as usize) else {
+                    continue;
+                };
+                if target == word || !within_one_edit(word, target) {
+                    continue;
+                }
+                let df = self.postings.get(*term as usize).map_or(0, |p| p.len()) as u32;
+                // Among equally close words, the more used one is the likelier intent.
+                if best.is_none_or(|(best_df, _, _)| df > best_df) {
+                    best = Some((df, *term, target.as_str()));
+                }
+            }
+        }
+        best.map(|(_, term, target)| (term, target))
+    }
+}
+
+/// The word itself and every way of deleting one letter from it.
+fn deletion_keys(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut keys = vec![word.to_string()];
+    for skip in 0..chars.len() {
+        let key: String = chars
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != skip)
+            .map(|(_, c)| *c)
+            .collect();
+        if keys.last() != Some(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// One insertion, deletion, substitution or swap of neighbours.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match (ra.len(), rb.len()) {
+        (0, 0) => true,
+        (x, y) if x == y + 1 => ra[1..] == *rb,
+        (x, y) if y == x + 1 => rb[1..] == *ra,
+        (x, y) if x == y => {
+            ra[1..] == rb[1..] || (x >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        _ => false,
+    }
+}
+
+/// How a message word met a pattern word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Exact,
+    Stem,
+    Synonym,
+    Typo,
+}
+
+impl Via {
+    fn quality(self) -> f32 {
+        match self {
+            Via::Exact => 1.0,
+            Via::Stem => STEM_QUALITY,
+            Via::Synonym => SYNONYM_QUALITY,
+            Via::Typo => TYPO_QUALITY,
+        }
+    }
+}
+
+/// A message word as seen by one language's index.
+#[derive(Debug, Clone)]
+struct MessageWord {
+    text: String,
+    stem: String,
+    stop: bool,
+    number: bool,
+    term: Option<TermId>,
+    /// The vocabulary word a typo was corrected to.
+    corrected: Option<String>,
+}
+
+struct Analysis {
+    words: Vec<MessageWord>,
+    /// Each term present, with the message word that carries it.
+    present: HashMap<TermId, usize>,
+}
+
+impl TriggerIndex {
+    /// Compiles the patterns; the ones that cannot be read are skipped and
+    /// reported with their index in `specs`.
+    pub fn build(
+        specs: &[TriggerSpec],
+        synonyms: &Synonyms,
+    ) -> (TriggerIndex, Vec<(usize, PatternError)>) {
+        let mut langs: [LangIndex; 3] = Default::default();
+        for (group_no, (lang, group)) in synonyms.groups.iter().enumerate() {
+            langs[lang_slot(*lang)].add_synonyms(group, *lang, group_no);
+        }
+        let mut patterns = Vec::new();
+        let mut errors = Vec::new();
+        for (spec_no, spec) in specs.iter().enumerate() {
+            let index = &mut langs[lang_slot(spec.lang)];
+            match compile(spec_no, spec, index) {
+                Ok(Some(compiled)) => patterns.push(compiled),
+                Ok(None) => {}
+                Err(e) => errors.push((spec_no, e)),
+            }
+        }
+        // Rarity counts targets, not patterns: a word repeated across one
+        // target's many phrasings ("crèche") still tells that target apart.
+        let mut targets_of_term: [HashMap<TermId, HashSet<usize>>; 3] = Default::default();
+        for (p_no, p) in patterns.iter().enumerate() {
+            let index = &mut langs[lang_slot(p.lang)];
+            let mut required: Vec<TermId> = p
+                .slots
+                .iter()
+                .flat_map(|s| s.alternatives.iter().flatten().map(|w| w.term))
+                .collect();
+            required.sort_unstable();
+            required.dedup();
+            for t in required {
+                if let Some(list) = index.postings.get_mut(t as usize) {
+                    list.push(p_no as u32);
+                }
+                targets_of_term[lang_slot(p.lang)]
+                    .entry(t)
+                    .or_default()
+                    .insert(p.target);
+            }
+        }
+        for (index, targets) in langs.iter_mut().zip(&targets_of_term) {
+            let all: HashSet<usize> = targets.values().flatten().copied().collect();
+            let n = all.len().max(1) as f32;
+            index.idf = (0..index.postings.len())
+                .map(|t| {
+                    let df = targets.get(&(t as TermId)).map_or(1, |s| s.len().max(1));
+                    (1.0 + n / df as f32).ln()
+                })
+                .collect();
+            index.build_typo_index();
+        }
+        (TriggerIndex { langs, patterns }, errors)
+    }
+
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// The triggers that fit `input`, best first, one per target, at most
+    /// `limit`. With `lang`, that language's patterns are preferred.
+    pub fn find(&self, input: &Input, lang: Option<Lang>, limit: usize) -> Vec<Match> {
+        let mut best_by_target: HashMap<usize, (Match, usize)> = HashMap::new();
+        for pattern_lang in Lang::ALL {
+            let index = &self.langs[lang_slot(pattern_lang)];
+            if index.postings.is_empty() {
+                continue;
+            }
+            let analysis = analyse(input, pattern_lang, index);
+            let weight = match lang {
+                Some(l) if l != pattern_lang => OTHER_LANGUAGE_WEIGHT,
+                _ => 1.0,
+            };
+            for p_no in candidates(index, &analysis) {
+                let Some(p) = self.patterns.get(p_no as usize) else {
+                    continue;
+                };
+                let Some((m, matched_count)) = score(p, index, &analysis, weight) else {
+                    continue;
+                };
+                let better = match best_by_target.get(&p.target) {
+                    None => true,
+                    Some((old, old_count)) => ranks_before(&m, matched_count, old, *old_count),
+                };
+                if better {
+                    best_by_target.insert(p.target, (m, matched_count));
+                }
+            }
+        }
+        let mut all: Vec<(Match, usize)> = best_by_target.into_values().collect();
+        all.sort_by(|a, b| {
+            if ranks_before(&a.0, a.1, &b.0, b.1) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        });
+        all.into_iter().take(limit).map(|(m, _)| m).collect()
+    }
+}
+
+fn ranks_before(a: &Match, a_count: usize, b: &Match, b_count: usize) -> bool {
+    b.score
+        .partial_cmp(&a.score)
+        .unwrap_or(std::cmp::Ordering::Equal)
+        .then(b_count.cmp(&a_count))
+        .then(a.spec.cmp(&b.spec))
+        .is_lt()
+}
+
+/// Turns one spec into required slots and known words, or `None` when it has
+/// nothing to match on (a lone `*`).
+fn compile(
+    spec_no: usize,
+    spec: &TriggerSpec,
+    index: &mut LangIndex,
+) -> Result<Option<Compiled>, PatternError> {
+    let nodes = pattern::parse(&spec.pattern)?;
+    let mut open = false;
+    let mut raw_slots: Vec<Vec<pattern::Reading>> = Vec::new();
+    let mut optional_words: Vec<String> = Vec::new();
+    // Consecutive plain words form one run so multi-word synonyms can span them.
+    let mut run: pattern::Reading = Vec::new();
+    for node in &nodes {
+        match node {
+            Node::Word(w) => run.push((w.clone(), false)),
+            Node::Star => open = true,
+            Node::Optional(_) => {
+                let mut r = Vec::new();
+                for reading in
+                    pattern::readings(std::slice::from_ref(node), &mut open).unwrap_or_default()
+                {
+                    r.extend(reading);
+                }
+                optional_words.extend(r.into_iter().map(|(w, _)| w));
+            }
+            Node::Alternatives(branches) => {
+                if !run.is_empty() {
+                    raw_slots.push(vec![std::mem::take(&mut run)]);
+                }
+                let mut readings = Vec::new();
+                for b in branches {
+                    match pattern::readings(b, &mut open) {
+                        Some(r) if readings.len() + r.len() <= MAX_BRANCHES => readings.extend(r),
+                        _ => {
+                            return Err(PatternError {
+                                message: format!("too many alternatives (at most {MAX_BRANCHES})"),
+                                offset: 0,
+                            })
+                        }
+                    }
+                }
+                raw_slots.push(readings);
+            }
+        }
+    }
+    if !run.is_empty() {
+        raw_slots.push(vec![run]);
+    }
+
+    let lang = spec.lang;
+    let mut known: Vec<TermId> = Vec::new();
+    let mut content_slots: Vec<Slot> = Vec::new();
+    let mut courtesy_slots: Vec<Slot> = Vec::new();
+    let mut probe: Vec<String> = Vec::new();
+    for readings in raw_slots {
+        // A run of plain words is a single reading: each of its terms is a slot.
+        let split_run = readings.len() == 1;
+        let mut alternatives: Vec<Vec<PatternWord>> = Vec::new();
+        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::new();
+        for (r_no, reading) in readings.iter().enumerate() {
+            let mut required_text = String::new();
+            for (w, optional) in reading {
+                if *optional {
+                    optional_words.push(w.clone());
+                } else {
+                    required_text.push_str(w);
+                    required_text.push(' ');
+                }
+            }
+            if r_no == 0 {
+                probe.push(required_text.trim().to_string());
+            }
+            let words = words_of(&required_text, lang);
+            let (content, courtesy) = pattern_words(&words, index);
+            known.extend(content.iter().chain(&courtesy).map(|w| w.term));
+            alternatives.push(content);
+            courtesy_alternatives.push(courtesy);
+        }
+        if split_run {
+            let content = alternatives.pop().unwrap_or_default();
+            let courtesy = courtesy_alternatives.pop().unwrap_or_default();
+            content_slots.extend(split_by_term(content));
+            courtesy_slots.extend(split_by_term(courtesy));
+        } else if alternatives.iter().all(|a| !a.is_empty()) {
+            content_slots.push(Slot { alternatives });
+        } else if courtesy_alternatives.iter().all(|a| !a.is_empty())
+            && alternatives.iter().all(|a| a.is_empty())
+        {
+            courtesy_slots.push(Slot {
+                alternatives: courtesy_alternatives,
+            });
+        }
+        // An alternative made only of stop words makes its slot optional.
+    }
+    for w in &optional_words {
+        let words = words_of(w, lang);
+        let (content, courtesy) = pattern_words(&words, index);
+        known.extend(content.iter().chain(&courtesy).map(|w| w.term));
+    }
+    let courtesy = content_slots.is_empty();
+    let slots = if courtesy {
+        courtesy_slots
+    } else {
+        content_slots
+    };
+    if slots.is_empty() {
+        return Ok(None);
+    }
+    known.sort_unstable();
+    known.dedup();
+    Ok(Some(Compiled {
+        spec: spec_no,
+        target: spec.target,
+        lang,
+        pattern: spec.pattern.clone(),
+        slots,
+        known,
+        open,
+        courtesy,
+        probe: probe.join(" "),
+    }))
+}
+
+fn split_by_term(words: Vec<PatternWord>) -> Vec<Slot> {
+    let mut slots: Vec<Slot> = Vec::new();
+    for w in words {
+        let dup = slots
+            .iter()
+            .any(|s| s.alternatives.iter().flatten().any(|x| x.term == w.term));
+        if !dup {
+            slots.push(Slot {
+                alternatives: vec![vec![w]],
+            });
+        }
+    }
+    slots
+}
+
+/// The pattern words of a reading, split into content words and stop words,
+/// with multi-word synonyms folded into one term.
+fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Vec<PatternWord>) {
+    let phrases = index.phrase_terms(words);
+    let mut content = Vec::new();
+    let mut courtesy = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let term = match phrases.get(i).copied().flatten() {
+            Some((term, head)) if head == i => term,
+            Some(_) => continue,
+            None => match index.synonym_of.get(&w.stem) {
+                Some(&t) => t,
+                None => index.intern(&w.stem, &w.text),
+            },
+        };
+        let pw = PatternWord {
+            term,
+            written: w.text.clone(),
+            written_stem: w.stem.clone(),
+        };
+        if w.stop {
+            courtesy.push(pw);
+        } else {
+            index.add_typo_target(&w.text, term);
+            if !content.iter().any(|c: &PatternWord| c.term == term) {
+                content.push(pw);
+            }
+        }
+    }
+    (content, courtesy)
+}
+
+fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
+    let words: Vec<Word> = input
+        .tokens
+        .iter()
+        .take(MAX_MESSAGE_WORDS)
+        .map(|t| Word {
+            stop: is_stopword(&t.text, lang),
+            stem: stem(&t.text, lang),
+            text: t.text.clone(),
+        })
+        .collect();
+    let phrases = index.phrase_terms(&words);
+    let mut out: Vec<MessageWord> = Vec::with_capacity(words.len());
+    let mut present: HashMap<TermId, usize> = HashMap::new();
+    for (i, w) in words.into_iter().enumerate() {
+        let number = w.text.chars().all(|c| c.is_ascii_digit());
+        let mut corrected = None;
+        let phrase = phrases.get(i).copied().flatten();
+        let term = match phrase {
+            Some((t, _)) => Some(t),
+            None => index.term_of_stem(&w.stem).or_else(|| {
+                if w.stop || number {
+                    return None;
+                }
+                index.correct_typo(&w.text).map(|(t, target)| {
+                    corrected = Some(target.to_string());
+                    t
+                })
+            }),
+        };
+        if let Some(t) = term {
+            // An exact sighting beats a corrected one for explanations.
+            let replace = match present.get(&t) {
+                None => true,
+                Some(&old) => {
+                    out.get(old).is_some_and(|o| o.corrected.is_some()) && corrected.is_none()
+                }
+            };
+            if replace {
+                present.insert(t, i);
+            }
+        }
+        out.push(MessageWord {
+            text: w.text,
+            stem: w.stem,
+            stop: w.stop,
+            number,
+            term,
+            corrected,
+        });
+    }
+    Analysis {
+        words: out,
+        present,
+    }
+}
+
+/// The patterns sharing a term with the message, rarest terms first, at most
+/// `MAX_CANDIDATES`.
+fn candidates(index: &LangIndex, analysis: &Analysis) -> Vec<u32> {
+    let mut terms: Vec<TermId> = analysis.present.keys().copied().collect();
+    terms.sort_by_key(|&t| (index.postings.get(t as usize).map_or(0, |p| p.len()), t));
+    let mut seen: HashSet<u32> = HashSet::new();
+    let mut out = Vec::new();
+    'terms: for t in terms {
+        for &p in index.postings.get(t as usize).into_iter().flatten() {
+            if out.len() >= MAX_CANDIDATES {
+                break 'terms;
+            }
+            if seen.insert(p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn via(word: &MessageWord, pattern_word: &PatternWord) -> Via {
+    if word.corrected.is_some() {
+        Via::Typo
+    } else if word.text == pattern_word.written {
+        Via::Exact
+    } else if word.stem == pattern_word.written_stem {
+        Via::Stem
+    } else {
+        Via::Synonym
+    }
+}
+
+fn score(
+    p: &Compiled,
+    index: &LangIndex,
+    analysis: &Analysis,
+    weight: f32,
+) -> Option<(Match, usize)> {
+    let idf = |t: TermId| index.idf.get(t as usize).copied().unwrap_or(1.0);
+    let mut total = 0.0f32;
+    let mut got = 0.0f32;
+    let mut matched: Vec<(usize, &PatternWord, Via)> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    for slot in &p.slots {
+        let mut best: Option<(f32, f32, &Vec<PatternWord>)> = None;
+        for alt in &slot.alternatives {
+            let alt_weight: f32 = alt.iter().map(|w| idf(w.term)).sum();
+            if alt_weight <= 0.0 {
+                continue;
+            }
+            let alt_got: f32 = alt
+                .iter()
+                .filter_map(|w| {
+                    let &i = analysis.present.get(&w.term)?;
+                    let mw = analysis.words.get(i)?;
+                    Some(idf(w.term) * via(mw, w).quality())
+                })
+                .sum();
+            let coverage = alt_got / alt_weight;
+            if best.is_none_or(|(c, _, _)| coverage > c) {
+                best = Some((coverage, alt_weight, alt));
+            }
+        }
+        let Some((coverage, alt_weight, alt)) = best else {
+            continue;
+        };
+        total += alt_weight;
+        got += coverage * alt_weight;
+        for w in alt {
+            match analysis.present.get(&w.term) {
+                Some(&i) => {
+                    if let Some(mw) = analysis.words.get(i) {
+                        matched.push((i, w, via(mw, w)));
+                    }
+                }
+                None => missing.push(w.written.clone()),
+            }
+        }
+    }
+    if total <= 0.0 || matched.is_empty() {
+        return None;
+    }
+    let extra = analysis
+        .words
+        .iter()
+        .filter(|w| !w.stop && !w.number)
+        .filter(|w| w.term.is_none_or(|t| p.known.binary_search(&t).is_err()))
+        .count();
+    let penalty = if p.courtesy {
+        (extra as f32 * COURTESY_EXTRA_PENALTY).min(1.0)
+    } else if p.open {
+        0.0
+    } else {
+        (extra as f32 * EXTRA_WORD_PENALTY).min(MAX_EXTRA_PENALTY)
+    };
+    // Softened so that most of a pattern is a match and one rare word of it
+    // a suggestion (2 of 3 words: 0.75, 1 of 3: 0.46).
+    let coverage = (got / total).clamp(0.0, 1.0).powf(COVERAGE_CURVE);
+    let score = (coverage * weight - penalty).clamp(0.0, 1.0);
+    if score <= 0.0 {
+        return None;
+    }
+    matched.sort_by_key(|(i, _, _)| *i);
+    let matched_count = matched.len();
+    let explanation = explain(p, analysis, &matched, &missing, extra, weight, score);
+    let matched_words = matched
+        .iter()
+        .filter_map(|(i, _, _)| analysis.words.get(*i).map(|w| w.text.clone()))
+        .collect();
+    Some((
+        Match {
+            target: p.target,
+            spec: p.spec,
+            score,
+            matched_words,
+            missing_words: missing,
+            explanation,
+        },
+        matched_count,
+    ))
+}
+
+fn explain(
+    p: &Compiled,
+    analysis: &Analysis,
+    matched: &[(usize, &PatternWord, Via)],
+    missing: &[String],
+    extra: usize,
+    weight: f32,
+    score: f32,
+) -> String {
+    let mut line = format!("{} \"{}\": ", p.lang, p.pattern);
+    let parts: Vec<String> = matched
+        .iter()
+        .filter_map(|(i, pw, via)| {
+            let w = analysis.words.get(*i)?;
+            Some(match via {
+                Via::Exact => w.text.clone(),
+                Via::Stem => format!("{} (form of \"{}\")", w.text, pw.written),
+                Via::Synonym => format!("{} (synonym of \"{}\")", w.text, pw.written),
+                Via::Typo => format!(
+                    "{} (typo for \"{}\")",
+                    w.text,
+                    w.corrected.as_deref().unwrap_or(&pw.written)
+                ),
+            })
+        })
+        .collect();
+    let _ = write!(line, "matched {}", parts.join(", "));
+    if !missing.is_empty() {
+        let _ = write!(line, "; missing {}", missing.join(", "));
+    }
+    if extra > 0 {
+        let _ = write!(
+            line,
+            "; {extra} other word{}",
+            if extra == 1 { "" } else { "s" }
+        );
+    }
+    if weight < 1.0 {
+        line.push_str("; other language");
+    }
+    let _ = write!(line, "; score {score:.2}");
+    line
+}
+
+/// Patterns hidden by another: on a message made of the hidden pattern's
+/// own words, the other one (of another target) still wins. Each pair is
+/// (hidden spec, winning spec), for the checker's warnings.
+pub fn hidden_triggers(index: &TriggerIndex) -> Vec<(usize, usize)> {
+    let mut hidden = Vec::new();
+    for p in &index.patterns {
+        if p.probe.trim().is_empty() {
+            continue;
+        }
+        let input = Input::new(&p.probe);
+        let found = index.find(&input, Some(p.lang), 1);
+        if let Some(winner) = found.first() {
+            if winner.target != p.target {
+                hidden.push((p.spec, winner.spec));
+            }
+        }
+    }
+    hidden
+}
+
+#[cfg(test)]
+#[path = "matcher_tests.rs"]
+mod tests;

@@ -1,1 +1,357 @@
-//! (not yet written)
+//! A light, conservative stemmer so that the inflections and derivations a
+//! citizen writes meet the words a bot author wrote in a trigger
+//! ("inscription" / "inscrire" / "inscrit", "inschrijving" / "ingeschreven",
+//! "enrolment" / "enrolling").
+//!
+//! It is not a linguistic stemmer: it only has to map both sides of a
+//! comparison to the same key, and must rather miss a pair than merge two
+//! unrelated words. The rules live in `lexicon/stem_rules.txt`.
+
+use crate::values::Lang;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Stems shorter than this are never produced: short words carry too little
+/// to strip safely ("lit" and "lire" must not meet).
+const MIN_STEM_CHARS: usize = 3;
+/// Words shorter than this are returned as they are.
+const MIN_WORD_CHARS: usize = 4;
+/// Longer inputs are not words a trigger would contain; stemming them is waste.
+const MAX_WORD_BYTES: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PostStep {
+    UndoubleConsonant,
+    SingleVowel,
+    VToF,
+    ZToS,
+}
+
+#[derive(Debug, Default)]
+struct LangRules {
+    /// Longest ending first.
+    suffixes: Vec<(String, String)>,
+    separable: Vec<String>,
+    exceptions: HashMap<String, Exception>,
+    passes: usize,
+    post: Vec<PostStep>,
+}
+
+#[derive(Debug, Clone)]
+enum Exception {
+    /// Stem this word instead.
+    StemAs(String),
+    /// Use this exact stem.
+    Frozen(String),
+}
+
+fn lang_index(lang: Lang) -> usize {
+    match lang {
+        Lang::Fr => 0,
+        Lang::Nl => 1,
+        Lang::En => 2,
+    }
+}
+
+fn rules(lang: Lang) -> &'static LangRules {
+    static RULES: OnceLock<[LangRules; 3]> = OnceLock::new();
+    &RULES.get_or_init(|| parse_rules(include_str!("lexicon/stem_rules.txt")))[lang_index(lang)]
+}
+
+fn parse_rules(text: &str) -> [LangRules; 3] {
+    let mut all: [LangRules; 3] = Default::default();
+    for rule in all.iter_mut() {
+        rule.passes = 1;
+    }
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let Some(lang) = fields.first().and_then(|c| c.parse::<Lang>().ok()) else {
+            continue;
+        };
+        let target = &mut all[lang_index(lang)];
+        match fields.get(1..).unwrap_or_default() {
+            ["suffix", ending, replacement] => {
+                let replacement = if *replacement == "-" { "" } else { replacement };
+                target
+                    .suffixes
+                    .push((ending.to_string(), replacement.to_string()));
+            }
+            ["separable", prefix] => target.separable.push(prefix.to_string()),
+            ["except", form, word] => {
+                let exception = match word.strip_prefix('=') {
+                    Some(frozen) => Exception::Frozen(frozen.to_string()),
+                    None => Exception::StemAs(word.to_string()),
+                };
+                target.exceptions.insert(form.to_string(), exception);
+            }
+            ["passes", n] => target.passes = n.parse().unwrap_or(1).min(3),
+            ["post", step] => {
+                let step = match *step {
+                    "undouble-consonant" => PostStep::UndoubleConsonant,
+                    "single-vowel" => PostStep::SingleVowel,
+                    "v-to-f" => PostStep::VToF,
+                    "z-to-s" => PostStep::ZToS,
+                    _ => continue,
+                };
+                target.post.push(step);
+            }
+            _ => {}
+        }
+    }
+    for rule in all.iter_mut() {
+        rule.suffixes
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    }
+    all
+}
+
+/// The stem of a folded word (lower case, no accents) in `lang`.
+/// Numbers, short words and anything that is not a plain word come back as they are.
+pub fn stem(word: &str, lang: Lang) -> String {
+    if word.len() > MAX_WORD_BYTES
+        || word.chars().count() < MIN_WORD_CHARS
+        || !word.chars().all(char::is_alphabetic)
+    {
+        return word.to_string();
+    }
+    let rules = rules(lang);
+    let mut current = match rules.exceptions.get(word) {
+        Some(Exception::Frozen(stem)) => return stem.clone(),
+        Some(Exception::StemAs(other)) => other.clone(),
+        None => word.to_string(),
+    };
+    if let Some(participle) = strip_participle(&current, rules) {
+        // A participle's remaining ending belongs to the stem ("ingediend" ->
+        // "indien" like "indienen" -> "indien"): stripping again would overshoot.
+        return post_process(participle, rules);
+    }
+    for _ in 0..rules.passes {
+        match strip_suffix_once(&current, rules) {
+            Some(shorter) => current = shorter,
+            None => break,
+        }
+        if let Some(Exception::Frozen(stem)) = rules.exceptions.get(&current) {
+            return stem.clone();
+        }
+    }
+    post_process(current, rules)
+}
+
+fn strip_suffix_once(word: &str, rules: &LangRules) -> Option<String> {
+    // The first (longest) ending that fits decides, even when it keeps the
+    // word as it is: "ss" -> "ss" protects "class" from the plain "s" rule.
+    let stem = rules.suffixes.iter().find_map(|(ending, replacement)| {
+        let base = word.strip_suffix(ending.as_str())?;
+        let stem = format!("{base}{replacement}");
+        (stem.chars().count() >= MIN_STEM_CHARS).then_some(stem)
+    })?;
+    (stem != word).then_some(stem)
+}
+
+/// Dutch past participles: "ge" after an optional separable prefix, and for
+/// weak verbs a final d/t ("aangevraagd" -> "aanvraag", "gewerkt" -> "werk").
+fn strip_participle(word: &str, rules: &LangRules) -> Option<String> {
+    if rules.separable.is_empty() {
+        return None;
+    }
+    for prefix in &rules.separable {
+        if let Some(rest) = word
+            .strip_prefix(prefix.as_str())
+            .and_then(|r| r.strip_prefix("ge"))
+        {
+            if rest.chars().count() >= 4 {
+                let joined = format!("{prefix}{rest}");
+                return Some(drop_weak_ending(&joined).unwrap_or(joined));
+            }
+        }
+    }
+    let rest = word.strip_prefix("ge")?;
+    // Plain "ge..." words are often nouns (gemeente, gebouw, gezondheid):
+    // only long words with a weak participle ending are taken.
+    if rest.chars().count() >= 5 && !word.ends_with("heid") {
+        return drop_weak_ending(rest);
+    }
+    None
+}
+
+fn drop_weak_ending(word: &str) -> Option<String> {
+    let base = word.strip_suffix('d').or_else(|| word.strip_suffix('t'))?;
+    (base.chars().count() >= MIN_STEM_CHARS).then(|| base.to_string())
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+}
+
+fn post_process(mut stem: String, rules: &LangRules) -> String {
+    for step in &rules.post {
+        let chars: Vec<char> = stem.chars().collect();
+        let n = chars.len();
+        if n < MIN_STEM_CHARS {
+            break;
+        }
+        match step {
+            PostStep::UndoubleConsonant => {
+                if chars[n - 1] == chars[n - 2] && !is_vowel(chars[n - 1]) && n > MIN_STEM_CHARS {
+                    stem.pop();
+                }
+            }
+            PostStep::SingleVowel => {
+                if n >= 4
+                    && !is_vowel(chars[n - 1])
+                    && chars[n - 2] == chars[n - 3]
+                    && matches!(chars[n - 2], 'a' | 'e' | 'o' | 'u')
+                    && !is_vowel(chars[n - 4])
+                {
+                    stem = chars[..n - 2].iter().chain(&chars[n - 1..]).collect();
+                }
+            }
+            PostStep::VToF => {
+                if chars[n - 1] == 'v' {
+                    stem.pop();
+                    stem.push('f');
+                }
+            }
+            PostStep::ZToS => {
+                if chars[n - 1] == 'z' {
+                    stem.pop();
+                    stem.push('s');
+                }
+            }
+        }
+    }
+    stem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn all_meet(lang: Lang, words: &[&str]) {
+        let first = stem(words[0], lang);
+        for w in words {
+            assert_eq!(
+                stem(w, lang),
+                first,
+                "{w} should meet {} ({lang})",
+                words[0]
+            );
+        }
+    }
+
+    fn apart(lang: Lang, a: &str, b: &str) {
+        assert_ne!(stem(a, lang), stem(b, lang), "{a} and {b} must stay apart");
+    }
+
+    #[test]
+    fn french_families_meet() {
+        all_meet(
+            Lang::Fr,
+            &[
+                "inscrire",
+                "inscription",
+                "inscriptions",
+                "inscrit",
+                "inscrite",
+                "inscrits",
+                "inscrivez",
+                "inscrivons",
+                "inscris",
+            ],
+        );
+        all_meet(Lang::Fr, &["creche", "creches"]);
+        all_meet(
+            Lang::Fr,
+            &["demander", "demande", "demandes", "demandez", "demandee"],
+        );
+        all_meet(Lang::Fr, &["declarer", "declaration", "declarations"]);
+        all_meet(Lang::Fr, &["demenager", "demenagement", "demenage"]);
+        all_meet(Lang::Fr, &["visite", "visiter", "visites"]);
+        all_meet(Lang::Fr, &["modifier", "modification"]);
+        all_meet(Lang::Fr, &["journal", "journaux"]);
+        all_meet(Lang::Fr, &["enfant", "enfants"]);
+    }
+
+    #[test]
+    fn dutch_families_meet() {
+        all_meet(
+            Lang::Nl,
+            &[
+                "inschrijven",
+                "inschrijving",
+                "inschrijvingen",
+                "ingeschreven",
+            ],
+        );
+        all_meet(Lang::Nl, &["aanvragen", "aanvraag", "aangevraagd"]);
+        all_meet(Lang::Nl, &["parkeren", "parkeer"]);
+        all_meet(Lang::Nl, &["kaart", "kaarten"]);
+        all_meet(Lang::Nl, &["gemeente", "gemeenten"]);
+        all_meet(Lang::Nl, &["invullen", "ingevuld"]);
+        all_meet(Lang::Nl, &["kind", "kinderen"]);
+        all_meet(Lang::Nl, &["indienen", "ingediend"]);
+    }
+
+    #[test]
+    fn english_families_meet() {
+        all_meet(
+            Lang::En,
+            &[
+                "enrol",
+                "enroll",
+                "enrolment",
+                "enrollment",
+                "enrolling",
+                "enrolled",
+                "enrols",
+            ],
+        );
+        all_meet(Lang::En, &["card", "cards"]);
+        all_meet(Lang::En, &["parking", "parkings"]);
+        all_meet(Lang::En, &["city", "cities"]);
+        all_meet(Lang::En, &["move", "moved", "moving", "moves"]);
+        all_meet(Lang::En, &["register", "registration", "registered"]);
+        all_meet(Lang::En, &["class", "classes"]);
+    }
+
+    #[test]
+    fn unrelated_words_stay_apart() {
+        apart(Lang::Fr, "carte", "car");
+        apart(Lang::Fr, "question", "quete");
+        apart(Lang::Fr, "maison", "mais");
+        apart(Lang::Fr, "lit", "lire");
+        apart(Lang::Fr, "parent", "par");
+        apart(Lang::Fr, "creche", "crete");
+        apart(Lang::Nl, "huis", "hui");
+        apart(Lang::Nl, "kaart", "kaars");
+        apart(Lang::Nl, "gemeente", "meent");
+        apart(Lang::Nl, "gezondheid", "zondheid");
+        apart(Lang::En, "news", "new");
+        apart(Lang::En, "card", "car");
+        apart(Lang::En, "bus", "busy");
+        apart(Lang::En, "address", "dress");
+    }
+
+    #[test]
+    fn leaves_numbers_short_and_foreign_words_alone() {
+        assert_eq!(stem("1150", Lang::Fr), "1150");
+        assert_eq!(stem("les", Lang::Fr), "les");
+        assert_eq!(stem("שלום", Lang::Nl), "שלום");
+        assert_eq!(stem("b2b", Lang::En), "b2b");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(word in "\\PC{0,40}") {
+            for lang in Lang::ALL {
+                let _ = stem(&word, lang);
+            }
+        }
+    }
+}

@@ -1,1 +1,387 @@
-//! (not yet written)
+//! Public holidays of Belgium and France, computed for any Gregorian year.
+//!
+//! The dates are either fixed or follow Easter (anonymous Gregorian computus).
+//! Which days are legal holidays in which country is data (`LEGAL`), so a
+//! commune-specific closure can be added without touching the computation.
+
+use crate::values::Lang;
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Country {
+    Be,
+    Fr,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holiday {
+    pub id: &'static str,
+    pub date: NaiveDate,
+}
+
+/// How a holiday's date is found in a given year.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    Fixed {
+        month: u32,
+        day: u32,
+    },
+    /// Days after Easter Sunday (negative: before).
+    Easter(i64),
+}
+
+struct Definition {
+    id: &'static str,
+    rule: Rule,
+    /// Names in French, Dutch and English.
+    names: [&'static str; 3],
+}
+
+const DEFINITIONS: &[Definition] = &[
+    Definition {
+        id: "new_year",
+        rule: Rule::Fixed { month: 1, day: 1 },
+        names: ["jour de l'An", "Nieuwjaar", "New Year's Day"],
+    },
+    Definition {
+        id: "good_friday",
+        rule: Rule::Easter(-2),
+        names: ["Vendredi saint", "Goede Vrijdag", "Good Friday"],
+    },
+    Definition {
+        id: "easter_sunday",
+        rule: Rule::Easter(0),
+        names: ["Pâques", "Pasen", "Easter Sunday"],
+    },
+    Definition {
+        id: "easter_monday",
+        rule: Rule::Easter(1),
+        names: ["lundi de Pâques", "Paasmaandag", "Easter Monday"],
+    },
+    Definition {
+        id: "labour_day",
+        rule: Rule::Fixed { month: 5, day: 1 },
+        names: ["fête du Travail", "Dag van de Arbeid", "Labour Day"],
+    },
+    Definition {
+        id: "victory_day",
+        rule: Rule::Fixed { month: 5, day: 8 },
+        names: [
+            "Victoire 1945",
+            "Dag van de Overwinning",
+            "Victory in Europe Day",
+        ],
+    },
+    Definition {
+        id: "ascension",
+        rule: Rule::Easter(39),
+        names: ["Ascension", "Onze-Lieve-Heer-Hemelvaart", "Ascension Day"],
+    },
+    Definition {
+        id: "whit_sunday",
+        rule: Rule::Easter(49),
+        names: ["Pentecôte", "Pinksteren", "Whit Sunday"],
+    },
+    Definition {
+        id: "whit_monday",
+        rule: Rule::Easter(50),
+        names: ["lundi de Pentecôte", "Pinkstermaandag", "Whit Monday"],
+    },
+    Definition {
+        id: "flemish_community_day",
+        rule: Rule::Fixed { month: 7, day: 11 },
+        names: [
+            "fête de la Communauté flamande",
+            "Feestdag van de Vlaamse Gemeenschap",
+            "Flemish Community Day",
+        ],
+    },
+    Definition {
+        id: "bastille_day",
+        rule: Rule::Fixed { month: 7, day: 14 },
+        names: [
+            "fête nationale (14 juillet)",
+            "Quatorze juillet",
+            "Bastille Day",
+        ],
+    },
+    Definition {
+        id: "national_day",
+        rule: Rule::Fixed { month: 7, day: 21 },
+        names: [
+            "fête nationale",
+            "nationale feestdag",
+            "Belgian National Day",
+        ],
+    },
+    Definition {
+        id: "assumption",
+        rule: Rule::Fixed { month: 8, day: 15 },
+        names: [
+            "Assomption",
+            "Onze-Lieve-Vrouw-Hemelvaart",
+            "Assumption Day",
+        ],
+    },
+    Definition {
+        id: "french_community_day",
+        rule: Rule::Fixed { month: 9, day: 27 },
+        names: [
+            "fête de la Fédération Wallonie-Bruxelles",
+            "Feestdag van de Franse Gemeenschap",
+            "French Community Day",
+        ],
+    },
+    Definition {
+        id: "all_saints",
+        rule: Rule::Fixed { month: 11, day: 1 },
+        names: ["Toussaint", "Allerheiligen", "All Saints' Day"],
+    },
+    Definition {
+        id: "all_souls",
+        rule: Rule::Fixed { month: 11, day: 2 },
+        names: ["jour des Morts", "Allerzielen", "All Souls' Day"],
+    },
+    Definition {
+        id: "armistice",
+        rule: Rule::Fixed { month: 11, day: 11 },
+        names: ["Armistice", "Wapenstilstand", "Armistice Day"],
+    },
+    Definition {
+        id: "kings_feast",
+        rule: Rule::Fixed { month: 11, day: 15 },
+        names: ["fête du Roi", "Koningsdag", "King's Feast"],
+    },
+    Definition {
+        id: "christmas_eve",
+        rule: Rule::Fixed { month: 12, day: 24 },
+        names: ["veille de Noël", "Kerstavond", "Christmas Eve"],
+    },
+    Definition {
+        id: "christmas",
+        rule: Rule::Fixed { month: 12, day: 25 },
+        names: ["Noël", "Kerstmis", "Christmas Day"],
+    },
+    Definition {
+        id: "boxing_day",
+        rule: Rule::Fixed { month: 12, day: 26 },
+        names: ["lendemain de Noël", "Tweede Kerstdag", "Boxing Day"],
+    },
+    Definition {
+        id: "new_years_eve",
+        rule: Rule::Fixed { month: 12, day: 31 },
+        names: ["Saint-Sylvestre", "Oudejaarsavond", "New Year's Eve"],
+    },
+];
+
+const LEGAL_BE: &[&str] = &[
+    "new_year",
+    "easter_monday",
+    "labour_day",
+    "ascension",
+    "whit_monday",
+    "national_day",
+    "assumption",
+    "all_saints",
+    "armistice",
+    "christmas",
+];
+
+/// Code du travail L3133-1.
+const LEGAL_FR: &[&str] = &[
+    "new_year",
+    "easter_monday",
+    "labour_day",
+    "victory_day",
+    "ascension",
+    "whit_monday",
+    "bastille_day",
+    "assumption",
+    "all_saints",
+    "armistice",
+    "christmas",
+];
+
+const IDS: &[&str] = &[
+    "new_year",
+    "good_friday",
+    "easter_sunday",
+    "easter_monday",
+    "labour_day",
+    "victory_day",
+    "ascension",
+    "whit_sunday",
+    "whit_monday",
+    "flemish_community_day",
+    "bastille_day",
+    "national_day",
+    "assumption",
+    "french_community_day",
+    "all_saints",
+    "all_souls",
+    "armistice",
+    "kings_feast",
+    "christmas_eve",
+    "christmas",
+    "boxing_day",
+    "new_years_eve",
+];
+
+fn supported(year: i32) -> bool {
+    (1583..=9999).contains(&year)
+}
+
+/// Easter Sunday by the anonymous Gregorian computus (Meeus/Jones/Butcher).
+pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    if !supported(year) {
+        return None;
+    }
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
+fn definition(id: &str) -> Option<&'static Definition> {
+    DEFINITIONS.iter().find(|d| d.id == id)
+}
+
+/// The date of any known holiday in `year`, whichever country keeps it.
+pub fn holiday_date(id: &str, year: i32) -> Option<NaiveDate> {
+    if !supported(year) {
+        return None;
+    }
+    match definition(id)?.rule {
+        Rule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
+        Rule::Easter(offset) => easter_sunday(year)?.checked_add_signed(Duration::days(offset)),
+    }
+}
+
+/// The legal public holidays of `country` in `year`, sorted by date.
+pub fn holidays(country: Country, year: i32) -> Vec<Holiday> {
+    let legal = match country {
+        Country::Be => LEGAL_BE,
+        Country::Fr => LEGAL_FR,
+    };
+    let mut days: Vec<Holiday> = DEFINITIONS
+        .iter()
+        .filter(|d| legal.contains(&d.id))
+        .filter_map(|d| holiday_date(d.id, year).map(|date| Holiday { id: d.id, date }))
+        .collect();
+    days.sort_by_key(|h| h.date);
+    days
+}
+
+/// The legal holiday of `country` falling on `date`, if any.
+pub fn holiday_on(country: Country, date: NaiveDate) -> Option<Holiday> {
+    use chrono::Datelike;
+    holidays(country, date.year())
+        .into_iter()
+        .find(|h| h.date == date)
+}
+
+pub fn holiday_name(id: &str, lang: Lang) -> Option<&'static str> {
+    let names = definition(id)?.names;
+    Some(match lang {
+        Lang::Fr => names[0],
+        Lang::Nl => names[1],
+        Lang::En => names[2],
+    })
+}
+
+pub fn holiday_ids() -> &'static [&'static str] {
+    IDS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn easter_dates_match_known_vectors() {
+        assert_eq!(easter_sunday(2024), Some(ymd(2024, 3, 31)));
+        assert_eq!(easter_sunday(2025), Some(ymd(2025, 4, 20)));
+        assert_eq!(easter_sunday(2019), Some(ymd(2019, 4, 21)));
+        assert_eq!(easter_sunday(1583), Some(ymd(1583, 4, 10)));
+        assert_eq!(easter_sunday(1582), None);
+        assert_eq!(easter_sunday(10000), None);
+        assert_eq!(easter_sunday(i32::MIN), None);
+    }
+
+    #[test]
+    fn movable_feasts_follow_easter() {
+        for (year, monday, ascension, whit) in [
+            (2025, ymd(2025, 4, 21), ymd(2025, 5, 29), ymd(2025, 6, 9)),
+            (2026, ymd(2026, 4, 6), ymd(2026, 5, 14), ymd(2026, 5, 25)),
+            (2027, ymd(2027, 3, 29), ymd(2027, 5, 6), ymd(2027, 5, 17)),
+        ] {
+            assert_eq!(holiday_date("easter_monday", year), Some(monday));
+            assert_eq!(holiday_date("ascension", year), Some(ascension));
+            assert_eq!(holiday_date("whit_monday", year), Some(whit));
+        }
+        assert_eq!(holiday_date("good_friday", 2025), Some(ymd(2025, 4, 18)));
+    }
+
+    #[test]
+    fn belgium_has_ten_and_france_eleven() {
+        let be = holidays(Country::Be, 2025);
+        assert_eq!(be.len(), 10);
+        assert!(be.windows(2).all(|w| w[0].date < w[1].date));
+        assert_eq!(be[0].id, "new_year");
+        assert_eq!(be[9].id, "christmas");
+        assert!(be.iter().any(|h| h.id == "national_day"));
+        let fr = holidays(Country::Fr, 2025);
+        assert_eq!(fr.len(), 11);
+        assert!(fr.iter().any(|h| h.id == "victory_day"));
+        assert!(!fr.iter().any(|h| h.id == "national_day"));
+        assert!(holidays(Country::Be, 1000).is_empty());
+    }
+
+    #[test]
+    fn holiday_on_a_date() {
+        let h = holiday_on(Country::Be, ymd(2025, 7, 21)).unwrap();
+        assert_eq!(h.id, "national_day");
+        assert_eq!(holiday_on(Country::Fr, ymd(2025, 7, 21)), None);
+        assert_eq!(
+            holiday_on(Country::Fr, ymd(2025, 7, 14)).map(|h| h.id),
+            Some("bastille_day")
+        );
+    }
+
+    #[test]
+    fn every_id_has_a_date_and_names() {
+        for id in holiday_ids() {
+            assert!(holiday_date(id, 2025).is_some(), "{id}");
+            for lang in Lang::ALL {
+                assert!(holiday_name(id, lang).is_some(), "{id} {lang}");
+            }
+        }
+        assert_eq!(
+            holiday_name("easter_monday", Lang::Fr),
+            Some("lundi de Pâques")
+        );
+        assert_eq!(holiday_name("easter_monday", Lang::Nl), Some("Paasmaandag"));
+        assert_eq!(
+            holiday_name("easter_monday", Lang::En),
+            Some("Easter Monday")
+        );
+        assert_eq!(holiday_name("nope", Lang::En), None);
+        assert_eq!(holiday_date("nope", 2025), None);
+    }
+}

@@ -1,8 +1,1208 @@
-//! Extractor (not yet written).
+//! Dates in a whole sentence, in French, Dutch and English: numeric
+//! (`15/03/2025`, `2025-03-15`), with month names (`le 1er mai`,
+//! `March 15th`), relative (`demain`, `over twee weken`, `3 days ago`),
+//! weekdays (`lundi prochain`, `volgende week dinsdag`) and public holidays
+//! (`lundi de Pâques 2026`).
+//!
+//! Every phrase is read relative to `ctx.now`; when a phrase could be in the
+//! past or the future ("vendredi", "22/04") `ctx.policy` decides.
+//! Numbers are read day first, even in English: the bots serve Belgium.
 
-use super::{Context, Extraction};
+#[path = "date_lexicon.rs"]
+pub(crate) mod lexicon;
+
+use super::{Candidate, Context, DatePolicy, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
+use crate::values::{holidays, Value};
+use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
+use lexicon::{lexicon, Lexicon, Tok};
 
-pub fn extract(_input: &Input, _ctx: &Context) -> Extraction {
-    Extraction::default()
+/// Longer texts are cut: nobody types a date after ten thousand bytes.
+const MAX_INPUT: usize = 10_000;
+/// Relative phrases nest ("two days after tomorrow") but not deeper.
+const MAX_DEPTH: u8 = 2;
+
+pub fn extract(input: &Input, ctx: &Context) -> Extraction {
+    let mut toks = lexicon::words_of(input);
+    toks.retain(|t| t.end <= MAX_INPUT);
+    let parser = Parser {
+        toks: &toks,
+        folded: &input.folded.text,
+        lex: lexicon(),
+        today: ctx.now.date(),
+        policy: ctx.policy,
+    };
+    let mut found: Vec<Found> = (0..toks.len())
+        .filter_map(|i| parser.parse_at(i, 0))
+        .collect();
+    // Longest first, so "après-demain" wins over the "demain" inside it.
+    found.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut out = Extraction::default();
+    for f in found {
+        if taken.iter().any(|&(s, e)| f.start < e && s < f.end) {
+            continue;
+        }
+        taken.push((f.start, f.end));
+        let (Some(first), Some(last)) = (toks.get(f.start), toks.get(f.end.saturating_sub(1)))
+        else {
+            continue;
+        };
+        let span = input.folded.original_span(first.start..last.end);
+        match f.date {
+            Ok(date) => out.candidates.push(Candidate {
+                value: Value::Date(date),
+                span,
+                confidence: f.confidence,
+                rule: format!("date:{}", f.rule),
+            }),
+            Err(reason) => out.rejected.push(Rejected { span, reason }),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A date (or an impossible one) read over tokens `start..end`.
+#[derive(Debug, Clone)]
+struct Found {
+    date: Result<NaiveDate, Reason>,
+    start: usize,
+    end: usize,
+    confidence: f32,
+    rule: &'static str,
+}
+
+fn found(
+    date: Result<NaiveDate, Reason>,
+    start: usize,
+    end: usize,
+    confidence: f32,
+    rule: &'static str,
+) -> Option<Found> {
+    Some(Found {
+        date,
+        start,
+        end,
+        confidence,
+        rule,
+    })
+}
+
+/// A piece of a date written with a month name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    /// Digits, with how many there were.
+    Number(u32, usize),
+    /// An ordinal or a number word: only ever a day.
+    Day(u32),
+    Month(u32),
+}
+
+/// A span of time to add: months and days apart (a month is not 30 days).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    months: i64,
+    days: i64,
+    working_days: i64,
+}
+
+struct Parser<'a> {
+    toks: &'a [Tok],
+    folded: &'a str,
+    lex: &'static Lexicon,
+    today: NaiveDate,
+    policy: DatePolicy,
+}
+
+impl Parser<'_> {
+    // ----- token helpers -------------------------------------------------
+
+    fn tok(&self, i: usize) -> Option<&Tok> {
+        self.toks.get(i)
+    }
+
+    fn word(&self, i: usize, kind: &str) -> Option<usize> {
+        self.lex.longest(self.toks, i, kind).map(|(_, end)| end)
+    }
+
+    fn number_word(&self, i: usize, kind: &str) -> Option<(i64, usize)> {
+        let (e, end) = self.lex.longest(self.toks, i, kind)?;
+        Some((e.number()?, end))
+    }
+
+    fn text_word(&self, i: usize, kind: &str) -> Option<(&'static str, usize)> {
+        let (e, end) = self.lex.longest(self.toks, i, kind)?;
+        Some((e.value.as_str(), end))
+    }
+
+    fn is_text(&self, i: usize, words: &[&str]) -> bool {
+        self.tok(i)
+            .is_some_and(|t| words.contains(&t.text.as_str()))
+    }
+
+    /// Digits at `i` (at most 8 of them, so no overflow).
+    fn digits(&self, i: usize) -> Option<(u32, usize)> {
+        let t = self.tok(i)?;
+        if !t.digits || t.text.len() > 8 {
+            return None;
+        }
+        Some((t.text.parse().ok()?, t.text.len()))
+    }
+
+    /// What separates token `i` from the one before: ' ' for blanks only,
+    /// the punctuation otherwise; None when it is something else.
+    fn separator(&self, i: usize) -> Option<char> {
+        let (prev, cur) = (self.tok(i.checked_sub(1)?)?, self.tok(i)?);
+        let between = self.folded.get(prev.end..cur.start)?.trim();
+        match between {
+            "" if prev.end < cur.start => Some(' '),
+            "/" | "-" | "." | "," => between.chars().next(),
+            ". " | ", " => between.chars().next(),
+            _ if between.chars().all(|c| c == '.' || c == ' ') && !between.is_empty() => Some('.'),
+            _ => None,
+        }
+    }
+
+    /// Whether tokens `i-1` and `i` are in the same phrase (only blanks,
+    /// dashes, commas or dots between them).
+    fn close(&self, i: usize) -> bool {
+        let (Some(prev), Some(cur)) = (i.checked_sub(1).and_then(|p| self.tok(p)), self.tok(i))
+        else {
+            return false;
+        };
+        self.folded
+            .get(prev.end..cur.start)
+            .is_some_and(|s| s.len() <= 4 && s.chars().all(|c| " -,.'/".contains(c)))
+    }
+
+    /// A day of the month: `15`, `15e`, `1er`, `21st`, `premier`, `tweede`, `vingt et un`.
+    fn day(&self, i: usize) -> Option<(u32, usize, bool)> {
+        if let Some((n, len)) = self.digits(i) {
+            if len > 2 || !(1..=31).contains(&n) {
+                return None;
+            }
+            if let Some(suffix) = self.tok(i + 1) {
+                let s = suffix.text.as_str();
+                let ordinal = [
+                    "er", "re", "e", "eme", "de", "ste", "st", "nd", "rd", "th", "me", "ieme",
+                ];
+                if !suffix.digits
+                    && ordinal.contains(&s)
+                    && (suffix.joined || s == "ste" || s == "de" && false)
+                {
+                    return Some((n, i + 2, true));
+                }
+                if suffix.joined && !suffix.digits {
+                    // "15h", "15kg": not a day.
+                    if self.lex.longest(self.toks, i + 1, "month").is_none() {
+                        return None;
+                    }
+                }
+            }
+            return Some((n, i + 1, false));
+        }
+        if let Some((n, end)) = self.number_word(i, "ord") {
+            return Some((n as u32, end, true));
+        }
+        if let Some((n, end)) = self.number_word(i, "card") {
+            if (1..=31).contains(&n) {
+                return Some((n as u32, end, false));
+            }
+        }
+        None
+    }
+
+    fn weekday(&self, i: usize, short_too: bool) -> Option<(Weekday, usize)> {
+        let (n, end) = self.number_word(i, "weekday").or_else(|| {
+            short_too
+                .then(|| self.number_word(i, "weekday_short"))
+                .flatten()
+        })?;
+        // "ven." and "zat." carry a dot that is no separator.
+        let wd = match n {
+            1 => Weekday::Mon,
+            2 => Weekday::Tue,
+            3 => Weekday::Wed,
+            4 => Weekday::Thu,
+            5 => Weekday::Fri,
+            6 => Weekday::Sat,
+            7 => Weekday::Sun,
+            _ => return None,
+        };
+        Some((wd, end))
+    }
+
+    // ----- calendar helpers ----------------------------------------------
+
+    fn future(&self) -> bool {
+        self.policy == DatePolicy::Future
+    }
+
+    fn two_digit_year(&self, yy: u32) -> i32 {
+        let this_year = self.today.year();
+        let year = 2000 + yy as i32;
+        let limit = if self.future() {
+            this_year + 20
+        } else {
+            this_year
+        };
+        if year <= limit {
+            year
+        } else {
+            year - 100
+        }
+    }
+
+    fn ymd(&self, year: i32, month: u32, day: u32) -> Result<NaiveDate, Reason> {
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1..=9999).contains(&year) {
+            return Err(Reason::OutOfRange);
+        }
+        NaiveDate::from_ymd_opt(year, month, day).ok_or(Reason::NoSuchDate)
+    }
+
+    /// Day and month without a year: the next (or last) time it comes.
+    fn month_day(&self, month: u32, day: u32) -> Result<NaiveDate, Reason> {
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return Err(Reason::OutOfRange);
+        }
+        // 29 February exists only every four years, 30 February never.
+        if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
+            return Err(Reason::NoSuchDate);
+        }
+        let year = self.today.year();
+        for k in 0..9 {
+            let y = if self.future() { year + k } else { year - k };
+            if let Some(d) = NaiveDate::from_ymd_opt(y, month, day) {
+                if (self.future() && d >= self.today) || (!self.future() && d <= self.today) {
+                    return Ok(d);
+                }
+            }
+        }
+        Err(Reason::OutOfRange)
+    }
+
+    /// A day of the month alone: this month, or the next (or last) one that has it.
+    fn day_alone(&self, day: u32) -> Result<NaiveDate, Reason> {
+        let first = self.today.with_day(1).ok_or(Reason::OutOfRange)?;
+        for k in 0..4u32 {
+            let month = if self.future() {
+                first.checked_add_months(Months::new(k))
+            } else {
+                first.checked_sub_months(Months::new(k))
+            };
+            if let Some(d) = month.and_then(|m| m.with_day(day)) {
+                if (self.future() && d >= self.today) || (!self.future() && d <= self.today) {
+                    return Ok(d);
+                }
+            }
+        }
+        Err(Reason::NoSuchDate)
+    }
+
+    /// "vrijdag de 22ste": this month if it fits, else the nearest month
+    /// (by the policy) where that day is that weekday.
+    fn weekday_and_day(&self, wd: Weekday, day: u32) -> Result<NaiveDate, Reason> {
+        let first = self.today.with_day(1).ok_or(Reason::OutOfRange)?;
+        if let Some(d) = first.with_day(day) {
+            if d.weekday() == wd {
+                return Ok(d);
+            }
+        }
+        for k in 1..=36u32 {
+            let month = if self.future() {
+                first.checked_add_months(Months::new(k))
+            } else {
+                first.checked_sub_months(Months::new(k))
+            };
+            if let Some(d) = month.and_then(|m| m.with_day(day)) {
+                if d.weekday() == wd {
+                    return Ok(d);
+                }
+            }
+        }
+        Err(Reason::NoSuchDate)
+    }
+
+    fn week_start(&self, weeks: i64) -> Option<NaiveDate> {
+        let monday =
+            self.today - Duration::days(self.today.weekday().num_days_from_monday() as i64);
+        monday.checked_add_signed(Duration::weeks(weeks))
+    }
+
+    fn in_week(&self, weeks: i64, wd: Weekday) -> Result<NaiveDate, Reason> {
+        self.week_start(weeks)
+            .and_then(|m| m.checked_add_signed(Duration::days(wd.num_days_from_monday() as i64)))
+            .ok_or(Reason::OutOfRange)
+    }
+
+    /// The next `wd` after today (or today itself when `today_counts`), or the last one before.
+    fn nearest_weekday(&self, wd: Weekday, forward: bool, today_counts: bool) -> NaiveDate {
+        let mut d = self.today;
+        for k in 0..8 {
+            if (k > 0 || today_counts) && d.weekday() == wd {
+                return d;
+            }
+            d = if forward { d.succ_opt() } else { d.pred_opt() }.unwrap_or(d);
+        }
+        self.today
+    }
+
+    fn shift(&self, from: NaiveDate, span: Span, sign: i64) -> Result<NaiveDate, Reason> {
+        let months = span.months.checked_mul(sign).ok_or(Reason::OutOfRange)?;
+        let months_u = u32::try_from(months.unsigned_abs()).map_err(|_| Reason::OutOfRange)?;
+        let mut d = if months >= 0 {
+            from.checked_add_months(Months::new(months_u))
+        } else {
+            from.checked_sub_months(Months::new(months_u))
+        }
+        .ok_or(Reason::OutOfRange)?;
+        let days = span.days.checked_mul(sign).ok_or(Reason::OutOfRange)?;
+        if days.abs() > 3_000_000 {
+            return Err(Reason::OutOfRange);
+        }
+        d = d
+            .checked_add_signed(Duration::days(days))
+            .ok_or(Reason::OutOfRange)?;
+        let mut left = span.working_days.min(10_000);
+        while left > 0 {
+            d = if sign > 0 { d.succ_opt() } else { d.pred_opt() }.ok_or(Reason::OutOfRange)?;
+            if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+                left -= 1;
+            }
+        }
+        Ok(d)
+    }
+
+    // ----- rules ---------------------------------------------------------
+
+    fn parse_at(&self, i: usize, depth: u8) -> Option<Found> {
+        let mut all = vec![
+            self.numeric(i),
+            self.compact(i),
+            self.month_name(i),
+            self.relative_word(i),
+            self.weekday_phrase(i),
+            self.holiday(i),
+            self.bare_day(i),
+            self.nth_weekday(i),
+        ];
+        if depth < MAX_DEPTH {
+            all.push(self.offset(i, depth));
+        }
+        all.into_iter().flatten().max_by(|a, b| {
+            a.end
+                .cmp(&b.end)
+                .then(a.confidence.total_cmp(&b.confidence))
+        })
+    }
+
+    /// A full date with a month and/or year: numeric or with a month name.
+    fn full_date(&self, i: usize) -> Option<Found> {
+        [self.numeric(i), self.month_name(i)]
+            .into_iter()
+            .flatten()
+            .max_by_key(|f| f.end)
+    }
+
+    /// 15/03/2025, 15-3-25, 2025-03-15, 15.3, 22/04, 02 04 2009.
+    fn numeric(&self, i: usize) -> Option<Found> {
+        let (a, la) = self.digits(i)?;
+        if la > 4 {
+            return None;
+        }
+        // Inside a longer run of numbers (a phone number, an amount): not a date.
+        if i > 0 && self.tok(i - 1).is_some_and(|t| t.digits) && self.separator(i).is_some() {
+            return None;
+        }
+        let s1 = self.separator(i + 1)?;
+        if s1 == ',' {
+            return None;
+        }
+        let (b, lb) = self.digits(i + 1)?;
+        if lb > 2 && la != 4 {
+            return None;
+        }
+        let third = self.digits(i + 2).and_then(|(c, lc)| {
+            let s2 = self.separator(i + 2)?;
+            (s2 == s1 || (s2 == ',' && s1 != ' ')).then_some((c, lc))
+        });
+        let longer =
+            |k: usize| self.tok(k).is_some_and(|t| t.digits) && self.separator(k).is_some();
+        if let Some((c, lc)) = third {
+            if longer(i + 3) {
+                return None;
+            }
+            let (year, month, day) = if la == 4 && lb <= 2 && lc <= 2 {
+                (a as i32, b, c)
+            } else if la <= 2 && lb <= 2 && (lc == 4 || lc == 2) {
+                let y = if lc == 2 {
+                    self.two_digit_year(c)
+                } else {
+                    c as i32
+                };
+                (y, b, a)
+            } else {
+                return None;
+            };
+            let (month, day) = if month > 12 && day <= 12 {
+                (day, month)
+            } else {
+                (month, day)
+            };
+            let date = self.ymd(year, month, day);
+            if date.is_err() && s1 == ' ' {
+                return None;
+            }
+            return found(date, i, i + 3, 0.95, "numeric");
+        }
+        if la > 2 || lb > 2 || s1 == ' ' || s1 == ',' || longer(i + 2) {
+            return None;
+        }
+        let (day, month) = if b > 12 && a <= 12 { (b, a) } else { (a, b) };
+        let date = self.month_day(month, day);
+        if date.is_err() && s1 != '/' {
+            return None;
+        }
+        let confidence = match s1 {
+            '/' => 0.85,
+            '-' => 0.8,
+            _ => 0.7,
+        };
+        found(date, i, i + 2, confidence, "numeric_day_month")
+    }
+
+    /// 20200701 inside a file name or a reference.
+    fn compact(&self, i: usize) -> Option<Found> {
+        let t = self.tok(i)?;
+        if !t.digits || t.text.len() != 8 {
+            return None;
+        }
+        let (n, _) = self.digits(i)?;
+        let (y, m, d) = ((n / 10_000) as i32, n / 100 % 100, n % 100);
+        if !(1900..=2100).contains(&y) {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(y, m, d)?;
+        found(Ok(date), i, i + 1, 0.75, "compact")
+    }
+
+    /// The pieces of a date written with a month name, in any order.
+    fn parts(&self, i: usize) -> Vec<(Part, usize, usize)> {
+        let mut parts = Vec::new();
+        let mut j = i;
+        let mut months = 0;
+        while parts.len() < 3 {
+            let start = j;
+            if !parts.is_empty() {
+                if !self.close(j) {
+                    break;
+                }
+                if let Some(end) = self.word(j, "connector") {
+                    if self.lex.longest(self.toks, j, "month").is_none() && self.close(end) {
+                        j = end;
+                    }
+                }
+            }
+            let part = if let Some((m, end)) = self.number_word(j, "month") {
+                months += 1;
+                if months > 1 {
+                    break;
+                }
+                // "Oct." ends with a dot that is not a separator.
+                Some((Part::Month(m as u32), end))
+            } else if let Some((n, len)) = self.digits(j) {
+                match self.day(j) {
+                    Some((d, end, true)) => Some((Part::Day(d), end)),
+                    _ if len <= 4
+                        && !self.tok(j + 1).is_some_and(|t| {
+                            t.joined
+                                && !t.digits
+                                && self.lex.longest(self.toks, j + 1, "month").is_none()
+                        }) =>
+                    {
+                        Some((Part::Number(n, len), j + 1))
+                    }
+                    _ => None,
+                }
+            } else if let Some((d, end, _)) = self.day(j) {
+                Some((Part::Day(d), end))
+            } else {
+                None
+            };
+            let Some((part, end)) = part else {
+                let _ = start;
+                break;
+            };
+            parts.push((part, if parts.is_empty() { i } else { j }, end));
+            j = end;
+        }
+        parts
+    }
+
+    /// Reads day, month and year out of pieces; None when they do not fit.
+    fn read_parts(
+        &self,
+        parts: &[(Part, usize, usize)],
+    ) -> Option<(Result<NaiveDate, Reason>, f32)> {
+        let month = parts.iter().filter_map(|p| match p.0 {
+            Part::Month(m) => Some(m),
+            _ => None,
+        });
+        let month: Vec<u32> = month.collect();
+        let [month] = month[..] else {
+            return None;
+        };
+        let mut day = None;
+        let mut year = None;
+        let month_at = parts.iter().position(|p| matches!(p.0, Part::Month(_)))?;
+        for (k, p) in parts.iter().enumerate() {
+            match p.0 {
+                Part::Month(_) => {}
+                Part::Day(d) if day.is_none() => day = Some(d),
+                Part::Number(n, 4) | Part::Number(n, 3) if year.is_none() => year = Some(n as i32),
+                Part::Number(n, len) if len <= 2 && day.is_none() && (1..=31).contains(&n) => {
+                    day = Some(n)
+                }
+                Part::Number(n, 2) if year.is_none() && day.is_some() && k > month_at => {
+                    year = Some(self.two_digit_year(n))
+                }
+                _ => return None,
+            }
+        }
+        match (day, year) {
+            (Some(d), Some(y)) => Some((self.ymd(y, month, d), 0.95)),
+            (Some(d), None) => Some((self.month_day(month, d), 0.9)),
+            (None, Some(y)) => Some((self.ymd(y, month, 1), 0.6)),
+            (None, None) => None,
+        }
+    }
+
+    /// 15 mars, le 1er mai 2024, March 15th, 15th of March, maart 15, 2020/Sep/23.
+    fn month_name(&self, i: usize) -> Option<Found> {
+        let parts = self.parts(i);
+        for n in (1..=parts.len()).rev() {
+            if let Some((date, confidence)) = self.read_parts(&parts[..n]) {
+                return found(date, i, parts[n - 1].2, confidence, "month_name");
+            }
+        }
+        // A month alone after "en", "in", "vanaf", "à partir de": its first day.
+        let (m, end) = self.number_word(i, "month")?;
+        let month_word = self.tok(i).map(|t| t.text.len()).unwrap_or(0);
+        let before = i.checked_sub(1)?;
+        if month_word < 4
+            || !self.is_text(
+                before,
+                &[
+                    "en", "in", "vanaf", "sinds", "from", "since", "depuis", "de", "des",
+                    "starting", "begin", "debut",
+                ],
+            )
+        {
+            return None;
+        }
+        if self.is_text(before, &["de"]) && !self.is_text(before.wrapping_sub(1), &["partir"]) {
+            return None;
+        }
+        let m = m as u32;
+        let this = self.today.month();
+        let year = self.today.year()
+            + match (self.future(), m >= this, m <= this) {
+                (true, true, _) | (false, _, true) => 0,
+                (true, false, _) => 1,
+                (false, _, false) => -1,
+            };
+        found(self.ymd(year, m, 1), i, end, 0.5, "month_alone")
+    }
+
+    /// aujourd'hui, morgen, the day after tomorrow...
+    fn relative_word(&self, i: usize) -> Option<Found> {
+        let (n, end) = self.number_word(i, "rel")?;
+        let date = self
+            .today
+            .checked_add_signed(Duration::days(n))
+            .ok_or(Reason::OutOfRange);
+        found(date, i, end, 0.9, "relative_word")
+    }
+
+    /// Weekdays alone, with a modifier, with a week, or with a date.
+    fn weekday_phrase(&self, i: usize) -> Option<Found> {
+        let mut best: Vec<Found> = Vec::new();
+        // Modifiers before: "next Friday", "ce vendredi", "deze aankomende vrijdag".
+        let mut j = i;
+        let mut modifier = None;
+        for _ in 0..2 {
+            if let Some((m, end)) = self.text_word(j, "wdmod") {
+                modifier = Some(m);
+                j = end;
+            }
+        }
+        // "volgende week (op) dinsdag", "next week on Friday".
+        if modifier.is_none() {
+            if let Some((weeks, end)) = self.number_word(i, "week") {
+                let mut k = end;
+                if self.is_text(k, &["op", "on", "le"]) {
+                    k += 1;
+                }
+                if let Some((wd, end)) = self.weekday(k, false) {
+                    best.push(found(self.in_week(weeks, wd), i, end, 0.9, "week_weekday")?);
+                }
+            }
+        }
+        let short_too = modifier.is_some();
+        if let Some((wd, end)) = self.weekday(j, short_too) {
+            // A modifier after: "dimanche prochain", "vendredi dernier".
+            let after = self
+                .text_word(end, "wdmod")
+                .filter(|(m, _)| matches!(*m, "next" | "prev"));
+            // A week after: "dinsdag van vorige week", "vendredi la semaine prochaine".
+            let mut k = end;
+            if self.word(k, "connector").is_some() && self.number_word(k, "week").is_none() {
+                k += 1;
+            }
+            if self.is_text(k, &["la", "the"]) && self.number_word(k, "week").is_none() {
+                k += 1;
+            }
+            if modifier.is_none() {
+                if let Some((weeks, wend)) = self.number_word(k, "week") {
+                    best.push(found(
+                        self.in_week(weeks, wd),
+                        i,
+                        wend,
+                        0.9,
+                        "weekday_week",
+                    )?);
+                }
+            }
+            let modifier = modifier.or(after.map(|(m, _)| m));
+            let end = after.map(|(_, e)| e).unwrap_or(end);
+            let date = match modifier {
+                Some("next") => self.in_week(1, wd),
+                Some("this") => self.in_week(0, wd),
+                Some("prev") => self.in_week(-1, wd),
+                Some("coming") => Ok(self.nearest_weekday(wd, true, false)),
+                Some("past") => Ok(self.nearest_weekday(wd, false, false)),
+                _ => Ok(self.nearest_weekday(wd, self.future(), true)),
+            };
+            let plain = modifier.is_none();
+            if plain || j == i {
+                // Weekday with a date: "mardi 4 mars", "vrijdag de 22ste", "Monday 21".
+                let mut k = end;
+                if let Some(full) = self.full_date(k) {
+                    best.push(found(
+                        full.date,
+                        i,
+                        full.end,
+                        full.confidence,
+                        "weekday_date",
+                    )?);
+                }
+                if self.is_text(k, &["de", "the", "le"]) {
+                    k += 1;
+                }
+                if let Some((day, dend, _)) = self.day(k) {
+                    if self.lex.longest(self.toks, dend, "month").is_none() {
+                        best.push(found(
+                            self.weekday_and_day(wd, day),
+                            i,
+                            dend,
+                            0.85,
+                            "weekday_day",
+                        )?);
+                    }
+                }
+            }
+            if plain && self.weekday(i, false).is_none() {
+                // A lone abbreviation ("ma", "do") is too often another word.
+            } else {
+                let confidence = if plain { 0.8 } else { 0.9 };
+                best.push(found(date, i, end, confidence, "weekday")?);
+            }
+        }
+        best.into_iter().max_by_key(|f| f.end)
+    }
+
+    /// Holidays by name, in the year given or the next (last) one.
+    fn holiday(&self, i: usize) -> Option<Found> {
+        let (modifier, j) = match self.text_word(i, "wdmod") {
+            Some((m, end)) => (Some(m), end),
+            None => (None, i),
+        };
+        let (id, mut end) = self.text_word(j, "holiday")?;
+        let mut year = None;
+        let mut k = end;
+        if self.word(k, "connector").is_some() && self.number_word(k, "yearref").is_none() {
+            k += 1;
+        }
+        if let Some((n, 4)) = self.digits(k) {
+            year = Some(n as i32);
+            end = k + 1;
+        } else if let Some((offset, yend)) = self.number_word(end, "yearref") {
+            year = Some(self.today.year() + offset as i32);
+            end = yend;
+        }
+        let date = if let Some(y) = year {
+            holidays::holiday_date(id, y).ok_or(Reason::OutOfRange)
+        } else {
+            let this = self.today.year();
+            let (forward, strict) = match modifier {
+                Some("next" | "coming") => (true, true),
+                Some("prev" | "past") => (false, true),
+                Some(_) => (self.future(), false),
+                None => (self.future(), false),
+            };
+            let candidates = (this - 1..=this + 1).filter_map(|y| holidays::holiday_date(id, y));
+            let pick = if forward {
+                candidates
+                    .filter(|d| *d > self.today || (!strict && *d == self.today))
+                    .min()
+            } else {
+                candidates
+                    .filter(|d| *d < self.today || (!strict && *d == self.today))
+                    .max()
+            };
+            pick.ok_or(Reason::OutOfRange)
+        };
+        found(date, i, end, 0.9, "holiday")
+    }
+
+    /// "le 15", "de 27ste", "the 21st", "de 20ste van volgende maand", "le 25 mardi".
+    fn bare_day(&self, i: usize) -> Option<Found> {
+        let article = self.word(i, "article");
+        let j = article.unwrap_or(i);
+        let (day, end, ordinal) = self.day(j)?;
+        let word = !self.tok(j).is_some_and(|t| t.digits);
+        if article.is_none() && !(ordinal && !word) {
+            return None;
+        }
+        if word && !ordinal && !self.is_text(i, &["the", "le"]) {
+            return None;
+        }
+        // "15 jours", "15 minutes": a count, not a day.
+        if self.word(end, "unit").is_some() && !self.is_text(end, &["day", "dag", "jour"]) {
+            return None;
+        }
+        if self.tok(end).is_some_and(|t| t.digits) && self.separator(end) == Some(' ') {
+            return None;
+        }
+        if let Some((wd, wend)) = self.weekday(end, false) {
+            return found(self.weekday_and_day(wd, day), i, wend, 0.85, "day_weekday");
+        }
+        let mut k = end;
+        if self.is_text(k, &["day", "dag", "jour"]) {
+            k += 1;
+        }
+        if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
+            k += 1;
+        }
+        if let Some((offset, mend)) = self.number_word(k, "monthref") {
+            let first = self.today.with_day(1)?;
+            let month = if offset >= 0 {
+                first.checked_add_months(Months::new(offset as u32))
+            } else {
+                first.checked_sub_months(Months::new(offset.unsigned_abs() as u32))
+            }?;
+            return found(
+                self.ymd(month.year(), month.month(), day),
+                i,
+                mend,
+                0.85,
+                "day_of_month",
+            );
+        }
+        let confidence = if word { 0.5 } else { 0.6 };
+        found(self.day_alone(day), i, end, confidence, "day_alone")
+    }
+
+    /// "premier vendredi de juillet", "de tweede maandag van de volgende maand", "third Tuesday".
+    fn nth_weekday(&self, i: usize) -> Option<Found> {
+        let j = self
+            .word(i, "article")
+            .filter(|_| !self.is_text(i, &["en", "on", "op"]))
+            .unwrap_or(i);
+        let (n, end, ordinal) = self.day(j)?;
+        if !ordinal || !(1..=5).contains(&n) {
+            return None;
+        }
+        let (wd, mut end) = self.weekday(end, false)?;
+        let mut k = end;
+        if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
+            k += 1;
+        }
+        let first_of = |first: NaiveDate| -> Option<NaiveDate> {
+            let shift = (7 + wd.num_days_from_monday() as i64
+                - first.weekday().num_days_from_monday() as i64)
+                % 7;
+            let d = first.checked_add_signed(Duration::days(shift + 7 * (n as i64 - 1)))?;
+            (d.month() == first.month()).then_some(d)
+        };
+        let this_month = self.today.with_day(1)?;
+        let date = if let Some((offset, mend)) = self.number_word(k, "monthref") {
+            end = mend;
+            let month = if offset >= 0 {
+                this_month.checked_add_months(Months::new(offset as u32))
+            } else {
+                this_month.checked_sub_months(Months::new(offset.unsigned_abs() as u32))
+            }?;
+            first_of(month)
+        } else if let Some((m, mend)) = self.number_word(k, "month") {
+            end = mend;
+            if let Some((y, 4)) = self.digits(mend) {
+                end = mend + 1;
+                first_of(NaiveDate::from_ymd_opt(y as i32, m as u32, 1)?)
+            } else {
+                let this = self.today.year();
+                let years: Vec<i32> = if self.future() {
+                    vec![this, this + 1]
+                } else {
+                    vec![this, this - 1]
+                };
+                years
+                    .into_iter()
+                    .filter_map(|y| first_of(NaiveDate::from_ymd_opt(y, m as u32, 1)?))
+                    .find(|d| {
+                        if self.future() {
+                            *d >= self.today
+                        } else {
+                            *d <= self.today
+                        }
+                    })
+            }
+        } else {
+            first_of(this_month)
+        };
+        found(date.ok_or(Reason::NoSuchDate), i, end, 0.85, "nth_weekday")
+    }
+
+    /// A count of units: "3 jours", "twee weken", "1 month, 21 days", "a fortnight".
+    fn span(&self, i: usize) -> Option<(Span, usize)> {
+        let mut total = Span::default();
+        let mut j = i;
+        let mut terms = 0;
+        loop {
+            let count = if let Some((n, len)) = self.digits(j) {
+                (len <= 5).then_some((n as i64, j + 1))
+            } else {
+                self.number_word(j, "card")
+                    .or_else(|| self.number_word(j, "few"))
+                    .or_else(|| self.number_word(j, "count"))
+            };
+            let Some((n, cend)) = count else { break };
+            let Some((unit, uend)) = self.text_word(cend, "unit") else {
+                break;
+            };
+            match unit {
+                "d" => total.days += n,
+                "w" => total.days += 7 * n,
+                "f" => total.days += 14 * n,
+                "m" => total.months += n,
+                "y" => total.months += 12 * n,
+                "b" => total.working_days += n,
+                _ => break,
+            }
+            terms += 1;
+            j = uend;
+            let next = if self.is_text(j, &["en", "and", "et"]) {
+                j + 1
+            } else {
+                j
+            };
+            if self.digits(next).is_some()
+                || self.number_word(next, "card").is_some()
+                || self.number_word(next, "count").is_some()
+            {
+                if self.span_term(next) {
+                    j = next;
+                    continue;
+                }
+            }
+            break;
+        }
+        (terms > 0).then_some((total, j))
+    }
+
+    fn span_term(&self, i: usize) -> bool {
+        let count_end = self
+            .digits(i)
+            .map(|_| i + 1)
+            .or_else(|| self.number_word(i, "card").map(|(_, e)| e))
+            .or_else(|| self.number_word(i, "count").map(|(_, e)| e));
+        count_end.is_some_and(|e| self.word(e, "unit").is_some())
+    }
+
+    /// "dans 3 jours", "il y a 5 jours", "over twee weken", "3 dagen geleden",
+    /// "2 weeks ago", "two days after tomorrow", "4 maanden vanaf morgen".
+    fn offset(&self, i: usize, depth: u8) -> Option<Found> {
+        let (prefix, j) = if let Some(end) = self.word(i, "ago_before") {
+            (Some(-1), end)
+        } else if let Some(end) = self.word(i, "in") {
+            (Some(1), end)
+        } else {
+            (None, i)
+        };
+        let (span, end) = self.span(j)?;
+        let today = Ok(self.today);
+        let (anchor, sign, end) = if prefix == Some(-1) {
+            (today, -1, end)
+        } else if let Some(e) = self.word(end, "ago_after") {
+            (today, -1, e)
+        } else if let Some(e) = self.word(end, "later") {
+            (today, 1, e)
+        } else if let Some((sign, k)) = self
+            .word(end, "from")
+            .map(|k| (1, k))
+            .or_else(|| self.word(end, "before").map(|k| (-1, k)))
+        {
+            if let Some(e) = self.word(k, "now") {
+                (today, sign, e)
+            } else if let Some(anchor) = self.parse_at(k, depth + 1) {
+                (anchor.date, sign, anchor.end)
+            } else if prefix.is_some() {
+                (today, 1, end)
+            } else {
+                return None;
+            }
+        } else if prefix.is_some() {
+            (today, 1, end)
+        } else {
+            return None;
+        };
+        let date = anchor.and_then(|a| self.shift(a, span, sign));
+        found(date, i, end, 0.85, "offset")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Lang;
+    use proptest::prelude::*;
+
+    fn ctx(lang: Lang, now: &str, policy: DatePolicy) -> Context<'static> {
+        Context {
+            lang,
+            now: chrono::NaiveDateTime::parse_from_str(&format!("{now} 10:00"), "%Y-%m-%d %H:%M")
+                .unwrap(),
+            policy,
+            choice: None,
+        }
+    }
+
+    fn best(text: &str, lang: Lang, now: &str, policy: DatePolicy) -> Option<String> {
+        let input = Input::new(text);
+        let out = extract(&input, &ctx(lang, now, policy));
+        out.best().map(|c| match &c.value {
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            other => format!("{other:?}"),
+        })
+    }
+
+    fn future(text: &str, lang: Lang, now: &str) -> Option<String> {
+        best(text, lang, now, DatePolicy::Future)
+    }
+
+    fn past(text: &str, lang: Lang, now: &str) -> Option<String> {
+        best(text, lang, now, DatePolicy::Past)
+    }
+
+    // 2025-03-12 is a Wednesday.
+    const NOW: &str = "2025-03-12";
+
+    #[test]
+    fn french_dates() {
+        use Lang::Fr;
+        assert_eq!(
+            future("mon fils est né le 3 mai 2024", Fr, NOW).as_deref(),
+            Some("2024-05-03")
+        );
+        assert_eq!(future("le 1er mai", Fr, NOW).as_deref(), Some("2025-05-01"));
+        assert_eq!(
+            future("rendez-vous le 15/03/2025 svp", Fr, NOW).as_deref(),
+            Some("2025-03-15")
+        );
+        assert_eq!(future("15-3-2025", Fr, NOW).as_deref(), Some("2025-03-15"));
+        assert_eq!(
+            future("après-demain", Fr, NOW).as_deref(),
+            Some("2025-03-14")
+        );
+        assert_eq!(future("avant-hier", Fr, NOW).as_deref(), Some("2025-03-10"));
+        assert_eq!(
+            future("lundi prochain", Fr, NOW).as_deref(),
+            Some("2025-03-17")
+        );
+        assert_eq!(
+            future("ce vendredi", Fr, NOW).as_deref(),
+            Some("2025-03-14")
+        );
+        assert_eq!(
+            future("dans trois jours", Fr, NOW).as_deref(),
+            Some("2025-03-15")
+        );
+        assert_eq!(
+            future("il y a 5 jours", Fr, NOW).as_deref(),
+            Some("2025-03-07")
+        );
+        assert_eq!(
+            future("dans 2 semaines", Fr, NOW).as_deref(),
+            Some("2025-03-26")
+        );
+        assert_eq!(
+            future("lundi de Pâques 2026", Fr, NOW).as_deref(),
+            Some("2026-04-06")
+        );
+        assert_eq!(
+            future("à la Toussaint", Fr, NOW).as_deref(),
+            Some("2025-11-01")
+        );
+        assert_eq!(
+            future("mardi 4 mars 2025", Fr, NOW).as_deref(),
+            Some("2025-03-04")
+        );
+        assert_eq!(
+            future("le vingt et un juin", Fr, NOW).as_deref(),
+            Some("2025-06-21")
+        );
+        assert_eq!(
+            future("à partir de septembre", Fr, NOW).as_deref(),
+            Some("2025-09-01")
+        );
+        assert_eq!(
+            future("septembre 2025", Fr, NOW).as_deref(),
+            Some("2025-09-01")
+        );
+    }
+
+    #[test]
+    fn dutch_dates() {
+        use Lang::Nl;
+        assert_eq!(future("1 mei 2024", Nl, NOW).as_deref(), Some("2024-05-01"));
+        assert_eq!(future("maart 15", Nl, NOW).as_deref(), Some("2025-03-15"));
+        assert_eq!(
+            future("volgende week dinsdag", Nl, NOW).as_deref(),
+            Some("2025-03-18")
+        );
+        assert_eq!(
+            future("over twee weken", Nl, NOW).as_deref(),
+            Some("2025-03-26")
+        );
+        assert_eq!(
+            future("3 dagen geleden", Nl, NOW).as_deref(),
+            Some("2025-03-09")
+        );
+        assert_eq!(
+            future("eergisteren", Nl, NOW).as_deref(),
+            Some("2025-03-10")
+        );
+        assert_eq!(
+            future("Pinkstermaandag", Nl, NOW).as_deref(),
+            Some("2025-06-09")
+        );
+        assert_eq!(
+            future("op eenentwintig mei", Nl, NOW).as_deref(),
+            Some("2025-05-21")
+        );
+        assert_eq!(
+            future("de eerste vrijdag van juli", Nl, NOW).as_deref(),
+            Some("2025-07-04")
+        );
+    }
+
+    #[test]
+    fn english_dates() {
+        use Lang::En;
+        assert_eq!(future("March 15th", En, NOW).as_deref(), Some("2025-03-15"));
+        assert_eq!(
+            future("the 15th of March", En, NOW).as_deref(),
+            Some("2025-03-15")
+        );
+        assert_eq!(
+            future("the day after tomorrow", En, NOW).as_deref(),
+            Some("2025-03-14")
+        );
+        assert_eq!(
+            future("next Friday", En, NOW).as_deref(),
+            Some("2025-03-21")
+        );
+        assert_eq!(
+            future("2 weeks ago", En, NOW).as_deref(),
+            Some("2025-02-26")
+        );
+        assert_eq!(future("3/5/24", En, NOW).as_deref(), Some("2024-05-03"));
+        assert_eq!(future("12/25", En, NOW).as_deref(), Some("2025-12-25"));
+        assert_eq!(
+            future("Easter Monday", En, NOW).as_deref(),
+            Some("2025-04-21")
+        );
+    }
+
+    #[test]
+    fn policy_decides_ambiguous_dates() {
+        assert_eq!(
+            future("vendredi", Lang::Fr, NOW).as_deref(),
+            Some("2025-03-14")
+        );
+        assert_eq!(
+            past("vendredi", Lang::Fr, NOW).as_deref(),
+            Some("2025-03-07")
+        );
+        assert_eq!(
+            future("mercredi", Lang::Fr, NOW).as_deref(),
+            Some("2025-03-12")
+        );
+        assert_eq!(
+            future("22/04", Lang::Fr, NOW).as_deref(),
+            Some("2025-04-22")
+        );
+        assert_eq!(past("22/04", Lang::Fr, NOW).as_deref(), Some("2024-04-22"));
+        assert_eq!(past("Noël", Lang::Fr, NOW).as_deref(), Some("2024-12-25"));
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        let c = ctx(Lang::Fr, NOW, DatePolicy::Future);
+        let out = extract(&Input::new("le 31 février"), &c);
+        assert!(out.candidates.is_empty());
+        assert_eq!(out.rejected[0].reason, Reason::NoSuchDate);
+        let out = extract(&Input::new("30/02"), &c);
+        assert_eq!(out.rejected[0].reason, Reason::NoSuchDate);
+        let out = extract(&Input::new("15/13/2025"), &c);
+        assert_eq!(out.rejected[0].reason, Reason::OutOfRange);
+    }
+
+    #[test]
+    fn numbers_that_are_not_dates() {
+        assert_eq!(future("1150", Lang::Fr, NOW), None);
+        assert_eq!(future("0470 12 34 56", Lang::Fr, NOW), None);
+        assert_eq!(future("j'ai 3 enfants", Lang::Fr, NOW), None);
+    }
+
+    #[test]
+    fn spans_are_in_the_original_text() {
+        let input = Input::new("Je viens le 1er Août, merci");
+        let out = extract(&input, &ctx(Lang::Fr, NOW, DatePolicy::Future));
+        let c = out.best().unwrap();
+        assert_eq!(&input.original[c.span.clone()], "1er Août");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(s in "\\PC{0,80}") {
+            let input = Input::new(&s);
+            let _ = extract(&input, &ctx(Lang::Fr, NOW, DatePolicy::Future));
+            let _ = extract(&input, &ctx(Lang::Nl, "9999-12-31", DatePolicy::Past));
+        }
+
+        #[test]
+        fn never_panics_on_date_like_text(s in "[0-9/ .-]{0,20}|(le |de |the )?[0-9]{1,9} (mars|mei|dagen|days ago|jours)") {
+            let input = Input::new(&s);
+            let _ = extract(&input, &ctx(Lang::En, "1583-01-01", DatePolicy::Past));
+            let _ = extract(&input, &ctx(Lang::En, "9999-12-31", DatePolicy::Future));
+        }
+    }
 }

@@ -1,8 +1,198 @@
-//! Extractor (not yet written).
+//! E-mail addresses in a sentence. The domain is case-insensitive and is
+//! lower-cased; the local part is kept as typed (some servers distinguish
+//! case there, and the citizen's spelling is what they will recognise).
 
-use super::{Context, Extraction};
+use super::{Candidate, Context, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
+use crate::values::Value;
 
-pub fn extract(_input: &Input, _ctx: &Context) -> Extraction {
-    Extraction::default()
+/// Addresses are short; a longer "local part" is pasted junk.
+const MAX_LOCAL: usize = 64;
+const MAX_DOMAIN: usize = 255;
+
+fn is_local_char(c: char) -> bool {
+    // No apostrophe or slash: "l'adresse" and "et/ou" glued to an address are
+    // far commoner in citizen text than addresses using them.
+    c.is_ascii_alphanumeric() || "._%+-!#$&*=?^{|}~".contains(c)
+}
+
+fn is_domain_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '.' || c == '-' || c == '_'
+}
+
+fn local_valid(local: &str) -> bool {
+    !local.is_empty()
+        && local.len() <= MAX_LOCAL
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+}
+
+fn domain_valid(domain: &str) -> bool {
+    if let Some(inner) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        let parts: Vec<&str> = inner.split('.').collect();
+        return parts.len() == 4 && parts.iter().all(|p| p.parse::<u8>().is_ok());
+    }
+    if domain.len() > MAX_DOMAIN {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && tld.chars().count() >= 2
+        && tld.chars().all(char::is_alphabetic)
+}
+
+pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
+    let text = input.original.as_str();
+    let mut found = Extraction::default();
+    let mut search_from = 0;
+    while let Some(rel) = text.get(search_from..).and_then(|t| t.find('@')) {
+        let at = search_from + rel;
+        search_from = at + 1;
+        let local_start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_local_char(c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let local = &text[local_start..at];
+        // A bare "@Carol" mention is not an attempt at an address.
+        if local.is_empty() {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let domain_len = if rest.starts_with('[') {
+            rest.find(']').map_or(0, |i| i + 1)
+        } else {
+            rest.char_indices()
+                .find(|&(_, c)| !is_domain_char(c))
+                .map_or(rest.len(), |(i, _)| i)
+        };
+        let mut domain = &rest[..domain_len];
+        // The full stop ending the sentence is not part of the domain.
+        domain = domain.trim_end_matches(['.', '-']);
+        let end = at + 1 + domain.len();
+        if rest[domain_len..].starts_with('@') || rest.starts_with('@') {
+            // "jean@@x", "a@b@c": as typed, no reading of it is safe.
+            let junk_end = rest
+                .char_indices()
+                .find(|&(_, c)| c.is_whitespace())
+                .map_or(text.len(), |(i, _)| at + 1 + i);
+            found.rejected.push(Rejected {
+                span: local_start..junk_end,
+                reason: Reason::MalformedEmail,
+            });
+            search_from = junk_end.max(search_from);
+            continue;
+        }
+        if local_valid(local) && domain_valid(domain) {
+            found.candidates.push(Candidate {
+                value: Value::text(format!("{local}@{}", domain.to_lowercase())),
+                span: local_start..end,
+                confidence: 1.0,
+                rule: "email".to_string(),
+            });
+        } else {
+            found.rejected.push(Rejected {
+                span: local_start..end,
+                reason: Reason::MalformedEmail,
+            });
+        }
+        search_from = end.max(search_from);
+    }
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Lang;
+    use proptest::prelude::*;
+
+    fn ctx() -> Context<'static> {
+        Context {
+            lang: Lang::Fr,
+            now: chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            policy: Default::default(),
+            choice: None,
+        }
+    }
+
+    fn best(text: &str) -> Option<(String, String)> {
+        let found = extract(&Input::new(text), &ctx());
+        found.best().map(|c| {
+            let Value::Text(v) = &c.value else { panic!() };
+            (v.clone(), text[c.span.clone()].to_string())
+        })
+    }
+
+    fn rejected(text: &str) -> Vec<Reason> {
+        extract(&Input::new(text), &ctx())
+            .rejected
+            .iter()
+            .map(|r| r.reason)
+            .collect()
+    }
+
+    #[test]
+    fn finds_addresses_in_three_languages() {
+        assert_eq!(
+            best("mon adresse c'est Jean.Dupont@Gmail.COM."),
+            Some((
+                "Jean.Dupont@gmail.com".into(),
+                "Jean.Dupont@Gmail.COM".into()
+            ))
+        );
+        assert_eq!(
+            best("mijn e-mail is els.peeters@telenet.be, bedankt")
+                .unwrap()
+                .0,
+            "els.peeters@telenet.be"
+        );
+        assert_eq!(
+            best("my email:john+work@example.com").unwrap().0,
+            "john+work@example.com"
+        );
+        assert_eq!(
+            best("write to john@example.co.uk").unwrap().0,
+            "john@example.co.uk"
+        );
+        assert_eq!(
+            best("j_9@[129.126.118.1]").unwrap().0,
+            "j_9@[129.126.118.1]"
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_addresses() {
+        assert_eq!(best("jean@@x"), None);
+        assert_eq!(rejected("jean@@x"), [Reason::MalformedEmail]);
+        assert_eq!(rejected("jean@gmail"), [Reason::MalformedEmail]);
+        assert_eq!(rejected("a..b@outlook.com"), [Reason::MalformedEmail]);
+        assert_eq!(rejected("Carol@new_type.com"), [Reason::MalformedEmail]);
+        assert!(rejected("merci @Carol").is_empty());
+        assert_eq!(best("merci @Carol"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(s in "\\PC{0,80}|[a-zé.@\\[\\]]{0,40}") {
+            let _ = extract(&Input::new(&s), &ctx());
+        }
+    }
 }

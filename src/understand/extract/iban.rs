@@ -1,8 +1,207 @@
-//! Extractor (not yet written).
+//! IBANs of any country, typed with or without spaces, dots or dashes, in
+//! any case ("be68 5390 0754 7034"). Normal form: upper case, no spaces.
 
-use super::{Context, Extraction};
+use super::{Candidate, Context, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
+use crate::values::checkdigits::{iban_bban_accepts, iban_length, iban_valid};
+use crate::values::Value;
+use std::ops::Range;
 
-pub fn extract(_input: &Input, _ctx: &Context) -> Extraction {
-    Extraction::default()
+/// Fewer characters than this after a country code is a word, not an
+/// attempt at an IBAN ("be12" in a sentence).
+const MIN_ATTEMPT: usize = 12;
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'.' | b'-')
+}
+
+enum Scan {
+    Complete(String, Range<usize>),
+    TooShort(Range<usize>),
+    TooLong(Range<usize>),
+    NotAnIban,
+}
+
+/// Reads an IBAN starting at folded byte `start` (the country code).
+fn scan(bytes: &[u8], start: usize) -> Scan {
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    if !(at(start).is_ascii_alphabetic() && at(start + 1).is_ascii_alphabetic()) {
+        return Scan::NotAnIban;
+    }
+    let country = [
+        at(start).to_ascii_uppercase(),
+        at(start + 1).to_ascii_uppercase(),
+    ];
+    let Some(length) = std::str::from_utf8(&country).ok().and_then(iban_length) else {
+        return Scan::NotAnIban;
+    };
+    let country = String::from_utf8_lossy(&country).into_owned();
+    // "BE 43.4679.1170.4101": a space may follow the country code.
+    let mut i = start + 2;
+    if at(i) == b' ' {
+        i += 1;
+    }
+    if !(at(i).is_ascii_digit() && at(i + 1).is_ascii_digit()) {
+        return Scan::NotAnIban;
+    }
+    let mut compact = format!("{country}{}{}", at(i) as char, at(i + 1) as char);
+    i += 2;
+    let mut end = i;
+    while compact.len() < length {
+        let mut j = i;
+        while j < bytes.len() && j - i < 2 && is_separator(bytes[j]) {
+            j += 1;
+        }
+        let c = at(j).to_ascii_uppercase();
+        if !iban_bban_accepts(&country, compact.len() - 4, c) {
+            break;
+        }
+        compact.push(c as char);
+        i = j + 1;
+        end = i;
+    }
+    if compact.len() < length {
+        return if compact.len() >= MIN_ATTEMPT {
+            Scan::TooShort(start..end)
+        } else {
+            Scan::NotAnIban
+        };
+    }
+    // More account digits right after the last one: the IBAN is too long,
+    // not a valid one followed by noise.
+    let mut j = end;
+    if is_separator(at(j)) {
+        j += 1;
+    }
+    if at(j).is_ascii_alphanumeric() && (j == end || at(j).is_ascii_digit()) {
+        let mut k = j;
+        while at(k).is_ascii_alphanumeric() || (is_separator(at(k)) && at(k + 1).is_ascii_digit()) {
+            k += 1;
+        }
+        return Scan::TooLong(start..k);
+    }
+    Scan::Complete(compact, start..end)
+}
+
+pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
+    let text = &input.folded.text;
+    let bytes = text.as_bytes();
+    let mut found = Extraction::default();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if !at_word_start {
+            i += 1;
+            continue;
+        }
+        match scan(bytes, i) {
+            Scan::Complete(compact, range) => {
+                let span = input.folded.original_span(range.clone());
+                if iban_valid(&compact) {
+                    found.candidates.push(Candidate {
+                        value: Value::text(compact),
+                        span,
+                        confidence: 1.0,
+                        rule: "iban".to_string(),
+                    });
+                } else {
+                    found.rejected.push(Rejected {
+                        span,
+                        reason: Reason::BadChecksum,
+                    });
+                }
+                i = range.end;
+            }
+            Scan::TooShort(range) | Scan::TooLong(range) => {
+                found.rejected.push(Rejected {
+                    span: input.folded.original_span(range.clone()),
+                    reason: Reason::WrongLength,
+                });
+                i = range.end.max(i + 1);
+            }
+            Scan::NotAnIban => i += 1,
+        }
+    }
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Lang;
+    use proptest::prelude::*;
+
+    fn ctx() -> Context<'static> {
+        Context {
+            lang: Lang::En,
+            now: chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            policy: Default::default(),
+            choice: None,
+        }
+    }
+
+    fn best(text: &str) -> Option<(String, String)> {
+        let found = extract(&Input::new(text), &ctx());
+        found.best().map(|c| {
+            let Value::Text(v) = &c.value else { panic!() };
+            (v.clone(), text[c.span.clone()].to_string())
+        })
+    }
+
+    fn rejected(text: &str) -> Vec<Reason> {
+        extract(&Input::new(text), &ctx())
+            .rejected
+            .iter()
+            .map(|r| r.reason)
+            .collect()
+    }
+
+    #[test]
+    fn finds_ibans_in_sentences() {
+        assert_eq!(
+            best("mon compte est le BE68 5390 0754 7034, merci"),
+            Some(("BE68539007547034".into(), "BE68 5390 0754 7034".into()))
+        );
+        assert_eq!(
+            best("mijn rekeningnummer: be68539007547034"),
+            Some(("BE68539007547034".into(), "be68539007547034".into()))
+        );
+        assert_eq!(
+            best("my account is NL91 ABNA 0417 1643 00 thanks")
+                .unwrap()
+                .0,
+            "NL91ABNA0417164300"
+        );
+        assert_eq!(best("BE 43.4679.1170.4101").unwrap().0, "BE43467911704101");
+        assert_eq!(best("NO 44 1850.05.14562").unwrap().0, "NO4418500514562");
+        assert_eq!(
+            best("FR14 2004 1010 0505 0001 3M02 606").unwrap().0,
+            "FR1420041010050500013M02606"
+        );
+    }
+
+    #[test]
+    fn refuses_bad_ibans() {
+        assert_eq!(best("BE68 5390 0754 7035"), None);
+        assert_eq!(rejected("BE68 5390 0754 7035"), [Reason::BadChecksum]);
+        assert_eq!(rejected("BE36 5390 0754 7034 1234"), [Reason::WrongLength]);
+        assert_eq!(
+            rejected("c'est BE68 5390 0754 703 merci"),
+            [Reason::WrongLength]
+        );
+        assert!(rejected("bel me op 0470 12 34 56").is_empty());
+        assert!(rejected("de 12 à 14 heures").is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(s in "\\PC{0,80}|[a-zA-Z]{2}[0-9 .a-z]{0,40}") {
+            let _ = extract(&Input::new(&s), &ctx());
+        }
+    }
 }

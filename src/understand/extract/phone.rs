@@ -1,8 +1,394 @@
-//! Extractor (not yet written).
+//! Phone numbers. Belgian numbers in every common writing ("0470 12 34 56",
+//! "0470/12.34.56", "+32 470 12 34 56", "0032470123456", "02/226.88.88")
+//! and foreign numbers with their international prefix ("+33 6 12 34 56 78",
+//! "(+31)12-3456789"), normalised to E.164 ("+32470123456").
+//!
+//! Belgian numbering (BIPT): the national form has a trunk 0; landlines have
+//! 9 digits with it (zones 02, 03, 04, 09 and two-digit zones like 071),
+//! mobiles 10 digits starting 045-049. A number written without a prefix is
+//! read as Belgian, so a wrong digit count is reported, not guessed at.
 
-use super::{Context, Extraction};
+use super::{Candidate, Context, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
+use crate::values::Value;
+use std::ops::Range;
 
-pub fn extract(_input: &Input, _ctx: &Context) -> Extraction {
-    Extraction::default()
+/// E.164 allows 15 digits; "00" and a trunk "(0)" may come on top.
+const MAX_DIGITS: usize = 18;
+/// Longest stretch of punctuation inside a number: " / ", ") " , "-(".
+const MAX_GAP: usize = 3;
+const BELGIUM: &str = "32";
+
+/// A digit group with the punctuation typed before it (within the run).
+#[derive(Debug, Clone)]
+struct Group {
+    digits: Range<usize>,
+    prefix: Range<usize>,
+}
+
+fn is_phone_punct(b: u8) -> bool {
+    matches!(b, b' ' | b'.' | b'/' | b'-' | b'(' | b')' | b'+')
+}
+
+/// Runs of digit groups joined by short punctuation, starting at a word
+/// boundary so "BE68" or "n123" do not start a number.
+fn runs(text: &str) -> Vec<Vec<Group>> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = (bytes[i].is_ascii_digit() || matches!(bytes[i], b'+' | b'('))
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut groups = Vec::new();
+        let mut gap_start = i;
+        let mut j = i;
+        loop {
+            while j < bytes.len() && is_phone_punct(bytes[j]) && j - gap_start < MAX_GAP + 1 {
+                j += 1;
+            }
+            if j >= bytes.len() || !bytes[j].is_ascii_digit() || j - gap_start > MAX_GAP {
+                break;
+            }
+            let start = j;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            groups.push(Group {
+                digits: start..j,
+                prefix: gap_start..start,
+            });
+            gap_start = j;
+            if groups.len() > MAX_DIGITS {
+                break;
+            }
+        }
+        // A number glued to letters ("12abc") is a code, not a phone.
+        let glued = j < bytes.len() && bytes[j].is_ascii_alphabetic() && gap_start == j;
+        if !groups.is_empty() && !glued {
+            runs.push(groups);
+        }
+        i = j.max(i + 1);
+    }
+    runs
+}
+
+/// The length of the ITU country code at the start of `digits`.
+fn country_code_len(digits: &str) -> Option<usize> {
+    const TWO_DIGIT: &[&str] = &[
+        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
+        "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+        "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+    ];
+    let first = digits.as_bytes().first()?;
+    match first {
+        b'1' | b'7' => Some(1),
+        b'0' => None,
+        _ if digits.get(..2).is_some_and(|p| TWO_DIGIT.contains(&p)) => Some(2),
+        _ if digits.len() >= 3 => Some(3),
+        _ => None,
+    }
+}
+
+/// Whether a Belgian national significant number (without the trunk 0) can
+/// be dialled: 8 digits for a landline or special range, 9 for a mobile.
+fn belgian_nsn_valid(nsn: &str) -> bool {
+    let b = nsn.as_bytes();
+    match b.len() {
+        // 045-049 are mobile prefixes, so an 8-digit number there lacks a digit.
+        8 => b[0] != b'0' && !(b[0] == b'4' && (b'5'..=b'9').contains(&b[1])),
+        9 => b[0] == b'4' && (b'5'..=b'9').contains(&b[1]),
+        _ => false,
+    }
+}
+
+enum Reading {
+    Number { e164: String, belgian: bool },
+    Malformed,
+    NotAPhone,
+}
+
+/// "12/03/2024", "3-5-24": dates share the phone's punctuation.
+fn looks_like_date(raw: &str) -> bool {
+    let parts: Vec<&str> = raw.split(['/', '.', '-']).map(str::trim).collect();
+    (parts.len() == 2 || parts.len() == 3)
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[0].len() <= 2
+        && parts[1].len() <= 2
+        && parts.get(2).is_none_or(|y| y.len() == 2 || y.len() == 4)
+}
+
+fn read(text: &str, groups: &[Group]) -> Reading {
+    let (Some(first), Some(last)) = (groups.first(), groups.last()) else {
+        return Reading::NotAPhone;
+    };
+    let raw = text.get(first.digits.start..last.digits.end).unwrap_or("");
+    if looks_like_date(raw) {
+        return Reading::NotAPhone;
+    }
+    let lead = text.get(first.prefix.clone()).unwrap_or("");
+    let mut digits = String::new();
+    for (k, g) in groups.iter().enumerate() {
+        let d = text.get(g.digits.clone()).unwrap_or("");
+        let before = text.get(g.prefix.clone()).unwrap_or("");
+        let after = groups
+            .get(k + 1)
+            .and_then(|n| text.get(n.prefix.clone()))
+            .unwrap_or("");
+        // "+32 (0)470...": a trunk zero in brackets after the country code.
+        if k > 0 && d == "0" && before.ends_with('(') && after.starts_with(')') {
+            continue;
+        }
+        digits.push_str(d);
+    }
+    if digits.len() > MAX_DIGITS || digits.len() < 3 {
+        return Reading::NotAPhone;
+    }
+    let international = if lead.contains('+') {
+        Some(digits.as_str())
+    } else {
+        digits.strip_prefix("00")
+    };
+    if let Some(full) = international {
+        let Some(cc_len) = country_code_len(full) else {
+            return Reading::NotAPhone;
+        };
+        let (cc, nsn) = full.split_at(cc_len);
+        // "+32 0470...": a trunk zero typed after the country code anyway.
+        let nsn = nsn.strip_prefix('0').unwrap_or(nsn);
+        if cc == BELGIUM {
+            return if belgian_nsn_valid(nsn) {
+                Reading::Number {
+                    e164: format!("+{cc}{nsn}"),
+                    belgian: true,
+                }
+            } else {
+                Reading::Malformed
+            };
+        }
+        return if nsn.len() >= 6 && cc.len() + nsn.len() <= 15 {
+            Reading::Number {
+                e164: format!("+{cc}{nsn}"),
+                belgian: false,
+            }
+        } else {
+            Reading::Malformed
+        };
+    }
+    let Some(nsn) = digits.strip_prefix('0') else {
+        return Reading::NotAPhone;
+    };
+    if belgian_nsn_valid(nsn) {
+        Reading::Number {
+            e164: format!("+{BELGIUM}{nsn}"),
+            belgian: true,
+        }
+    } else if (7..=12).contains(&digits.len()) {
+        Reading::Malformed
+    } else {
+        Reading::NotAPhone
+    }
+}
+
+pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
+    let text = &input.folded.text;
+    let mut found = Extraction::default();
+    for groups in runs(text) {
+        let mut i = 0;
+        let mut malformed: Option<Range<usize>> = None;
+        let mut any = false;
+        while i < groups.len() {
+            // Longest reading first, so "0470 12 34 56" is not read as "0470".
+            let mut taken = None;
+            for j in (i..groups.len()).rev() {
+                match read(text, &groups[i..=j]) {
+                    Reading::Number { e164, belgian } => {
+                        taken = Some((j, e164, belgian));
+                        break;
+                    }
+                    Reading::Malformed if j + 1 == groups.len() && malformed.is_none() => {
+                        let start = if text
+                            .get(groups[i].prefix.clone())
+                            .is_some_and(|p| p.contains('+'))
+                        {
+                            groups[i].prefix.start
+                                + text[groups[i].prefix.clone()].find('+').unwrap_or(0)
+                        } else {
+                            groups[i].digits.start
+                        };
+                        malformed = Some(start..groups[j].digits.end);
+                    }
+                    _ => {}
+                }
+            }
+            match taken {
+                Some((j, e164, belgian)) => {
+                    any = true;
+                    let start = span_start(text, &groups[i]);
+                    let end = span_end(text, &groups[j]);
+                    found.candidates.push(Candidate {
+                        value: Value::text(e164),
+                        span: input.folded.original_span(start..end),
+                        confidence: if belgian { 1.0 } else { 0.9 },
+                        rule: if belgian {
+                            "phone_be"
+                        } else {
+                            "phone_international"
+                        }
+                        .to_string(),
+                    });
+                    i = j + 1;
+                }
+                None => i += 1,
+            }
+        }
+        if let (false, Some(span)) = (any, malformed) {
+            found.rejected.push(Rejected {
+                span: input.folded.original_span(span),
+                reason: Reason::MalformedPhone,
+            });
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Where the number begins: at a "+" or "(" typed before the first digits.
+fn span_start(text: &str, first: &Group) -> usize {
+    let prefix = text.get(first.prefix.clone()).unwrap_or("");
+    match prefix.find(['+', '(']) {
+        Some(k) => first.prefix.start + k,
+        None => first.digits.start,
+    }
+}
+
+/// Where the number ends: after the last digit, or after a bracket closing
+/// one opened inside the number.
+fn span_end(text: &str, last: &Group) -> usize {
+    let end = last.digits.end;
+    let opened = text
+        .get(..last.digits.start)
+        .map_or(0, |t| t.matches('(').count());
+    let closed = text
+        .get(..last.digits.start)
+        .map_or(0, |t| t.matches(')').count());
+    if opened > closed && text.as_bytes().get(end) == Some(&b')') {
+        end + 1
+    } else {
+        end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Lang;
+    use proptest::prelude::*;
+
+    fn ctx() -> Context<'static> {
+        Context {
+            lang: Lang::Fr,
+            now: chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            policy: Default::default(),
+            choice: None,
+        }
+    }
+
+    fn best(text: &str) -> Option<(String, String)> {
+        let found = extract(&Input::new(text), &ctx());
+        found.best().map(|c| {
+            let Value::Text(v) = &c.value else { panic!() };
+            (v.clone(), text[c.span.clone()].to_string())
+        })
+    }
+
+    fn value(text: &str) -> Option<String> {
+        best(text).map(|b| b.0)
+    }
+
+    fn rejected(text: &str) -> Vec<Reason> {
+        extract(&Input::new(text), &ctx())
+            .rejected
+            .iter()
+            .map(|r| r.reason)
+            .collect()
+    }
+
+    #[test]
+    fn belgian_mobiles_in_every_writing() {
+        for text in [
+            "mon numéro est le 0470 12 34 56",
+            "0470/12.34.56",
+            "bel me op +32 470 12 34 56 aub",
+            "call me at 0032470123456",
+            "0470123456",
+            "+32 (0)470 12 34 56",
+            "+32 0470 12 34 56",
+            "0470-12-34-56.",
+        ] {
+            assert_eq!(value(text).as_deref(), Some("+32470123456"), "{text}");
+        }
+        assert_eq!(
+            best("mon gsm: 0470 12 34 56, merci").unwrap().1,
+            "0470 12 34 56"
+        );
+    }
+
+    #[test]
+    fn belgian_landlines() {
+        assert_eq!(value("02 226 88 88").as_deref(), Some("+3222268888"));
+        assert_eq!(value("02/226.88.88").as_deref(), Some("+3222268888"));
+        assert_eq!(
+            value("mijn nummer is 071 12 34 56").as_deref(),
+            Some("+3271123456")
+        );
+        assert_eq!(value("04 223 45 67").as_deref(), Some("+3242234567"));
+    }
+
+    #[test]
+    fn foreign_numbers_with_prefix() {
+        assert_eq!(value("+33 6 12 34 56 78").as_deref(), Some("+33612345678"));
+        assert_eq!(
+            best("Tel: (+31)12-3456789.").unwrap(),
+            ("+31123456789".into(), "(+31)12-3456789".into())
+        );
+        assert_eq!(value("+1 541-754-3010").as_deref(), Some("+15417543010"));
+    }
+
+    #[test]
+    fn wrong_digit_counts_are_refused() {
+        assert_eq!(value("0470 12 34 5"), None);
+        assert_eq!(rejected("0470 12 34 5"), [Reason::MalformedPhone]);
+        assert_eq!(rejected("+32 470 12 34"), [Reason::MalformedPhone]);
+    }
+
+    #[test]
+    fn dates_and_amounts_are_not_phones() {
+        for text in [
+            "né le 01/02/2024",
+            "le 03.05.2024",
+            "ça coûte 0,50 €",
+            "12.50 euros",
+            "à 08:30",
+        ] {
+            assert_eq!(value(text), None, "{text}");
+            assert!(rejected(text).is_empty(), "{text}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(s in "\\PC{0,80}|[0-9 +()./\\-]{0,60}") {
+            let _ = extract(&Input::new(&s), &ctx());
+        }
+    }
 }

@@ -1,0 +1,336 @@
+//! The embedding API: load a bot once, then run any number of sessions
+//! against it from any thread.
+
+use crate::compile::{self, Program};
+use crate::diagnostics::{Diagnostic, Located, Sources};
+use crate::load::{self, SourceFile};
+use crate::runtime::{ActionResult, Event, Input, Session, Turn, SESSION_FORMAT};
+use crate::values::Lang;
+use chrono::NaiveDateTime;
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A loaded, checked and compiled bot. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Bot {
+    program: Arc<Program>,
+    sources: Arc<Sources>,
+    warnings: Arc<Vec<Diagnostic>>,
+}
+
+/// Why a bot did not load: its diagnostics (every error and warning), with
+/// the sources they point into.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in self.diagnostics.iter().filter(|d| d.is_error()) {
+            let l = Located::new(d, &self.sources);
+            writeln!(
+                f,
+                "{}:{}:{}: {} [{}]",
+                l.file, l.line, l.column, l.message, l.code
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Why a saved session could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoreError(pub String);
+
+impl fmt::Display for RestoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RestoreError {}
+
+/// A restored session, and whether it had to start over because the bot
+/// changed too much for it to continue.
+#[derive(Debug, Clone)]
+pub struct Restored {
+    pub session: Session,
+    pub restarted: bool,
+}
+
+/// The result of one turn, with the trace the REPL shows.
+#[derive(Debug, Clone, Default)]
+pub struct TurnOutcome {
+    pub events: Vec<Event>,
+    pub trace: Vec<String>,
+}
+
+/// Parses and checks a bot: every diagnostic, errors and warnings.
+pub fn check_files(files: &[SourceFile]) -> (load::ParsedBot, Vec<Diagnostic>) {
+    let parsed = load::parse(files);
+    let mut diagnostics = parsed.diagnostics.clone();
+    diagnostics.extend(crate::check::check(&parsed));
+    crate::diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
+    (parsed, diagnostics)
+}
+
+impl Bot {
+    /// Loads a bot from a `.flow` file or a folder of them.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Bot, LoadError> {
+        let files = load::read_path(path.as_ref()).map_err(|message| {
+            let mut sources = Sources::default();
+            let id = sources.add(path.as_ref().display().to_string(), "");
+            LoadError {
+                diagnostics: vec![Diagnostic::error(
+                    "unreadable",
+                    load::file_start(id),
+                    message,
+                )],
+                sources,
+            }
+        })?;
+        Bot::from_files(&files)
+    }
+
+    /// Loads a bot from `(file name, text)` pairs; CSV tables are given the
+    /// same way, by the file name the `table` declaration uses.
+    pub fn from_sources(files: &[(&str, &str)]) -> Result<Bot, LoadError> {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(name, text)| SourceFile {
+                name: name.to_string(),
+                text: text.to_string(),
+            })
+            .collect();
+        Bot::from_files(&files)
+    }
+
+    pub fn from_files(files: &[SourceFile]) -> Result<Bot, LoadError> {
+        let (parsed, diagnostics) = check_files(files);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(LoadError {
+                diagnostics,
+                sources: parsed.sources,
+            });
+        }
+        let program = compile::compile(&parsed).map_err(|errors| LoadError {
+            diagnostics: errors,
+            sources: parsed.sources.clone(),
+        })?;
+        Ok(Bot {
+            program: Arc::new(program),
+            sources: Arc::new(parsed.sources),
+            warnings: Arc::new(diagnostics),
+        })
+    }
+
+    pub fn program(&self) -> &Arc<Program> {
+        &self.program
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// The checker's warnings (a bot with errors does not load).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The languages the bot speaks, its default first.
+    pub fn languages(&self) -> &[Lang] {
+        &self.program.languages
+    }
+
+    /// A new conversation. Without a language, the citizen's first message
+    /// decides; `seed` fixes the choice among message variants.
+    pub fn new_session(&self, lang: Option<Lang>, seed: u64) -> Session {
+        Session {
+            format: SESSION_FORMAT,
+            bot: self.program.fingerprint.clone(),
+            lang: lang
+                .filter(|l| self.program.languages.contains(l))
+                .unwrap_or(self.program.default_lang),
+            lang_settled: lang.is_some(),
+            stack: Vec::new(),
+            next_action: 0,
+            turns: 0,
+            seed,
+        }
+    }
+
+    /// Runs one turn. The events end with exactly one `turn_end`. A runtime
+    /// problem gives an `error` event and leaves the session unchanged.
+    pub fn turn(&self, session: &mut Session, input: Input, now: NaiveDateTime) -> Vec<Event> {
+        self.turn_traced(session, input, now).events
+    }
+
+    pub fn turn_traced(
+        &self,
+        session: &mut Session,
+        input: Input,
+        now: NaiveDateTime,
+    ) -> TurnOutcome {
+        let mut turn = Turn::new(&self.program, session.clone(), now);
+        match turn.handle(input) {
+            Ok(()) => {
+                turn.session.turns += 1;
+                turn.session.bot = self.program.fingerprint.clone();
+                let mut events = std::mem::take(&mut turn.events);
+                events.push(turn.turn_end());
+                *session = turn.session;
+                TurnOutcome {
+                    events,
+                    trace: turn.trace,
+                }
+            }
+            Err(e) => {
+                let code = if e.code == "no_route" {
+                    "runtime".to_string()
+                } else {
+                    e.code
+                };
+                let untouched = Turn::new(&self.program, session.clone(), now);
+                TurnOutcome {
+                    events: vec![
+                        Event::Error {
+                            code,
+                            message: e.message,
+                        },
+                        untouched.turn_end(),
+                    ],
+                    trace: turn.trace,
+                }
+            }
+        }
+    }
+
+    /// Runs a turn and performs the actions it requests with `actions`,
+    /// feeding their results back, until the bot waits for the citizen or
+    /// for an action no handler performs. One `turn_end`, at the end.
+    pub fn turn_with(
+        &self,
+        session: &mut Session,
+        input: Input,
+        now: NaiveDateTime,
+        actions: &Actions,
+    ) -> Vec<Event> {
+        let mut all = Vec::new();
+        let mut next = Some(input);
+        let mut rounds = 0;
+        while let Some(input) = next.take() {
+            let mut events = self.turn(session, input, now);
+            let end = events.pop();
+            let request = events.iter().rev().find_map(|e| match e {
+                Event::Action { id, name, args } => Some((id.clone(), name.clone(), args.clone())),
+                _ => None,
+            });
+            all.extend(events);
+            rounds += 1;
+            if let Some((id, name, args)) = request {
+                if rounds < 16 {
+                    if let Some(handler) = actions.handlers.get(&name) {
+                        next = match handler(&args) {
+                            ActionOutcome::Done(value) => Some(Input::ActionResult(ActionResult {
+                                id,
+                                ok: true,
+                                value: Some(value),
+                                error: None,
+                            })),
+                            ActionOutcome::Failed(error) => {
+                                Some(Input::ActionResult(ActionResult {
+                                    id,
+                                    ok: false,
+                                    value: None,
+                                    error: Some(error),
+                                }))
+                            }
+                            ActionOutcome::Later => None,
+                        };
+                    }
+                }
+            }
+            if next.is_none() {
+                all.extend(end);
+            }
+        }
+        all
+    }
+
+    /// Reads a saved session. One saved with another version of the bot
+    /// continues when its flows, forms and positions still exist, and
+    /// starts over cleanly (same language) otherwise.
+    pub fn restore(&self, json: &str) -> Result<Restored, RestoreError> {
+        let mut session: Session = serde_json::from_str(json)
+            .map_err(|e| RestoreError(format!("the saved session is not readable: {e}")))?;
+        if session.format != SESSION_FORMAT {
+            return Err(RestoreError(format!(
+                "the saved session has format {}, this guichet reads format {SESSION_FORMAT}",
+                session.format
+            )));
+        }
+        if !self.program.languages.contains(&session.lang) {
+            session.lang = self.program.default_lang;
+        }
+        let mut restarted = false;
+        if session.bot != self.program.fingerprint {
+            let fits = session.stack.iter().all(|frame| {
+                let Some(flow) = self.program.flow(&frame.flow) else {
+                    return false;
+                };
+                let form_ok = frame.form.as_ref().is_none_or(|fs| {
+                    flow.forms
+                        .get(fs.form)
+                        .is_some_and(|f| fs.slot.is_none_or(|s| s < f.slots.len()))
+                });
+                frame.pc <= flow.code.len() && form_ok
+            });
+            if !fits {
+                session.stack.clear();
+                restarted = true;
+            }
+            session.bot = self.program.fingerprint.clone();
+        }
+        Ok(Restored { session, restarted })
+    }
+}
+
+/// What an action handler answers.
+pub enum ActionOutcome {
+    /// Done, with the result value (an object whose fields the flow reads).
+    Done(Json),
+    Failed(String),
+    /// The host will answer later with an `action_result` input.
+    Later,
+}
+
+type Handler = Box<dyn Fn(&Map<String, Json>) -> ActionOutcome + Send + Sync>;
+
+/// How the host performs actions, by name.
+#[derive(Default)]
+pub struct Actions {
+    handlers: HashMap<String, Handler>,
+}
+
+impl Actions {
+    pub fn new() -> Actions {
+        Actions::default()
+    }
+
+    pub fn on(
+        mut self,
+        name: &str,
+        handler: impl Fn(&Map<String, Json>) -> ActionOutcome + Send + Sync + 'static,
+    ) -> Actions {
+        self.handlers.insert(name.to_string(), Box::new(handler));
+        self
+    }
+}

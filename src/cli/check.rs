@@ -1,0 +1,47 @@
+//! `guichet check PATH`.
+
+use guichet::bot::check_files;
+use guichet::diagnostics::Located;
+use guichet::load;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(path: &Path, format: &str) -> ExitCode {
+    let files = match load::read_path(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (parsed, diagnostics) = check_files(&files);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    match format {
+        "json" => {
+            for d in &diagnostics {
+                let located = Located::new(d, &parsed.sources);
+                println!("{}", serde_json::to_string(&located).unwrap_or_default());
+            }
+        }
+        _ => {
+            let color = std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            eprint!(
+                "{}",
+                guichet::render::render(&diagnostics, &parsed.sources, color)
+            );
+            eprintln!(
+                "{}: {errors} error{}, {warnings} warning{}",
+                path.display(),
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            );
+        }
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

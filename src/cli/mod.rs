@@ -1,0 +1,97 @@
+//! The `guichet` command line. clap and terminal rendering live here, at
+//! the edge; the library underneath prints nothing.
+
+mod check;
+mod clock;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "guichet",
+    version,
+    about = "A dialogue language and interpreter for citizen-facing chatbots",
+    long_about = "guichet runs municipal chatbots written as flows: forms, branches, slot filling, \
+                  actions performed by the host, hand-over to staff, in French, Dutch and English."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a bot: every error and warning, with file, line and help. Exit 1 on errors.
+    Check {
+        /// A .flow file or a folder of them.
+        path: PathBuf,
+        /// `human` (default) or `json` (one object per line).
+        #[arg(long, default_value = "human")]
+        format: String,
+    },
+    /// Run a bot over the JSON Lines host protocol on stdin/stdout.
+    Run {
+        path: PathBuf,
+        /// Speak the JSON Lines protocol (the only mode).
+        #[arg(long)]
+        jsonl: bool,
+        /// Fix the clock for the whole run (RFC 3339, e.g. 2025-04-14T10:00:00+02:00).
+        #[arg(long)]
+        now: Option<String>,
+        /// The session's starting language (fr, nl, en).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Fix the choice among message variants.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Load the session from FILE if it exists; write it after every line.
+        #[arg(long)]
+        session: Option<PathBuf>,
+    },
+    /// Talk to a bot in the terminal, as staff trying flows.
+    Chat {
+        path: PathBuf,
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { path, format } => check::run(&path, &format),
+        Command::Run {
+            path,
+            jsonl,
+            now,
+            lang,
+            seed,
+            session,
+        } => {
+            if !jsonl {
+                eprintln!("guichet run speaks the JSON Lines protocol: add --jsonl (or use `guichet chat` to talk to the bot)");
+                return ExitCode::from(2);
+            }
+            run::run(
+                &path,
+                now.as_deref(),
+                lang.as_deref(),
+                seed,
+                session.as_deref(),
+            )
+        }
+        Command::Chat {
+            path,
+            now,
+            lang,
+            seed,
+        } => crate::repl::run(&path, now.as_deref(), lang.as_deref(), seed),
+    }
+}

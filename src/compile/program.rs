@@ -1,0 +1,167 @@
+//! The compiled program: immutable, `Send + Sync`, shared by `Arc` between
+//! every session. Flows are flat instruction lists so that a session's
+//! position is a plain number that serialises and resumes anywhere.
+
+use crate::syntax::ast::{Expr, StrLit};
+use crate::understand::extract::{ChoiceSpec, DatePolicy};
+use crate::understand::matcher::TriggerIndex;
+use crate::values::holidays::Country;
+use crate::values::{Lang, SlotType, Value};
+use indexmap::IndexMap;
+use std::collections::HashMap;
+
+pub type FlowId = usize;
+
+/// A citizen-facing text: per language, its variants (parts with
+/// interpolations), or one text for every language.
+#[derive(Debug, Clone, Default)]
+pub struct Message {
+    pub per_lang: Vec<(Lang, Vec<StrLit>)>,
+    pub plain: Option<StrLit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ButtonSpec {
+    pub payload: String,
+    pub label: Message,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkSpec {
+    pub url: StrLit,
+    pub label: Message,
+}
+
+/// What is said, with its buttons and links.
+#[derive(Debug, Clone, Default)]
+pub struct Prompt {
+    pub text: Message,
+    pub buttons: Vec<ButtonSpec>,
+    pub links: Vec<LinkSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Instr {
+    Say(Prompt),
+    Set(String, Expr),
+    /// Continue at the target when the condition is not `yes`.
+    JumpUnless(Expr, usize),
+    Jump(usize),
+    /// Compare the subject with each case's values; jump to the first that
+    /// equals, else to the last target.
+    Match(Expr, Vec<(Vec<Expr>, usize)>, usize),
+    Call {
+        flow: String,
+        args: Vec<(String, Expr)>,
+        bind: Option<String>,
+    },
+    Do {
+        action: String,
+        args: Vec<(String, Expr)>,
+        bind: Option<String>,
+        /// Where to continue when the host answers with a failure.
+        on_failure: usize,
+    },
+    Form(usize),
+    Handoff(String),
+    Goto(String),
+    Return(Option<Expr>),
+    Stop,
+    Cancel,
+    Restart,
+    Close,
+    Language(Lang),
+}
+
+#[derive(Debug, Clone)]
+pub struct Validation {
+    pub condition: Expr,
+    pub message: Message,
+}
+
+#[derive(Debug, Clone)]
+pub struct SlotSpec {
+    pub name: String,
+    pub ty: SlotType,
+    /// Words that name the slot, per language ("date de naissance").
+    pub labels: Vec<(Lang, Vec<String>)>,
+    pub asks: Vec<Prompt>,
+    pub reprompts: Vec<Prompt>,
+    pub validations: Vec<Validation>,
+    pub max_attempts: u32,
+    /// Code position of the `attempts ... then` block, if any.
+    pub give_up: Option<usize>,
+    pub optional: bool,
+    pub default: Option<Expr>,
+    pub when: Option<Expr>,
+    pub policy: DatePolicy,
+}
+
+#[derive(Debug, Clone)]
+pub struct FormSpec {
+    pub slots: Vec<SlotSpec>,
+    pub confirm: Option<Prompt>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub name: String,
+    /// Names on buttons, per language.
+    pub label: Vec<(Lang, String)>,
+    pub params: Vec<String>,
+    pub code: Vec<Instr>,
+    pub forms: Vec<FormSpec>,
+    /// Whether the flow comes from the standard library.
+    pub stdlib: bool,
+}
+
+impl Flow {
+    pub fn label(&self, lang: Lang) -> String {
+        self.label
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .or(self.label.first())
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| self.name.replace('_', " "))
+    }
+
+    /// Every slot name of the flow's forms, in order.
+    pub fn slot_names(&self) -> impl Iterator<Item = &str> {
+        self.forms
+            .iter()
+            .flat_map(|f| f.slots.iter().map(|s| s.name.as_str()))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionSpec {
+    pub name: String,
+    pub params: Vec<(String, bool)>,
+}
+
+#[derive(Debug)]
+pub struct Program {
+    pub name: String,
+    pub languages: Vec<Lang>,
+    pub default_lang: Lang,
+    pub country: Country,
+    pub start: Option<FlowId>,
+    pub fallback: Option<FlowId>,
+    pub flows: Vec<Flow>,
+    pub flow_ids: HashMap<String, FlowId>,
+    pub actions: HashMap<String, ActionSpec>,
+    pub choices: HashMap<String, ChoiceSpec>,
+    pub tables: HashMap<String, Vec<IndexMap<String, Value>>>,
+    pub triggers: TriggerIndex,
+    /// For each trigger spec in the index, the flow it starts.
+    pub trigger_flows: Vec<FlowId>,
+    /// Changes whenever the bot's sources change: a saved session from
+    /// another version of the bot is checked before it resumes.
+    pub fingerprint: String,
+}
+
+impl Program {
+    pub fn flow(&self, name: &str) -> Option<&Flow> {
+        self.flow_ids.get(name).map(|&id| &self.flows[id])
+    }
+}

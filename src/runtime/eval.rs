@@ -1,0 +1,431 @@
+//! Evaluating expressions. Every node costs fuel from the turn's budget,
+//! and every type mismatch the checker missed becomes a runtime error,
+//! never a panic.
+
+use super::RuntimeError;
+use crate::compile::Program;
+use crate::syntax::ast::{BinaryOp, DurationUnit, Expr, ExprKind, StrLit, StrPart, UnaryOp};
+use crate::understand::extract::{self, Context, DatePolicy};
+use crate::understand::normalize::fold;
+use crate::understand::Input;
+use crate::values::format::{format_date_long, format_value, weekday_name};
+use crate::values::{checkdigits, holidays, Duration, Lang, SlotType, Value};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
+use indexmap::IndexMap;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+/// What an expression can see.
+pub struct Env<'a> {
+    pub program: &'a Program,
+    pub vars: &'a IndexMap<String, Value>,
+    pub lang: Lang,
+    pub now: NaiveDateTime,
+    pub fuel: &'a mut u32,
+    pub rng: &'a mut u64,
+    /// The text `summary()` returns: the current form's slots with labels.
+    pub summary: &'a str,
+}
+
+fn err(message: impl Into<String>) -> RuntimeError {
+    RuntimeError::new("runtime", message)
+}
+
+impl Env<'_> {
+    fn burn(&mut self) -> Result<(), RuntimeError> {
+        if *self.fuel == 0 {
+            return Err(RuntimeError::new(
+                "out_of_fuel",
+                "this turn took too many steps and was stopped",
+            ));
+        }
+        *self.fuel -= 1;
+        Ok(())
+    }
+
+    pub fn next_random(&mut self) -> u64 {
+        // splitmix64: small, seedable, the same on every platform.
+        *self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn eval(&mut self, e: &Expr) -> Result<Value, RuntimeError> {
+        self.burn()?;
+        Ok(match &e.kind {
+            ExprKind::Number(n) => Value::Number(*n),
+            ExprKind::Money(n) => Value::Money(*n),
+            ExprKind::Date(d) => Value::Date(*d),
+            ExprKind::Time(t) => Value::Time(*t),
+            ExprKind::Duration(n, unit) => {
+                let n = n
+                    .trunc()
+                    .to_i32()
+                    .filter(|n| n.abs() <= 100_000)
+                    .ok_or_else(|| err("this duration is too long"))?;
+                Value::Duration(match unit {
+                    DurationUnit::Day => Duration::days(n),
+                    DurationUnit::Week => Duration::days(n * 7),
+                    DurationUnit::Month => Duration::months(n),
+                    DurationUnit::Year => Duration::months(n * 12),
+                })
+            }
+            ExprKind::Str(s) => Value::Text(self.interpolate(s)?),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Nothing => Value::Null,
+            ExprKind::List(items) => Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    .collect::<Result<_, _>>()?,
+            ),
+            ExprKind::Var(id) => self.vars.get(&id.name).cloned().unwrap_or(Value::Null),
+            ExprKind::Field(base, name) => match self.eval(base)? {
+                Value::Record(fields) => fields.get(&name.name).cloned().unwrap_or(Value::Null),
+                Value::Null => Value::Null,
+                other => {
+                    return Err(err(format!(
+                        "`.{}` asked of a {}, which has no fields",
+                        name.name,
+                        other.type_name()
+                    )))
+                }
+            },
+            ExprKind::Call(name, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(if name.name == "lookup" || name.name == "rows" {
+                        // The table argument is a name, not a variable.
+                        match &a.kind {
+                            ExprKind::Var(id) if values.is_empty() => Value::Text(id.name.clone()),
+                            _ => self.eval(a)?,
+                        }
+                    } else {
+                        self.eval(a)?
+                    });
+                }
+                self.call(&name.name, values)?
+            }
+            ExprKind::Unary(op, inner) => {
+                let v = self.eval(inner)?;
+                match (op, v) {
+                    (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
+                    (UnaryOp::Neg, Value::Money(n)) => Value::Money(-n),
+                    (UnaryOp::Neg, Value::Duration(d)) => Value::Duration(d.negate()),
+                    (op, v) => {
+                        return Err(err(format!(
+                            "`{}` cannot apply to a {}",
+                            if *op == UnaryOp::Not { "not" } else { "-" },
+                            v.type_name()
+                        )))
+                    }
+                }
+            }
+            ExprKind::Binary(op, a, b) => match op {
+                BinaryOp::And => Value::Bool(self.eval(a)?.is_true() && self.eval(b)?.is_true()),
+                BinaryOp::Or => Value::Bool(self.eval(a)?.is_true() || self.eval(b)?.is_true()),
+                _ => {
+                    let a = self.eval(a)?;
+                    let b = self.eval(b)?;
+                    binary(*op, a, b)?
+                }
+            },
+        })
+    }
+
+    /// A string with its `{expressions}` written for the citizen.
+    pub fn interpolate(&mut self, s: &StrLit) -> Result<String, RuntimeError> {
+        let mut out = String::new();
+        for part in &s.parts {
+            match part {
+                StrPart::Lit(t) => out.push_str(t),
+                StrPart::Interp(e) => {
+                    let v = self.eval(e)?;
+                    out.push_str(&format_value(&v, self.lang));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.now.date()
+    }
+
+    fn call(&mut self, name: &str, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        use Value as V;
+        let country = self.program.country;
+        let bad = || {
+            err(format!(
+                "`{name}` was called with arguments it does not take"
+            ))
+        };
+        Ok(match (name, args.as_slice()) {
+            ("today", []) => V::Date(self.today()),
+            ("now", []) => V::Time(self.now.time()),
+            ("year", [V::Date(d)]) => V::Number(d.year().into()),
+            ("month", [V::Date(d)]) => V::Number(d.month().into()),
+            ("day", [V::Date(d)]) => V::Number(d.day().into()),
+            ("weekday", [V::Date(d)]) => V::Number(d.weekday().number_from_monday().into()),
+            ("weekday_name", [V::Date(d)]) => V::text(weekday_name(*d, self.lang)),
+            ("age", [V::Date(d)]) => V::Number(full_years(*d, self.today()).into()),
+            ("days_between", [V::Date(a), V::Date(b)]) => V::Number((*b - *a).num_days().into()),
+            ("easter", [V::Number(y)]) => year_of(y)
+                .and_then(holidays::easter_sunday)
+                .map(V::Date)
+                .unwrap_or(V::Null),
+            ("holiday", [V::Text(id), V::Number(y)]) => year_of(y)
+                .and_then(|y| holidays::holiday_date(id, y))
+                .map(V::Date)
+                .unwrap_or(V::Null),
+            ("is_holiday", [V::Date(d)]) => V::Bool(holidays::holiday_on(country, *d).is_some()),
+            ("holiday_name", [V::Date(d)]) => V::text(
+                holidays::holiday_on(country, *d)
+                    .and_then(|h| holidays::holiday_name(h.id, self.lang))
+                    .unwrap_or(""),
+            ),
+            ("next_working_day", [V::Date(d)]) => {
+                let mut day = *d;
+                for _ in 0..30 {
+                    day = day.succ_opt().ok_or_else(|| err("no next day"))?;
+                    let weekend = day.weekday().number_from_monday() > 5;
+                    if !weekend && holidays::holiday_on(country, day).is_none() {
+                        break;
+                    }
+                }
+                V::Date(day)
+            }
+            ("format", [v]) => V::text(format_value(v, self.lang)),
+            ("format_long", [V::Date(d)]) => V::text(format_date_long(*d, self.lang)),
+            ("upper", [V::Text(t)]) => V::text(t.to_uppercase()),
+            ("lower", [V::Text(t)]) => V::text(t.to_lowercase()),
+            ("length", [V::Text(t)]) => V::Number(t.chars().count().into()),
+            ("length", [V::List(l)]) => V::Number(l.len().into()),
+            ("length", [V::Null]) => V::Number(0.into()),
+            ("contains", [V::Text(a), V::Text(b)]) => V::Bool(fold(a).contains(&fold(b))),
+            ("round", [V::Number(n), V::Number(p)]) => V::Number(n.round_dp(places(p))),
+            ("round", [V::Money(n), V::Number(p)]) => V::Money(n.round_dp(places(p))),
+            ("min", [a, b]) => match compare(a, b)? {
+                Some(std::cmp::Ordering::Greater) => b.clone(),
+                _ => a.clone(),
+            },
+            ("max", [a, b]) => match compare(a, b)? {
+                Some(std::cmp::Ordering::Less) => b.clone(),
+                _ => a.clone(),
+            },
+            ("lookup", [V::Text(table), V::Text(col), value]) => self
+                .table(table)?
+                .iter()
+                .find(|row| row.get(col).is_some_and(|v| loosely_equal(v, value)))
+                .map(|row| V::Record(row.clone()))
+                .unwrap_or(V::Null),
+            ("rows", [V::Text(table), V::Text(col), value]) => V::List(
+                self.table(table)?
+                    .iter()
+                    .filter(|row| row.get(col).is_some_and(|v| loosely_equal(v, value)))
+                    .map(|row| V::Record(row.clone()))
+                    .collect(),
+            ),
+            ("structured_communication", [V::Number(n)]) => V::text(
+                checkdigits::structured_communication_from(n.abs().trunc().to_u64().unwrap_or(0)),
+            ),
+            ("new_structured_communication", []) => {
+                let n = self.next_random() % 10_000_000_000;
+                V::text(checkdigits::structured_communication_from(n))
+            }
+            ("summary", []) => V::text(self.summary),
+            ("language", []) => V::text(self.lang.code()),
+            ("is_valid", [V::Text(text), V::Text(ty)]) => {
+                let Some(ty) = SlotType::builtin(ty) else {
+                    return Err(err(format!("`{ty}` is not a slot type")));
+                };
+                let input = Input::new(text);
+                let ctx = Context {
+                    lang: self.lang,
+                    now: self.now,
+                    policy: DatePolicy::Future,
+                    choice: None,
+                };
+                V::Bool(
+                    extract::extract(&ty, &input, &ctx)
+                        .best()
+                        .is_some_and(|c| c.span.end - c.span.start >= text.trim().len()),
+                )
+            }
+            (_, args) if args.iter().any(Value::is_null) => V::Null,
+            _ => return Err(bad()),
+        })
+    }
+
+    fn table(&self, name: &str) -> Result<&Vec<IndexMap<String, Value>>, RuntimeError> {
+        self.program
+            .tables
+            .get(name)
+            .ok_or_else(|| err(format!("there is no table `{name}`")))
+    }
+}
+
+fn year_of(n: &Decimal) -> Option<i32> {
+    n.trunc().to_i32().filter(|y| (1583..=9999).contains(y))
+}
+
+fn places(p: &Decimal) -> u32 {
+    p.trunc().to_u32().unwrap_or(0).min(10)
+}
+
+/// Full years between two dates (an age).
+pub fn full_years(from: NaiveDate, to: NaiveDate) -> i32 {
+    let mut years = to.year() - from.year();
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        years -= 1;
+    }
+    years
+}
+
+pub fn add_duration(d: NaiveDate, dur: Duration) -> Option<NaiveDate> {
+    let d = if dur.months >= 0 {
+        d.checked_add_months(Months::new(dur.months as u32))?
+    } else {
+        d.checked_sub_months(Months::new(dur.months.unsigned_abs()))?
+    };
+    d.checked_add_signed(chrono::Duration::days(dur.days.into()))
+}
+
+/// Table cells and citizen values meet loosely: a text cell "2025-04-21"
+/// equals a date, "first" equals the choice `first`.
+fn loosely_equal(cell: &Value, value: &Value) -> bool {
+    if cell == value {
+        return true;
+    }
+    match (cell, value) {
+        (Value::Text(t), other) | (other, Value::Text(t)) => {
+            let o = other.to_normal_json();
+            o.as_str()
+                .map_or(o.to_string() == *t, |s| fold(s) == fold(t))
+        }
+        _ => false,
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> Result<Option<std::cmp::Ordering>, RuntimeError> {
+    use Value as V;
+    Ok(match (a, b) {
+        (V::Null, _) | (_, V::Null) => None,
+        (V::Number(x), V::Number(y)) | (V::Money(x), V::Money(y)) => Some(x.cmp(y)),
+        (V::Date(x), V::Date(y)) => Some(x.cmp(y)),
+        (V::Time(x), V::Time(y)) => Some(x.cmp(y)),
+        (V::Text(x), V::Text(y)) => Some(fold(x).cmp(&fold(y))),
+        (V::Bool(x), V::Bool(y)) => Some(x.cmp(y)),
+        (a, b) => {
+            return Err(err(format!(
+                "a {} cannot be compared with a {}",
+                a.type_name(),
+                b.type_name()
+            )))
+        }
+    })
+}
+
+fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, RuntimeError> {
+    use BinaryOp as O;
+    use Value as V;
+    let overflow = || err("this calculation gives a number too large");
+    Ok(match (op, a, b) {
+        (O::Eq, a, b) => V::Bool(a == b || loosely_equal(&a, &b)),
+        (O::Ne, a, b) => V::Bool(!(a == b || loosely_equal(&a, &b))),
+        (O::Lt | O::Le | O::Gt | O::Ge, a, b) => {
+            let ord = compare(&a, &b)?;
+            V::Bool(match (op, ord) {
+                (_, None) => false,
+                (O::Lt, Some(o)) => o.is_lt(),
+                (O::Le, Some(o)) => o.is_le(),
+                (O::Gt, Some(o)) => o.is_gt(),
+                (_, Some(o)) => o.is_ge(),
+            })
+        }
+        (O::In, a, V::List(items)) => {
+            V::Bool(items.iter().any(|i| i == &a || loosely_equal(i, &a)))
+        }
+        (O::In, V::Text(a), V::Text(b)) => V::Bool(fold(&b).contains(&fold(&a))),
+        (O::Add, V::Number(x), V::Number(y)) => V::Number(x.checked_add(y).ok_or_else(overflow)?),
+        (O::Add, V::Money(x), V::Money(y)) => V::Money(x.checked_add(y).ok_or_else(overflow)?),
+        (O::Add, V::Text(x), V::Text(y)) => V::Text(x + &y),
+        (O::Add, V::Date(d), V::Duration(p)) | (O::Add, V::Duration(p), V::Date(d)) => {
+            V::Date(add_duration(d, p).ok_or_else(|| err("this date is out of range"))?)
+        }
+        (O::Add, V::Duration(p), V::Duration(q)) => V::Duration(Duration {
+            months: p.months.saturating_add(q.months),
+            days: p.days.saturating_add(q.days),
+        }),
+        (O::Sub, V::Number(x), V::Number(y)) => V::Number(x.checked_sub(y).ok_or_else(overflow)?),
+        (O::Sub, V::Money(x), V::Money(y)) => V::Money(x.checked_sub(y).ok_or_else(overflow)?),
+        (O::Sub, V::Date(d), V::Duration(p)) => {
+            V::Date(add_duration(d, p.negate()).ok_or_else(|| err("this date is out of range"))?)
+        }
+        (O::Sub, V::Date(a), V::Date(b)) => V::Number((a - b).num_days().into()),
+        (O::Mul, V::Number(x), V::Number(y)) => V::Number(x.checked_mul(y).ok_or_else(overflow)?),
+        (O::Mul, V::Money(x), V::Number(y)) | (O::Mul, V::Number(y), V::Money(x)) => {
+            V::Money(x.checked_mul(y).ok_or_else(overflow)?)
+        }
+        (O::Div, V::Number(x), V::Number(y)) => {
+            V::Number(x.checked_div(y).ok_or_else(|| err("division by zero"))?)
+        }
+        (O::Div, V::Money(x), V::Number(y)) => {
+            V::Money(x.checked_div(y).ok_or_else(|| err("division by zero"))?)
+        }
+        // A slot not yet filled makes arithmetic give nothing, not an error:
+        // a rule that mentions another slot is checked once both are known.
+        (_, V::Null, _) | (_, _, V::Null) => V::Null,
+        (op, a, b) => {
+            return Err(err(format!(
+                "`{}` cannot combine a {} and a {}",
+                op.symbol(),
+                a.type_name(),
+                b.type_name()
+            )))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_arithmetic_keeps_months_apart_from_days() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+        assert_eq!(
+            add_duration(d, Duration::months(1)),
+            NaiveDate::from_ymd_opt(2025, 2, 28)
+        );
+        assert_eq!(
+            add_duration(d, Duration::months(-36)),
+            NaiveDate::from_ymd_opt(2022, 1, 31)
+        );
+    }
+
+    #[test]
+    fn ages_count_full_years() {
+        let born = NaiveDate::from_ymd_opt(2022, 5, 3).unwrap();
+        assert_eq!(
+            full_years(born, NaiveDate::from_ymd_opt(2025, 5, 2).unwrap()),
+            2
+        );
+        assert_eq!(
+            full_years(born, NaiveDate::from_ymd_opt(2025, 5, 3).unwrap()),
+            3
+        );
+    }
+
+    #[test]
+    fn comparisons_with_nothing_are_false_not_errors() {
+        assert_eq!(
+            binary(BinaryOp::Lt, Value::Null, Value::Number(1.into())).unwrap(),
+            Value::Bool(false)
+        );
+        assert!(binary(BinaryOp::Lt, Value::text("a"), Value::Number(1.into())).is_err());
+    }
+}

@@ -1,0 +1,1579 @@
+//! The step machine: one turn takes one input, runs the flows until they
+//! wait for the citizen or the host, and returns the events. It works on a
+//! copy of the session; the caller keeps the copy only if the turn ended
+//! without a runtime error, so a failed turn leaves the session as it was.
+
+use super::eval::Env;
+use super::events::{Button, Event, Expecting, Input, Link};
+use super::phrases::{phrase, Phrase, SKIP_WORDS};
+use super::session::{FormState, Frame, PendingAction, Phase, Session};
+use super::RuntimeError;
+use crate::compile::{Flow, FormSpec, Instr, Message, Program, Prompt, SlotSpec};
+use crate::syntax::ast::{Expr, StrLit};
+use crate::understand::extract::{self, Candidate, Context, Reason};
+use crate::understand::langdetect;
+use crate::understand::matcher::{Match, MATCH_THRESHOLD, SUGGEST_THRESHOLD};
+use crate::understand::normalize::fold;
+use crate::understand::Input as Message_;
+use crate::values::format::format_value;
+use crate::values::{Lang, SlotType, Value};
+use chrono::NaiveDateTime;
+use indexmap::IndexMap;
+use serde_json::{Map, Value as Json};
+
+/// Steps (instructions plus expression nodes) one turn may take.
+pub const FUEL_PER_TURN: u32 = 20_000;
+/// Longest citizen message read, in bytes.
+pub const MAX_MESSAGE_BYTES: usize = 4_000;
+/// How deep flows may call and digress.
+pub const MAX_STACK: usize = 16;
+/// Confidence needed to fill a slot that was not the one asked.
+const OTHER_SLOT_CONFIDENCE: f32 = 0.85;
+
+pub struct Turn<'p> {
+    program: &'p Program,
+    pub session: Session,
+    now: NaiveDateTime,
+    pub events: Vec<Event>,
+    fuel: u32,
+    rng: u64,
+    pub intent: Option<String>,
+    pub unmatched: bool,
+    /// Why things happened, for the REPL's trace.
+    pub trace: Vec<String>,
+}
+
+fn err(message: impl Into<String>) -> RuntimeError {
+    RuntimeError::new("runtime", message)
+}
+
+impl<'p> Turn<'p> {
+    pub fn new(program: &'p Program, session: Session, now: NaiveDateTime) -> Turn<'p> {
+        let rng = session.seed ^ session.turns.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Turn {
+            program,
+            session,
+            now,
+            events: Vec::new(),
+            fuel: FUEL_PER_TURN,
+            rng,
+            intent: None,
+            unmatched: false,
+            trace: Vec::new(),
+        }
+    }
+
+    fn burn(&mut self) -> Result<(), RuntimeError> {
+        if self.fuel == 0 {
+            return Err(RuntimeError::new(
+                "out_of_fuel",
+                "this turn took too many steps and was stopped",
+            ));
+        }
+        self.fuel -= 1;
+        Ok(())
+    }
+
+    fn lang(&self) -> Lang {
+        self.session.lang
+    }
+
+    fn flow(&self, name: &str) -> Result<&'p Flow, RuntimeError> {
+        self.program
+            .flow(name)
+            .ok_or_else(|| err(format!("the flow `{name}` does not exist in this bot")))
+    }
+
+    fn top(&self) -> Option<usize> {
+        self.session.stack.len().checked_sub(1)
+    }
+
+    // ------------------------------------------------------------ inputs
+
+    pub fn handle(&mut self, input: Input) -> Result<(), RuntimeError> {
+        match input {
+            Input::Start => self.on_start(),
+            Input::ActionResult(r) => self.on_action_result(r),
+            Input::Button(payload) => self.on_button(&payload),
+            Input::Text(text) => self.on_text(&text),
+        }
+    }
+
+    fn on_start(&mut self) -> Result<(), RuntimeError> {
+        if let Some(idx) = self.top() {
+            // A visitor coming back to a conversation in progress: ask again.
+            return self.reask(idx);
+        }
+        if let Some(start) = self.program.start {
+            let name = self.program.flows[start].name.clone();
+            self.push(&name, None, false)?;
+            self.run()?;
+        }
+        Ok(())
+    }
+
+    fn on_action_result(&mut self, r: super::events::ActionResult) -> Result<(), RuntimeError> {
+        let waiting = self
+            .top()
+            .and_then(|i| self.session.stack[i].pending.as_ref())
+            .is_some_and(|p| p.id == r.id);
+        if !waiting {
+            return Err(RuntimeError::new(
+                "unknown_action",
+                format!("no action `{}` is waiting for a result", r.id),
+            ));
+        }
+        let idx = self.top().ok_or_else(|| err("no flow"))?;
+        let frame = &mut self.session.stack[idx];
+        let Some(pending) = frame.pending.take() else {
+            return Ok(());
+        };
+        let mut fields = IndexMap::new();
+        fields.insert("ok".to_string(), Value::Bool(r.ok));
+        if r.ok {
+            if let Some(Json::Object(map)) = &r.value {
+                for (k, v) in map {
+                    fields.insert(k.clone(), Value::from_json(v));
+                }
+            } else if let Some(v) = &r.value {
+                fields.insert("value".to_string(), Value::from_json(v));
+            }
+            frame.pc += 1;
+        } else {
+            fields.insert(
+                "error".to_string(),
+                Value::text(r.error.clone().unwrap_or_default()),
+            );
+            frame.pc = pending.on_failure;
+        }
+        if let Some(bind) = pending.bind {
+            frame.vars.insert(bind, Value::Record(fields));
+        }
+        self.trace.push(format!(
+            "action {} ({}) answered: {}",
+            pending.id,
+            pending.action,
+            if r.ok { "ok" } else { "failed" }
+        ));
+        self.run()
+    }
+
+    fn on_button(&mut self, payload: &str) -> Result<(), RuntimeError> {
+        let Some(idx) = self.top() else {
+            if self.program.flow_ids.contains_key(payload) {
+                self.intent = Some(payload.to_string());
+                self.push(payload, None, false)?;
+                return self.run();
+            }
+            return self.on_text(payload);
+        };
+        if self.session.stack[idx].pending.is_some() {
+            self.say_phrase(Phrase::StillWaiting);
+            return Ok(());
+        }
+        let state = self.session.stack[idx].form.clone();
+        match state {
+            Some(fs) if fs.phase == Phase::Filling && fs.slot.is_some() => {
+                let slot = self.slot_spec(idx, &fs)?;
+                if payload == "skip" && slot.optional {
+                    return self.skip_slot(idx);
+                }
+                let direct = match &slot.ty {
+                    SlotType::Choice(name) => self
+                        .program
+                        .choices
+                        .get(name)
+                        .and_then(|c| c.options.iter().find(|o| o.key == payload))
+                        .map(|o| Value::text(o.key.clone())),
+                    SlotType::YesNo => match payload {
+                        "yes" => Some(Value::Bool(true)),
+                        "no" => Some(Value::Bool(false)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(value) = direct {
+                    return self.offer_value(idx, value, vec![]);
+                }
+            }
+            Some(fs) if fs.phase == Phase::Confirming => match payload {
+                "yes" => return self.confirmed(idx),
+                "no" => return self.ask_which_to_change(idx),
+                _ => {}
+            },
+            Some(fs) if fs.phase == Phase::Correcting => {
+                let form = self.form_spec(idx, &fs)?;
+                if let Some(i) = form.slots.iter().position(|s| s.name == payload) {
+                    return self.reopen_slot(idx, i);
+                }
+                if payload == "yes" {
+                    return self.confirmed(idx);
+                }
+            }
+            _ => {}
+        }
+        if self.program.flow_ids.contains_key(payload) {
+            self.intent = Some(payload.to_string());
+            self.push(payload, None, true)?;
+            return self.run();
+        }
+        self.on_text(payload)
+    }
+
+    fn on_text(&mut self, text: &str) -> Result<(), RuntimeError> {
+        if text.len() > MAX_MESSAGE_BYTES {
+            return Err(RuntimeError::new(
+                "too_long",
+                format!(
+                    "the message is {} bytes long; at most {MAX_MESSAGE_BYTES} are read",
+                    text.len()
+                ),
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(RuntimeError::new("empty", "the message is empty"));
+        }
+        let input = Message_::new(text);
+        self.detect_language(&input);
+
+        let Some(idx) = self.top() else {
+            return self.route(&input, false);
+        };
+        if self.session.stack[idx].pending.is_some() {
+            self.say_phrase(Phrase::StillWaiting);
+            return Ok(());
+        }
+        match self.session.stack[idx].form.clone() {
+            Some(fs) if fs.phase == Phase::Filling && fs.slot.is_some() => {
+                self.fill_from_text(idx, &fs, &input)
+            }
+            Some(fs) if fs.phase == Phase::Confirming => self.confirm_from_text(idx, &fs, &input),
+            Some(fs) if fs.phase == Phase::Correcting => self.correct_from_text(idx, &fs, &input),
+            _ => self.route(&input, true),
+        }
+    }
+
+    fn detect_language(&mut self, input: &Message_) {
+        if self.program.languages.len() < 2 {
+            return;
+        }
+        let current = self.session.lang_settled.then_some(self.session.lang);
+        if let Some((lang, confidence)) =
+            langdetect::detect(input, &self.program.languages, current)
+        {
+            if lang != self.session.lang {
+                self.trace.push(format!(
+                    "language: switched from {} to {lang} (confidence {confidence:.2})",
+                    self.session.lang
+                ));
+                self.session.lang = lang;
+            }
+            self.session.lang_settled = true;
+        }
+    }
+
+    /// A message outside any question: start the flow it asks for, offer
+    /// choices when it is ambiguous, or fall back.
+    fn route(&mut self, input: &Message_, digression: bool) -> Result<(), RuntimeError> {
+        let matches = self.program.triggers.find(input, Some(self.lang()), 5);
+        for m in matches.iter().take(3) {
+            self.trace.push(format!("trigger: {}", m.explanation));
+        }
+        let best: Vec<&Match> = distinct_targets(&matches, self.program);
+        match best.as_slice() {
+            [first, second, ..]
+                if first.score >= MATCH_THRESHOLD
+                    && second.score >= MATCH_THRESHOLD
+                    && first.score - second.score < 0.05 =>
+            {
+                let ids = [
+                    self.program.trigger_flows[first.spec],
+                    self.program.trigger_flows[second.spec],
+                ];
+                self.offer_flows(&ids, Phrase::DidYouMean);
+                Ok(())
+            }
+            [first, ..] if first.score >= MATCH_THRESHOLD => {
+                let flow = &self.program.flows[self.program.trigger_flows[first.spec]];
+                self.intent = Some(flow.name.clone());
+                self.push(&flow.name.clone(), Some(input.original.clone()), digression)?;
+                self.run()
+            }
+            _ => {
+                self.unmatched = true;
+                let suggestions: Vec<usize> = best
+                    .iter()
+                    .filter(|m| m.score >= SUGGEST_THRESHOLD)
+                    .take(3)
+                    .map(|m| self.program.trigger_flows[m.spec])
+                    .collect();
+                if digression {
+                    // Mid-question, an unknown message is a wrong answer: the caller re-asks.
+                    return Err(RuntimeError::new("no_route", ""));
+                }
+                match self.program.fallback {
+                    Some(fallback) => {
+                        let name = self.program.flows[fallback].name.clone();
+                        self.push(&name, None, false)?;
+                        self.run()?;
+                    }
+                    None => self.say_phrase(Phrase::NotUnderstood),
+                }
+                if !suggestions.is_empty() {
+                    self.offer_flows(&suggestions, Phrase::DidYouMean);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn offer_flows(&mut self, ids: &[usize], intro: Phrase) {
+        let lang = self.lang();
+        let buttons = ids
+            .iter()
+            .filter_map(|&id| self.program.flows.get(id))
+            .map(|f| Button {
+                label: f.label(lang),
+                payload: f.name.clone(),
+            })
+            .collect();
+        self.events.push(Event::Say {
+            text: phrase(intro, lang).to_string(),
+            buttons,
+            links: vec![],
+        });
+    }
+
+    // ------------------------------------------------------------ running flows
+
+    fn push(
+        &mut self,
+        flow: &str,
+        prefill: Option<String>,
+        digression: bool,
+    ) -> Result<(), RuntimeError> {
+        self.flow(flow)?;
+        if self.session.stack.len() >= MAX_STACK {
+            return Err(err("too many flows are running inside each other"));
+        }
+        let mut frame = Frame::new(flow);
+        frame.prefill = prefill;
+        frame.digression = digression && !self.session.stack.is_empty();
+        self.session.stack.push(frame);
+        Ok(())
+    }
+
+    fn awaiting(frame: &Frame) -> bool {
+        frame.pending.is_some()
+            || frame.form.as_ref().is_some_and(|fs| match fs.phase {
+                Phase::Filling => fs.slot.is_some(),
+                Phase::Confirming | Phase::Correcting => true,
+            })
+    }
+
+    fn run(&mut self) -> Result<(), RuntimeError> {
+        loop {
+            self.burn()?;
+            let Some(idx) = self.top() else {
+                return Ok(());
+            };
+            if Self::awaiting(&self.session.stack[idx]) {
+                return Ok(());
+            }
+            let flow = self.flow(&self.session.stack[idx].flow.clone())?;
+            let pc = self.session.stack[idx].pc;
+            match flow.code.get(pc) {
+                None => self.finish(idx, None)?,
+                Some(instr) => self.exec(idx, flow, instr)?,
+            }
+        }
+    }
+
+    fn exec(&mut self, idx: usize, flow: &'p Flow, instr: &'p Instr) -> Result<(), RuntimeError> {
+        match instr {
+            Instr::Say(p) => {
+                self.say(idx, p, &[])?;
+                self.session.stack[idx].pc += 1;
+            }
+            Instr::Set(name, e) => {
+                let v = self.eval(idx, e)?;
+                let frame = &mut self.session.stack[idx];
+                frame.vars.insert(name.clone(), v);
+                frame.pc += 1;
+            }
+            Instr::JumpUnless(cond, target) => {
+                let v = self.eval(idx, cond)?;
+                let frame = &mut self.session.stack[idx];
+                frame.pc = if v.is_true() { frame.pc + 1 } else { *target };
+            }
+            Instr::Jump(target) => self.session.stack[idx].pc = *target,
+            Instr::Match(subject, cases, otherwise) => {
+                let v = self.eval(idx, subject)?;
+                let mut target = *otherwise;
+                'cases: for (values, at) in cases {
+                    for candidate in values {
+                        let c = self.eval(idx, candidate)?;
+                        if c == v || fold_eq(&c, &v) {
+                            target = *at;
+                            break 'cases;
+                        }
+                    }
+                }
+                self.session.stack[idx].pc = target;
+            }
+            Instr::Call {
+                flow: callee,
+                args,
+                bind,
+            } => {
+                let callee_flow = self.flow(callee)?;
+                let mut vars = IndexMap::new();
+                for (name, e) in args {
+                    vars.insert(name.clone(), self.eval(idx, e)?);
+                }
+                for p in &callee_flow.params {
+                    vars.entry(p.clone()).or_insert(Value::Null);
+                }
+                self.session.stack[idx].pc += 1;
+                self.push(callee, None, false)?;
+                let top = self.session.stack.len() - 1;
+                self.session.stack[top].vars = vars;
+                self.session.stack[top].bind = bind.clone();
+            }
+            Instr::Do {
+                action,
+                args,
+                bind,
+                on_failure,
+            } => {
+                let mut json = Map::new();
+                for (name, e) in args {
+                    let v = self.eval(idx, e)?;
+                    json.insert(name.clone(), v.to_normal_json());
+                }
+                self.session.next_action += 1;
+                let id = format!("a{}", self.session.next_action);
+                self.trace.push(format!("action {id}: {action} requested"));
+                self.events.push(Event::Action {
+                    id: id.clone(),
+                    name: action.clone(),
+                    args: json,
+                });
+                self.session.stack[idx].pending = Some(PendingAction {
+                    id,
+                    action: action.clone(),
+                    bind: bind.clone(),
+                    on_failure: *on_failure,
+                });
+            }
+            Instr::Form(i) => {
+                let frame = &mut self.session.stack[idx];
+                if frame.form.as_ref().is_none_or(|f| f.form != *i) {
+                    frame.form = Some(FormState {
+                        form: *i,
+                        slot: None,
+                        attempts: 0,
+                        phase: Phase::Filling,
+                        skipped: vec![],
+                    });
+                    if let Some(text) = frame.prefill.take() {
+                        let input = Message_::new(&text);
+                        let found = self.extract_for_form(idx, &input, None)?;
+                        for (slot, c) in found.0 {
+                            self.try_set(idx, slot, c.value, false)?;
+                        }
+                    }
+                }
+                self.advance_form(idx)?;
+            }
+            Instr::Handoff(reason) => self.handoff(reason)?,
+            Instr::Goto(target) => {
+                self.flow(target)?;
+                let old = self.session.stack.pop().ok_or_else(|| err("no flow"))?;
+                let mut frame = Frame::new(target);
+                frame.digression = old.digression;
+                frame.bind = old.bind;
+                self.session.stack.push(frame);
+            }
+            Instr::Return(e) => {
+                let v = match e {
+                    Some(e) => Some(self.eval(idx, e)?),
+                    None => None,
+                };
+                self.finish(idx, v.or(Some(Value::Null)))?;
+            }
+            Instr::Stop => self.finish(idx, None)?,
+            Instr::Cancel => self.session.stack.clear(),
+            Instr::Restart => self.restart(idx)?,
+            Instr::Close => {
+                self.session.stack.clear();
+                self.events.push(Event::End);
+            }
+            Instr::Language(l) => {
+                if self.program.languages.contains(l) {
+                    self.session.lang = *l;
+                    self.session.lang_settled = true;
+                }
+                self.session.stack[idx].pc += 1;
+            }
+        }
+        let _ = flow;
+        Ok(())
+    }
+
+    /// Ends the frame at `idx` with a result; a digression hands the
+    /// conversation back to the flow it interrupted.
+    fn finish(&mut self, idx: usize, value: Option<Value>) -> Result<(), RuntimeError> {
+        let frame = self.session.stack.remove(idx);
+        self.session.stack.truncate(idx);
+        let result = match value {
+            Some(v) => v,
+            None => {
+                let flow = self.flow(&frame.flow)?;
+                Value::Record(
+                    flow.slot_names()
+                        .filter_map(|n| Some((n.to_string(), frame.vars.get(n)?.clone())))
+                        .collect(),
+                )
+            }
+        };
+        if let (Some(bind), Some(parent)) = (frame.bind, self.session.stack.last_mut()) {
+            parent.vars.insert(bind, result);
+        }
+        if frame.digression {
+            if let Some(top) = self.top() {
+                if Self::awaiting(&self.session.stack[top]) {
+                    self.say_phrase(Phrase::Resume);
+                    self.reask(top)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn restart(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        // `restart` in a digression (the stdlib's "start over") restarts the
+        // flow it interrupted.
+        let mut target = idx;
+        while target > 0 && self.session.stack[target].digression {
+            target -= 1;
+        }
+        self.session.stack.truncate(target + 1);
+        let frame = &mut self.session.stack[target];
+        let fresh = Frame {
+            digression: frame.digression,
+            bind: frame.bind.take(),
+            ..Frame::new(&frame.flow)
+        };
+        *frame = fresh;
+        Ok(())
+    }
+
+    fn handoff(&mut self, reason: &str) -> Result<(), RuntimeError> {
+        // The summary is about the service the citizen was using, not the
+        // "talk to a person" flow that asked for the hand-over.
+        let subject = self
+            .session
+            .stack
+            .iter()
+            .rposition(|f| {
+                !f.vars.is_empty()
+                    && self
+                        .program
+                        .flow(&f.flow)
+                        .is_some_and(|fl| !fl.forms.is_empty())
+            })
+            .or(self.top());
+        let summary = match subject {
+            Some(i) => {
+                let frame = &self.session.stack[i];
+                serde_json::json!({
+                    "flow": frame.flow,
+                    "slots": self.slot_json(i),
+                    "lang": self.session.lang,
+                    "text": self.summary_text(i),
+                })
+            }
+            None => serde_json::json!({ "flow": null, "slots": {}, "lang": self.session.lang }),
+        };
+        self.events.push(Event::Handoff {
+            reason: reason.to_string(),
+            summary,
+        });
+        self.session.stack.clear();
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ forms
+
+    fn form_spec(&self, idx: usize, fs: &FormState) -> Result<&'p FormSpec, RuntimeError> {
+        self.flow(&self.session.stack[idx].flow)?
+            .forms
+            .get(fs.form)
+            .ok_or_else(|| err("the form of this session no longer exists"))
+    }
+
+    fn slot_spec(&self, idx: usize, fs: &FormState) -> Result<&'p SlotSpec, RuntimeError> {
+        self.form_spec(idx, fs)?
+            .slots
+            .get(fs.slot.unwrap_or(usize::MAX))
+            .ok_or_else(|| err("the slot of this session no longer exists"))
+    }
+
+    fn form_state(&self, idx: usize) -> Result<FormState, RuntimeError> {
+        self.session.stack[idx]
+            .form
+            .clone()
+            .ok_or_else(|| err("no form is in progress"))
+    }
+
+    fn set_form_state(&mut self, idx: usize, fs: FormState) {
+        self.session.stack[idx].form = Some(fs);
+    }
+
+    /// Asks the next slot that has no value, or the confirmation, or ends
+    /// the form and moves on.
+    fn advance_form(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        for (i, slot) in form.slots.iter().enumerate() {
+            self.burn()?;
+            let frame = &self.session.stack[idx];
+            if frame.vars.get(&slot.name).is_some_and(|v| !v.is_null())
+                || fs.skipped.contains(&slot.name)
+            {
+                continue;
+            }
+            if let Some(cond) = &slot.when {
+                if !self.eval(idx, cond)?.is_true() {
+                    self.trace.push(format!(
+                        "slot {}: not asked (its `when` is false)",
+                        slot.name
+                    ));
+                    self.resolve_without_value(idx, &mut fs, slot)?;
+                    continue;
+                }
+            }
+            fs.phase = Phase::Filling;
+            fs.slot = Some(i);
+            fs.attempts = 0;
+            self.set_form_state(idx, fs);
+            return self.ask_slot(idx, 0);
+        }
+        if form.confirm.is_some() && fs.phase != Phase::Confirming {
+            fs.phase = Phase::Confirming;
+            fs.slot = None;
+            self.set_form_state(idx, fs);
+            return self.ask_confirmation(idx);
+        }
+        let frame = &mut self.session.stack[idx];
+        frame.form = None;
+        frame.pc += 1;
+        Ok(())
+    }
+
+    fn resolve_without_value(
+        &mut self,
+        idx: usize,
+        fs: &mut FormState,
+        slot: &SlotSpec,
+    ) -> Result<(), RuntimeError> {
+        if let Some(d) = &slot.default {
+            let v = self.eval(idx, d)?;
+            self.session.stack[idx].vars.insert(slot.name.clone(), v);
+        } else if !fs.skipped.contains(&slot.name) {
+            fs.skipped.push(slot.name.clone());
+        }
+        Ok(())
+    }
+
+    fn ask_slot(&mut self, idx: usize, attempt: u32) -> Result<(), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let slot = self.slot_spec(idx, &fs)?;
+        let prompt = if attempt == 0 {
+            slot.asks.first()
+        } else if !slot.reprompts.is_empty() {
+            slot.reprompts
+                .get((attempt as usize - 1).min(slot.reprompts.len() - 1))
+        } else {
+            slot.asks
+                .get((attempt as usize).min(slot.asks.len().saturating_sub(1)))
+        };
+        let lang = self.lang();
+        let mut extra = Vec::new();
+        let has_buttons = prompt.is_some_and(|p| !p.buttons.is_empty());
+        if !has_buttons {
+            if slot.ty == SlotType::YesNo {
+                extra.push(Button {
+                    label: phrase(Phrase::Yes, lang).into(),
+                    payload: "yes".into(),
+                });
+                extra.push(Button {
+                    label: phrase(Phrase::No, lang).into(),
+                    payload: "no".into(),
+                });
+            }
+            if slot.optional {
+                extra.push(Button {
+                    label: phrase(Phrase::Skip, lang).into(),
+                    payload: "skip".into(),
+                });
+            }
+        }
+        match prompt {
+            Some(p) => self.say(idx, p, &extra),
+            None => {
+                self.events.push(Event::Say {
+                    text: format!("{}?", slot.name.replace('_', " ")),
+                    buttons: extra,
+                    links: vec![],
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn ask_confirmation(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        let lang = self.lang();
+        let Some(prompt) = &form.confirm else {
+            return Ok(());
+        };
+        let extra = if prompt.buttons.is_empty() {
+            vec![
+                Button {
+                    label: phrase(Phrase::Yes, lang).into(),
+                    payload: "yes".into(),
+                },
+                Button {
+                    label: phrase(Phrase::No, lang).into(),
+                    payload: "no".into(),
+                },
+            ]
+        } else {
+            vec![]
+        };
+        self.say(idx, prompt, &extra)
+    }
+
+    fn ask_which_to_change(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        fs.phase = Phase::Correcting;
+        self.set_form_state(idx, fs);
+        let lang = self.lang();
+        let buttons = form
+            .slots
+            .iter()
+            .filter(|s| {
+                self.session.stack[idx]
+                    .vars
+                    .get(&s.name)
+                    .is_some_and(|v| !v.is_null())
+            })
+            .map(|s| Button {
+                label: slot_label(s, lang),
+                payload: s.name.clone(),
+            })
+            .collect();
+        self.events.push(Event::Say {
+            text: phrase(Phrase::WhichToChange, lang).to_string(),
+            buttons,
+            links: vec![],
+        });
+        Ok(())
+    }
+
+    /// Re-asks whatever the frame waits for (after a digression or a
+    /// returning visitor).
+    fn reask(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let Some(fs) = self.session.stack[idx].form.clone() else {
+            return Ok(());
+        };
+        match fs.phase {
+            Phase::Filling if fs.slot.is_some() => self.ask_slot(idx, fs.attempts),
+            Phase::Confirming => self.ask_confirmation(idx),
+            Phase::Correcting => self.ask_which_to_change(idx),
+            Phase::Filling => Ok(()),
+        }
+    }
+
+    fn skip_slot(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let slot = self.slot_spec(idx, &fs)?;
+        self.trace.push(format!("slot {}: skipped", slot.name));
+        self.resolve_without_value(idx, &mut fs, slot)?;
+        fs.slot = None;
+        self.set_form_state(idx, fs);
+        self.advance_form(idx)?;
+        self.run()
+    }
+
+    fn fill_from_text(
+        &mut self,
+        idx: usize,
+        fs: &FormState,
+        input: &Message_,
+    ) -> Result<(), RuntimeError> {
+        let slot = self.slot_spec(idx, fs)?;
+        let current = fs.slot.unwrap_or(0);
+        let folded = fold(input.original.trim());
+        if slot.optional
+            && SKIP_WORDS
+                .iter()
+                .any(|w| folded == *w || folded.starts_with(&format!("{w} ")))
+        {
+            return self.skip_slot(idx);
+        }
+        let (found, rejected) = self.extract_for_form(idx, input, Some(current))?;
+        let mine = found
+            .iter()
+            .find(|(i, _)| *i == current)
+            .map(|(_, c)| c.clone());
+
+        // Another flow asked for by name wins over a free-text answer, and
+        // over no answer at all: the citizen changed the subject.
+        let free = matches!(slot.ty, SlotType::Text | SlotType::Name);
+        if mine.is_none() || free {
+            let matches = self.program.triggers.find(input, Some(self.lang()), 3);
+            let own_flow = &self.session.stack[idx].flow;
+            if let Some(m) = matches.first().filter(|m| {
+                m.score >= MATCH_THRESHOLD
+                    && self.program.flows[self.program.trigger_flows[m.spec]].name != *own_flow
+            }) {
+                let target = self.program.flows[self.program.trigger_flows[m.spec]]
+                    .name
+                    .clone();
+                self.trace
+                    .push(format!("digression to {target}: {}", m.explanation));
+                self.intent = Some(target.clone());
+                self.push(&target, Some(input.original.clone()), true)?;
+                return self.run();
+            }
+        }
+
+        for (i, c) in &found {
+            if *i != current {
+                self.try_set(idx, *i, c.value.clone(), false)?;
+            }
+        }
+        match mine {
+            Some(c) => {
+                self.trace.push(format!(
+                    "slot {}: filled with {} from \"{}\" ({}, confidence {:.2})",
+                    slot.name,
+                    format_value(&c.value, self.lang()),
+                    input.original.get(c.span.clone()).unwrap_or(""),
+                    c.rule,
+                    c.confidence
+                ));
+                self.offer_value(idx, c.value, vec![])
+            }
+            None if found.iter().any(|(i, _)| *i != current) => {
+                // The citizen answered another question of the form first.
+                self.advance_form(idx)?;
+                self.run()
+            }
+            None => {
+                self.trace.push(format!(
+                    "slot {}: no {} found in the message",
+                    slot.name, slot.ty
+                ));
+                let reasons: Vec<Reason> = rejected.iter().map(|r| r.reason).collect();
+                self.wrong_answer(
+                    idx,
+                    reasons.first().map(|r| r.message(self.lang()).to_string()),
+                )
+            }
+        }
+    }
+
+    /// A value for the slot being asked: validated, then kept or refused.
+    fn offer_value(
+        &mut self,
+        idx: usize,
+        value: Value,
+        _why: Vec<String>,
+    ) -> Result<(), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let current = fs.slot.unwrap_or(0);
+        match self.validate(idx, current, &value)? {
+            Ok(()) => {
+                let slot = self.slot_spec(idx, &fs)?;
+                self.session.stack[idx]
+                    .vars
+                    .insert(slot.name.clone(), value);
+                let mut fs = fs;
+                fs.slot = None;
+                self.set_form_state(idx, fs);
+                self.advance_form(idx)?;
+                self.run()
+            }
+            Err(message) => {
+                self.trace.push(format!("validation failed: {message}"));
+                self.wrong_answer(idx, Some(message))
+            }
+        }
+    }
+
+    fn wrong_answer(&mut self, idx: usize, message: Option<String>) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let slot = self.slot_spec(idx, &fs)?;
+        fs.attempts += 1;
+        let attempts = fs.attempts;
+        self.set_form_state(idx, fs);
+        if let Some(m) = message {
+            self.events.push(Event::Say {
+                text: m,
+                buttons: vec![],
+                links: vec![],
+            });
+        }
+        if attempts >= slot.max_attempts {
+            self.trace.push(format!(
+                "slot {}: {attempts} failed attempts, giving up",
+                slot.name
+            ));
+            return match slot.give_up {
+                Some(pc) => {
+                    let frame = &mut self.session.stack[idx];
+                    frame.form = None;
+                    frame.pc = pc;
+                    self.run()
+                }
+                None => {
+                    self.say_phrase(Phrase::TooManyAttempts);
+                    self.handoff("too_many_attempts")
+                }
+            };
+        }
+        self.ask_slot(idx, attempts)
+    }
+
+    /// Checks a value against the slot's `require` rules; `Err` holds the
+    /// message for the citizen.
+    fn validate(
+        &mut self,
+        idx: usize,
+        slot: usize,
+        value: &Value,
+    ) -> Result<Result<(), String>, RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let spec = self.form_spec(idx, &fs)?;
+        let Some(slot) = spec.slots.get(slot) else {
+            return Ok(Ok(()));
+        };
+        let mut vars = self.session.stack[idx].vars.clone();
+        vars.insert(slot.name.clone(), value.clone());
+        for rule in &slot.validations {
+            let ok = self.eval_with(&vars, &rule.condition)?.is_true();
+            if !ok {
+                let text = self.render_message(&vars, &rule.message)?;
+                return Ok(Err(text));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Sets a slot if its value passes validation (quietly otherwise: it
+    /// will be asked, and the rule's message shown then).
+    fn try_set(
+        &mut self,
+        idx: usize,
+        slot: usize,
+        value: Value,
+        _loud: bool,
+    ) -> Result<bool, RuntimeError> {
+        if self.validate(idx, slot, &value)?.is_ok() {
+            let fs = self.form_state(idx)?;
+            let name = self.form_spec(idx, &fs)?.slots[slot].name.clone();
+            self.trace
+                .push(format!("slot {name}: filled from the same message"));
+            self.session.stack[idx].vars.insert(name, value);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Finds values for the form's empty slots in one message. The slot
+    /// being asked takes the best candidate; other slots take only
+    /// confident ones, and a candidate right after a slot's label ("né le",
+    /// "à partir du") goes to that slot.
+    #[allow(clippy::type_complexity)]
+    fn extract_for_form(
+        &mut self,
+        idx: usize,
+        input: &Message_,
+        current: Option<usize>,
+    ) -> Result<(Vec<(usize, Candidate)>, Vec<extract::Rejected>), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        let lang = self.lang();
+        let frame = &self.session.stack[idx];
+        let mut order: Vec<usize> = current.into_iter().collect();
+        for (i, s) in form.slots.iter().enumerate() {
+            let filled = frame.vars.get(&s.name).is_some_and(|v| !v.is_null());
+            if Some(i) != current && !filled && !fs.skipped.contains(&s.name) {
+                order.push(i);
+            }
+        }
+        let cues: Vec<Vec<String>> = form
+            .slots
+            .iter()
+            .map(|s| {
+                s.labels
+                    .iter()
+                    .flat_map(|(_, w)| w.iter().map(|w| fold(w)))
+                    .collect()
+            })
+            .collect();
+        let mut used: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut found = Vec::new();
+        let mut rejected = Vec::new();
+        for i in order {
+            self.burn()?;
+            let slot = &form.slots[i];
+            if Some(i) != current && matches!(slot.ty, SlotType::Text) {
+                continue;
+            }
+            let ctx = Context {
+                lang,
+                now: self.now,
+                policy: slot.policy,
+                choice: match &slot.ty {
+                    SlotType::Choice(name) => self.program.choices.get(name),
+                    _ => None,
+                },
+            };
+            let ex = extract::extract(&slot.ty, input, &ctx);
+            if Some(i) == current {
+                rejected = ex.rejected.clone();
+            }
+            let scored = ex
+                .candidates
+                .into_iter()
+                .filter(|c| {
+                    !used
+                        .iter()
+                        .any(|u| u.start < c.span.end && c.span.start < u.end)
+                })
+                .map(|c| {
+                    let before = fold(input.original.get(..c.span.start).unwrap_or(""));
+                    let window: String = before
+                        .chars()
+                        .rev()
+                        .take(40)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    let mine = cues[i]
+                        .iter()
+                        .any(|w| !w.is_empty() && window.contains(w.as_str()));
+                    let others = cues.iter().enumerate().any(|(j, ws)| {
+                        j != i
+                            && ws.iter().any(|w| {
+                                !w.is_empty() && window.ends_with(w.as_str())
+                                    || window.trim_end().ends_with(w.as_str())
+                            })
+                    });
+                    let score = c.confidence + if mine { 0.3 } else { 0.0 }
+                        - if others && !mine { 0.5 } else { 0.0 };
+                    (score, c)
+                })
+                .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            if let Some((score, c)) = scored {
+                let accept = if Some(i) == current {
+                    score > 0.0
+                } else {
+                    score >= OTHER_SLOT_CONFIDENCE
+                };
+                if accept {
+                    used.push(c.span.clone());
+                    found.push((i, c));
+                }
+            }
+        }
+        Ok((found, rejected))
+    }
+
+    fn confirmed(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        self.trace.push("confirmation: yes".to_string());
+        let frame = &mut self.session.stack[idx];
+        frame.form = None;
+        frame.pc += 1;
+        self.run()
+    }
+
+    /// Which slot a message names by its label ("la date de naissance"):
+    /// the longest label found wins.
+    fn named_slot(&self, form: &FormSpec, input: &Message_) -> Option<usize> {
+        let text = format!(
+            " {} ",
+            fold(&input.original)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let mut best: Option<(usize, usize)> = None;
+        for (i, s) in form.slots.iter().enumerate() {
+            for (_, words) in &s.labels {
+                for w in words {
+                    let label = fold(w)
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    if !label.is_empty()
+                        && text.contains(&format!(" {label} "))
+                        && best.is_none_or(|(_, len)| label.len() > len)
+                    {
+                        best = Some((i, label.len()));
+                    }
+                }
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    fn slot_value_in(
+        &mut self,
+        idx: usize,
+        slot: &SlotSpec,
+        input: &Message_,
+    ) -> Option<Candidate> {
+        let ctx = Context {
+            lang: self.lang(),
+            now: self.now,
+            policy: slot.policy,
+            choice: match &slot.ty {
+                SlotType::Choice(name) => self.program.choices.get(name),
+                _ => None,
+            },
+        };
+        let _ = idx;
+        let ex = extract::extract(&slot.ty, input, &ctx);
+        match slot.ty {
+            // A free-text or name slot would take the whole correction sentence.
+            SlotType::Text => None,
+            SlotType::Name => ex.candidates.into_iter().find(|c| c.confidence >= 0.9),
+            _ => ex.candidates.into_iter().next(),
+        }
+    }
+
+    fn correct(
+        &mut self,
+        idx: usize,
+        slot_index: usize,
+        input: &Message_,
+    ) -> Result<(), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        let slot = &form.slots[slot_index];
+        match self.slot_value_in(idx, slot, input) {
+            Some(c) => {
+                self.trace.push(format!(
+                    "correction: {} = {}",
+                    slot.name,
+                    format_value(&c.value, self.lang())
+                ));
+                match self.validate(idx, slot_index, &c.value)? {
+                    Ok(()) => {
+                        self.session.stack[idx]
+                            .vars
+                            .insert(slot.name.clone(), c.value);
+                        let mut fs = fs;
+                        fs.phase = Phase::Filling;
+                        fs.slot = None;
+                        self.set_form_state(idx, fs);
+                        self.advance_form(idx)?;
+                        self.run()
+                    }
+                    Err(message) => {
+                        self.events.push(Event::Say {
+                            text: message,
+                            buttons: vec![],
+                            links: vec![],
+                        });
+                        self.reopen_slot(idx, slot_index)
+                    }
+                }
+            }
+            None => self.reopen_slot(idx, slot_index),
+        }
+    }
+
+    fn reopen_slot(&mut self, idx: usize, slot_index: usize) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        let name = form.slots[slot_index].name.clone();
+        self.session.stack[idx].vars.shift_remove(&name);
+        fs.skipped.retain(|s| *s != name);
+        fs.phase = Phase::Filling;
+        fs.slot = Some(slot_index);
+        fs.attempts = 0;
+        self.set_form_state(idx, fs);
+        self.ask_slot(idx, 0)
+    }
+
+    fn confirm_from_text(
+        &mut self,
+        idx: usize,
+        fs: &FormState,
+        input: &Message_,
+    ) -> Result<(), RuntimeError> {
+        let form = self.form_spec(idx, fs)?;
+        if let Some(i) = self.named_slot(form, input) {
+            return self.correct(idx, i, input);
+        }
+        let ctx = Context {
+            lang: self.lang(),
+            now: self.now,
+            policy: Default::default(),
+            choice: None,
+        };
+        let answer = extract::extract(&SlotType::YesNo, input, &ctx)
+            .best()
+            .map(|c| c.value.clone());
+        match answer {
+            Some(Value::Bool(true)) => self.confirmed(idx),
+            Some(Value::Bool(false)) => {
+                // "non, tom@exemple.be": a value only one slot can hold.
+                let mut hits = Vec::new();
+                for (i, s) in form.slots.iter().enumerate() {
+                    if matches!(s.ty, SlotType::Text | SlotType::Name | SlotType::YesNo) {
+                        continue;
+                    }
+                    if self
+                        .slot_value_in(idx, s, input)
+                        .is_some_and(|c| c.confidence >= 0.8)
+                    {
+                        hits.push(i);
+                    }
+                }
+                let same_type = hits
+                    .windows(2)
+                    .all(|w| form.slots[w[0]].ty == form.slots[w[1]].ty);
+                match hits.as_slice() {
+                    [one] => self.correct(idx, *one, input),
+                    [_, ..] if !same_type => self.ask_which_to_change(idx),
+                    _ => self.ask_which_to_change(idx),
+                }
+            }
+            _ => match self.route(input, true) {
+                Err(e) if e.code == "no_route" => {
+                    self.unmatched = false;
+                    self.say_phrase(Phrase::ConfirmYesNo);
+                    self.ask_confirmation(idx)
+                }
+                other => other,
+            },
+        }
+    }
+
+    fn correct_from_text(
+        &mut self,
+        idx: usize,
+        fs: &FormState,
+        input: &Message_,
+    ) -> Result<(), RuntimeError> {
+        let form = self.form_spec(idx, fs)?;
+        if let Some(i) = self.named_slot(form, input) {
+            return self.correct(idx, i, input);
+        }
+        let ctx = Context {
+            lang: self.lang(),
+            now: self.now,
+            policy: Default::default(),
+            choice: None,
+        };
+        if let Some(Value::Bool(true)) = extract::extract(&SlotType::YesNo, input, &ctx)
+            .best()
+            .map(|c| c.value.clone())
+        {
+            return self.confirmed(idx);
+        }
+        self.ask_which_to_change(idx)
+    }
+
+    // ------------------------------------------------------------ saying things
+
+    fn say_phrase(&mut self, p: Phrase) {
+        self.events.push(Event::Say {
+            text: phrase(p, self.lang()).to_string(),
+            buttons: vec![],
+            links: vec![],
+        });
+    }
+
+    fn pick<'m>(&mut self, m: &'m Message) -> Option<&'m StrLit> {
+        if let Some(p) = &m.plain {
+            return Some(p);
+        }
+        let lang = self.lang();
+        let variants = m
+            .per_lang
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .or_else(|| {
+                m.per_lang
+                    .iter()
+                    .find(|(l, _)| *l == self.program.default_lang)
+            })
+            .or(m.per_lang.first())
+            .map(|(_, v)| v)?;
+        match variants.len() {
+            0 => None,
+            1 => variants.first(),
+            n => {
+                let mut fuel = u32::MAX;
+                let r = Env {
+                    program: self.program,
+                    vars: &IndexMap::new(),
+                    lang,
+                    now: self.now,
+                    fuel: &mut fuel,
+                    rng: &mut self.rng,
+                    summary: "",
+                }
+                .next_random();
+                variants.get((r % n as u64) as usize)
+            }
+        }
+    }
+
+    fn render_message(
+        &mut self,
+        vars: &IndexMap<String, Value>,
+        m: &Message,
+    ) -> Result<String, RuntimeError> {
+        let Some(s) = self.pick(m) else {
+            return Ok(String::new());
+        };
+        let summary = String::new();
+        let mut env = Env {
+            program: self.program,
+            vars,
+            lang: self.session.lang,
+            now: self.now,
+            fuel: &mut self.fuel,
+            rng: &mut self.rng,
+            summary: &summary,
+        };
+        env.interpolate(s)
+    }
+
+    fn say(&mut self, idx: usize, p: &Prompt, extra: &[Button]) -> Result<(), RuntimeError> {
+        let vars = self.session.stack[idx].vars.clone();
+        let summary = self.summary_text(idx);
+        let text = match self.pick(&p.text) {
+            Some(s) => self.interpolate_with(&vars, &summary, s)?,
+            None => String::new(),
+        };
+        let mut buttons = Vec::new();
+        for b in &p.buttons {
+            let label = match self.pick(&b.label) {
+                Some(s) => self.interpolate_with(&vars, &summary, s)?,
+                None => b.payload.clone(),
+            };
+            buttons.push(Button {
+                label,
+                payload: b.payload.clone(),
+            });
+        }
+        buttons.extend(extra.iter().cloned());
+        let mut links = Vec::new();
+        for l in &p.links {
+            let url = self.interpolate_with(&vars, &summary, &l.url)?;
+            let label = match self.pick(&l.label) {
+                Some(s) => self.interpolate_with(&vars, &summary, s)?,
+                None => url.clone(),
+            };
+            links.push(Link { label, url });
+        }
+        self.events.push(Event::Say {
+            text,
+            buttons,
+            links,
+        });
+        Ok(())
+    }
+
+    fn interpolate_with(
+        &mut self,
+        vars: &IndexMap<String, Value>,
+        summary: &str,
+        s: &StrLit,
+    ) -> Result<String, RuntimeError> {
+        Env {
+            program: self.program,
+            vars,
+            lang: self.session.lang,
+            now: self.now,
+            fuel: &mut self.fuel,
+            rng: &mut self.rng,
+            summary,
+        }
+        .interpolate(s)
+    }
+
+    fn eval(&mut self, idx: usize, e: &Expr) -> Result<Value, RuntimeError> {
+        let vars = self.session.stack[idx].vars.clone();
+        let summary = if mentions_summary(e) {
+            self.summary_text(idx)
+        } else {
+            String::new()
+        };
+        Env {
+            program: self.program,
+            vars: &vars,
+            lang: self.session.lang,
+            now: self.now,
+            fuel: &mut self.fuel,
+            rng: &mut self.rng,
+            summary: &summary,
+        }
+        .eval(e)
+    }
+
+    fn eval_with(
+        &mut self,
+        vars: &IndexMap<String, Value>,
+        e: &Expr,
+    ) -> Result<Value, RuntimeError> {
+        Env {
+            program: self.program,
+            vars,
+            lang: self.session.lang,
+            now: self.now,
+            fuel: &mut self.fuel,
+            rng: &mut self.rng,
+            summary: "",
+        }
+        .eval(e)
+    }
+
+    /// The frame's slot values with their labels, one per line.
+    pub fn summary_text(&self, idx: usize) -> String {
+        let Some(frame) = self.session.stack.get(idx) else {
+            return String::new();
+        };
+        let Some(flow) = self.program.flow(&frame.flow) else {
+            return String::new();
+        };
+        let lang = self.lang();
+        flow.forms
+            .iter()
+            .flat_map(|f| &f.slots)
+            .filter_map(|s| {
+                let v = frame.vars.get(&s.name).filter(|v| !v.is_null())?;
+                Some(format!(
+                    "{} : {}",
+                    slot_label(s, lang),
+                    format_value(v, lang)
+                ))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The slots of the frame's flow that have a value, in normal form.
+    pub fn slot_json(&self, idx: usize) -> Map<String, Json> {
+        let mut out = Map::new();
+        let Some(frame) = self.session.stack.get(idx) else {
+            return out;
+        };
+        if let Some(flow) = self.program.flow(&frame.flow) {
+            for name in flow.slot_names() {
+                if let Some(v) = frame.vars.get(name).filter(|v| !v.is_null()) {
+                    out.insert(name.to_string(), v.to_normal_json());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn expecting(&self) -> Option<Expecting> {
+        let frame = self.session.stack.last()?;
+        if let Some(p) = &frame.pending {
+            return Some(Expecting::ActionResult { id: p.id.clone() });
+        }
+        let fs = frame.form.as_ref()?;
+        match fs.phase {
+            Phase::Filling => {
+                let slot = self
+                    .program
+                    .flow(&frame.flow)?
+                    .forms
+                    .get(fs.form)?
+                    .slots
+                    .get(fs.slot?)?;
+                Some(Expecting::Slot {
+                    name: slot.name.clone(),
+                    ty: slot.ty.name().to_string(),
+                })
+            }
+            Phase::Confirming | Phase::Correcting => Some(Expecting::Confirmation),
+        }
+    }
+
+    pub fn turn_end(&self) -> Event {
+        Event::TurnEnd {
+            lang: self.session.lang,
+            flow: self.session.stack.last().map(|f| f.flow.clone()),
+            expecting: self.expecting(),
+            slots: self.top().map(|i| self.slot_json(i)).unwrap_or_default(),
+            intent: self.intent.clone(),
+            unmatched: self.unmatched,
+        }
+    }
+}
+
+fn slot_label(s: &SlotSpec, lang: Lang) -> String {
+    s.labels
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .or(s.labels.first())
+        .and_then(|(_, w)| w.first().cloned())
+        .unwrap_or_else(|| s.name.replace('_', " "))
+}
+
+fn fold_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Text(x), Value::Text(y)) => fold(x) == fold(y),
+        _ => false,
+    }
+}
+
+fn mentions_summary(e: &Expr) -> bool {
+    use crate::syntax::ast::{ExprKind as K, StrPart};
+    match &e.kind {
+        K::Call(name, args) => name.name == "summary" || args.iter().any(mentions_summary),
+        K::Str(s) => s
+            .parts
+            .iter()
+            .any(|p| matches!(p, StrPart::Interp(e) if mentions_summary(e))),
+        K::Binary(_, a, b) => mentions_summary(a) || mentions_summary(b),
+        K::Unary(_, a) | K::Field(a, _) => mentions_summary(a),
+        K::List(items) => items.iter().any(mentions_summary),
+        _ => false,
+    }
+}
+
+/// The best match per flow, best first.
+fn distinct_targets<'m>(matches: &'m [Match], program: &Program) -> Vec<&'m Match> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for m in matches {
+        let flow = program.trigger_flows.get(m.spec).copied();
+        if let Some(f) = flow {
+            if !seen.contains(&f) {
+                seen.push(f);
+                out.push(m);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,75 @@
+//! The few sentences the interpreter itself says (resuming a form, asking
+//! which slot to change...). Everything else comes from the bot's flows.
+
+use crate::values::Lang;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Phrase {
+    Resume,
+    WhichToChange,
+    DidYouMean,
+    NotUnderstood,
+    TooManyAttempts,
+    StillWaiting,
+    Skip,
+    ConfirmYesNo,
+    Yes,
+    No,
+}
+
+pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
+    use Lang::*;
+    use Phrase::*;
+    match (p, lang) {
+        (Resume, Fr) => "Reprenons.",
+        (Resume, Nl) => "We gaan verder.",
+        (Resume, En) => "Let's continue.",
+        (WhichToChange, Fr) => "Que voulez-vous modifier ?",
+        (WhichToChange, Nl) => "Wat wilt u wijzigen?",
+        (WhichToChange, En) => "What would you like to change?",
+        (DidYouMean, Fr) => "Vouliez-vous dire :",
+        (DidYouMean, Nl) => "Bedoelde u:",
+        (DidYouMean, En) => "Did you mean:",
+        (NotUnderstood, Fr) => "Je n'ai pas compris. Pouvez-vous reformuler ?",
+        (NotUnderstood, Nl) => "Dat heb ik niet begrepen. Kunt u het anders zeggen?",
+        (NotUnderstood, En) => "I did not understand. Could you rephrase?",
+        (TooManyAttempts, Fr) => "Je vous mets en contact avec un collègue.",
+        (TooManyAttempts, Nl) => "Ik breng u in contact met een collega.",
+        (TooManyAttempts, En) => "I am putting you in touch with a colleague.",
+        (StillWaiting, Fr) => "Un instant, je traite votre demande.",
+        (StillWaiting, Nl) => "Even geduld, ik verwerk uw aanvraag.",
+        (StillWaiting, En) => "One moment, I am processing your request.",
+        (Skip, Fr) => "Passer",
+        (Skip, Nl) => "Overslaan",
+        (Skip, En) => "Skip",
+        (ConfirmYesNo, Fr) => "Répondez par oui ou par non, ou dites ce qu'il faut corriger.",
+        (ConfirmYesNo, Nl) => "Antwoord met ja of nee, of zeg wat er moet worden gecorrigeerd.",
+        (ConfirmYesNo, En) => "Please answer yes or no, or tell me what to correct.",
+        (Yes, Fr) => "Oui",
+        (Yes, Nl) => "Ja",
+        (Yes, En) => "Yes",
+        (No, Fr) => "Non",
+        (No, Nl) => "Nee",
+        (No, En) => "No",
+    }
+}
+
+/// Answers that skip an optional slot ("je ne sais pas", "passer").
+pub const SKIP_WORDS: &[&str] = &[
+    "passer",
+    "je ne sais pas",
+    "aucun",
+    "aucune",
+    "rien",
+    "pas de",
+    "skip",
+    "none",
+    "no idea",
+    "i don't know",
+    "i dont know",
+    "overslaan",
+    "weet ik niet",
+    "geen",
+    "niets",
+    "/skip",
+];

@@ -1,0 +1,100 @@
+//! A conversation's state: plain data that serialises to JSON and resumes
+//! in another process. It names flows by name (not index) so that a
+//! session survives a reload of an edited bot when its flows still exist.
+
+use crate::values::{Lang, Value};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// Bumped when the saved shape changes incompatibly.
+pub const SESSION_FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub format: u32,
+    /// Fingerprint of the bot the session was last run with.
+    pub bot: String,
+    pub lang: Lang,
+    /// Whether the language was chosen or detected (before that, the first
+    /// message decides).
+    #[serde(default)]
+    pub lang_settled: bool,
+    #[serde(default)]
+    pub stack: Vec<Frame>,
+    #[serde(default)]
+    pub next_action: u32,
+    #[serde(default)]
+    pub turns: u64,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// One running flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub flow: String,
+    pub pc: usize,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub vars: IndexMap<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PendingAction>,
+    /// The caller's variable that receives this flow's result (`call ... as x`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    /// Started over an interrupted flow, which resumes when this one ends.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub digression: bool,
+    /// The message that started the flow: its values pre-fill the first form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<String>,
+}
+
+impl Frame {
+    pub fn new(flow: &str) -> Frame {
+        Frame {
+            flow: flow.to_string(),
+            pc: 0,
+            vars: IndexMap::new(),
+            form: None,
+            pending: None,
+            bind: None,
+            digression: false,
+            prefill: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Asking the slot `FormState::slot`.
+    Filling,
+    /// The summary was shown; waiting for yes, no, or a correction.
+    Confirming,
+    /// The citizen said no: waiting to know which slot to change.
+    Correcting,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormState {
+    pub form: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<usize>,
+    #[serde(default)]
+    pub attempts: u32,
+    pub phase: Phase,
+    /// Slots resolved without a value (optional and skipped, or `when` false).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingAction {
+    pub id: String,
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    pub on_failure: usize,
+}

@@ -1,0 +1,356 @@
+use super::*;
+use proptest::prelude::*;
+
+const CRECHE: usize = 0;
+const PARKING: usize = 1;
+const ID_CARD: usize = 2;
+const GREETING: usize = 3;
+const WASTE: usize = 4;
+
+fn spec(target: usize, lang: Lang, pattern: &str) -> TriggerSpec {
+    TriggerSpec {
+        target,
+        lang,
+        pattern: pattern.to_string(),
+    }
+}
+
+fn group(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
+}
+
+fn commune_bot() -> TriggerIndex {
+    let specs = vec![
+        spec(CRECHE, Lang::Fr, "inscrire mon enfant à la crèche"),
+        spec(CRECHE, Lang::Fr, "inscription (crèche|garderie)"),
+        spec(CRECHE, Lang::Fr, "place [en] crèche"),
+        spec(CRECHE, Lang::Nl, "kind inschrijven kinderopvang"),
+        spec(CRECHE, Lang::En, "enrol my child in daycare"),
+        spec(PARKING, Lang::Fr, "carte de (stationnement|riverain)"),
+        spec(PARKING, Lang::Nl, "parkeerkaart aanvragen"),
+        spec(PARKING, Lang::En, "* parking card"),
+        spec(
+            ID_CARD,
+            Lang::Fr,
+            "(renouveler|perdu|nouvelle) carte d'identité",
+        ),
+        spec(ID_CARD, Lang::Nl, "identiteitskaart (aanvragen|verloren)"),
+        spec(ID_CARD, Lang::En, "identity card"),
+        spec(GREETING, Lang::Fr, "bonjour"),
+        spec(GREETING, Lang::Nl, "goedendag"),
+        spec(WASTE, Lang::Fr, "collecte des (déchets|poubelles)"),
+        spec(WASTE, Lang::Nl, "afvalophaling"),
+        spec(WASTE, Lang::En, "waste collection"),
+    ];
+    let mut synonyms = Synonyms::new();
+    synonyms.add_group(
+        Lang::Fr,
+        &group(&["crèche", "garderie", "milieu d'accueil"]),
+    );
+    synonyms.add_group(Lang::Fr, &group(&["enfant", "fille", "fils", "bébé"]));
+    synonyms.add_group(Lang::Fr, &group(&["carte d'identité", "eid"]));
+    synonyms.add_group(
+        Lang::Nl,
+        &group(&["kinderopvang", "creche", "kinderdagverblijf"]),
+    );
+    synonyms.add_group(Lang::En, &group(&["child", "son", "daughter", "baby"]));
+    synonyms.add_group(Lang::En, &group(&["daycare", "nursery", "creche"]));
+    let (index, errors) = TriggerIndex::build(&specs, &synonyms);
+    assert!(errors.is_empty(), "{errors:?}");
+    index
+}
+
+fn best(index: &TriggerIndex, text: &str, lang: Option<Lang>) -> Option<Match> {
+    index.find(&Input::new(text), lang, 5).into_iter().next()
+}
+
+fn assert_starts(index: &TriggerIndex, text: &str, lang: Option<Lang>, target: usize) -> Match {
+    let m = best(index, text, lang).unwrap_or_else(|| panic!("nothing for {text:?}"));
+    assert_eq!(m.target, target, "{text:?}: {}", m.explanation);
+    assert!(
+        m.score >= MATCH_THRESHOLD,
+        "{text:?} should start the target: {}",
+        m.explanation
+    );
+    m
+}
+
+#[test]
+fn french_messages_in_citizens_own_words() {
+    let bot = commune_bot();
+    let fr = Some(Lang::Fr);
+    assert_starts(
+        &bot,
+        "Bonjour je voudrais inscrire ma fille à la crèche svp",
+        fr,
+        CRECHE,
+    );
+    assert_starts(&bot, "INSCRIPTION GARDERIE", fr, CRECHE);
+    assert_starts(&bot, "l'inscription à la crèche ?", fr, CRECHE);
+    assert_starts(&bot, "inscirption creche", fr, CRECHE);
+    assert_starts(&bot, "crèche: comment inscrire mon bébé", fr, CRECHE);
+    assert_starts(&bot, "une place en crèche", fr, CRECHE);
+    assert_starts(&bot, "j'ai perdu ma carte d'identité", fr, ID_CARD);
+    assert_starts(&bot, "renouveler mon eid", fr, ID_CARD);
+    assert_starts(&bot, "collecte des poubelles", fr, WASTE);
+    assert_starts(&bot, "carte de riverain", fr, PARKING);
+}
+
+#[test]
+fn dutch_and_english_messages() {
+    let bot = commune_bot();
+    assert_starts(
+        &bot,
+        "Ik wil mijn kind inschrijven in de kinderopvang",
+        Some(Lang::Nl),
+        CRECHE,
+    );
+    assert_starts(
+        &bot,
+        "inschrijving creche voor mijn kind",
+        Some(Lang::Nl),
+        CRECHE,
+    );
+    assert_starts(&bot, "parkeerkaart aanvraag", Some(Lang::Nl), PARKING);
+    assert_starts(&bot, "identiteitskaart verloren!", Some(Lang::Nl), ID_CARD);
+    assert_starts(
+        &bot,
+        "How can I enroll my son in a nursery?",
+        Some(Lang::En),
+        CRECHE,
+    );
+    assert_starts(
+        &bot,
+        "I need a parking card for my street please",
+        Some(Lang::En),
+        PARKING,
+    );
+    assert_starts(&bot, "when is the waste collection", Some(Lang::En), WASTE);
+}
+
+#[test]
+fn explanation_tells_how_words_matched() {
+    let bot = commune_bot();
+    let m = assert_starts(&bot, "inscirption garderie", Some(Lang::Fr), CRECHE);
+    assert!(
+        m.explanation.contains("typo for \"inscription\""),
+        "{}",
+        m.explanation
+    );
+    assert!(m.explanation.contains("score"), "{}", m.explanation);
+    assert_eq!(m.matched_words, ["inscirption", "garderie"]);
+    let m = assert_starts(
+        &bot,
+        "inscrire mon fils à la crèche",
+        Some(Lang::Fr),
+        CRECHE,
+    );
+    assert!(
+        m.explanation.contains("synonym of \"enfant\""),
+        "{}",
+        m.explanation
+    );
+    let m = best(&bot, "crèche", Some(Lang::Fr)).unwrap();
+    assert_eq!(m.target, CRECHE);
+    let m = best(&bot, "inscrivez enfant", Some(Lang::Fr)).unwrap();
+    assert!(
+        m.explanation.contains("form of \"inscrire\""),
+        "{}",
+        m.explanation
+    );
+    assert!(!m.missing_words.is_empty());
+}
+
+#[test]
+fn partial_messages_are_suggestions_not_matches() {
+    let bot = commune_bot();
+    let m = best(&bot, "kinderopvang", Some(Lang::Nl)).unwrap();
+    assert_eq!(m.target, CRECHE);
+    assert!(
+        m.score >= SUGGEST_THRESHOLD && m.score < MATCH_THRESHOLD,
+        "{}",
+        m.explanation
+    );
+    assert!(best(&bot, "quelle heure est-il", Some(Lang::Fr))
+        .is_none_or(|m| m.score < SUGGEST_THRESHOLD));
+    let school = best(&bot, "inscrire ma fille à l'école", Some(Lang::Fr)).unwrap();
+    assert!(school.score < MATCH_THRESHOLD, "{}", school.explanation);
+    let card = bot.find(&Input::new("carte"), Some(Lang::Fr), 5);
+    assert!(card.iter().all(|m| m.score < MATCH_THRESHOLD));
+}
+
+#[test]
+fn short_exact_message_scores_above_long_one() {
+    let bot = commune_bot();
+    let short = best(&bot, "inscription crèche", Some(Lang::Fr)).unwrap();
+    let long = best(
+        &bot,
+        "inscription crèche pour septembre prochain avec horaires flexibles",
+        Some(Lang::Fr),
+    )
+    .unwrap();
+    assert_eq!(long.target, CRECHE);
+    assert!(short.score > long.score);
+    assert!(long.score >= MATCH_THRESHOLD, "{}", long.explanation);
+}
+
+#[test]
+fn other_language_still_matches_at_lower_weight() {
+    let bot = commune_bot();
+    let in_nl = best(&bot, "kind inschrijven kinderopvang", Some(Lang::Nl)).unwrap();
+    let in_fr = best(&bot, "kind inschrijven kinderopvang", Some(Lang::Fr)).unwrap();
+    assert_eq!(in_fr.target, CRECHE);
+    assert!(in_fr.score < in_nl.score);
+    assert!(in_fr.score >= MATCH_THRESHOLD, "{}", in_fr.explanation);
+    assert!(in_fr.explanation.contains("other language"));
+}
+
+#[test]
+fn courtesy_patterns_only_win_alone() {
+    let bot = commune_bot();
+    assert_starts(&bot, "Bonjour !", Some(Lang::Fr), GREETING);
+    let m = best(&bot, "bonjour, inscription crèche", Some(Lang::Fr)).unwrap();
+    assert_eq!(m.target, CRECHE);
+}
+
+#[test]
+fn star_alone_matches_nothing_and_bad_patterns_are_reported() {
+    let specs = vec![
+        spec(0, Lang::Fr, "*"),
+        spec(1, Lang::Fr, "inscription (crèche|"),
+        spec(2, Lang::Fr, "place [en crèche"),
+        spec(3, Lang::Fr, "(a||b)"),
+        spec(4, Lang::Fr, "état civil"),
+    ];
+    let (index, errors) = TriggerIndex::build(&specs, &Synonyms::new());
+    assert_eq!(index.len(), 1);
+    let at: Vec<(usize, usize)> = errors.iter().map(|(i, e)| (*i, e.offset)).collect();
+    assert_eq!(at, [(1, 12), (2, 6), (3, 3)]);
+    assert!(index
+        .find(&Input::new("n'importe quoi"), None, 5)
+        .is_empty());
+    assert_eq!(best(&index, "etat civil", None).map(|m| m.target), Some(4));
+}
+
+#[test]
+fn hidden_triggers_are_reported() {
+    let specs = vec![
+        spec(0, Lang::Fr, "inscription crèche"),
+        // Exact words beat the synonym: not hidden.
+        spec(1, Lang::Fr, "inscription garderie"),
+        spec(2, Lang::Fr, "inscription école"),
+        // Same words in another order, for another target: never wins.
+        spec(3, Lang::Fr, "crèche l'inscription"),
+        spec(4, Lang::Fr, "crèche [horaires]"),
+        spec(5, Lang::Fr, "crèche"),
+        spec(6, Lang::Fr, "école"),
+    ];
+    let mut synonyms = Synonyms::new();
+    synonyms.add_group(Lang::Fr, &group(&["crèche", "garderie"]));
+    let (index, _) = TriggerIndex::build(&specs, &synonyms);
+    assert_eq!(hidden_triggers(&index), [(3, 0), (5, 4)]);
+}
+
+#[test]
+fn index_is_shareable_between_threads() {
+    fn shareable<T: Send + Sync + std::fmt::Debug>() {}
+    shareable::<TriggerIndex>();
+}
+
+/// Pronounceable words that no stop list or suffix rule touches
+/// differently from one another.
+fn generated_word(n: usize) -> String {
+    const CONSONANTS: &[u8] = b"bdfgklmnprtvz";
+    const VOWELS: &[u8] = b"aiou";
+    let mut x = n;
+    let mut w = String::new();
+    for _ in 0..4 {
+        w.push(CONSONANTS[x % CONSONANTS.len()] as char);
+        x /= CONSONANTS.len();
+        w.push(VOWELS[x % VOWELS.len()] as char);
+        x /= VOWELS.len();
+    }
+    w
+}
+
+fn generated_specs(count: usize) -> Vec<TriggerSpec> {
+    // Three words per trigger from a vocabulary that grows with the count,
+    // so each word is shared by a handful of triggers.
+    let vocab = (count / 2).max(20);
+    (0..count)
+        .map(|i| {
+            let a = generated_word(i % vocab);
+            let b = generated_word((i * 7 + 3) % vocab + vocab);
+            let c = generated_word(i + 2 * vocab);
+            spec(i, Lang::En, &format!("{a} {b} {c}"))
+        })
+        .collect()
+}
+
+fn finds_generated_targets(count: usize) {
+    let specs = generated_specs(count);
+    let (index, errors) = TriggerIndex::build(&specs, &Synonyms::new());
+    assert!(errors.is_empty());
+    assert_eq!(index.len(), count);
+    for i in (0..count).step_by((count / 50).max(1)) {
+        let words: Vec<&str> = specs[i].pattern.split(' ').collect();
+        let message = format!(
+            "hello, please {} and {} {} thanks",
+            words[2], words[0], words[1]
+        );
+        let m = best(&index, &message, Some(Lang::En)).unwrap();
+        assert_eq!(m.target, i, "{message}: {}", m.explanation);
+        assert!(m.score >= MATCH_THRESHOLD);
+        // One typo in the rarest word still finds it.
+        let mut typo: Vec<char> = words[2].chars().collect();
+        typo.swap(2, 3);
+        let typo: String = typo.into_iter().collect();
+        let message = format!("{} {typo} {}", words[0], words[1]);
+        let m = best(&index, &message, None).unwrap();
+        assert_eq!(m.target, i, "{message}: {}", m.explanation);
+    }
+}
+
+#[test]
+fn finds_the_right_target_among_100_generated_triggers() {
+    finds_generated_targets(100);
+}
+
+#[test]
+fn finds_the_right_target_among_10000_generated_triggers() {
+    finds_generated_targets(10_000);
+}
+
+#[test]
+fn typo_tolerance_is_one_edit() {
+    assert!(within_one_edit("inscirption", "inscription"));
+    assert!(within_one_edit("inscripton", "inscription"));
+    assert!(within_one_edit("inscriptioon", "inscription"));
+    assert!(within_one_edit("inscroption", "inscription"));
+    assert!(!within_one_edit("inscirptoin", "inscription"));
+    assert!(!within_one_edit("garderie", "gardienne"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn any_message_is_safe(text in "\\PC{0,80}") {
+        let bot = commune_bot();
+        for lang in [None, Some(Lang::Fr), Some(Lang::Nl)] {
+            for m in bot.find(&Input::new(&text), lang, 3) {
+                prop_assert!(m.score > 0.0 && m.score <= 1.0);
+            }
+        }
+    }
+
+    #[test]
+    fn any_pattern_is_safe(pattern in "[a-zé()\\[\\]|* ']{0,30}") {
+        let specs = vec![spec(0, Lang::Fr, &pattern)];
+        let (index, errors) = TriggerIndex::build(&specs, &Synonyms::new());
+        for (_, e) in &errors {
+            prop_assert!(e.offset <= pattern.len());
+        }
+        let _ = index.find(&Input::new(&pattern), None, 3);
+        let _ = hidden_triggers(&index);
+    }
+}

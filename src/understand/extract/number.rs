@@ -1105,7 +1105,11 @@ impl<'a> Grammar<'a> {
         // "un sur trois", "one out of three", "1 op de 3".
         if self.kind_at(k, limit) == Some(Kind::Over) {
             let (_, after) = self.word_at(k, limit)?;
-            if let Some(den) = self.core(after, limit).filter(|c| !c.ordinal) {
+            // "3 sur 10", "1 op de 3"; "1000 sur 3 ans" is a duration.
+            if let Some(den) = self
+                .core(after, limit)
+                .filter(|c| !c.ordinal && core.value <= c.value)
+            {
                 if let Some(v) = core.value.checked_div(den.value) {
                     out.value = v;
                     out.end = den.end;

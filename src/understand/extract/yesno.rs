@@ -71,7 +71,7 @@ fn lexicon() -> &'static Lexicon {
         }
         // Longest phrases first so "non merci" beats "non".
         lex.phrases
-            .sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+            .sort_by_key(|p| std::cmp::Reverse(p.words.len()));
         lex
     })
 }

@@ -129,7 +129,14 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         }
         // After the number: "d'euros", "euro", "MEUR", "cents".
         let mut k = end_atom;
-        if let Some(of) = phrase_at(&atoms, k, &w.of) {
+        if let Some(mut of) = phrase_at(&atoms, k, &w.of) {
+            // The elision of "d'euros".
+            if atoms
+                .get(k + of)
+                .is_some_and(|a| a.kind == AtomKind::Sym('\''))
+            {
+                of += 1;
+            }
             if phrase_at(&atoms, k + of, &w.euro).is_some() {
                 k += of;
             }

@@ -247,17 +247,12 @@ impl Parser<'_> {
                 let ordinal = [
                     "er", "re", "e", "eme", "de", "ste", "st", "nd", "rd", "th", "me", "ieme",
                 ];
-                if !suffix.digits
-                    && ordinal.contains(&s)
-                    && (suffix.joined || s == "ste" || s == "de" && false)
-                {
+                if !suffix.digits && ordinal.contains(&s) && (suffix.joined || s == "ste") {
                     return Some((n, i + 2, true));
                 }
                 if suffix.joined && !suffix.digits {
                     // "15h", "15kg": not a day.
-                    if self.longest(i + 1, "month").is_none() {
-                        return None;
-                    }
+                    self.longest(i + 1, "month")?;
                 }
             }
             return Some((n, i + 1, false));
@@ -867,7 +862,7 @@ impl Parser<'_> {
         let j = article.unwrap_or(i);
         let (day, end, ordinal) = self.day(j)?;
         let word = !self.tok(j).is_some_and(|t| t.digits);
-        if article.is_none() && !(ordinal && !word) {
+        if article.is_none() && (word || !ordinal) {
             return None;
         }
         if word && !ordinal && !self.is_text(i, &["the", "le"]) {
@@ -1002,14 +997,9 @@ impl Parser<'_> {
             } else {
                 j
             };
-            if self.digits(next).is_some()
-                || self.number_word(next, "card").is_some()
-                || self.number_word(next, "count").is_some()
-            {
-                if self.span_term(next) {
-                    j = next;
-                    continue;
-                }
+            if self.span_term(next) {
+                j = next;
+                continue;
             }
             break;
         }
@@ -1020,7 +1010,7 @@ impl Parser<'_> {
         let count_end = self
             .digits(i)
             .map(|_| i + 1)
-            .or_else(|| self.number_word(i, "card").map(|(_, e)| e))
+            .or_else(|| self.number_word(i, "num").map(|(_, e)| e))
             .or_else(|| self.number_word(i, "count").map(|(_, e)| e));
         count_end.is_some_and(|e| self.word(e, "unit").is_some())
     }

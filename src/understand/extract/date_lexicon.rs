@@ -60,7 +60,7 @@ impl Lexicon {
             })
             .map(|e| (e, at + e.words.len()))
             .collect();
-        found.sort_by(|a, b| b.1.cmp(&a.1));
+        found.sort_by_key(|f| std::cmp::Reverse(f.1));
         found
     }
 

@@ -743,7 +743,7 @@ impl Parser<'_> {
             // A modifier after: "dimanche prochain", "vendredi dernier".
             let after = self
                 .text_word(end, "wdmod")
-                .filter(|(m, _)| matches!(*m, "next" | "prev"));
+                .filter(|(m, _)| full_name && matches!(*m, "next" | "prev"));
             // A week after: "dinsdag van vorige week", "vendredi la semaine prochaine".
             let mut k = end;
             if self.word(k, "connector").is_some() && self.number_word(k, "week").is_none() {

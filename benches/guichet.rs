@@ -16,7 +16,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 fn now() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2025, 4, 14).unwrap().and_hms_opt(10, 0, 0).unwrap()
+    NaiveDate::from_ymd_opt(2025, 4, 14)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap()
 }
 
 /// Median of `runs` timings of `f`, each repeated `reps` times, after a warm-up.
@@ -42,11 +45,51 @@ fn show(name: &str, d: Duration) {
 }
 
 const WORDS: &[&str] = &[
-    "permis", "parking", "carte", "crèche", "déchets", "collecte", "menu", "cantine", "inscription",
-    "passeport", "identité", "mariage", "naissance", "décès", "urbanisme", "travaux", "voirie",
-    "éclairage", "école", "piscine", "bibliothèque", "sport", "culture", "aide", "logement",
-    "énergie", "prime", "taxe", "amende", "stationnement", "vélo", "bus", "chien", "chat", "arbre",
-    "parc", "marché", "fête", "salle", "location", "emploi", "stage", "senior", "jeunesse", "santé",
+    "permis",
+    "parking",
+    "carte",
+    "crèche",
+    "déchets",
+    "collecte",
+    "menu",
+    "cantine",
+    "inscription",
+    "passeport",
+    "identité",
+    "mariage",
+    "naissance",
+    "décès",
+    "urbanisme",
+    "travaux",
+    "voirie",
+    "éclairage",
+    "école",
+    "piscine",
+    "bibliothèque",
+    "sport",
+    "culture",
+    "aide",
+    "logement",
+    "énergie",
+    "prime",
+    "taxe",
+    "amende",
+    "stationnement",
+    "vélo",
+    "bus",
+    "chien",
+    "chat",
+    "arbre",
+    "parc",
+    "marché",
+    "fête",
+    "salle",
+    "location",
+    "emploi",
+    "stage",
+    "senior",
+    "jeunesse",
+    "santé",
 ];
 
 /// A bot with `n` FAQ entries whose triggers use alternatives and wildcards.
@@ -97,14 +140,20 @@ fn main() {
                     black_box(bot.turn(&mut s, input.clone(), now()));
                 }
             });
-            show("one turn of the crèche conversation (mean over 8 turns)", t / script.len() as u32);
+            show(
+                "one turn of the crèche conversation (mean over 8 turns)",
+                t / script.len() as u32,
+            );
             let mut s = fresh.clone();
             let mut sizes = Vec::new();
             for (input, _) in &script {
                 bot.turn(&mut s, input.clone(), now());
                 sizes.push(serde_json::to_string(&s).map(|j| j.len()).unwrap_or(0));
             }
-            println!("{:<58} {:?} bytes", "saved session JSON after each crèche turn", sizes);
+            println!(
+                "{:<58} {:?} bytes",
+                "saved session JSON after each crèche turn", sizes
+            );
             let json = serde_json::to_string(&s).unwrap_or_default();
             let t = measure(15, 2000, || {
                 black_box(bot.restore(&json).ok());
@@ -124,17 +173,31 @@ fn main() {
                 continue;
             }
         };
-        show(&format!("load a bot of {n} FAQ entries ({} triggers)", 2 * n), start.elapsed());
+        show(
+            &format!("load a bot of {n} FAQ entries ({} triggers)", 2 * n),
+            start.elapsed(),
+        );
         let program = bot.program();
-        let hit = Message::new(&format!("j'ai une question {} {} numéro{}", WORDS[7 % WORDS.len()], WORDS[0], n / 2));
+        let hit = Message::new(&format!(
+            "j'ai une question {} {} numéro{}",
+            WORDS[7 % WORDS.len()],
+            WORDS[0],
+            n / 2
+        ));
         let miss = Message::new("quel temps fera-t-il demain à la mer du nord");
         let t = measure(15, 500, || {
             black_box(program.triggers.find(&hit, Some(guichet::Lang::Fr), 5));
         });
-        show(&format!("  match a message that matches, {} triggers", 2 * n), t);
+        show(
+            &format!("  match a message that matches, {} triggers", 2 * n),
+            t,
+        );
         let t = measure(15, 500, || {
             black_box(program.triggers.find(&miss, Some(guichet::Lang::Fr), 5));
         });
-        show(&format!("  match a message that matches nothing, {} triggers", 2 * n), t);
+        show(
+            &format!("  match a message that matches nothing, {} triggers", 2 * n),
+            t,
+        );
     }
 }

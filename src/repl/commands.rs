@@ -119,10 +119,6 @@ impl Repl {
         }
     }
 
-    pub fn session(&self) -> &Session {
-        &self.session
-    }
-
     pub fn quit_requested(&self) -> bool {
         self.quit
     }

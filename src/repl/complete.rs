@@ -77,7 +77,14 @@ pub fn candidates(names: &Names, before: &str) -> Option<(usize, Vec<Pair>)> {
     if rest.contains(' ') {
         return Some((start, Vec::new()));
     }
-    Some((start, pairs(words, rest)))
+    let mut found = pairs(words, rest);
+    // A slot name is followed by its value.
+    if command == "/set" {
+        for p in &mut found {
+            p.replacement.push(' ');
+        }
+    }
+    Some((start, found))
 }
 
 impl Completer for ReplHelper {
@@ -143,7 +150,7 @@ mod tests {
         assert_eq!(words("/fl"), vec!["/flow "]);
         assert_eq!(words("/sl"), vec!["/slots"]);
         assert_eq!(words("/flow cr"), vec!["creche_enrolment"]);
-        assert_eq!(words("/set s"), vec!["start_date"]);
+        assert_eq!(words("/set s"), vec!["start_date "]);
         assert_eq!(words("/lang n"), vec!["nl"]);
         assert_eq!(candidates(&names(), "/flow pa").map(|c| c.0), Some(6));
         assert!(words("bonjour").is_empty());

@@ -77,7 +77,12 @@ pub fn run(path: &Path, now: Option<&str>, lang: Option<&str>, seed: u64) -> Exi
                         let _ = editor.save_history(h);
                     }
                 }
-                print!("{}", repl.handle(&line).coloured(colour));
+                let shown = if colour {
+                    repl.handle(&line).coloured(true)
+                } else {
+                    repl.handle_line(&line)
+                };
+                print!("{shown}");
                 if repl.quit_requested() {
                     break;
                 }

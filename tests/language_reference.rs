@@ -27,7 +27,10 @@ fn examples() -> Vec<(usize, String)> {
 #[test]
 fn every_example_of_the_language_reference_loads() {
     let examples = examples();
-    assert!(examples.len() >= 8, "the reference has an example per construct");
+    assert!(
+        examples.len() >= 8,
+        "the reference has an example per construct"
+    );
     for (line, text) in examples {
         let mut files = vec![("example.flow", text.as_str())];
         files.extend(TABLES.iter().copied());

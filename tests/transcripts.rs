@@ -50,7 +50,11 @@ impl Runner<'_> {
         panic!(
             "{}:{line}: {message}\n  last turn{}:\n    {}",
             self.file,
-            if self.restore_every_turn { " (restored from JSON before it)" } else { "" },
+            if self.restore_every_turn {
+                " (restored from JSON before it)"
+            } else {
+                ""
+            },
             said.join("\n    ")
         );
     }
@@ -68,9 +72,20 @@ impl Runner<'_> {
         self.log.extend(self.last.iter().cloned());
     }
 
-    fn turn_end(&self) -> Option<(&Lang, &Option<Expecting>, &serde_json::Map<String, serde_json::Value>)> {
+    fn turn_end(
+        &self,
+    ) -> Option<(
+        &Lang,
+        &Option<Expecting>,
+        &serde_json::Map<String, serde_json::Value>,
+    )> {
         self.last.iter().rev().find_map(|e| match e {
-            Event::TurnEnd { lang, expecting, slots, .. } => Some((lang, expecting, slots)),
+            Event::TurnEnd {
+                lang,
+                expecting,
+                slots,
+                ..
+            } => Some((lang, expecting, slots)),
             _ => None,
         })
     }
@@ -83,7 +98,11 @@ impl Runner<'_> {
                 self.now = guichet_now(rest).unwrap_or_else(|e| self.fail(n, e));
             }
             "@lang" => {
-                let lang = if rest == "auto" { None } else { rest.parse().ok() };
+                let lang = if rest == "auto" {
+                    None
+                } else {
+                    rest.parse().ok()
+                };
                 self.session = self.bot.new_session(lang, 0);
                 self.last.clear();
             }
@@ -96,15 +115,28 @@ impl Runner<'_> {
                 let result = if head == "ok" {
                     let value = serde_json::from_str(if rest.is_empty() { "{}" } else { rest })
                         .unwrap_or_else(|e| self.fail(n, format!("bad JSON: {e}")));
-                    ActionResult { id, ok: true, value: Some(value), error: None }
+                    ActionResult {
+                        id,
+                        ok: true,
+                        value: Some(value),
+                        error: None,
+                    }
                 } else {
-                    ActionResult { id, ok: false, value: None, error: Some(rest.to_string()) }
+                    ActionResult {
+                        id,
+                        ok: false,
+                        value: None,
+                        error: Some(rest.to_string()),
+                    }
                 };
                 self.send(Input::ActionResult(result));
             }
             "<" => {
                 let want = fold(rest);
-                let found = self.last.iter().any(|e| matches!(e, Event::Say { text, .. } if fold(text).contains(&want)));
+                let found = self
+                    .last
+                    .iter()
+                    .any(|e| matches!(e, Event::Say { text, .. } if fold(text).contains(&want)));
                 if !found {
                     self.fail(n, format!("no message contains {rest:?}"));
                 }
@@ -116,7 +148,9 @@ impl Runner<'_> {
                 }
             }
             "?" => {
-                let Some((_, expecting, _)) = self.turn_end() else { self.fail(n, "no turn_end".into()) };
+                let Some((_, expecting, _)) = self.turn_end() else {
+                    self.fail(n, "no turn_end".into())
+                };
                 let ok = match (rest.split_once(' '), expecting) {
                     (Some(("slot", name)), Some(Expecting::Slot { name: got, .. })) => got == name,
                     (None, Some(Expecting::Confirmation)) => rest == "confirmation",
@@ -125,13 +159,22 @@ impl Runner<'_> {
                     _ => false,
                 };
                 if !ok {
-                    self.fail(n, format!("expected `{rest}`, the bot expects {expecting:?}"));
+                    self.fail(
+                        n,
+                        format!("expected `{rest}`, the bot expects {expecting:?}"),
+                    );
                 }
             }
             "=" => {
                 let (name, want) = rest.split_once(' ').unwrap_or((rest, ""));
-                let Some((_, _, slots)) = self.turn_end() else { self.fail(n, "no turn_end".into()) };
-                let got = slots.get(name).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+                let Some((_, _, slots)) = self.turn_end() else {
+                    self.fail(n, "no turn_end".into())
+                };
+                let got = slots.get(name).map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                });
                 if got.as_deref() != Some(want) {
                     self.fail(n, format!("slot {name} is {got:?}, expected {want:?}"));
                 }
@@ -140,33 +183,47 @@ impl Runner<'_> {
                 let mut words = rest.split_whitespace();
                 let name = words.next().unwrap_or("");
                 let Some(args) = self.last.iter().find_map(|e| match e {
-                    Event::Action { name: got, args, .. } if got == name => Some(args.clone()),
+                    Event::Action {
+                        name: got, args, ..
+                    } if got == name => Some(args.clone()),
                     _ => None,
                 }) else {
                     self.fail(n, format!("no action {name} was requested"))
                 };
                 for pair in words {
                     let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                    let got = args.get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+                    let got = args.get(k).map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    });
                     if got.as_deref() != Some(v) {
                         self.fail(n, format!("argument {k} is {got:?}, expected {v:?}"));
                     }
                 }
             }
             "handoff" => {
-                let found = self.last.iter().any(|e| matches!(e, Event::Handoff { reason, .. } if reason == rest));
+                let found = self
+                    .last
+                    .iter()
+                    .any(|e| matches!(e, Event::Handoff { reason, .. } if reason == rest));
                 if !found {
                     self.fail(n, format!("no hand-over with reason {rest:?}"));
                 }
             }
             "lang" => {
-                let Some((lang, _, _)) = self.turn_end() else { self.fail(n, "no turn_end".into()) };
+                let Some((lang, _, _)) = self.turn_end() else {
+                    self.fail(n, "no turn_end".into())
+                };
                 if lang.code() != rest {
                     self.fail(n, format!("the language is {lang}, expected {rest}"));
                 }
             }
             "error" => {
-                let found = self.last.iter().any(|e| matches!(e, Event::Error { code, .. } if code == rest));
+                let found = self
+                    .last
+                    .iter()
+                    .any(|e| matches!(e, Event::Error { code, .. } if code == rest));
                 if !found {
                     self.fail(n, format!("no error event with code {rest:?}"));
                 }
@@ -206,7 +263,8 @@ fn run(bot: &Bot, path: &Path, restore_every_turn: bool) -> Vec<Event> {
 
 #[test]
 fn transcripts_of_the_sample_commune() {
-    let bot = Bot::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/flows")).unwrap_or_else(|e| panic!("{e}"));
+    let bot = Bot::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/flows"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/transcripts exists")
@@ -219,6 +277,11 @@ fn transcripts_of_the_sample_commune() {
     for path in paths {
         let live = run(&bot, &path, false);
         let restored = run(&bot, &path, true);
-        assert_eq!(live, restored, "{}: restoring the session at every turn changed the conversation", path.display());
+        assert_eq!(
+            live,
+            restored,
+            "{}: restoring the session at every turn changed the conversation",
+            path.display()
+        );
     }
 }

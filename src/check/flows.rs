@@ -217,11 +217,7 @@ fn collect(c: &mut Checker, stmts: &[Stmt], scope: &mut Scope) {
                     collect(c, b, scope);
                 }
             }
-            StmtKind::Call { bind, .. } => {
-                if let Some(b) = bind {
-                    scope.add(&b.name, Type::Any);
-                }
-            }
+            StmtKind::Call { bind: Some(b), .. } => scope.add(&b.name, Type::Any),
             StmtKind::Do {
                 action,
                 bind,

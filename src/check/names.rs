@@ -4,7 +4,7 @@
 use super::{list_names, suggest, Checker, KNOWN_LANGUAGES};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::file_start;
-use crate::syntax::ast::{Ident, Item, Param};
+use crate::syntax::ast::{FlowHeaders, Ident, Item, Param};
 use crate::values::Type;
 use std::collections::HashMap;
 
@@ -116,24 +116,22 @@ fn check_bot_block(c: &mut Checker) {
         }
         seen.insert(&key.name, key.span.to(value.span));
         match key.name.as_str() {
-            "default" => {
-                // With no languages at all, `missing-languages` says it already.
-                if !c.languages.contains(&value.name) && !first.languages.is_empty() {
-                    let d = Diagnostic::error(
-                        "unknown-language",
-                        value.span,
-                        format!(
-                            "the default language `{}` is not one of the bot's languages",
-                            value.name
-                        ),
-                    )
-                    .with_label("not in the `languages` line");
-                    let d = d.with_help(format!(
-                        "the bot's languages are {}",
-                        list_names(c.languages.iter().map(String::as_str))
-                    ));
-                    c.push(d);
-                }
+            // With no languages at all, `missing-languages` says it already.
+            "default" if !c.languages.contains(&value.name) && !first.languages.is_empty() => {
+                let d = Diagnostic::error(
+                    "unknown-language",
+                    value.span,
+                    format!(
+                        "the default language `{}` is not one of the bot's languages",
+                        value.name
+                    ),
+                )
+                .with_label("not in the `languages` line");
+                let d = d.with_help(format!(
+                    "the bot's languages are {}",
+                    list_names(c.languages.iter().map(String::as_str))
+                ));
+                c.push(d);
             }
             "start" | "fallback" => {
                 c.used_flows.insert(value.name.clone());
@@ -141,18 +139,16 @@ fn check_bot_block(c: &mut Checker) {
                     unknown_flow(c, value, "no flow or FAQ has this name");
                 }
             }
-            "holidays" => {
-                if !matches!(value.name.as_str(), "be" | "fr") {
-                    c.push(
-                        Diagnostic::error(
-                            "unknown-holidays",
-                            value.span,
-                            format!("guichet knows no public holidays for `{}`", value.name),
-                        )
-                        .with_label("not a known calendar")
-                        .with_help("write `holidays be` (Belgium) or `holidays fr` (France)"),
-                    );
-                }
+            "holidays" if !matches!(value.name.as_str(), "be" | "fr") => {
+                c.push(
+                    Diagnostic::error(
+                        "unknown-holidays",
+                        value.span,
+                        format!("guichet knows no public holidays for `{}`", value.name),
+                    )
+                    .with_label("not a known calendar")
+                    .with_help("write `holidays be` (Belgium) or `holidays fr` (France)"),
+                );
             }
             // The grammar admits only the four keys above; anything else is a syntax error.
             _ => {}
@@ -341,15 +337,11 @@ pub(super) fn check_unused(c: &mut Checker) {
     let items = &c.bot.items;
     for item in items {
         match item {
-            Item::Flow(f) if !c.is_stdlib(f.span) => {
-                if f.headers.triggers.is_empty() && !c.used_flows.contains(&f.name.name) {
-                    c.push(unused_flow(&f.name, "flow"));
-                }
+            Item::Flow(f) if !c.is_stdlib(f.span) && unreached(c, &f.headers, &f.name) => {
+                c.push(unused_flow(&f.name, "flow"));
             }
-            Item::Faq(f) if !c.is_stdlib(f.span) => {
-                if f.headers.triggers.is_empty() && !c.used_flows.contains(&f.name.name) {
-                    c.push(unused_flow(&f.name, "FAQ entry"));
-                }
+            Item::Faq(f) if !c.is_stdlib(f.span) && unreached(c, &f.headers, &f.name) => {
+                c.push(unused_flow(&f.name, "FAQ entry"));
             }
             Item::Action(a) if !c.is_stdlib(a.span) && !c.used_actions.contains(&a.name.name) => {
                 c.push(
@@ -382,6 +374,10 @@ pub(super) fn check_unused(c: &mut Checker) {
             _ => {}
         }
     }
+}
+
+fn unreached(c: &Checker, headers: &FlowHeaders, name: &Ident) -> bool {
+    headers.triggers.is_empty() && !c.used_flows.contains(&name.name)
 }
 
 fn unused_flow(name: &Ident, what: &str) -> Diagnostic {

@@ -194,6 +194,10 @@ impl<'b> Compiler<'b> {
                     };
                     let mut pending = Vec::new();
                     self.block(&f.body, &mut flow, &mut pending);
+                    if !pending.is_empty() {
+                        // The body must not run on into the way-out blocks below it.
+                        flow.code.push(Instr::Stop);
+                    }
                     // Way-out blocks of `attempts ... then` go after the body; each
                     // ends the flow unless it jumps elsewhere itself.
                     while let Some((form, slot, body)) = pending.pop() {

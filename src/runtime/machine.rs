@@ -193,7 +193,7 @@ impl<'p> Turn<'p> {
                     _ => None,
                 };
                 if let Some(value) = direct {
-                    return self.offer_value(idx, value, vec![]);
+                    return self.offer_value(idx, value, Vec::new());
                 }
             }
             Some(fs) if fs.phase == Phase::Confirming => match payload {
@@ -480,7 +480,7 @@ impl<'p> Turn<'p> {
                         let input = Message_::new(&text);
                         let found = self.extract_for_form(idx, &input, None)?;
                         for (slot, c) in found.0 {
-                            self.try_set(idx, slot, c.value, false)?;
+                            self.try_set(idx, slot, c.value)?;
                         }
                     }
                 }
@@ -853,11 +853,13 @@ impl<'p> Turn<'p> {
             }
         }
 
-        for (i, c) in &found {
-            if *i != current {
-                self.try_set(idx, *i, c.value.clone(), false)?;
-            }
-        }
+        // The asked slot is set first: the others' rules may depend on it
+        // ("the start date follows the birth date").
+        let others: Vec<(usize, Value)> = found
+            .iter()
+            .filter(|(i, _)| *i != current)
+            .map(|(i, c)| (*i, c.value.clone()))
+            .collect();
         match mine {
             Some(c) => {
                 self.trace.push(format!(
@@ -868,10 +870,13 @@ impl<'p> Turn<'p> {
                     c.rule,
                     c.confidence
                 ));
-                self.offer_value(idx, c.value, vec![])
+                self.offer_value(idx, c.value, others)
             }
-            None if found.iter().any(|(i, _)| *i != current) => {
+            None if !others.is_empty() => {
                 // The citizen answered another question of the form first.
+                for (i, v) in others {
+                    self.try_set(idx, i, v)?;
+                }
                 self.advance_form(idx)?;
                 self.run()
             }
@@ -894,16 +899,22 @@ impl<'p> Turn<'p> {
         &mut self,
         idx: usize,
         value: Value,
-        _why: Vec<String>,
+        others: Vec<(usize, Value)>,
     ) -> Result<(), RuntimeError> {
         let fs = self.form_state(idx)?;
         let current = fs.slot.unwrap_or(0);
-        match self.validate(idx, current, &value)? {
+        let verdict = self.validate(idx, current, &value)?;
+        if verdict.is_ok() {
+            let slot = self.slot_spec(idx, &fs)?;
+            self.session.stack[idx]
+                .vars
+                .insert(slot.name.clone(), value);
+        }
+        for (i, v) in others {
+            self.try_set(idx, i, v)?;
+        }
+        match verdict {
             Ok(()) => {
-                let slot = self.slot_spec(idx, &fs)?;
-                self.session.stack[idx]
-                    .vars
-                    .insert(slot.name.clone(), value);
                 let mut fs = fs;
                 fs.slot = None;
                 self.set_form_state(idx, fs);
@@ -978,13 +989,7 @@ impl<'p> Turn<'p> {
 
     /// Sets a slot if its value passes validation (quietly otherwise: it
     /// will be asked, and the rule's message shown then).
-    fn try_set(
-        &mut self,
-        idx: usize,
-        slot: usize,
-        value: Value,
-        _loud: bool,
-    ) -> Result<bool, RuntimeError> {
+    fn try_set(&mut self, idx: usize, slot: usize, value: Value) -> Result<bool, RuntimeError> {
         if self.validate(idx, slot, &value)?.is_ok() {
             let fs = self.form_state(idx)?;
             let name = self.form_spec(idx, &fs)?.slots[slot].name.clone();

@@ -1,8 +1,231 @@
-//! Extractor (not yet written).
+//! A person's name in a message: after an introducer ("je m'appelle Tom
+//! Dupont", "mijn naam is Els Peeters", "my name is John Smith") or as a
+//! bare answer ("Tom", "Marie-Claire", "van den Broeck"). Names typed in
+//! lower case are capitalised; particles stay as typed.
 
-use super::{Context, Extraction};
-use crate::understand::normalize::Input;
+#[path = "name_lexicon.rs"]
+mod name_lexicon;
 
-pub fn extract(_input: &Input, _ctx: &Context) -> Extraction {
-    Extraction::default()
+use super::{Candidate, Context, Extraction};
+use crate::understand::normalize::{tokenize, Input, Token};
+use crate::values::Value;
+use name_lexicon::{FILLERS, INTRODUCERS, NAME_ENDERS, PARTICLES, SENTENCE_WORDS};
+use std::sync::OnceLock;
+
+/// Longer than this is a sentence, not a name.
+const MAX_WORDS: usize = 5;
+
+fn introducers() -> &'static [(Vec<String>, f32)] {
+    static TABLE: OnceLock<Vec<(Vec<String>, f32)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: Vec<(Vec<String>, f32)> = INTRODUCERS
+            .iter()
+            .map(|(phrase, conf)| {
+                (
+                    tokenize(phrase).into_iter().map(|t| t.text).collect(),
+                    *conf,
+                )
+            })
+            .collect();
+        table.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        table
+    })
+}
+
+fn is_name_word(token: &Token) -> bool {
+    token.text.chars().all(char::is_alphabetic)
+}
+
+/// Whether only spaces, hyphens or apostrophes separate two tokens: a comma
+/// or full stop ends the name.
+fn joined(input: &Input, a: &Token, b: &Token) -> bool {
+    input
+        .folded
+        .text
+        .get(a.end..b.start)
+        .is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '-' || c == '\''))
+}
+
+/// Capitalises words typed all in lower case, part by part around hyphens;
+/// particles and words the citizen capitalised stay as typed.
+fn tidy(original: &str) -> String {
+    let words: Vec<String> = original
+        .split_whitespace()
+        .map(|word| {
+            let lower = word.chars().all(|c| !c.is_uppercase());
+            if !lower || PARTICLES.contains(&word) {
+                return word.to_string();
+            }
+            word.split('-')
+                .map(|part| {
+                    let mut chars = part.chars();
+                    match chars.next() {
+                        Some(first) => first.to_uppercase().chain(chars).collect(),
+                        None => String::new(),
+                    }
+                })
+                .collect::<Vec<String>>()
+                .join("-")
+        })
+        .collect();
+    words.join(" ")
+}
+
+fn candidate(input: &Input, tokens: &[Token], confidence: f32, rule: &str) -> Option<Candidate> {
+    let (first, last) = (tokens.first()?, tokens.last()?);
+    let span = input.folded.original_span(first.start..last.end);
+    let value = tidy(input.original.get(span.clone())?);
+    (!value.is_empty()).then(|| Candidate {
+        value: Value::text(value),
+        span,
+        confidence,
+        rule: rule.to_string(),
+    })
+}
+
+/// The name after an introducer: name words up to punctuation, a word that
+/// ends it, or five words.
+fn after_introducer(input: &Input) -> Option<Candidate> {
+    let tokens = &input.tokens;
+    for start in 0..tokens.len() {
+        for (words, confidence) in introducers() {
+            let matches = tokens
+                .get(start..start + words.len())
+                .is_some_and(|t| t.iter().zip(words).all(|(a, b)| &a.text == b));
+            if !matches {
+                continue;
+            }
+            let from = start + words.len();
+            let mut end = from;
+            while end < tokens.len()
+                && end - from < MAX_WORDS
+                && is_name_word(&tokens[end])
+                && !NAME_ENDERS.contains(&tokens[end].text.as_str())
+                && (end == from || joined(input, &tokens[end - 1], &tokens[end]))
+            {
+                end += 1;
+            }
+            if end > from {
+                return candidate(input, &tokens[from..end], *confidence, "name_introduced");
+            }
+        }
+    }
+    None
+}
+
+/// The whole message minus greetings and fillers, when it reads as a name.
+fn bare_answer(input: &Input) -> Option<Candidate> {
+    let tokens = &input.tokens;
+    let is_filler = |t: &Token| FILLERS.contains(&t.text.as_str());
+    let from = tokens.iter().position(|t| !is_filler(t))?;
+    let to = tokens.iter().rposition(|t| !is_filler(t))? + 1;
+    let words = &tokens[from..to];
+    if words.is_empty() || words.len() > MAX_WORDS || !words.iter().all(is_name_word) {
+        return None;
+    }
+    let sentence_like = words
+        .iter()
+        .any(|t| SENTENCE_WORDS.contains(&t.text.as_str()));
+    let confidence = if sentence_like { 0.3 } else { 0.85 };
+    candidate(input, words, confidence, "name_bare")
+}
+
+pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
+    let mut found = Extraction::default();
+    if let Some(c) = after_introducer(input) {
+        found.candidates.push(c);
+    } else if let Some(c) = bare_answer(input) {
+        found.candidates.push(c);
+    }
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Lang;
+    use proptest::prelude::*;
+
+    fn ctx() -> Context<'static> {
+        Context {
+            lang: Lang::Fr,
+            now: chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            policy: Default::default(),
+            choice: None,
+        }
+    }
+
+    fn best(text: &str) -> Option<(String, f32)> {
+        let found = extract(&Input::new(text), &ctx());
+        found.best().map(|c| {
+            let Value::Text(v) = &c.value else { panic!() };
+            (v.clone(), c.confidence)
+        })
+    }
+
+    fn name(text: &str) -> Option<String> {
+        best(text).map(|b| b.0)
+    }
+
+    #[test]
+    fn introduced_names_in_three_languages() {
+        assert_eq!(
+            name("je m'appelle Tom Dupont").as_deref(),
+            Some("Tom Dupont")
+        );
+        assert_eq!(
+            name("Je m’appelle tom dupont, merci").as_deref(),
+            Some("Tom Dupont")
+        );
+        assert_eq!(
+            name("mijn naam is Els Peeters").as_deref(),
+            Some("Els Peeters")
+        );
+        assert_eq!(
+            name("my name is John Smith and I live here").as_deref(),
+            Some("John Smith")
+        );
+        assert_eq!(name("il s'appelle Tom").as_deref(), Some("Tom"));
+        assert_eq!(
+            name("ik heet jan van den broeck").as_deref(),
+            Some("Jan van den Broeck")
+        );
+    }
+
+    #[test]
+    fn bare_answers() {
+        assert_eq!(name("Tom").as_deref(), Some("Tom"));
+        assert_eq!(name("tom").as_deref(), Some("Tom"));
+        assert_eq!(name("marie-claire").as_deref(), Some("Marie-Claire"));
+        assert_eq!(name("van den Broeck").as_deref(), Some("van den Broeck"));
+        assert_eq!(name("De Smet").as_deref(), Some("De Smet"));
+        assert_eq!(name("Bonjour, Tom Dupont").as_deref(), Some("Tom Dupont"));
+        assert_eq!(
+            name("Hallo! Els Peeters, bedankt").as_deref(),
+            Some("Els Peeters")
+        );
+    }
+
+    #[test]
+    fn sentences_and_numbers_are_not_names() {
+        assert!(best("je ne sais pas").unwrap().1 < 0.5);
+        assert!(best("weet ik niet").unwrap().1 < 0.5);
+        assert!(best("I don't know").unwrap().1 < 0.5);
+        assert_eq!(name("0470 12 34 56"), None);
+        assert_eq!(name("Tom 2"), None);
+        assert_eq!(name("one two three four five six seven"), None);
+        assert_eq!(name(""), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(s in "\\PC{0,80}") {
+            let _ = extract(&Input::new(&s), &ctx());
+        }
+    }
 }

@@ -877,11 +877,24 @@ impl<'a> Grammar<'a> {
             }
             k = c.end;
         }
-        matches!(self.word_at(k, limit), Some((w, _)) if w.kind == Kind::Fraction)
+        self.denominator(k, limit, true).is_some()
     }
 
     /// A denominator at `i`: a fraction word or an ordinal phrase.
-    fn denominator(&self, i: usize, limit: usize, allow_ordinal: bool) -> Option<(Decimal, usize)> {
+    fn denominator(
+        &self,
+        mut i: usize,
+        limit: usize,
+        allow_ordinal: bool,
+    ) -> Option<(Decimal, usize)> {
+        // "one-eighth", "vijf / achtste".
+        if self
+            .atoms
+            .get(i)
+            .is_some_and(|a| a.is_sym('-') || a.is_sym('/'))
+        {
+            i += 1;
+        }
         if let Some((w, next)) = self.word_at(i, limit) {
             if w.kind == Kind::Fraction {
                 return Some((w.value, next));
@@ -891,8 +904,11 @@ impl<'a> Grammar<'a> {
             return None;
         }
         let c = self.core(i, limit)?;
-        (c.ordinal && !c.value.is_zero() && !matches!(c.pieces.first(), Some((Piece::Literal, _))))
-            .then_some((c.value, c.end))
+        // "a first class seat" is no fraction.
+        (c.ordinal
+            && c.value > Decimal::ONE
+            && !matches!(c.pieces.first(), Some((Piece::Literal, _))))
+        .then_some((c.value, c.end))
     }
 
     /// "a half", "un demi", "trois quarts", "een vijfde", "half".
@@ -968,10 +984,28 @@ impl<'a> Grammar<'a> {
         let mut j = i;
         let mut negative = false;
         // Signs: "-12", "- 1 4/5", "minus five", "min 5" (not "au moins 3").
+        // A dash after a number is a range or a hyphen, not a sign.
+        let after_number = j > 0
+            && match &self.atoms[j - 1].kind {
+                AtomKind::Literal(_) => true,
+                AtomKind::Word(w) => self.lex.lookup(w).is_some_and(|w| {
+                    matches!(
+                        w.kind,
+                        Kind::Small | Kind::One | Kind::Hundred | Kind::Scale | Kind::Dozen
+                    )
+                }),
+                AtomKind::Sym(_) => false,
+            };
+        let sign_glued = self
+            .atoms
+            .get(j + 1)
+            .is_some_and(|n| j == 0 || n.start == self.atoms[j].end);
         if self
             .atoms
             .get(j)
             .is_some_and(|a| a.is_sym('-') && !a.glued_left)
+            && !after_number
+            && sign_glued
             && (self.literal_at(j + 1, limit).is_some() || self.component_at(j + 1, limit))
         {
             negative = true;

@@ -37,8 +37,10 @@ fn runs(text: &str) -> Vec<Vec<Group>> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let starts = (bytes[i].is_ascii_digit() || matches!(bytes[i], b'+' | b'('))
-            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        // Digits start a number only at a word boundary; "+" and "(" do
+        // so anywhere ("is(+45)...", "is+45...").
+        let starts = matches!(bytes[i], b'+' | b'(')
+            || (bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()));
         if !starts {
             i += 1;
             continue;
@@ -149,7 +151,12 @@ fn read(text: &str, groups: &[Group]) -> Reading {
     if digits.len() > MAX_DIGITS || digits.len() < 3 {
         return Reading::NotAPhone;
     }
-    let international = if lead.contains('+') {
+    // "45+31": a plus between digits is arithmetic, not a prefix.
+    let plus_prefix = lead.find('+').is_some_and(|k| {
+        let at = first.prefix.start + k;
+        at == 0 || !text.as_bytes()[at - 1].is_ascii_digit()
+    });
+    let international = if plus_prefix {
         Some(digits.as_str())
     } else {
         digits.strip_prefix("00")
@@ -361,6 +368,19 @@ mod tests {
             ("+31123456789".into(), "(+31)12-3456789".into())
         );
         assert_eq!(value("+1 541-754-3010").as_deref(), Some("+15417543010"));
+    }
+
+    #[test]
+    fn prefixes_glued_to_words_and_sums() {
+        assert_eq!(
+            best("My phone number is(+45)12-34-56-78.").unwrap(),
+            ("+4512345678".into(), "(+45)12-34-56-78".into())
+        );
+        assert_eq!(
+            value("mijn nummer is+32470123456").as_deref(),
+            Some("+32470123456")
+        );
+        assert_eq!(value("Formula 45+31-339243873 is not a phone number"), None);
     }
 
     #[test]

@@ -130,6 +130,9 @@ pub fn parse(files: &[SourceFile]) -> ParsedBot {
         .filter(|(_, _, stdlib)| !stdlib)
         .flat_map(|(_, f, _)| f.items.iter().filter_map(item_key))
         .collect();
+    // The bot's items come first: where a bot's trigger and the stdlib's
+    // tie, the bot's wins.
+    parsed.sort_by_key(|(_, _, stdlib)| *stdlib);
     for (id, file, stdlib) in parsed {
         for item in file.items {
             if stdlib && item_key(&item).is_some_and(|k| own.contains(&k)) {

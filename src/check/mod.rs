@@ -9,6 +9,7 @@ mod loops;
 mod names;
 mod tables;
 mod translations;
+mod triggers;
 mod types;
 
 use crate::diagnostics::{self, Diagnostic, SourceId, Span};
@@ -18,17 +19,17 @@ use crate::syntax::ast::{
 };
 use std::collections::{HashMap, HashSet};
 
-/// Checks a parsed bot. The loader's own diagnostics (syntax, missing
-/// table files) are included, so the result is everything wrong with the
-/// bot, sorted by file and position.
+/// Checks a parsed bot: every error and warning the checker finds, sorted
+/// by file and position. The loader's own (syntax, missing table files)
+/// stay in `bot.diagnostics`; `bot::check_files` joins the two.
 pub fn check(bot: &ParsedBot) -> Vec<Diagnostic> {
     let mut c = Checker::new(bot);
     names::check(&mut c);
     tables::check(&mut c);
     flows::check(&mut c);
     loops::check(&mut c);
-    let mut out = bot.diagnostics.clone();
-    out.append(&mut c.diags);
+    triggers::check(&mut c);
+    let mut out = c.diags;
     diagnostics::sort(&mut out);
     out.dedup();
     out

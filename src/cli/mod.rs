@@ -2,8 +2,8 @@
 //! the edge; the library underneath prints nothing.
 
 mod check;
-mod clock;
-mod run;
+pub(crate) mod clock;
+pub(crate) mod run;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

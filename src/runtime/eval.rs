@@ -303,8 +303,10 @@ fn loosely_equal(cell: &Value, value: &Value) -> bool {
     match (cell, value) {
         (Value::Text(t), other) | (other, Value::Text(t)) => {
             let o = other.to_normal_json();
-            o.as_str()
-                .map_or(o.to_string() == *t, |s| fold(s) == fold(t))
+            o.as_str().map_or_else(
+                || o.to_string().as_str() == t.as_str(),
+                |s| fold(s) == fold(t),
+            )
         }
         _ => false,
     }

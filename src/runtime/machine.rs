@@ -29,6 +29,8 @@ pub const MAX_MESSAGE_BYTES: usize = 4_000;
 pub const MAX_STACK: usize = 16;
 /// Confidence needed to fill a slot that was not the one asked.
 const OTHER_SLOT_CONFIDENCE: f32 = 0.85;
+/// Confidence of a name introduced by words like "je m'appelle".
+const INTRODUCED_NAME: f32 = 0.9;
 
 pub struct Turn<'p> {
     program: &'p Program,
@@ -881,6 +883,9 @@ impl<'p> Turn<'p> {
                 self.run()
             }
             None => {
+                if self.correct_in_passing(idx, fs, current, input)? {
+                    return Ok(());
+                }
                 self.trace.push(format!(
                     "slot {}: no {} found in the message",
                     slot.name, slot.ty
@@ -1091,6 +1096,10 @@ impl<'p> Turn<'p> {
             if let Some((score, c)) = scored {
                 let accept = if Some(i) == current {
                     score > 0.0
+                } else if slot.ty == SlotType::Name {
+                    // Any short phrase reads as a bare name; only an
+                    // introduced one ("ma fille Louise") fills another slot.
+                    c.confidence >= INTRODUCED_NAME && score >= OTHER_SLOT_CONFIDENCE
                 } else {
                     score >= OTHER_SLOT_CONFIDENCE
                 };
@@ -1166,6 +1175,39 @@ impl<'p> Turn<'p> {
             SlotType::Name => ex.candidates.into_iter().find(|c| c.confidence >= 0.9),
             _ => ex.candidates.into_iter().next(),
         }
+    }
+
+    /// "la date de naissance c'est le 4 mai" while another question is
+    /// asked: the named slot changes and the question is asked again.
+    fn correct_in_passing(
+        &mut self,
+        idx: usize,
+        fs: &FormState,
+        current: usize,
+        input: &Message_,
+    ) -> Result<bool, RuntimeError> {
+        let form = self.form_spec(idx, fs)?;
+        let Some(i) = self.named_slot(form, input).filter(|i| *i != current) else {
+            return Ok(false);
+        };
+        let slot = &form.slots[i];
+        let Some(c) = self.slot_value_in(idx, slot, input) else {
+            return Ok(false);
+        };
+        if self.validate(idx, i, &c.value)?.is_err() {
+            return Ok(false);
+        }
+        self.trace.push(format!(
+            "correction: {} = {}",
+            slot.name,
+            format_value(&c.value, self.lang())
+        ));
+        self.session.stack[idx]
+            .vars
+            .insert(slot.name.clone(), c.value);
+        self.say_phrase(Phrase::Noted);
+        self.ask_slot(idx, fs.attempts)?;
+        Ok(true)
     }
 
     fn correct(

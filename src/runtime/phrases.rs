@@ -15,6 +15,7 @@ pub enum Phrase {
     ConfirmYesNo,
     Yes,
     No,
+    Noted,
 }
 
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
@@ -51,6 +52,9 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
         (No, Fr) => "Non",
         (No, Nl) => "Nee",
         (No, En) => "No",
+        (Noted, Fr) => "C'est noté.",
+        (Noted, Nl) => "Genoteerd.",
+        (Noted, En) => "Noted.",
     }
 }
 

@@ -24,6 +24,9 @@ pub struct File {
     pub items: Vec<Item>,
 }
 
+// Items are few (dozens per bot) and read far more than moved: boxing the
+// large ones would only add indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Bot(BotDecl),

@@ -172,7 +172,7 @@ fn help_for(positives: &[Rule], found: &str, text: &str, at: usize) -> Option<St
         .any(|r| matches!(r, Rule::say_stmt | Rule::form_stmt))
     {
         let before = text.get(..at).unwrap_or("");
-        if ITEM_STARTS.iter().any(|w| found == *w) {
+        if ITEM_STARTS.contains(&found) {
             return Some(format!(
                 "the block before this line is not closed: add `end` before `{found}`"
             ));

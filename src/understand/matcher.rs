@@ -506,7 +506,7 @@ impl TriggerIndex {
     /// The triggers that fit `input`, best first, one per target, at most
     /// `limit`. With `lang`, that language's patterns are preferred.
     pub fn find(&self, input: &Input, lang: Option<Lang>, limit: usize) -> Vec<Match> {
-        let mut best_by_target: HashMap<usize, (Match, usize)> = HashMap::new();
+        let mut best_by_target: HashMap<usize, Ranked> = HashMap::new();
         for pattern_lang in Lang::ALL {
             let index = &self.langs[lang_slot(pattern_lang)];
             if index.postings.is_empty() {
@@ -517,41 +517,76 @@ impl TriggerIndex {
                 Some(l) if l != pattern_lang => OTHER_LANGUAGE_WEIGHT,
                 _ => 1.0,
             };
+            // Every candidate gets a cheap numeric score; only the winners
+            // are explained (the explanation allocates).
             for p_no in candidates(index, &analysis) {
                 let Some(p) = self.patterns.get(p_no as usize) else {
                     continue;
                 };
-                let Some((m, matched_count)) = score(p, index, &analysis, weight) else {
+                let Some((score, matched_count)) = evaluate(p, index, &analysis, weight, None)
+                else {
                     continue;
+                };
+                let ranked = Ranked {
+                    score,
+                    matched_count,
+                    spec: p.spec,
+                    pattern: p_no,
+                    lang: pattern_lang,
                 };
                 let better = match best_by_target.get(&p.target) {
                     None => true,
-                    Some((old, old_count)) => ranks_before(&m, matched_count, old, *old_count),
+                    Some(old) => ranked.before(old),
                 };
                 if better {
-                    best_by_target.insert(p.target, (m, matched_count));
+                    best_by_target.insert(p.target, ranked);
                 }
             }
         }
-        let mut all: Vec<(Match, usize)> = best_by_target.into_values().collect();
+        let mut all: Vec<Ranked> = best_by_target.into_values().collect();
         all.sort_by(|a, b| {
-            if ranks_before(&a.0, a.1, &b.0, b.1) {
+            if a.before(b) {
                 std::cmp::Ordering::Less
             } else {
                 std::cmp::Ordering::Greater
             }
         });
-        all.into_iter().take(limit).map(|(m, _)| m).collect()
+        all.into_iter()
+            .take(limit)
+            .filter_map(|r| {
+                let p = self.patterns.get(r.pattern as usize)?;
+                let index = &self.langs[lang_slot(r.lang)];
+                let analysis = analyse(input, r.lang, index);
+                let weight = match lang {
+                    Some(l) if l != r.lang => OTHER_LANGUAGE_WEIGHT,
+                    _ => 1.0,
+                };
+                score(p, index, &analysis, weight).map(|(m, _)| m)
+            })
+            .collect()
     }
 }
 
-fn ranks_before(a: &Match, a_count: usize, b: &Match, b_count: usize) -> bool {
-    b.score
-        .partial_cmp(&a.score)
-        .unwrap_or(std::cmp::Ordering::Equal)
-        .then(b_count.cmp(&a_count))
-        .then(a.spec.cmp(&b.spec))
-        .is_lt()
+/// A candidate's rank before it is explained.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: f32,
+    matched_count: usize,
+    spec: usize,
+    pattern: u32,
+    lang: Lang,
+}
+
+impl Ranked {
+    fn before(&self, other: &Ranked) -> bool {
+        other
+            .score
+            .partial_cmp(&self.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(other.matched_count.cmp(&self.matched_count))
+            .then(self.spec.cmp(&other.spec))
+            .is_lt()
+    }
 }
 
 /// Turns one spec into required slots and known words, or `None` when it has
@@ -814,17 +849,59 @@ fn via(word: &MessageWord, pattern_word: &PatternWord) -> Via {
     }
 }
 
+/// What a pattern matched, for its explanation.
+#[derive(Default)]
+struct Detail<'p> {
+    matched: Vec<(usize, &'p PatternWord, Via)>,
+    missing: Vec<String>,
+    extra: usize,
+}
+
 fn score(
     p: &Compiled,
     index: &LangIndex,
     analysis: &Analysis,
     weight: f32,
 ) -> Option<(Match, usize)> {
+    let mut detail = Detail::default();
+    let (score, matched_count) = evaluate(p, index, analysis, weight, Some(&mut detail))?;
+    let Detail {
+        mut matched,
+        missing,
+        extra,
+    } = detail;
+    matched.sort_by_key(|(i, _, _)| *i);
+    let explanation = explain(p, analysis, &matched, &missing, extra, weight, score);
+    let matched_words = matched
+        .iter()
+        .filter_map(|(i, _, _)| analysis.words.get(*i).map(|w| w.text.clone()))
+        .collect();
+    Some((
+        Match {
+            target: p.target,
+            spec: p.spec,
+            score,
+            matched_words,
+            missing_words: missing,
+            explanation,
+        },
+        matched_count,
+    ))
+}
+
+/// The score of a pattern for a message and how many of its words
+/// matched; with `detail`, also which words and how.
+fn evaluate<'p>(
+    p: &'p Compiled,
+    index: &LangIndex,
+    analysis: &Analysis,
+    weight: f32,
+    mut detail: Option<&mut Detail<'p>>,
+) -> Option<(f32, usize)> {
     let idf = |t: TermId| index.idf.get(t as usize).copied().unwrap_or(1.0);
     let mut total = 0.0f32;
     let mut got = 0.0f32;
-    let mut matched: Vec<(usize, &PatternWord, Via)> = Vec::new();
-    let mut missing: Vec<String> = Vec::new();
+    let mut matched_count = 0usize;
     for slot in &p.slots {
         let mut best: Option<(f32, f32, &Vec<PatternWord>)> = None;
         for alt in &slot.alternatives {
@@ -854,14 +931,21 @@ fn score(
             match analysis.present.get(&w.term) {
                 Some(&i) => {
                     if let Some(mw) = analysis.words.get(i) {
-                        matched.push((i, w, via(mw, w)));
+                        matched_count += 1;
+                        if let Some(d) = detail.as_deref_mut() {
+                            d.matched.push((i, w, via(mw, w)));
+                        }
                     }
                 }
-                None => missing.push(w.written.clone()),
+                None => {
+                    if let Some(d) = detail.as_deref_mut() {
+                        d.missing.push(w.written.clone());
+                    }
+                }
             }
         }
     }
-    if total <= 0.0 || matched.is_empty() {
+    if total <= 0.0 || matched_count == 0 {
         return None;
     }
     let extra = analysis
@@ -884,24 +968,10 @@ fn score(
     if score <= 0.0 {
         return None;
     }
-    matched.sort_by_key(|(i, _, _)| *i);
-    let matched_count = matched.len();
-    let explanation = explain(p, analysis, &matched, &missing, extra, weight, score);
-    let matched_words = matched
-        .iter()
-        .filter_map(|(i, _, _)| analysis.words.get(*i).map(|w| w.text.clone()))
-        .collect();
-    Some((
-        Match {
-            target: p.target,
-            spec: p.spec,
-            score,
-            matched_words,
-            missing_words: missing,
-            explanation,
-        },
-        matched_count,
-    ))
+    if let Some(d) = detail {
+        d.extra = extra;
+    }
+    Some((score, matched_count))
 }
 
 fn explain(

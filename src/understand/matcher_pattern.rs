@@ -122,12 +122,6 @@ impl Parser {
             match self.tokens.get(self.at).cloned() {
                 None => return Err(err(format!("`{open}` is never closed"), open_offset)),
                 Some((offset, Tok::Bar)) => {
-                    if open == '[' {
-                        return Err(err(
-                            "`|` inside [..]: write optional alternatives as [(a|b)]".into(),
-                            offset,
-                        ));
-                    }
                     if !has_content(&branch) {
                         return Err(err("empty alternative".into(), offset));
                     }
@@ -157,7 +151,12 @@ impl Parser {
             }
         }
         if open == '[' {
-            Ok(Node::Optional(branches.into_iter().flatten().collect()))
+            // `[à la|en]` reads as optional alternatives, as authors write it.
+            if branches.len() > 1 {
+                Ok(Node::Optional(vec![Node::Alternatives(branches)]))
+            } else {
+                Ok(Node::Optional(branches.into_iter().flatten().collect()))
+            }
         } else {
             Ok(Node::Alternatives(branches))
         }
@@ -254,7 +253,15 @@ mod tests {
         assert_eq!(offset_of("[]"), 1);
         assert_eq!(offset_of("(a]"), 2);
         assert_eq!(offset_of("a | b"), 2);
-        assert_eq!(offset_of("[a|b]"), 2);
+        assert_eq!(offset_of("[a|]"), 3);
+    }
+
+    #[test]
+    fn optional_alternatives_need_no_inner_parentheses() {
+        let nodes = parse("inscription [à la|en] crèche").unwrap();
+        assert!(
+            matches!(&nodes[1], Node::Optional(inner) if matches!(&inner[0], Node::Alternatives(b) if b.len() == 2))
+        );
     }
 
     #[test]

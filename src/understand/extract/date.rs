@@ -13,7 +13,7 @@ pub(crate) mod lexicon;
 
 use super::{Candidate, Context, DatePolicy, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
-use crate::values::{holidays, Value};
+use crate::values::{holidays, Lang, Value};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 use lexicon::{lexicon, Lexicon, Tok};
 
@@ -31,6 +31,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         lex: lexicon(),
         today: ctx.now.date(),
         policy: ctx.policy,
+        lang: ctx.lang,
     };
     let mut found: Vec<Found> = (0..toks.len())
         .filter_map(|i| parser.parse_at(i, 0))
@@ -118,6 +119,7 @@ struct Parser<'a> {
     lex: &'static Lexicon,
     today: NaiveDate,
     policy: DatePolicy,
+    lang: Lang,
 }
 
 impl Parser<'_> {
@@ -127,17 +129,21 @@ impl Parser<'_> {
         self.toks.get(i)
     }
 
+    fn longest(&self, i: usize, kind: &str) -> Option<(&'static lexicon::Entry, usize)> {
+        self.lex.longest(self.toks, i, kind, self.lang)
+    }
+
     fn word(&self, i: usize, kind: &str) -> Option<usize> {
-        self.lex.longest(self.toks, i, kind).map(|(_, end)| end)
+        self.longest(i, kind).map(|(_, end)| end)
     }
 
     fn number_word(&self, i: usize, kind: &str) -> Option<(i64, usize)> {
-        let (e, end) = self.lex.longest(self.toks, i, kind)?;
+        let (e, end) = self.longest(i, kind)?;
         Some((e.number()?, end))
     }
 
     fn text_word(&self, i: usize, kind: &str) -> Option<(&'static str, usize)> {
-        let (e, end) = self.lex.longest(self.toks, i, kind)?;
+        let (e, end) = self.longest(i, kind)?;
         Some((e.value.as_str(), end))
     }
 
@@ -181,6 +187,55 @@ impl Parser<'_> {
             .is_some_and(|s| s.len() <= 4 && s.chars().all(|c| " -,.'/".contains(c)))
     }
 
+    fn after_comma(&self, i: usize) -> bool {
+        self.separator(i) == Some(',')
+    }
+
+    /// A year said in words: "nineteen eighty six", "dix-neuf cent
+    /// soixante-douze", "tweeduizend achttien", "two thousand and thirty two".
+    fn year_words(&self, i: usize) -> Option<(i32, usize)> {
+        if let Some((thousands, end)) = self.number_word(i, "thousand") {
+            let mut k = end;
+            let mut year = thousands;
+            if let Some((h, hend)) = self
+                .number_word(k, "num")
+                .filter(|(h, _)| (1..=9).contains(h))
+            {
+                if self.word(hend, "hundred").is_some() {
+                    year += h * 100;
+                    k = hend + 1;
+                }
+            }
+            if let Some(e) = self.word(k, "and") {
+                k = e;
+            }
+            if let Some((n, nend)) = self.number_word(k, "num") {
+                return Some(((year + n) as i32, nend));
+            }
+            return Some((year as i32, end));
+        }
+        let (century, mut k) = self.number_word(i, "num")?;
+        if !(10..=29).contains(&century) {
+            return None;
+        }
+        if let Some(e) = self.word(k, "hundred") {
+            k = e;
+        }
+        if let Some(e) = self.word(k, "and") {
+            k = e;
+        }
+        let (mut n, mut end) = self.number_word(k, "num")?;
+        if n == 0 {
+            // "nineteen oh one".
+            let (units, uend) = self.number_word(end, "num")?;
+            if units > 9 {
+                return None;
+            }
+            (n, end) = (units, uend);
+        }
+        Some(((century * 100 + n) as i32, end))
+    }
+
     /// A day of the month: `15`, `15e`, `1er`, `21st`, `premier`, `tweede`, `vingt et un`.
     fn day(&self, i: usize) -> Option<(u32, usize, bool)> {
         if let Some((n, len)) = self.digits(i) {
@@ -192,17 +247,12 @@ impl Parser<'_> {
                 let ordinal = [
                     "er", "re", "e", "eme", "de", "ste", "st", "nd", "rd", "th", "me", "ieme",
                 ];
-                if !suffix.digits
-                    && ordinal.contains(&s)
-                    && (suffix.joined || s == "ste" || s == "de" && false)
-                {
+                if !suffix.digits && ordinal.contains(&s) && (suffix.joined || s == "ste") {
                     return Some((n, i + 2, true));
                 }
                 if suffix.joined && !suffix.digits {
                     // "15h", "15kg": not a day.
-                    if self.lex.longest(self.toks, i + 1, "month").is_none() {
-                        return None;
-                    }
+                    self.longest(i + 1, "month")?;
                 }
             }
             return Some((n, i + 1, false));
@@ -504,7 +554,7 @@ impl Parser<'_> {
                     break;
                 }
                 if let Some(end) = self.word(j, "connector") {
-                    if self.lex.longest(self.toks, j, "month").is_none() && self.close(end) {
+                    if self.longest(j, "month").is_none() && self.close(end) {
                         j = end;
                     }
                 }
@@ -521,9 +571,7 @@ impl Parser<'_> {
                     Some((d, end, true)) => Some((Part::Day(d), end)),
                     _ if len <= 4
                         && !self.tok(j + 1).is_some_and(|t| {
-                            t.joined
-                                && !t.digits
-                                && self.lex.longest(self.toks, j + 1, "month").is_none()
+                            t.joined && !t.digits && self.longest(j + 1, "month").is_none()
                         }) =>
                     {
                         Some((Part::Number(n, len), j + 1))
@@ -569,7 +617,12 @@ impl Parser<'_> {
                 Part::Number(n, len) if len <= 2 && day.is_none() && (1..=31).contains(&n) => {
                     day = Some(n)
                 }
-                Part::Number(n, 2) if year.is_none() && day.is_some() && k > month_at => {
+                Part::Number(n, 2)
+                    if year.is_none()
+                        && day.is_some()
+                        && k > month_at
+                        && !self.after_comma(p.1) =>
+                {
                     year = Some(self.two_digit_year(n))
                 }
                 _ => return None,
@@ -588,7 +641,38 @@ impl Parser<'_> {
         let parts = self.parts(i);
         for n in (1..=parts.len()).rev() {
             if let Some((date, confidence)) = self.read_parts(&parts[..n]) {
-                return found(date, i, parts[n - 1].2, confidence, "month_name");
+                let end = parts[n - 1].2;
+                let has_year = parts[..n]
+                    .iter()
+                    .any(|p| matches!(p.0, Part::Number(_, 3..)));
+                if !has_year {
+                    let k = if self.is_text(end, &["a", "in", "of", "van", "de"]) {
+                        end + 1
+                    } else {
+                        end
+                    };
+                    if let Some((year, yend)) = self.year_words(k) {
+                        let day = parts[..n].iter().find_map(|p| match p.0 {
+                            Part::Day(d) => Some(d),
+                            Part::Number(d, 1..=2) => Some(d),
+                            _ => None,
+                        });
+                        let month = parts[..n].iter().find_map(|p| match p.0 {
+                            Part::Month(m) => Some(m),
+                            _ => None,
+                        });
+                        if let (Some(d), Some(m)) = (day, month) {
+                            return found(
+                                self.ymd(year, m, d),
+                                i,
+                                yend,
+                                0.9,
+                                "month_name_year_words",
+                            );
+                        }
+                    }
+                }
+                return found(date, i, end, confidence, "month_name");
             }
         }
         // A month alone after "en", "in", "vanaf", "à partir de": its first day.
@@ -643,7 +727,7 @@ impl Parser<'_> {
             }
         }
         // "volgende week (op) dinsdag", "next week on Friday".
-        if modifier.is_none() {
+        {
             if let Some((weeks, end)) = self.number_word(i, "week") {
                 let mut k = end;
                 if self.is_text(k, &["op", "on", "le"]) {
@@ -654,12 +738,12 @@ impl Parser<'_> {
                 }
             }
         }
-        let short_too = modifier.is_some();
-        if let Some((wd, end)) = self.weekday(j, short_too) {
+        if let Some((wd, end)) = self.weekday(j, true) {
+            let full_name = self.weekday(j, false).is_some();
             // A modifier after: "dimanche prochain", "vendredi dernier".
             let after = self
                 .text_word(end, "wdmod")
-                .filter(|(m, _)| matches!(*m, "next" | "prev"));
+                .filter(|(m, _)| full_name && matches!(*m, "next" | "prev"));
             // A week after: "dinsdag van vorige week", "vendredi la semaine prochaine".
             let mut k = end;
             if self.word(k, "connector").is_some() && self.number_word(k, "week").is_none() {
@@ -705,8 +789,9 @@ impl Parser<'_> {
                 if self.is_text(k, &["de", "the", "le"]) {
                     k += 1;
                 }
-                if let Some((day, dend, _)) = self.day(k) {
-                    if self.lex.longest(self.toks, dend, "month").is_none() {
+                let long_enough = self.tok(j).is_some_and(|t| t.text.len() >= 3);
+                if let Some((day, dend, _)) = self.day(k).filter(|_| long_enough) {
+                    if self.longest(dend, "month").is_none() {
                         best.push(found(
                             self.weekday_and_day(wd, day),
                             i,
@@ -717,7 +802,7 @@ impl Parser<'_> {
                     }
                 }
             }
-            if plain && self.weekday(i, false).is_none() {
+            if !full_name && (plain || self.tok(j).is_some_and(|t| t.text.len() < 3)) {
                 // A lone abbreviation ("ma", "do") is too often another word.
             } else {
                 let confidence = if plain { 0.8 } else { 0.9 };
@@ -777,7 +862,7 @@ impl Parser<'_> {
         let j = article.unwrap_or(i);
         let (day, end, ordinal) = self.day(j)?;
         let word = !self.tok(j).is_some_and(|t| t.digits);
-        if article.is_none() && !(ordinal && !word) {
+        if article.is_none() && (word || !ordinal) {
             return None;
         }
         if word && !ordinal && !self.is_text(i, &["the", "le"]) {
@@ -888,7 +973,7 @@ impl Parser<'_> {
             let count = if let Some((n, len)) = self.digits(j) {
                 (len <= 5).then_some((n as i64, j + 1))
             } else {
-                self.number_word(j, "card")
+                self.number_word(j, "num")
                     .or_else(|| self.number_word(j, "few"))
                     .or_else(|| self.number_word(j, "count"))
             };
@@ -912,14 +997,9 @@ impl Parser<'_> {
             } else {
                 j
             };
-            if self.digits(next).is_some()
-                || self.number_word(next, "card").is_some()
-                || self.number_word(next, "count").is_some()
-            {
-                if self.span_term(next) {
-                    j = next;
-                    continue;
-                }
+            if self.span_term(next) {
+                j = next;
+                continue;
             }
             break;
         }
@@ -930,7 +1010,7 @@ impl Parser<'_> {
         let count_end = self
             .digits(i)
             .map(|_| i + 1)
-            .or_else(|| self.number_word(i, "card").map(|(_, e)| e))
+            .or_else(|| self.number_word(i, "num").map(|(_, e)| e))
             .or_else(|| self.number_word(i, "count").map(|(_, e)| e));
         count_end.is_some_and(|e| self.word(e, "unit").is_some())
     }
@@ -960,10 +1040,18 @@ impl Parser<'_> {
         {
             if let Some(e) = self.word(k, "now") {
                 (today, sign, e)
-            } else if let Some(anchor) = self.parse_at(k, depth + 1) {
+            } else if let Some(anchor) = [Some(k), self.word(k, "article")]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| self.parse_at(k, depth + 1))
+                .max_by_key(|f| f.end)
+            {
                 (anchor.date, sign, anchor.end)
             } else if prefix.is_some() {
                 (today, 1, end)
+            } else if sign < 0 {
+                // "4 days before": before today.
+                (today, -1, k)
             } else {
                 return None;
             }
@@ -980,7 +1068,6 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::values::Lang;
     use proptest::prelude::*;
 
     fn ctx(lang: Lang, now: &str, policy: DatePolicy) -> Context<'static> {

@@ -6,6 +6,7 @@
 //! touching the matching code.
 
 use crate::understand::normalize::{fold, Input};
+use crate::values::Lang;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -16,6 +17,9 @@ const DATE_WORDS: &str = include_str!("../lexicon/date_words.txt");
 #[derive(Debug)]
 pub(crate) struct Entry {
     pub kind: String,
+    /// Set when the phrase means something else in the other languages
+    /// ("hier" is yesterday in French, here in Dutch).
+    pub lang: Option<Lang>,
     pub value: String,
     pub words: Vec<String>,
 }
@@ -32,7 +36,13 @@ pub(crate) struct Lexicon {
 
 impl Lexicon {
     /// Every entry of `kind` whose words start at token `at`, longest first.
-    pub fn entries<'a>(&'a self, toks: &[Tok], at: usize, kind: &str) -> Vec<(&'a Entry, usize)> {
+    pub fn entries<'a>(
+        &'a self,
+        toks: &[Tok],
+        at: usize,
+        kind: &str,
+        lang: Lang,
+    ) -> Vec<(&'a Entry, usize)> {
         let Some(first) = toks.get(at) else {
             return Vec::new();
         };
@@ -41,7 +51,7 @@ impl Lexicon {
         };
         let mut found: Vec<(&Entry, usize)> = list
             .iter()
-            .filter(|e| e.kind == kind)
+            .filter(|e| e.kind == kind && e.lang.is_none_or(|l| l == lang))
             .filter(|e| {
                 e.words
                     .iter()
@@ -50,7 +60,7 @@ impl Lexicon {
             })
             .map(|e| (e, at + e.words.len()))
             .collect();
-        found.sort_by(|a, b| b.1.cmp(&a.1));
+        found.sort_by_key(|f| std::cmp::Reverse(f.1));
         found
     }
 
@@ -60,8 +70,9 @@ impl Lexicon {
         toks: &[Tok],
         at: usize,
         kind: &str,
+        lang: Lang,
     ) -> Option<(&'a Entry, usize)> {
-        self.entries(toks, at, kind).into_iter().next()
+        self.entries(toks, at, kind, lang).into_iter().next()
     }
 }
 
@@ -87,8 +98,13 @@ pub(crate) fn lexicon() -> &'static Lexicon {
             let Some(first) = words.first().cloned() else {
                 continue;
             };
+            let (kind, lang) = match kind.split_once('@') {
+                Some((k, l)) => (k, l.parse().ok()),
+                None => (kind, None),
+            };
             by_first_word.entry(first).or_default().push(Entry {
                 kind: kind.to_string(),
+                lang,
                 value: value.to_string(),
                 words,
             });
@@ -190,16 +206,18 @@ mod tests {
         let lex = lexicon();
         let toks = split_words("apres demain overmorgen tomorrow");
         assert_eq!(
-            lex.longest(&toks, 0, "rel")
+            lex.longest(&toks, 0, "rel", Lang::Fr)
                 .map(|(e, end)| (e.number(), end)),
             Some((Some(2), 2))
         );
         assert_eq!(
-            lex.longest(&toks, 2, "rel").map(|(e, _)| e.number()),
+            lex.longest(&toks, 2, "rel", Lang::Fr)
+                .map(|(e, _)| e.number()),
             Some(Some(2))
         );
         assert_eq!(
-            lex.longest(&toks, 3, "rel").map(|(e, _)| e.number()),
+            lex.longest(&toks, 3, "rel", Lang::Fr)
+                .map(|(e, _)| e.number()),
             Some(Some(1))
         );
     }

@@ -75,7 +75,10 @@ fn candidate(input: &Input, tokens: &[Token], confidence: f32, rule: &str) -> Op
     let (first, last) = (tokens.first()?, tokens.last()?);
     let span = input.folded.original_span(first.start..last.end);
     let value = tidy(input.original.get(span.clone())?);
-    (!value.is_empty()).then(|| Candidate {
+    // An e-mail address or a reference is never a name, even when its
+    // pieces look like words.
+    let not_a_name = value.contains('@') || value.chars().any(|c| c.is_ascii_digit());
+    (!value.is_empty() && !not_a_name).then(|| Candidate {
         value: Value::text(value),
         span,
         confidence,
@@ -144,6 +147,36 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_child_introduced_by_its_parent_is_a_name_and_an_email_is_not() {
+        let ctx = Context {
+            lang: crate::values::Lang::Fr,
+            now: chrono::NaiveDate::from_ymd_opt(2025, 4, 14)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            policy: Default::default(),
+            choice: None,
+        };
+        let found = extract(
+            &Input::new("une place pour ma fille Louise née le 3 mai 2024"),
+            &ctx,
+        );
+        assert_eq!(
+            found.best().map(|c| c.value.clone()),
+            Some(Value::text("Louise"))
+        );
+        assert!(found.best().is_some_and(|c| c.confidence >= 0.9));
+        assert!(extract(&Input::new("louise@example.be"), &ctx)
+            .best()
+            .is_none());
+        let found = extract(&Input::new("my son Tom born on 3 May"), &ctx);
+        assert_eq!(
+            found.best().map(|c| c.value.clone()),
+            Some(Value::text("Tom"))
+        );
+    }
     use crate::values::Lang;
     use proptest::prelude::*;
 

@@ -17,6 +17,10 @@ pub const INTRODUCERS: &[(&str, f32)] = &[
     ("moi c'est", 0.85),
     ("c'est", 0.7),
     ("je suis", 0.6),
+    ("ma fille", 0.9),
+    ("mon fils", 0.9),
+    ("notre fille", 0.9),
+    ("notre fils", 0.9),
     // Dutch
     ("mijn naam is", 0.95),
     ("ik heet", 0.95),
@@ -27,6 +31,10 @@ pub const INTRODUCERS: &[(&str, f32)] = &[
     ("mijn achternaam is", 0.95),
     ("naam", 0.8),
     ("ik ben", 0.6),
+    ("mijn dochter", 0.9),
+    ("mijn zoon", 0.9),
+    ("onze dochter", 0.9),
+    ("onze zoon", 0.9),
     // English
     ("my name is", 0.95),
     ("his name is", 0.95),
@@ -39,6 +47,10 @@ pub const INTRODUCERS: &[(&str, f32)] = &[
     ("this is", 0.7),
     ("i'm", 0.6),
     ("i am", 0.6),
+    ("my daughter", 0.9),
+    ("my son", 0.9),
+    ("our daughter", 0.9),
+    ("our son", 0.9),
 ];
 
 /// Greetings and fillers around a bare answer ("Bonjour, Tom Dupont merci").
@@ -86,6 +98,8 @@ pub const FILLERS: &[&str] = &[
 pub const NAME_ENDERS: &[&str] = &[
     "et", "mais", "merci", "svp", "j", "je", "en", "maar", "bedankt", "aub", "ik", "and", "but",
     "thanks", "please", "i", "from", "uit", "ou", "of", "or", "qui", "die", "who",
+    // "ma fille Louise née le 3 mai", "mijn zoon Tom geboren op...", "my son Tom born on..."
+    "ne", "nee", "geboren", "born", "agee", "age", "aged",
 ];
 
 /// Particles of family names, kept as typed ("van den Broeck", "De Smet").

@@ -240,8 +240,7 @@ fn scan_literal(
     } else {
         groups.push(String::new());
     }
-    loop {
-        let Some(sep) = ch(i) else { break };
+    while let Some(sep) = ch(i) {
         if !matches!(sep, '.' | ',' | ' ') || !ch(i + 1).is_some_and(|c| c.is_ascii_digit()) {
             break;
         }
@@ -249,7 +248,7 @@ fn scan_literal(
         if sep == ' ' {
             // "1 234 567": only whole groups of three after a short first group.
             let fits = e - (i + 1) == 3
-                && !ch(e).is_some_and(|c| c == '/')
+                && ch(e).is_none_or(|c| c != '/')
                 && groups
                     .first()
                     .is_some_and(|g| !g.is_empty() && g.len() <= 3)
@@ -304,16 +303,18 @@ fn scan_literal(
         }
     }
     // "1.3x10^6"
-    if matches!(ch(i), Some('x' | '*')) && ch(i + 1) == Some('1') && ch(i + 2) == Some('0') {
-        if ch(i + 3) == Some('^') {
-            if let Some((exp, negative, next)) = read_exponent(chars, i + 4) {
-                lit.value = scale_by_ten(lit.value, exp, negative).unwrap_or_else(|| {
-                    lit.rejected = true;
-                    Decimal::ZERO
-                });
-                lit.plain_integer = false;
-                i = next;
-            }
+    if matches!(ch(i), Some('x' | '*'))
+        && ch(i + 1) == Some('1')
+        && ch(i + 2) == Some('0')
+        && ch(i + 3) == Some('^')
+    {
+        if let Some((exp, negative, next)) = read_exponent(chars, i + 4) {
+            lit.value = scale_by_ten(lit.value, exp, negative).unwrap_or_else(|| {
+                lit.rejected = true;
+                Decimal::ZERO
+            });
+            lit.plain_integer = false;
+            i = next;
         }
     }
     // "1,1^23", "2,5^-1"
@@ -358,7 +359,7 @@ fn scan_literal(
         }
         let word = digits_of(i, j);
         let common = lexicon::common();
-        if lit.plain_integer && common.ordinal_suffixes.iter().any(|s| *s == word) {
+        if lit.plain_integer && common.ordinal_suffixes.contains(&word) {
             lit.ordinal = true;
             lit.plain_integer = false;
         } else if let Some(m) = multiplier(&word, is_upper(original, byte_at(i)..byte_at(j))) {
@@ -672,8 +673,7 @@ impl<'a> Grammar<'a> {
                             let tens = lsp >= twenty
                                 && (lsp % ten).is_zero()
                                 && lsp < Decimal::ONE_HUNDRED;
-                            let addable = (tens && v < ten && v > Decimal::ZERO)
-                                || (lsp == ten && v > Decimal::ZERO && v < ten)
+                            let addable = ((tens || lsp == ten) && v > Decimal::ZERO && v < ten)
                                 || ((lsp == Decimal::from(60) || lsp == Decimal::from(80))
                                     && v >= ten
                                     && v < twenty);
@@ -1000,18 +1000,15 @@ impl<'a> Grammar<'a> {
             .atoms
             .get(j + 1)
             .is_some_and(|n| j == 0 || n.start == self.atoms[j].end);
-        if self
+        let dash = self
             .atoms
             .get(j)
             .is_some_and(|a| a.is_sym('-') && !a.glued_left)
             && !after_number
-            && sign_glued
-            && (self.literal_at(j + 1, limit).is_some() || self.component_at(j + 1, limit))
-        {
-            negative = true;
-            j += 1;
-        } else if self.kind_at(j, limit) == Some(Kind::Minus)
-            && !(j > 0 && self.atoms[j - 1].word() == Some("au"))
+            && sign_glued;
+        let minus_word = self.kind_at(j, limit) == Some(Kind::Minus)
+            && !(j > 0 && self.atoms[j - 1].word() == Some("au"));
+        if (dash || minus_word)
             && (self.literal_at(j + 1, limit).is_some() || self.component_at(j + 1, limit))
         {
             negative = true;
@@ -1105,7 +1102,11 @@ impl<'a> Grammar<'a> {
         // "un sur trois", "one out of three", "1 op de 3".
         if self.kind_at(k, limit) == Some(Kind::Over) {
             let (_, after) = self.word_at(k, limit)?;
-            if let Some(den) = self.core(after, limit).filter(|c| !c.ordinal) {
+            // "3 sur 10", "1 op de 3"; "1000 sur 3 ans" is a duration.
+            if let Some(den) = self
+                .core(after, limit)
+                .filter(|c| !c.ordinal && core.value <= c.value)
+            {
                 if let Some(v) = core.value.checked_div(den.value) {
                     out.value = v;
                     out.end = den.end;
@@ -1271,7 +1272,7 @@ fn judge(atoms: &[Atom], i: usize, p: &mut Parsed, input: &Input, lang: Lang) ->
         }
         let original = input.original_text(atoms[i].start..atoms[i].end);
         p.confidence = match lang {
-            Lang::Nl if original.chars().any(|c| !c.is_ascii()) => 0.85,
+            Lang::Nl if !original.is_ascii() => 0.85,
             Lang::Nl => 0.3,
             Lang::Fr => 0.5,
             Lang::En => 0.6,

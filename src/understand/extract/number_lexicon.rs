@@ -124,7 +124,7 @@ fn parse(text: &str, compounds: bool) -> Lexicon {
             _ => lex.multi.push((words, word)),
         }
     }
-    lex.multi.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    lex.multi.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
     lex
 }
 

@@ -25,6 +25,8 @@ pub struct Env<'a> {
     pub rng: &'a mut u64,
     /// The text `summary()` returns: the current form's slots with labels.
     pub summary: &'a str,
+    /// The flow the current one interrupted, if it is a digression.
+    pub interrupted: Option<&'a str>,
 }
 
 fn err(message: impl Into<String>) -> RuntimeError {
@@ -238,6 +240,7 @@ impl Env<'_> {
             }
             ("summary", []) => V::text(self.summary),
             ("language", []) => V::text(self.lang.code()),
+            ("interrupted", []) => self.interrupted.map(V::text).unwrap_or(V::Null),
             ("is_valid", [V::Text(text), V::Text(ty)]) => {
                 let Some(ty) = SlotType::builtin(ty) else {
                     return Err(err(format!("`{ty}` is not a slot type")));

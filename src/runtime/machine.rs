@@ -28,7 +28,7 @@ pub const MAX_MESSAGE_BYTES: usize = 4_000;
 /// How deep flows may call and digress.
 pub const MAX_STACK: usize = 16;
 /// Confidence needed to fill a slot that was not the one asked.
-const OTHER_SLOT_CONFIDENCE: f32 = 0.85;
+const OTHER_SLOT_CONFIDENCE: f32 = 0.8;
 /// Confidence of a name introduced by words like "je m'appelle".
 const INTRODUCED_NAME: f32 = 0.9;
 
@@ -167,7 +167,7 @@ impl<'p> Turn<'p> {
                 self.push(payload, None, false)?;
                 return self.run();
             }
-            return self.on_text(payload);
+            return self.on_message(payload, false);
         };
         if self.session.stack[idx].pending.is_some() {
             self.say_phrase(Phrase::StillWaiting);
@@ -219,10 +219,16 @@ impl<'p> Turn<'p> {
             self.push(payload, None, true)?;
             return self.run();
         }
-        self.on_text(payload)
+        self.on_message(payload, false)
     }
 
     fn on_text(&mut self, text: &str) -> Result<(), RuntimeError> {
+        self.on_message(text, true)
+    }
+
+    /// A typed message, or a button payload read as one (a payload says
+    /// nothing about the citizen's language).
+    fn on_message(&mut self, text: &str, typed: bool) -> Result<(), RuntimeError> {
         if text.len() > MAX_MESSAGE_BYTES {
             return Err(RuntimeError::new(
                 "too_long",
@@ -236,7 +242,9 @@ impl<'p> Turn<'p> {
             return Err(RuntimeError::new("empty", "the message is empty"));
         }
         let input = Message_::new(text);
-        self.detect_language(&input);
+        if typed {
+            self.detect_language(&input);
+        }
 
         let Some(idx) = self.top() else {
             return self.route(&input, false);
@@ -1356,6 +1364,7 @@ impl<'p> Turn<'p> {
     }
 
     fn pick<'m>(&mut self, m: &'m Message) -> Option<&'m StrLit> {
+        let interrupted = self.interrupted_flow();
         if let Some(p) = &m.plain {
             return Some(p);
         }
@@ -1384,6 +1393,7 @@ impl<'p> Turn<'p> {
                     fuel: &mut fuel,
                     rng: &mut self.rng,
                     summary: "",
+                    interrupted: interrupted.as_deref(),
                 }
                 .next_random();
                 variants.get((r % n as u64) as usize)
@@ -1396,6 +1406,7 @@ impl<'p> Turn<'p> {
         vars: &IndexMap<String, Value>,
         m: &Message,
     ) -> Result<String, RuntimeError> {
+        let interrupted = self.interrupted_flow();
         let Some(s) = self.pick(m) else {
             return Ok(String::new());
         };
@@ -1408,6 +1419,7 @@ impl<'p> Turn<'p> {
             fuel: &mut self.fuel,
             rng: &mut self.rng,
             summary: &summary,
+            interrupted: interrupted.as_deref(),
         };
         env.interpolate(s)
     }
@@ -1454,6 +1466,7 @@ impl<'p> Turn<'p> {
         summary: &str,
         s: &StrLit,
     ) -> Result<String, RuntimeError> {
+        let interrupted = self.interrupted_flow();
         Env {
             program: self.program,
             vars,
@@ -1462,11 +1475,13 @@ impl<'p> Turn<'p> {
             fuel: &mut self.fuel,
             rng: &mut self.rng,
             summary,
+            interrupted: interrupted.as_deref(),
         }
         .interpolate(s)
     }
 
     fn eval(&mut self, idx: usize, e: &Expr) -> Result<Value, RuntimeError> {
+        let interrupted = self.interrupted_flow();
         let vars = self.session.stack[idx].vars.clone();
         let summary = if mentions_summary(e) {
             self.summary_text(idx)
@@ -1481,6 +1496,7 @@ impl<'p> Turn<'p> {
             fuel: &mut self.fuel,
             rng: &mut self.rng,
             summary: &summary,
+            interrupted: interrupted.as_deref(),
         }
         .eval(e)
     }
@@ -1490,6 +1506,7 @@ impl<'p> Turn<'p> {
         vars: &IndexMap<String, Value>,
         e: &Expr,
     ) -> Result<Value, RuntimeError> {
+        let interrupted = self.interrupted_flow();
         Env {
             program: self.program,
             vars,
@@ -1498,8 +1515,18 @@ impl<'p> Turn<'p> {
             fuel: &mut self.fuel,
             rng: &mut self.rng,
             summary: "",
+            interrupted: interrupted.as_deref(),
         }
         .eval(e)
+    }
+
+    /// The flow the top frame interrupted, when it is a digression.
+    fn interrupted_flow(&self) -> Option<String> {
+        let top = self.session.stack.len().checked_sub(1)?;
+        if !self.session.stack[top].digression || top == 0 {
+            return None;
+        }
+        Some(self.session.stack[top - 1].flow.clone())
     }
 
     /// The frame's slot values with their labels, one per line.

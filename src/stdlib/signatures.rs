@@ -76,6 +76,7 @@ pub static BUILTINS: &[Builtin] = &[
     builtin!("new_structured_communication", [], R::Is(Type::Text), "A fresh valid structured communication, from the session's seeded randomness."),
     builtin!("summary", [], R::Is(Type::Text), "The current form's slots with their labels and values, one per line, in the session's language."),
     builtin!("language", [], R::Is(Type::Text), "The session's language code."),
+    builtin!("interrupted", [], R::Is(Type::Text), "The name of the flow the current one interrupted (a question asked in the middle of a form), or nothing."),
     builtin!("is_valid", [P::Is(Type::Text), P::Is(Type::Text)], R::Is(Type::Bool), "Whether a text is a valid value of a slot type given by name (`iban`, `national_number`...)."),
 ];
 

@@ -140,6 +140,8 @@ struct Compiled {
     open: bool,
     /// Made only of stop words (a greeting or thanks trigger).
     courtesy: bool,
+    /// One content word plus the words around it, all required (see `compile`).
+    thin: bool,
     /// The pattern's own words, to check whether another pattern hides it.
     probe: String,
 }
@@ -690,8 +692,17 @@ fn compile(
         known.extend(content.iter().chain(&courtesy).map(|w| w.term));
     }
     let courtesy = content_slots.is_empty();
+    // A pattern with a single content word ("je ne veux plus", "comment ça
+    // marche") means its other words too: without them, any message with
+    // that one word ("je ne sais plus") would start it.
+    let thin = !courtesy
+        && content_slots.len() == 1
+        && content_slots[0].alternatives.iter().all(|a| a.len() <= 1);
     let slots = if courtesy {
         courtesy_slots
+    } else if thin {
+        content_slots.extend(courtesy_slots);
+        content_slots
     } else {
         content_slots
     };
@@ -709,6 +720,7 @@ fn compile(
         known,
         open,
         courtesy,
+        thin,
         probe: probe.join(" "),
     }))
 }
@@ -902,6 +914,7 @@ fn evaluate<'p>(
     let mut total = 0.0f32;
     let mut got = 0.0f32;
     let mut matched_count = 0usize;
+    let mut missing_any = false;
     for slot in &p.slots {
         let mut best: Option<(f32, f32, &Vec<PatternWord>)> = None;
         for alt in &slot.alternatives {
@@ -938,6 +951,7 @@ fn evaluate<'p>(
                     }
                 }
                 None => {
+                    missing_any = true;
                     if let Some(d) = detail.as_deref_mut() {
                         d.missing.push(w.written.clone());
                     }
@@ -964,7 +978,11 @@ fn evaluate<'p>(
     // Softened so that most of a pattern is a match and one rare word of it
     // a suggestion (2 of 3 words: 0.75, 1 of 3: 0.46).
     let coverage = (got / total).clamp(0.0, 1.0).powf(COVERAGE_CURVE);
-    let score = (coverage * weight - penalty).clamp(0.0, 1.0);
+    let mut score = (coverage * weight - penalty).clamp(0.0, 1.0);
+    if p.thin && missing_any {
+        // "je ne sais plus" is not "je ne veux plus": offered, never started.
+        score = score.min(MATCH_THRESHOLD - 0.05);
+    }
     if score <= 0.0 {
         return None;
     }

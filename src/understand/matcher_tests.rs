@@ -162,6 +162,24 @@ fn explanation_tells_how_words_matched() {
 }
 
 #[test]
+fn a_pattern_with_one_content_word_needs_all_its_words() {
+    let specs = vec![
+        spec(0, Lang::Fr, "je ne veux plus"),
+        spec(1, Lang::Fr, "comment (ça|ca) marche"),
+    ];
+    let (index, _) = TriggerIndex::build(&specs, &Synonyms::new());
+    assert_starts(&index, "je ne veux plus", Some(Lang::Fr), 0);
+    assert_starts(&index, "comment ça marche ?", Some(Lang::Fr), 1);
+    for message in ["je ne sais plus", "je marche", "plus tard"] {
+        let top = best(&index, message, Some(Lang::Fr));
+        assert!(
+            top.as_ref().is_none_or(|m| m.score < MATCH_THRESHOLD),
+            "{message:?} must not start anything: {top:?}"
+        );
+    }
+}
+
+#[test]
 fn partial_messages_are_suggestions_not_matches() {
     let bot = commune_bot();
     let m = best(&bot, "kinderopvang", Some(Lang::Nl)).unwrap();

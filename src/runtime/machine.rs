@@ -1180,7 +1180,9 @@ impl<'p> Turn<'p> {
         match slot.ty {
             // A free-text or name slot would take the whole correction sentence.
             SlotType::Text => None,
-            SlotType::Name => ex.candidates.into_iter().find(|c| c.confidence >= 0.9),
+            // The citizen named the slot ("le prénom c'est Lou"): a weaker
+            // introducer than "je m'appelle" is enough.
+            SlotType::Name => ex.candidates.into_iter().find(|c| c.confidence >= 0.6),
             _ => ex.candidates.into_iter().next(),
         }
     }

@@ -294,7 +294,8 @@ impl<'p> Turn<'p> {
             [first, second, ..]
                 if first.score >= MATCH_THRESHOLD
                     && second.score >= MATCH_THRESHOLD
-                    && first.score - second.score < 0.05 =>
+                    && first.score - second.score < 0.05
+                    && !self.overrides(first, second) =>
             {
                 let ids = [
                     self.program.trigger_flows[first.spec],
@@ -335,6 +336,18 @@ impl<'p> Turn<'p> {
                 Ok(())
             }
         }
+    }
+
+    /// A bot's own flow is not ambiguous with a stdlib flow it ties with:
+    /// the bot's author meant it.
+    fn overrides(&self, first: &Match, second: &Match) -> bool {
+        let flow = |m: &Match| {
+            self.program
+                .trigger_flows
+                .get(m.spec)
+                .and_then(|&id| self.program.flows.get(id))
+        };
+        matches!((flow(first), flow(second)), (Some(a), Some(b)) if !a.stdlib && b.stdlib)
     }
 
     fn offer_flows(&mut self, ids: &[usize], intro: Phrase) {

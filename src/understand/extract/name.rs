@@ -9,25 +9,26 @@ mod name_lexicon;
 use super::{Candidate, Context, Extraction};
 use crate::understand::normalize::{tokenize, Input, Token};
 use crate::values::Value;
-use name_lexicon::{FILLERS, INTRODUCERS, NAME_ENDERS, PARTICLES, SENTENCE_WORDS};
+use name_lexicon::{FILLERS, INTRODUCERS, KIN, NAME_ENDERS, PARTICLES, SENTENCE_WORDS};
 use std::sync::OnceLock;
 
 /// Longer than this is a sentence, not a name.
 const MAX_WORDS: usize = 5;
 
-fn introducers() -> &'static [(Vec<String>, f32)] {
-    static TABLE: OnceLock<Vec<(Vec<String>, f32)>> = OnceLock::new();
+/// An introducer's words, how sure it makes us, and whether the name
+/// after it must be capitalised (the kinship words).
+type Introducer = (Vec<String>, f32, bool);
+
+fn introducers() -> &'static [Introducer] {
+    static TABLE: OnceLock<Vec<Introducer>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table: Vec<(Vec<String>, f32)> = INTRODUCERS
+        let words = |phrase: &str| tokenize(phrase).into_iter().map(|t| t.text).collect();
+        let mut table: Vec<Introducer> = INTRODUCERS
             .iter()
-            .map(|(phrase, conf)| {
-                (
-                    tokenize(phrase).into_iter().map(|t| t.text).collect(),
-                    *conf,
-                )
-            })
+            .map(|(phrase, conf)| (words(phrase), *conf, false))
+            .chain(KIN.iter().map(|phrase| (words(phrase), 0.9, true)))
             .collect();
-        table.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        table.sort_by_key(|(words, _, _)| std::cmp::Reverse(words.len()));
         table
     })
 }
@@ -91,7 +92,7 @@ fn candidate(input: &Input, tokens: &[Token], confidence: f32, rule: &str) -> Op
 fn after_introducer(input: &Input) -> Option<Candidate> {
     let tokens = &input.tokens;
     for start in 0..tokens.len() {
-        for (words, confidence) in introducers() {
+        for (words, confidence, capitalised) in introducers() {
             let matches = tokens
                 .get(start..start + words.len())
                 .is_some_and(|t| t.iter().zip(words).all(|(a, b)| &a.text == b));
@@ -99,6 +100,16 @@ fn after_introducer(input: &Input) -> Option<Candidate> {
                 continue;
             }
             let from = start + words.len();
+            let starts_upper = tokens.get(from).is_some_and(|t| {
+                input
+                    .original_text(t.start..t.end)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            });
+            if *capitalised && !starts_upper {
+                continue;
+            }
             let mut end = from;
             while end < tokens.len()
                 && end - from < MAX_WORDS
@@ -147,6 +158,29 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lower_case_word_after_mon_fils_is_not_a_name() {
+        let ctx = Context {
+            lang: crate::values::Lang::Fr,
+            now: chrono::NaiveDate::from_ymd_opt(2025, 4, 14)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            policy: Default::default(),
+            choice: None,
+        };
+        for sentence in [
+            "Je voudrais inscrire mon fils à la crèche",
+            "Ik wil mijn dochter inschrijven in de kinderopvang",
+        ] {
+            let found = extract(&Input::new(sentence), &ctx);
+            assert!(
+                found.best().is_none_or(|c| c.confidence < 0.9),
+                "{sentence}: {found:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_child_introduced_by_its_parent_is_a_name_and_an_email_is_not() {

@@ -17,10 +17,6 @@ pub const INTRODUCERS: &[(&str, f32)] = &[
     ("moi c'est", 0.85),
     ("c'est", 0.7),
     ("je suis", 0.6),
-    ("ma fille", 0.9),
-    ("mon fils", 0.9),
-    ("notre fille", 0.9),
-    ("notre fils", 0.9),
     // Dutch
     ("mijn naam is", 0.95),
     ("ik heet", 0.95),
@@ -31,10 +27,6 @@ pub const INTRODUCERS: &[(&str, f32)] = &[
     ("mijn achternaam is", 0.95),
     ("naam", 0.8),
     ("ik ben", 0.6),
-    ("mijn dochter", 0.9),
-    ("mijn zoon", 0.9),
-    ("onze dochter", 0.9),
-    ("onze zoon", 0.9),
     // English
     ("my name is", 0.95),
     ("his name is", 0.95),
@@ -47,10 +39,24 @@ pub const INTRODUCERS: &[(&str, f32)] = &[
     ("this is", 0.7),
     ("i'm", 0.6),
     ("i am", 0.6),
-    ("my daughter", 0.9),
-    ("my son", 0.9),
-    ("our daughter", 0.9),
-    ("our son", 0.9),
+];
+
+/// Words about a child after which a capitalised word is its name ("ma
+/// fille Louise"); a lower-case word there is the rest of the sentence
+/// ("mon fils à la crèche").
+pub const KIN: &[&str] = &[
+    "ma fille",
+    "mon fils",
+    "notre fille",
+    "notre fils",
+    "mijn dochter",
+    "mijn zoon",
+    "onze dochter",
+    "onze zoon",
+    "my daughter",
+    "my son",
+    "our daughter",
+    "our son",
 ];
 
 /// Greetings and fillers around a bare answer ("Bonjour, Tom Dupont merci").

@@ -1,0 +1,140 @@
+//! The `guichet` binary as hosts and authors use it: `run --jsonl` with a
+//! session file that survives a killed process, and `check` exit codes.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn guichet() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_guichet"))
+}
+
+fn flows() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/flows").to_string()
+}
+
+/// Runs `guichet run flows --jsonl` over `lines` and returns the events.
+fn run(lines: &[&str], session: Option<&std::path::Path>) -> Vec<serde_json::Value> {
+    let mut cmd = guichet();
+    cmd.args([
+        "run",
+        &flows(),
+        "--jsonl",
+        "--now",
+        "2025-04-14T10:00:00+02:00",
+        "--seed",
+        "1",
+    ]);
+    if let Some(s) = session {
+        cmd.arg("--session").arg(s);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("guichet runs");
+    {
+        let mut stdin = child.stdin.take().expect("stdin");
+        for l in lines {
+            writeln!(stdin, "{l}").expect("write a line");
+        }
+    }
+    let out = child.wait_with_output().expect("guichet ends");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+fn turn_ends(events: &[serde_json::Value]) -> Vec<&serde_json::Value> {
+    events.iter().filter(|e| e["type"] == "turn_end").collect()
+}
+
+#[test]
+fn every_input_line_ends_with_exactly_one_turn_end_even_when_it_is_bad() {
+    let events = run(
+        &[
+            r#"{"event": "start"}"#,
+            "this is not json",
+            r#"{"shape": "unknown"}"#,
+            r#"{"action_result": {"id": "a9", "ok": true}}"#,
+            r#"{"text": "Je voudrais inscrire mon fils à la crèche"}"#,
+        ],
+        None,
+    );
+    assert_eq!(turn_ends(&events).len(), 5);
+    let errors: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "error")
+        .map(|e| e["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(errors, ["bad_input", "bad_input", "unknown_action"]);
+    let last = turn_ends(&events).pop().cloned().unwrap_or_default();
+    assert_eq!(last["flow"], "creche_enrolment");
+    assert_eq!(last["expecting"]["name"], "child_first_name");
+    assert_eq!(last["lang"], "fr");
+}
+
+#[test]
+fn a_killed_process_resumes_from_its_session_file() {
+    let dir = std::env::temp_dir().join(format!("guichet-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let session = dir.join("session.json");
+    let _ = std::fs::remove_file(&session);
+    run(
+        &[
+            r#"{"text": "Ik wil mijn dochter inschrijven in de kinderopvang"}"#,
+            r#"{"text": "Lotte"}"#,
+        ],
+        Some(&session),
+    );
+    assert!(session.exists(), "the session is written after every line");
+    // A new process continues where the other stopped.
+    let events = run(&[r#"{"text": "Peeters"}"#], Some(&session));
+    let end = turn_ends(&events)[0].clone();
+    assert_eq!(end["lang"], "nl");
+    assert_eq!(end["slots"]["child_first_name"], "Lotte");
+    assert_eq!(end["slots"]["child_last_name"], "Peeters");
+    assert_eq!(end["expecting"]["name"], "child_birth_date");
+    // A corrupt session file gives an error event and a fresh conversation.
+    std::fs::write(&session, "{ corrupt").unwrap();
+    let events = run(&[r#"{"text": "bonjour"}"#], Some(&session));
+    assert_eq!(events[0]["type"], "error");
+    assert_eq!(events[0]["code"], "bad_session");
+    assert_eq!(turn_ends(&events).len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_exits_zero_on_the_sample_bot_and_one_on_a_broken_bot() {
+    let ok = guichet()
+        .args(["check", &flows()])
+        .output()
+        .expect("guichet check runs");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let dir = std::env::temp_dir().join(format!("guichet-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bot.flow"),
+        "bot \"B\"\n  languages fr\nend\nflow a\n  say fr: \"{inconnu}\"\n  goto nulle_part\nend\n",
+    )
+    .unwrap();
+    let out = guichet()
+        .args(["check", dir.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(codes.contains(&"unknown-name".to_string()), "{codes:?}");
+    assert!(codes.contains(&"unknown-flow".to_string()), "{codes:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

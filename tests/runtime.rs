@@ -383,3 +383,37 @@ fn a_flow_that_never_waits_is_stopped_by_the_step_budget() {
     let err = turn.handle(Input::text("spin now")).unwrap_err();
     assert_eq!(err.code, "out_of_fuel");
 }
+
+#[test]
+fn action_results_are_read_with_their_declared_types() {
+    let source = r#"
+bot "Status"
+  languages en
+end
+action get_request_status(reference: text) -> (status: text, updated: date, fee: money)
+flow status
+  triggers en: "where is my request"
+  do get_request_status(reference: "CR-1") as found
+    ok
+      say en: "{found.status} since {format_long(found.updated)}, fee {found.fee}, {days_between(found.updated, today())} days ago."
+  end
+end
+"#;
+    let bot = Bot::from_sources(&[("bot.flow", source)]).unwrap_or_else(|e| panic!("{e}"));
+    let mut s = bot.new_session(None, 0);
+    let e = turn(&bot, &mut s, "where is my request");
+    let id = action_id(&e).expect("the action is requested");
+    let result = ActionResult {
+        id,
+        ok: true,
+        value: Some(
+            serde_json::json!({"status": "in progress", "updated": "2025-04-10", "fee": 15}),
+        ),
+        error: None,
+    };
+    let e = bot.turn(&mut s, Input::ActionResult(result), now());
+    assert_eq!(
+        says(&e),
+        ["in progress since Thursday 10 April 2025, fee €15.00, 4 days ago."]
+    );
+}

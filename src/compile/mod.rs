@@ -135,6 +135,16 @@ impl<'b> Compiler<'b> {
                                 .iter()
                                 .map(|p| (p.name.name.clone(), p.optional))
                                 .collect(),
+                            results: a
+                                .results
+                                .iter()
+                                .map(|p| {
+                                    (
+                                        p.name.name.clone(),
+                                        Type::from_name(&p.ty.name).unwrap_or(Type::Any),
+                                    )
+                                })
+                                .collect(),
                         },
                     );
                 }

@@ -6,7 +6,7 @@ use crate::syntax::ast::{Expr, StrLit};
 use crate::understand::extract::{ChoiceSpec, DatePolicy};
 use crate::understand::matcher::TriggerIndex;
 use crate::values::holidays::Country;
-use crate::values::{Lang, SlotType, Value};
+use crate::values::{Lang, SlotType, Type, Value};
 use indexmap::IndexMap;
 use std::collections::HashMap;
 
@@ -137,6 +137,8 @@ impl Flow {
 pub struct ActionSpec {
     pub name: String,
     pub params: Vec<(String, bool)>,
+    /// The declared result fields: a host's answer is read with these types.
+    pub results: Vec<(String, Type)>,
 }
 
 #[derive(Debug)]

@@ -133,9 +133,14 @@ impl<'p> Turn<'p> {
         let mut fields = IndexMap::new();
         fields.insert("ok".to_string(), Value::Bool(r.ok));
         if r.ok {
+            let declared = self.program.actions.get(&pending.action);
             if let Some(Json::Object(map)) = &r.value {
                 for (k, v) in map {
-                    fields.insert(k.clone(), Value::from_json(v));
+                    let ty = declared
+                        .and_then(|a| a.results.iter().find(|(name, _)| name == k))
+                        .map(|(_, ty)| ty);
+                    let value = Value::from_json(v);
+                    fields.insert(k.clone(), ty.map_or(value.clone(), |t| value.coerce(t)));
                 }
             } else if let Some(v) = &r.value {
                 fields.insert("value".to_string(), Value::from_json(v));

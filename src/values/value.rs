@@ -109,6 +109,30 @@ impl Value {
         }
     }
 
+    /// Reads a host's value with the type the flow declared for it: the
+    /// text "2025-04-10" for a `date` field is a date. A value that does
+    /// not read as the type stays as it is.
+    pub fn coerce(self, ty: &crate::values::Type) -> Value {
+        use crate::values::Type;
+        let text = match &self {
+            Value::Text(t) => t.trim().to_string(),
+            Value::Number(n) if *ty == Type::Money => return Value::Money(*n),
+            _ => return self,
+        };
+        let read = match ty {
+            Type::Date => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .map(Value::Date),
+            Type::Time => NaiveTime::parse_from_str(&text, "%H:%M")
+                .ok()
+                .map(Value::Time),
+            Type::Money => text.parse::<Decimal>().ok().map(Value::Money),
+            Type::Number => text.parse::<Decimal>().ok().map(Value::Number),
+            _ => None,
+        };
+        read.unwrap_or(self)
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Null => "nothing",

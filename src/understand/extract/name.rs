@@ -91,6 +91,14 @@ fn candidate(input: &Input, tokens: &[Token], confidence: f32, rule: &str) -> Op
 /// ends it, or five words.
 fn after_introducer(input: &Input) -> Option<Candidate> {
     let tokens = &input.tokens;
+    let upper = |t: &Token| {
+        input
+            .original_text(t.start..t.end)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let mut best: Option<Candidate> = None;
     for start in 0..tokens.len() {
         for (words, confidence, capitalised) in introducers() {
             let matches = tokens
@@ -100,13 +108,7 @@ fn after_introducer(input: &Input) -> Option<Candidate> {
                 continue;
             }
             let from = start + words.len();
-            let starts_upper = tokens.get(from).is_some_and(|t| {
-                input
-                    .original_text(t.start..t.end)
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-            });
+            let starts_upper = tokens.get(from).is_some_and(upper);
             if *capitalised && !starts_upper {
                 continue;
             }
@@ -116,15 +118,32 @@ fn after_introducer(input: &Input) -> Option<Candidate> {
                 && is_name_word(&tokens[end])
                 && !NAME_ENDERS.contains(&tokens[end].text.as_str())
                 && (end == from || joined(input, &tokens[end - 1], &tokens[end]))
+                // A name typed with capitals ends at the first lower-case
+                // word that is no particle: "Léa à la crèche", "Tom needs".
+                && (end == from
+                    || !starts_upper
+                    || upper(&tokens[end])
+                    || PARTICLES.contains(&tokens[end].text.as_str()))
             {
                 end += 1;
             }
-            if end > from {
-                return candidate(input, &tokens[from..end], *confidence, "name_introduced");
+            // "c'est le 4 mai": particles alone are no name.
+            let only_particles = tokens[from..end]
+                .iter()
+                .all(|t| PARTICLES.contains(&t.text.as_str()));
+            if end > from && !only_particles {
+                if let Some(c) =
+                    candidate(input, &tokens[from..end], *confidence, "name_introduced")
+                {
+                    // The surest introducer wins ("I'm looking for daycare for my son Tom").
+                    if best.as_ref().is_none_or(|b| c.confidence > b.confidence) {
+                        best = Some(c);
+                    }
+                }
             }
         }
     }
-    None
+    best
 }
 
 /// The whole message minus greetings and fillers, when it reads as a name.
@@ -173,6 +192,8 @@ mod tests {
         for sentence in [
             "Je voudrais inscrire mon fils à la crèche",
             "Ik wil mijn dochter inschrijven in de kinderopvang",
+            "I would like to enrol my son in daycare",
+            "c'est le 4 mai 2024",
         ] {
             let found = extract(&Input::new(sentence), &ctx);
             assert!(
@@ -205,6 +226,27 @@ mod tests {
         assert!(extract(&Input::new("louise@example.be"), &ctx)
             .best()
             .is_none());
+        for (sentence, name) in [
+            ("je voudrais inscrire ma fille Léa à la crèche", "Léa"),
+            (
+                "ik wil mijn dochter Lotte inschrijven in de kinderopvang",
+                "Lotte",
+            ),
+            ("Hello, my son Tom needs a daycare place", "Tom"),
+            (
+                "hi, I'm looking for daycare for my son Tom, born on 3 May 2024",
+                "Tom",
+            ),
+            ("je m'appelle tom dupont", "Tom Dupont"),
+            ("mon nom est Jan van den Broeck", "Jan van den Broeck"),
+        ] {
+            let found = extract(&Input::new(sentence), &ctx);
+            assert_eq!(
+                found.best().map(|c| c.value.clone()),
+                Some(Value::text(name)),
+                "{sentence}"
+            );
+        }
         let found = extract(&Input::new("my son Tom born on 3 May"), &ctx);
         assert_eq!(
             found.best().map(|c| c.value.clone()),

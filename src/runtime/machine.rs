@@ -508,6 +508,16 @@ impl<'p> Turn<'p> {
                         let input = Message_::new(&text);
                         let found = self.extract_for_form(idx, &input, None)?;
                         for (slot, c) in found.0 {
+                            // A value the citizen gave that a rule refuses is
+                            // refused aloud, not silently dropped.
+                            if let Err(message) = self.validate(idx, slot, &c.value)? {
+                                self.events.push(Event::Say {
+                                    text: message,
+                                    buttons: vec![],
+                                    links: vec![],
+                                });
+                                continue;
+                            }
                             self.try_set(idx, slot, c.value)?;
                         }
                     }
@@ -598,32 +608,29 @@ impl<'p> Turn<'p> {
     }
 
     fn handoff(&mut self, reason: &str) -> Result<(), RuntimeError> {
-        // The summary is about the service the citizen was using, not the
-        // "talk to a person" flow that asked for the hand-over.
-        let subject = self
-            .session
-            .stack
-            .iter()
-            .rposition(|f| {
-                !f.vars.is_empty()
-                    && self
-                        .program
-                        .flow(&f.flow)
-                        .is_some_and(|fl| !fl.forms.is_empty())
-            })
-            .or(self.top());
-        let summary = match subject {
-            Some(i) => {
-                let frame = &self.session.stack[i];
-                serde_json::json!({
-                    "flow": frame.flow,
-                    "slots": self.slot_json(i),
-                    "lang": self.session.lang,
-                    "text": self.summary_text(i),
-                })
+        // The summary is about the service the citizen was using: the slots
+        // of every flow in progress, the service first, not only those of
+        // the "talk to a person" flow or a payment sub-flow on top of it.
+        let mut slots = Map::new();
+        let mut texts = Vec::new();
+        let mut subject = None;
+        for i in 0..self.session.stack.len() {
+            let own = self.slot_json(i);
+            if !own.is_empty() {
+                subject.get_or_insert_with(|| self.session.stack[i].flow.clone());
+                texts.push(self.summary_text(i));
             }
-            None => serde_json::json!({ "flow": null, "slots": {}, "lang": self.session.lang }),
-        };
+            for (k, v) in own {
+                slots.entry(k).or_insert(v);
+            }
+        }
+        let subject = subject.or_else(|| self.session.stack.last().map(|f| f.flow.clone()));
+        let summary = serde_json::json!({
+            "flow": subject,
+            "slots": slots,
+            "lang": self.session.lang,
+            "text": texts.join("\n"),
+        });
         self.events.push(Event::Handoff {
             reason: reason.to_string(),
             summary,
@@ -1563,11 +1570,24 @@ impl<'p> Turn<'p> {
             .flat_map(|f| &f.slots)
             .filter_map(|s| {
                 let v = frame.vars.get(&s.name).filter(|v| !v.is_null())?;
-                Some(format!(
-                    "{} : {}",
-                    slot_label(s, lang),
-                    format_value(v, lang)
-                ))
+                let shown = match (&s.ty, v) {
+                    // A choice reads as its option's label, not its key.
+                    (SlotType::Choice(choice), Value::Text(key)) => self
+                        .program
+                        .choices
+                        .get(choice)
+                        .and_then(|c| c.options.iter().find(|o| o.key == *key))
+                        .and_then(|o| {
+                            o.phrases
+                                .iter()
+                                .find(|(l, _)| *l == lang)
+                                .or(o.phrases.first())
+                        })
+                        .map(|(_, label)| label.clone())
+                        .unwrap_or_else(|| key.clone()),
+                    _ => format_value(v, lang),
+                };
+                Some(format!("{} : {}", slot_label(s, lang), shown))
             })
             .collect::<Vec<_>>()
             .join("\n")

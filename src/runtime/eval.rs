@@ -46,12 +46,7 @@ impl Env<'_> {
     }
 
     pub fn next_random(&mut self) -> u64 {
-        // splitmix64: small, seedable, the same on every platform.
-        *self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        next_random(self.rng)
     }
 
     pub fn eval(&mut self, e: &Expr) -> Result<Value, RuntimeError> {
@@ -269,6 +264,15 @@ impl Env<'_> {
             .get(name)
             .ok_or_else(|| err(format!("there is no table `{name}`")))
     }
+}
+
+/// splitmix64: small, seedable, the same on every platform.
+pub fn next_random(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 fn year_of(n: &Decimal) -> Option<i32> {

@@ -3,7 +3,7 @@
 //! copy of the session; the caller keeps the copy only if the turn ended
 //! without a runtime error, so a failed turn leaves the session as it was.
 
-use super::eval::Env;
+use super::eval::{next_random, Env};
 use super::events::{Button, Event, Expecting, Input, Link};
 use super::phrases::{phrase, Phrase, SKIP_WORDS};
 use super::session::{FormState, Frame, PendingAction, Phase, Session};
@@ -1300,6 +1300,23 @@ impl<'p> Turn<'p> {
         self.ask_slot(idx, 0)
     }
 
+    /// The citizen's yes or no, if the message holds one.
+    fn yes_or_no(&self, input: &Message_) -> Option<bool> {
+        let ctx = Context {
+            lang: self.lang(),
+            now: self.now,
+            policy: Default::default(),
+            choice: None,
+        };
+        match extract::extract(&SlotType::YesNo, input, &ctx)
+            .best()?
+            .value
+        {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
     fn confirm_from_text(
         &mut self,
         idx: usize,
@@ -1310,18 +1327,9 @@ impl<'p> Turn<'p> {
         if let Some(i) = self.named_slot(form, input) {
             return self.correct(idx, i, input);
         }
-        let ctx = Context {
-            lang: self.lang(),
-            now: self.now,
-            policy: Default::default(),
-            choice: None,
-        };
-        let answer = extract::extract(&SlotType::YesNo, input, &ctx)
-            .best()
-            .map(|c| c.value.clone());
-        match answer {
-            Some(Value::Bool(true)) => self.confirmed(idx),
-            Some(Value::Bool(false)) => {
+        match self.yes_or_no(input) {
+            Some(true) => self.confirmed(idx),
+            Some(false) => {
                 // "non, tom@exemple.be": a value only one slot can hold.
                 let mut hits = Vec::new();
                 for (i, s) in form.slots.iter().enumerate() {
@@ -1365,16 +1373,7 @@ impl<'p> Turn<'p> {
         if let Some(i) = self.named_slot(form, input) {
             return self.correct(idx, i, input);
         }
-        let ctx = Context {
-            lang: self.lang(),
-            now: self.now,
-            policy: Default::default(),
-            choice: None,
-        };
-        if let Some(Value::Bool(true)) = extract::extract(&SlotType::YesNo, input, &ctx)
-            .best()
-            .map(|c| c.value.clone())
-        {
+        if self.yes_or_no(input) == Some(true) {
             return self.confirmed(idx);
         }
         self.ask_which_to_change(idx)
@@ -1391,7 +1390,6 @@ impl<'p> Turn<'p> {
     }
 
     fn pick<'m>(&mut self, m: &'m Message) -> Option<&'m StrLit> {
-        let interrupted = self.interrupted_flow();
         if let Some(p) = &m.plain {
             return Some(p);
         }
@@ -1411,18 +1409,7 @@ impl<'p> Turn<'p> {
             0 => None,
             1 => variants.first(),
             n => {
-                let mut fuel = u32::MAX;
-                let r = Env {
-                    program: self.program,
-                    vars: &IndexMap::new(),
-                    lang,
-                    now: self.now,
-                    fuel: &mut fuel,
-                    rng: &mut self.rng,
-                    summary: "",
-                    interrupted: interrupted.as_deref(),
-                }
-                .next_random();
+                let r = next_random(&mut self.rng);
                 variants.get((r % n as u64) as usize)
             }
         }
@@ -1433,11 +1420,21 @@ impl<'p> Turn<'p> {
         vars: &IndexMap<String, Value>,
         m: &Message,
     ) -> Result<String, RuntimeError> {
-        let interrupted = self.interrupted_flow();
         let Some(s) = self.pick(m) else {
             return Ok(String::new());
         };
-        let summary = String::new();
+        self.with_env(vars, "", |env| env.interpolate(s))
+    }
+
+    /// Runs `f` with an evaluation environment over `vars`, charging this
+    /// turn's fuel.
+    fn with_env<R>(
+        &mut self,
+        vars: &IndexMap<String, Value>,
+        summary: &str,
+        f: impl FnOnce(&mut Env) -> R,
+    ) -> R {
+        let interrupted = self.interrupted_flow();
         let mut env = Env {
             program: self.program,
             vars,
@@ -1445,10 +1442,10 @@ impl<'p> Turn<'p> {
             now: self.now,
             fuel: &mut self.fuel,
             rng: &mut self.rng,
-            summary: &summary,
+            summary,
             interrupted: interrupted.as_deref(),
         };
-        env.interpolate(s)
+        f(&mut env)
     }
 
     fn say(&mut self, idx: usize, p: &Prompt, extra: &[Button]) -> Result<(), RuntimeError> {
@@ -1493,39 +1490,17 @@ impl<'p> Turn<'p> {
         summary: &str,
         s: &StrLit,
     ) -> Result<String, RuntimeError> {
-        let interrupted = self.interrupted_flow();
-        Env {
-            program: self.program,
-            vars,
-            lang: self.session.lang,
-            now: self.now,
-            fuel: &mut self.fuel,
-            rng: &mut self.rng,
-            summary,
-            interrupted: interrupted.as_deref(),
-        }
-        .interpolate(s)
+        self.with_env(vars, summary, |env| env.interpolate(s))
     }
 
     fn eval(&mut self, idx: usize, e: &Expr) -> Result<Value, RuntimeError> {
-        let interrupted = self.interrupted_flow();
         let vars = self.session.stack[idx].vars.clone();
         let summary = if mentions_summary(e) {
             self.summary_text(idx)
         } else {
             String::new()
         };
-        Env {
-            program: self.program,
-            vars: &vars,
-            lang: self.session.lang,
-            now: self.now,
-            fuel: &mut self.fuel,
-            rng: &mut self.rng,
-            summary: &summary,
-            interrupted: interrupted.as_deref(),
-        }
-        .eval(e)
+        self.with_env(&vars, &summary, |env| env.eval(e))
     }
 
     fn eval_with(
@@ -1533,18 +1508,7 @@ impl<'p> Turn<'p> {
         vars: &IndexMap<String, Value>,
         e: &Expr,
     ) -> Result<Value, RuntimeError> {
-        let interrupted = self.interrupted_flow();
-        Env {
-            program: self.program,
-            vars,
-            lang: self.session.lang,
-            now: self.now,
-            fuel: &mut self.fuel,
-            rng: &mut self.rng,
-            summary: "",
-            interrupted: interrupted.as_deref(),
-        }
-        .eval(e)
+        self.with_env(vars, "", |env| env.eval(e))
     }
 
     /// The flow the top frame interrupted, when it is a digression.

@@ -34,21 +34,8 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
     while start <= text.len() {
         let rest = &text[start..];
         match GuichetParser::parse(Rule::file, rest) {
-            Ok(mut pairs) => {
-                let mut builder = Builder {
-                    source,
-                    offset: start,
-                    diagnostics: &mut diagnostics,
-                };
-                if let Some(file) = pairs.next() {
-                    for pair in file.into_inner() {
-                        if pair.as_rule() != Rule::EOI {
-                            if let Some(item) = builder.item(pair) {
-                                items.push(item);
-                            }
-                        }
-                    }
-                }
+            Ok(pairs) => {
+                collect_items(pairs, source, start, &mut diagnostics, &mut items);
                 break;
             }
             Err(err) => {
@@ -62,23 +49,8 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
                 // boundary that precedes the error.
                 let region_end = previous_boundary(text, start, error_at);
                 if region_end > start {
-                    if let Ok(mut pairs) =
-                        GuichetParser::parse(Rule::file, &text[start..region_end])
-                    {
-                        let mut builder = Builder {
-                            source,
-                            offset: start,
-                            diagnostics: &mut diagnostics,
-                        };
-                        if let Some(file) = pairs.next() {
-                            for pair in file.into_inner() {
-                                if pair.as_rule() != Rule::EOI {
-                                    if let Some(item) = builder.item(pair) {
-                                        items.push(item);
-                                    }
-                                }
-                            }
-                        }
+                    if let Ok(pairs) = GuichetParser::parse(Rule::file, &text[start..region_end]) {
+                        collect_items(pairs, source, start, &mut diagnostics, &mut items);
                     }
                 }
                 match next_boundary(text, start, error_at) {
@@ -89,6 +61,30 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
         }
     }
     (File { items }, diagnostics)
+}
+
+/// Builds the items of a parsed `file` whose text starts at `offset`.
+fn collect_items(
+    mut pairs: Pairs<Rule>,
+    source: SourceId,
+    offset: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+    items: &mut Vec<Item>,
+) {
+    let mut builder = Builder {
+        source,
+        offset,
+        diagnostics,
+    };
+    if let Some(file) = pairs.next() {
+        for pair in file.into_inner() {
+            if pair.as_rule() != Rule::EOI {
+                if let Some(item) = builder.item(pair) {
+                    items.push(item);
+                }
+            }
+        }
+    }
 }
 
 fn boundaries(text: &str) -> impl Iterator<Item = usize> + '_ {

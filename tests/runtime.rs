@@ -417,3 +417,30 @@ end
         ["in progress since Thursday 10 April 2025, fee €15.00, 4 days ago."]
     );
 }
+
+#[test]
+fn a_bot_is_shared_between_threads_and_sessions_are_plain_data() {
+    fn shared<T: Send + Sync + Clone>() {}
+    fn data<T: Send + serde::Serialize + serde::de::DeserializeOwned>() {}
+    shared::<Bot>();
+    data::<Session>();
+    let bot = bot();
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let bot = bot.clone();
+            std::thread::spawn(move || {
+                let mut s = bot.new_session(Some(guichet::Lang::Fr), i);
+                turn(&bot, &mut s, "inscrire mon enfant à la crèche");
+                turn(&bot, &mut s, "Tom");
+                s
+            })
+        })
+        .collect();
+    for h in handles {
+        let s = h.join().expect("no thread panics");
+        assert_eq!(
+            s.stack[0].vars["child_first_name"],
+            guichet::Value::text("Tom")
+        );
+    }
+}

@@ -64,6 +64,8 @@ fn inputs() -> impl Strategy<Value = Input> {
             Just("passer".to_string()),
             ".{0,40}",
             "\\PC{0,20}",
+            // Control characters, right-to-left marks, combining marks.
+            "[\\x00-\\x1f\\u{200f}\\u{202e}\\u{0301}a-z ]{0,30}",
         ]
         .prop_map(Input::Text),
         1 => prop_oneof![Just("yes"), Just("no"), Just("small"), Just("skip"), Just("hours"), Just("day")]

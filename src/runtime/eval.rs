@@ -3,7 +3,7 @@
 //! never a panic.
 
 use super::RuntimeError;
-use crate::compile::Program;
+use crate::compile::{Flow, Program};
 use crate::syntax::ast::{BinaryOp, DurationUnit, Expr, ExprKind, StrLit, StrPart, UnaryOp};
 use crate::understand::extract::{self, Context, DatePolicy};
 use crate::understand::normalize::fold;
@@ -27,13 +27,16 @@ pub struct Env<'a> {
     pub summary: &'a str,
     /// The flow the current one interrupted, if it is a digression.
     pub interrupted: Option<&'a str>,
+    /// The flow whose variables these are: a choice slot interpolates as
+    /// its option's label.
+    pub flow: Option<&'a Flow>,
 }
 
 fn err(message: impl Into<String>) -> RuntimeError {
     RuntimeError::new("runtime", message)
 }
 
-impl Env<'_> {
+impl<'a> Env<'a> {
     fn burn(&mut self) -> Result<(), RuntimeError> {
         if *self.fuel == 0 {
             return Err(RuntimeError::new(
@@ -141,11 +144,43 @@ impl Env<'_> {
                 StrPart::Lit(t) => out.push_str(t),
                 StrPart::Interp(e) => {
                     let v = self.eval(e)?;
-                    out.push_str(&format_value(&v, self.lang));
+                    match self.choice_label(e, &v) {
+                        Some(label) => out.push_str(label),
+                        None => out.push_str(&format_value(&v, self.lang)),
+                    }
                 }
             }
         }
         Ok(out)
+    }
+
+    /// `{vehicle_rank}` of a choice slot reads "premier véhicule", not `first`.
+    fn choice_label(&self, e: &Expr, v: &Value) -> Option<&'a str> {
+        let (ExprKind::Var(id), Value::Text(key)) = (&e.kind, v) else {
+            return None;
+        };
+        let slot = self
+            .flow?
+            .forms
+            .iter()
+            .flat_map(|f| &f.slots)
+            .find(|s| s.name == id.name)?;
+        let SlotType::Choice(choice) = &slot.ty else {
+            return None;
+        };
+        let program: &'a Program = self.program;
+        let option = program
+            .choices
+            .get(choice)?
+            .options
+            .iter()
+            .find(|o| o.key == *key)?;
+        option
+            .phrases
+            .iter()
+            .find(|(l, _)| *l == self.lang)
+            .or(option.phrases.first())
+            .map(|(_, label)| label.as_str())
     }
 
     fn today(&self) -> NaiveDate {

@@ -1435,6 +1435,12 @@ impl<'p> Turn<'p> {
         f: impl FnOnce(&mut Env) -> R,
     ) -> R {
         let interrupted = self.interrupted_flow();
+        let program = self.program;
+        let flow = self
+            .session
+            .stack
+            .last()
+            .and_then(|f| program.flow(&f.flow));
         let mut env = Env {
             program: self.program,
             vars,
@@ -1444,6 +1450,7 @@ impl<'p> Turn<'p> {
             rng: &mut self.rng,
             summary,
             interrupted: interrupted.as_deref(),
+            flow,
         };
         f(&mut env)
     }

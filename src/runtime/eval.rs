@@ -144,37 +144,45 @@ impl<'a> Env<'a> {
                 StrPart::Lit(t) => out.push_str(t),
                 StrPart::Interp(e) => {
                     let v = self.eval(e)?;
-                    match self.choice_label(e, &v) {
-                        Some(label) => out.push_str(label),
-                        None => out.push_str(&format_value(&v, self.lang)),
-                    }
+                    out.push_str(&self.display(e, &v));
                 }
             }
         }
         Ok(out)
     }
 
-    /// `{vehicle_rank}` of a choice slot reads "premier véhicule", not `first`.
-    fn choice_label(&self, e: &Expr, v: &Value) -> Option<&'a str> {
-        let (ExprKind::Var(id), Value::Text(key)) = (&e.kind, v) else {
-            return None;
+    /// A value written for the citizen. A slot's value reads as citizens
+    /// write it: a choice as its option's label ("premier véhicule", not
+    /// `first`), a phone number or IBAN in groups.
+    fn display(&self, e: &Expr, v: &Value) -> String {
+        let slot_type = match (&e.kind, self.flow) {
+            (ExprKind::Var(id), Some(flow)) => flow
+                .forms
+                .iter()
+                .flat_map(|f| &f.slots)
+                .find(|s| s.name == id.name)
+                .map(|s| &s.ty),
+            _ => None,
         };
-        let slot = self
-            .flow?
-            .forms
-            .iter()
-            .flat_map(|f| &f.slots)
-            .find(|s| s.name == id.name)?;
-        let SlotType::Choice(choice) = &slot.ty else {
-            return None;
-        };
+        match (slot_type, v) {
+            (Some(SlotType::Choice(choice)), Value::Text(key)) => self
+                .choice_label(choice, key)
+                .map(str::to_string)
+                .unwrap_or_else(|| key.clone()),
+            (Some(SlotType::Phone), Value::Text(e164)) => group_phone(e164),
+            (Some(SlotType::Iban), Value::Text(iban)) => group_by(iban, 4),
+            _ => format_value(v, self.lang),
+        }
+    }
+
+    fn choice_label(&self, choice: &str, key: &str) -> Option<&'a str> {
         let program: &'a Program = self.program;
         let option = program
             .choices
             .get(choice)?
             .options
             .iter()
-            .find(|o| o.key == *key)?;
+            .find(|o| o.key == key)?;
         option
             .phrases
             .iter()
@@ -299,6 +307,41 @@ impl<'a> Env<'a> {
             .get(name)
             .ok_or_else(|| err(format!("there is no table `{name}`")))
     }
+}
+
+/// "+32470123456" → "+32 470 12 34 56", "+3222268888" → "+32 2 226 88 88";
+/// other countries' numbers stay as they are.
+fn group_phone(e164: &str) -> String {
+    let Some(national) = e164.strip_prefix("+32") else {
+        return e164.to_string();
+    };
+    let zone = match national.as_bytes().first() {
+        Some(b'4') if national.len() == 9 => 3,
+        Some(b'2' | b'3' | b'4' | b'9') => 1,
+        _ => 2,
+    };
+    let (head, rest) = national.split_at(zone.min(national.len()));
+    let mut out = format!("+32 {head}");
+    // The rest reads in pairs, with a group of three first when it is odd.
+    let first = if rest.len() % 2 == 1 { 3 } else { 2 };
+    let mut at = 0;
+    while at < rest.len() {
+        let take = if at == 0 { first } else { 2 };
+        let end = (at + take).min(rest.len());
+        out.push(' ');
+        out.push_str(&rest[at..end]);
+        at = end;
+    }
+    out
+}
+
+fn group_by(s: &str, n: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .chunks(n)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// splitmix64: small, seedable, the same on every platform.
@@ -449,6 +492,15 @@ mod tests {
             add_duration(d, Duration::months(-36)),
             NaiveDate::from_ymd_opt(2022, 1, 31)
         );
+    }
+
+    #[test]
+    fn phone_numbers_and_ibans_read_in_groups() {
+        assert_eq!(group_phone("+32470123456"), "+32 470 12 34 56");
+        assert_eq!(group_phone("+3222268888"), "+32 2 226 88 88");
+        assert_eq!(group_phone("+3271123456"), "+32 71 12 34 56");
+        assert_eq!(group_phone("+33612345678"), "+33612345678");
+        assert_eq!(group_by("BE68539007547034", 4), "BE68 5390 0754 7034");
     }
 
     #[test]

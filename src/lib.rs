@@ -51,3 +51,4 @@ pub mod values;
 pub use bot::{ActionOutcome, Actions, Bot, LoadError, RestoreError, Restored, TurnOutcome};
 pub use runtime::{Event, Input, Session};
 pub use values::{Lang, Value};
+pub mod testing;

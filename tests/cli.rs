@@ -138,3 +138,40 @@ fn check_exits_zero_on_the_sample_bot_and_one_on_a_broken_bot() {
     assert!(codes.contains(&"unknown-flow".to_string()), "{codes:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn guichet_test_reports_each_test_and_fails_with_the_line_of_the_failing_step() {
+    let dir = std::env::temp_dir().join(format!("guichet-test-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(
+        dir.join("bot.flow"),
+        "bot \"T\"\n  languages en\nend\nflow hello\n  triggers en: \"hello there\"\n  say en: \"Hi!\"\nend\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tests/hello.test"),
+        "@test greets\n> hello there\n< Hi\n@test wrong\n> hello there\n< Goodbye\n",
+    )
+    .unwrap();
+    let junit = dir.join("report.xml");
+    let out = guichet()
+        .args([
+            "test",
+            dir.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("ok     "), "{stdout}");
+    assert!(
+        stdout.contains("hello.test:6: no message of the bot contains \"Goodbye\""),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().last(), Some("1 passed, 1 failed"));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

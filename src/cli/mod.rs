@@ -4,6 +4,7 @@
 mod check;
 pub(crate) mod clock;
 pub(crate) mod run;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -51,6 +52,14 @@ enum Command {
         #[arg(long)]
         session: Option<PathBuf>,
     },
+    /// Run the conversation tests (`*.test` files) of a bot; exit 1 if one fails.
+    Test {
+        /// The bot's folder: its .test files are found in it and below.
+        path: PathBuf,
+        /// Also write a JUnit XML report to FILE, for CI systems.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+    },
     /// Talk to a bot in the terminal, as staff trying flows.
     Chat {
         path: PathBuf,
@@ -87,6 +96,7 @@ pub fn main() -> ExitCode {
                 session.as_deref(),
             )
         }
+        Command::Test { path, junit } => test::run(&path, junit.as_deref()),
         Command::Chat {
             path,
             now,

@@ -861,6 +861,11 @@ impl<'p> Turn<'p> {
         {
             return self.skip_slot(idx);
         }
+        // "non, la date de naissance c'est le 4 mai": a correction of an
+        // answered slot, even though a date would also fit this question.
+        if starts_like_a_correction(&folded) && self.correct_in_passing(idx, fs, current, input)? {
+            return Ok(());
+        }
         let (found, rejected) = self.extract_for_form(idx, input, Some(current))?;
         let mine = found
             .iter()
@@ -1614,6 +1619,36 @@ impl<'p> Turn<'p> {
             unmatched: self.unmatched,
         }
     }
+}
+
+/// Words a citizen starts a correction with, in the three languages.
+const CORRECTION_MARKERS: &[&str] = &[
+    "non",
+    "pardon",
+    "en fait",
+    "oups",
+    "correction",
+    "attention",
+    "nee",
+    "neen",
+    "sorry",
+    "eigenlijk",
+    "oeps",
+    "no",
+    "actually",
+    "oops",
+    "wait",
+];
+
+fn starts_like_a_correction(folded: &str) -> bool {
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    CORRECTION_MARKERS.iter().any(|m| {
+        let marker: Vec<&str> = m.split(' ').collect();
+        words.len() > marker.len() && words[..marker.len()] == marker[..]
+    })
 }
 
 fn slot_label(s: &SlotSpec, lang: Lang) -> String {

@@ -1,0 +1,126 @@
+//! `guichet test PATH`: runs the conversation tests (`*.test` files) found
+//! in the bot's folder against the bot.
+
+use guichet::testing::{self, Outcome};
+use guichet::Bot;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(path: &Path, junit: Option<&Path>) -> ExitCode {
+    let bot = match Bot::from_path(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprint!(
+                "{}",
+                guichet::render::render(&e.diagnostics, &e.sources, false)
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let mut files = Vec::new();
+    collect(path, &mut files);
+    files.sort();
+    if files.is_empty() {
+        eprintln!("{}: no .test file found", path.display());
+        return ExitCode::from(1);
+    }
+    let (mut passed, mut failed) = (0, 0);
+    let mut report: Vec<(String, Outcome)> = Vec::new();
+    for file in &files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("FAILED {name}: cannot read it: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
+        let tests = match testing::parse(&text, stem) {
+            Ok(t) => t,
+            Err(f) => {
+                println!("FAILED {name}:{}: {}", f.line, f.message);
+                failed += 1;
+                continue;
+            }
+        };
+        for test in tests {
+            let outcome = testing::run(&bot, &test);
+            match &outcome.failure {
+                None => {
+                    passed += 1;
+                    println!("ok     {name}: {}", outcome.name);
+                }
+                Some(f) => {
+                    failed += 1;
+                    println!("FAILED {name}: {}", outcome.name);
+                    println!("  {name}:{}: {}", f.line, f.message);
+                    for e in &f.last_turn {
+                        println!("    {}", serde_json::to_string(e).unwrap_or_default());
+                    }
+                }
+            }
+            report.push((name.clone(), outcome));
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if let Some(out) = junit {
+        if let Err(e) = std::fs::write(out, junit_xml(&report, passed + failed, failed)) {
+            eprintln!("cannot write {}: {e}", out.display());
+            return ExitCode::from(2);
+        }
+    }
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        if path.extension().is_some_and(|e| e == "test") {
+            out.push(path.to_path_buf());
+        }
+        return;
+    }
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for entry in entries.flatten() {
+            collect(&entry.path(), out);
+        }
+    }
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The JUnit XML most CI systems read.
+fn junit_xml(report: &[(String, Outcome)], tests: usize, failures: usize) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"guichet\" tests=\"{tests}\" failures=\"{failures}\">\n"
+    );
+    for (file, o) in report {
+        s.push_str(&format!(
+            "  <testcase classname=\"{}\" name=\"{}\">",
+            xml(file),
+            xml(&o.name)
+        ));
+        if let Some(f) = &o.failure {
+            s.push_str(&format!(
+                "<failure message=\"{}\">{}:{}: {}</failure>",
+                xml(&f.message),
+                xml(file),
+                f.line,
+                xml(&f.message)
+            ));
+        }
+        s.push_str("</testcase>\n");
+    }
+    s.push_str("</testsuite>\n");
+    s
+}

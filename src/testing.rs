@@ -153,6 +153,13 @@ pub fn run(bot: &Bot, test: &TestCase) -> Outcome {
     }
 }
 
+/// The language, what the bot expects, and the slots, of a `turn_end`.
+type TurnEnd<'a> = (
+    &'a Lang,
+    &'a Option<Expecting>,
+    &'a serde_json::Map<String, serde_json::Value>,
+);
+
 struct Runner<'b> {
     bot: &'b Bot,
     restore_every_turn: bool,
@@ -216,16 +223,7 @@ impl<'b> Runner<'b> {
         Ok(())
     }
 
-    fn turn_end(
-        &self,
-    ) -> Result<
-        (
-            &Lang,
-            &Option<Expecting>,
-            &serde_json::Map<String, serde_json::Value>,
-        ),
-        String,
-    > {
+    fn turn_end(&self) -> Result<TurnEnd<'_>, String> {
         self.last
             .iter()
             .rev()

@@ -607,7 +607,10 @@ fn expr(e: &Expr) -> String {
             };
             format!("{n} {unit}{plural}")
         }
-        ExprKind::Str(s) => format!("\"{}\"", strlit(s)),
+        ExprKind::Str(s) => format!(
+            "\"{}\"",
+            strlit(s).replace('\\', "\\\\").replace('"', "\\\"")
+        ),
         ExprKind::Bool(true) => "yes".into(),
         ExprKind::Bool(false) => "no".into(),
         ExprKind::Nothing => "nothing".into(),

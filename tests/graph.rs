@@ -207,3 +207,19 @@ fn an_unknown_flow_is_an_error_with_a_suggestion() {
     let e = graph(sample().program(), Some("creche_enrolement"), Format::Dot).unwrap_err();
     assert!(e.to_string().contains("creche_enrolment"), "{e}");
 }
+
+#[test]
+fn readme_diagram_is_current() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let block = readme
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a mermaid block");
+    assert_eq!(
+        block,
+        creche(Format::Mermaid),
+        "regenerate it: guichet graph flows --flow creche_enrolment --format mermaid"
+    );
+}

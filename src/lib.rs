@@ -38,6 +38,7 @@ pub mod bot;
 pub mod check;
 pub mod compile;
 pub mod diagnostics;
+pub mod graph;
 pub mod load;
 /// Rendering diagnostics for a terminal (miette), with the `cli` feature.
 #[cfg(feature = "cli")]

@@ -4,6 +4,7 @@
 //! `Checker`; nothing stops at the first mistake, so a flow author sees
 //! them all in one run.
 
+pub mod explain;
 mod flows;
 mod loops;
 mod names;

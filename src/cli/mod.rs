@@ -3,6 +3,8 @@
 
 mod check;
 pub(crate) mod clock;
+mod explain;
+mod graph;
 pub(crate) mod run;
 mod test;
 
@@ -70,6 +72,23 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Explain a diagnostic code: what it means, why it matters, a mistake and its fix.
+    /// Without a code, list every code.
+    Explain {
+        /// A code as `guichet check` prints it, e.g. `unknown-name`.
+        code: Option<String>,
+    },
+    /// Draw the flows of a bot as a diagram (Mermaid or Graphviz).
+    Graph {
+        /// A .flow file or a folder of them.
+        path: PathBuf,
+        /// Draw only this flow.
+        #[arg(long)]
+        flow: Option<String>,
+        /// `mermaid` (for Markdown, rendered by GitHub) or `dot` (Graphviz).
+        #[arg(long, default_value = "mermaid")]
+        format: String,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -103,5 +122,7 @@ pub fn main() -> ExitCode {
             lang,
             seed,
         } => crate::repl::run(&path, now.as_deref(), lang.as_deref(), seed),
+        Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Graph { path, flow, format } => graph::run(&path, flow.as_deref(), &format),
     }
 }

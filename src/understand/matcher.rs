@@ -501,6 +501,14 @@ impl TriggerIndex {
         self.patterns.len()
     }
 
+    /// Each readable pattern as written, with its target and language, in
+    /// declaration order: diagrams of a bot show how its flows are started.
+    pub fn patterns(&self) -> impl Iterator<Item = (usize, Lang, &str)> + '_ {
+        self.patterns
+            .iter()
+            .map(|p| (p.target, p.lang, p.pattern.as_str()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }

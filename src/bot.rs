@@ -281,7 +281,9 @@ impl Bot {
             session.lang = self.program.default_lang;
         }
         let mut restarted = false;
-        if session.bot != self.program.fingerprint {
+        // Checked even for the same bot: a saved session may have been
+        // damaged or edited by hand.
+        {
             let fits = session.stack.iter().all(|frame| {
                 let Some(flow) = self.program.flow(&frame.flow) else {
                     return false;

@@ -444,3 +444,18 @@ fn a_bot_is_shared_between_threads_and_sessions_are_plain_data() {
         );
     }
 }
+
+#[test]
+fn a_damaged_saved_session_restarts_cleanly() {
+    let bot = bot();
+    let mut s = bot.new_session(Some(guichet::Lang::Fr), 0);
+    turn(&bot, &mut s, "inscrire mon enfant à la crèche");
+    let mut json: serde_json::Value = serde_json::to_value(&s).unwrap();
+    json["stack"][0]["form"]["slot"] = serde_json::json!(99);
+    json["stack"][0]["pc"] = serde_json::json!(10_000);
+    let restored = bot.restore(&json.to_string()).unwrap();
+    assert!(restored.restarted);
+    let mut s = restored.session;
+    let e = turn(&bot, &mut s, "inscrire mon enfant à la crèche");
+    assert_eq!(expecting(&e), slot_expected("child_first_name", "text"));
+}

@@ -49,11 +49,12 @@ fn failures_cell(t: &Tally) -> String {
         .join(", ")
 }
 
-fn row_cells(file: &str, suite: &str, lang: &str, t: &Tally) -> Vec<String> {
+fn row_cells(file: &str, suite: &str, lang: &str, kind: &str, t: &Tally) -> Vec<String> {
     vec![
         file.to_string(),
         suite.to_string(),
         lang.to_string(),
+        kind.to_string(),
         t.rows.to_string(),
         t.verified.to_string(),
         t.correct.to_string(),
@@ -75,6 +76,7 @@ fn print_tables(
         "file",
         "suite",
         "lang",
+        "kind",
         "rows",
         "verified",
         "correct",
@@ -92,15 +94,15 @@ fn print_tables(
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or(&r.file);
-        for ((suite, lang), t) in &r.groups {
-            lines.push(row_cells(file, suite, lang, t));
+        for ((suite, lang, kind), t) in &r.groups {
+            lines.push(row_cells(file, suite, lang, kind, t));
         }
         if r.groups.len() > 1 {
-            lines.push(row_cells(file, "all", "all", &r.total()));
+            lines.push(row_cells(file, "all", "all", "all", &r.total()));
         }
     }
     if reports.len() > 1 {
-        lines.push(row_cells("all", "all", "all", total));
+        lines.push(row_cells("all", "all", "all", "all", total));
     }
     println!("date policy: {}", policy_name(policy));
     print_markdown(&lines);
@@ -123,12 +125,13 @@ fn print_tables(
             for (line, s) in &r.scored {
                 let Some(f) = &s.failure else { continue };
                 println!(
-                    "  {}:{} {} [{} {}{}] {}: text {:?}, expected {}, got {}, rule {}",
+                    "  {}:{} {} [{} {} {}{}] {}: text {:?}, expected {}, got {}, rule {}",
                     r.file,
                     line,
                     s.id,
                     s.suite,
                     s.lang,
+                    s.kind,
                     if s.verified { "" } else { ", unverified" },
                     f.label(),
                     s.text,
@@ -163,7 +166,7 @@ fn print_markdown(lines: &[Vec<String>]) {
                 .max(3)
         })
         .collect();
-    let numeric = |c: usize| (3..9).contains(&c);
+    let numeric = |c: usize| (4..10).contains(&c);
     let render = |cells: &[String]| {
         let padded: Vec<String> = cells
             .iter()
@@ -226,10 +229,11 @@ fn print_json(
             let groups: Vec<serde_json::Value> = r
                 .groups
                 .iter()
-                .map(|((suite, lang), t)| {
+                .map(|((suite, lang, kind), t)| {
                     let mut g = tally_json(t);
                     g["suite"] = suite.clone().into();
                     g["lang"] = lang.clone().into();
+                    g["kind"] = kind.clone().into();
                     g
                 })
                 .collect();
@@ -250,6 +254,7 @@ fn print_json(
                             "id": s.id,
                             "suite": s.suite,
                             "lang": s.lang,
+                            "kind": s.kind,
                             "verified": s.verified,
                             "text": s.text,
                             "expected": s.expected,

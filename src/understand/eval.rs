@@ -132,6 +132,8 @@ pub struct Row {
     pub verified: bool,
     pub negative: bool,
     pub family: Family,
+    /// The row's `kind`, or the extractor's type when it has none.
+    pub kind: String,
     pub expected: Expected,
     /// The suite's "now" for relative dates.
     pub reference: Option<NaiveDateTime>,
@@ -157,6 +159,7 @@ pub struct Scored {
     pub id: String,
     pub suite: String,
     pub lang: String,
+    pub kind: String,
     pub text: String,
     pub verified: bool,
     pub expected: String,
@@ -255,6 +258,10 @@ pub fn parse_row(line: &str, file_hint: &str, policy: DatePolicy) -> Result<Row,
         })
         .unwrap_or(Family::Unsupported);
 
+    let kind = field_str(&obj, "kind")
+        .map(str::to_string)
+        .or_else(|| family.slot_type().map(|t| t.name().to_string()))
+        .unwrap_or_else(|| "?".to_string());
     let expected = if family == Family::Unsupported {
         Expected::Unsupported
     } else if negative {
@@ -270,6 +277,7 @@ pub fn parse_row(line: &str, file_hint: &str, policy: DatePolicy) -> Result<Row,
         verified,
         negative,
         family,
+        kind,
         expected,
         reference,
     })
@@ -432,6 +440,7 @@ pub fn score(row: &Row, policy: DatePolicy) -> Scored {
         id: row.id.clone(),
         suite: row.suite.clone(),
         lang: row.lang.clone(),
+        kind: row.kind.clone(),
         text: row.text.clone(),
         verified: row.verified,
         expected: expected_text,
@@ -540,8 +549,8 @@ impl Tally {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileReport {
     pub file: String,
-    /// By (suite, lang).
-    pub groups: BTreeMap<(String, String), Tally>,
+    /// By (suite, lang, kind).
+    pub groups: BTreeMap<(String, String, String), Tally>,
     pub malformed: Vec<Malformed>,
     /// Every scored row, in file order, with its line number.
     pub scored: Vec<(usize, Scored)>,
@@ -578,7 +587,11 @@ pub fn evaluate(file: &str, contents: &str, policy: DatePolicy) -> FileReport {
                 let scored = score(&row, policy);
                 report
                     .groups
-                    .entry((scored.suite.clone(), scored.lang.clone()))
+                    .entry((
+                        scored.suite.clone(),
+                        scored.lang.clone(),
+                        scored.kind.clone(),
+                    ))
                     .or_default()
                     .add(&scored);
                 report.scored.push((line_no, scored));

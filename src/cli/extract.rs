@@ -6,7 +6,13 @@ use guichet::understand::Input;
 use guichet::values::{Lang, SlotType};
 use std::process::ExitCode;
 
-pub fn run(ty: &str, text: &str, lang: Option<&str>, now: Option<&str>, policy: DatePolicy) -> ExitCode {
+pub fn run(
+    ty: &str,
+    text: &str,
+    lang: Option<&str>,
+    now: Option<&str>,
+    policy: DatePolicy,
+) -> ExitCode {
     let Some(slot_type) = SlotType::builtin(ty) else {
         let known: Vec<&str> = SlotType::BUILTIN.iter().map(|(n, _)| *n).collect();
         eprintln!(

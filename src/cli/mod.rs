@@ -154,12 +154,6 @@ pub fn main() -> ExitCode {
             lang,
             now,
             policy,
-        } => extract::run(
-            &ty,
-            &text,
-            lang.as_deref(),
-            now.as_deref(),
-            policy.into(),
-        ),
+        } => extract::run(&ty, &text, lang.as_deref(), now.as_deref(), policy.into()),
     }
 }

@@ -189,7 +189,11 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
 }
 
 fn parse_reference(s: &str) -> Option<NaiveDateTime> {
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(dt);
         }
@@ -236,7 +240,8 @@ pub fn parse_row(line: &str, file_hint: &str, policy: DatePolicy) -> Result<Row,
         .unwrap_or(expected_json.is_null());
     let reference = match obj.get("reference") {
         Some(Json::String(s)) => Some(
-            parse_reference(s).ok_or_else(|| format!("`reference` {s:?} is not a date and time"))?,
+            parse_reference(s)
+                .ok_or_else(|| format!("`reference` {s:?} is not a date and time"))?,
         ),
         _ => None,
     };
@@ -392,7 +397,9 @@ fn value_text(v: &Value) -> String {
 pub fn value_matches(expected: &Expected, family: Family, got: &Value) -> bool {
     match (expected, got) {
         (Expected::Date(e), Value::Date(g)) => e == g,
-        (Expected::Decimal(e), Value::Number(g) | Value::Money(g)) => e.normalize() == g.normalize(),
+        (Expected::Decimal(e), Value::Number(g) | Value::Money(g)) => {
+            e.normalize() == g.normalize()
+        }
         (Expected::Bool(e), Value::Bool(g)) => e == g,
         (Expected::Phone(e), Value::Text(g)) => phone_matches(e, g),
         (Expected::Text(e), Value::Text(g)) => {

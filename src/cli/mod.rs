@@ -5,6 +5,8 @@ mod check;
 pub(crate) mod clock;
 mod explain;
 mod graph;
+mod eval;
+mod extract;
 pub(crate) mod run;
 mod test;
 
@@ -89,6 +91,53 @@ enum Command {
         #[arg(long, default_value = "mermaid")]
         format: String,
     },
+    /// Measure the extractors against test-suite rows (JSON Lines: id, suite,
+    /// lang, text, expected, verified...). Prints accuracy per file, suite and language.
+    Eval {
+        /// JSON Lines files of rows.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        /// List every failing row: id, text, expected, got, rule.
+        #[arg(long)]
+        failures: bool,
+        /// Which reading of an ambiguous date counts: `future` or `past`.
+        #[arg(long, value_enum, default_value = "future")]
+        policy: PolicyArg,
+    },
+    /// Show what one extractor finds in a text, as JSON: values, spans, confidence, rule, refusals.
+    Extract {
+        /// A built-in slot type: date, time, number, money, yesno, email, phone, iban...
+        #[arg(value_name = "TYPE")]
+        ty: String,
+        text: String,
+        /// The language to read the text in (fr, nl, en); fr when absent.
+        #[arg(long)]
+        lang: Option<String>,
+        /// "Now" for relative dates (RFC 3339 or YYYY-MM-DD); the system clock when absent.
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long, value_enum, default_value = "future")]
+        policy: PolicyArg,
+    },
+}
+
+/// Which reading wins for an ambiguous date.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PolicyArg {
+    Future,
+    Past,
+}
+
+impl From<PolicyArg> for guichet::understand::extract::DatePolicy {
+    fn from(p: PolicyArg) -> Self {
+        match p {
+            PolicyArg::Future => Self::Future,
+            PolicyArg::Past => Self::Past,
+        }
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -124,5 +173,18 @@ pub fn main() -> ExitCode {
         } => crate::repl::run(&path, now.as_deref(), lang.as_deref(), seed),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Graph { path, flow, format } => graph::run(&path, flow.as_deref(), &format),
+        Command::Eval {
+            files,
+            json,
+            failures,
+            policy,
+        } => eval::run(&files, json, failures, policy.into()),
+        Command::Extract {
+            ty,
+            text,
+            lang,
+            now,
+            policy,
+        } => extract::run(&ty, &text, lang.as_deref(), now.as_deref(), policy.into()),
     }
 }

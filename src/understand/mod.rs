@@ -1,6 +1,7 @@
 //! Understanding citizens: text normalisation, trigger and FAQ matching,
 //! value extraction per slot type, and language detection.
 
+pub mod eval;
 pub mod extract;
 pub mod langdetect;
 pub mod matcher;

@@ -3,10 +3,10 @@
 
 mod check;
 pub(crate) mod clock;
-mod explain;
-mod graph;
 mod eval;
+mod explain;
 mod extract;
+mod graph;
 pub(crate) mod run;
 mod test;
 

@@ -21,7 +21,7 @@ pub fn run(path: &Path, format: &str) -> ExitCode {
         "json" => {
             for d in &diagnostics {
                 let located = Located::new(d, &parsed.sources);
-                println!("{}", serde_json::to_string(&located).unwrap_or_default());
+                outln!("{}", serde_json::to_string(&located).unwrap_or_default());
             }
         }
         _ => {

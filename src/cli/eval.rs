@@ -104,27 +104,27 @@ fn print_tables(
     if reports.len() > 1 {
         lines.push(row_cells("all", "all", "all", "all", total));
     }
-    println!("date policy: {}", policy_name(policy));
+    outln!("date policy: {}", policy_name(policy));
     print_markdown(&lines);
 
     for (file, error) in unreadable {
-        println!("unreadable file {file}: {error}");
+        outln!("unreadable file {file}: {error}");
     }
     let malformed: Vec<_> = reports.iter().flat_map(|r| &r.malformed).collect();
     if !malformed.is_empty() {
-        println!();
-        println!("malformed lines skipped: {}", malformed.len());
+        outln!();
+        outln!("malformed lines skipped: {}", malformed.len());
         for m in malformed {
-            println!("  {}:{}: {}", m.file, m.line, m.error);
+            outln!("  {}:{}: {}", m.file, m.line, m.error);
         }
     }
     if failures {
-        println!();
-        println!("failures:");
+        outln!();
+        outln!("failures:");
         for r in reports {
             for (line, s) in &r.scored {
                 let Some(f) = &s.failure else { continue };
-                println!(
+                outln!(
                     "  {}:{} {} [{} {} {}{}] {}: text {:?}, expected {}, got {}, rule {}",
                     r.file,
                     line,
@@ -142,8 +142,8 @@ fn print_tables(
             }
         }
     }
-    println!();
-    println!("accuracy: {}", percent(total.accuracy()));
+    outln!();
+    outln!("accuracy: {}", percent(total.accuracy()));
 }
 
 fn policy_name(policy: DatePolicy) -> &'static str {
@@ -182,7 +182,7 @@ fn print_markdown(lines: &[Vec<String>]) {
         format!("| {} |", padded.join(" | "))
     };
     for (i, l) in lines.iter().enumerate() {
-        println!("{}", render(l));
+        outln!("{}", render(l));
         if i == 0 {
             let rule: Vec<String> = widths
                 .iter()
@@ -195,7 +195,7 @@ fn print_markdown(lines: &[Vec<String>]) {
                     }
                 })
                 .collect();
-            println!("| {} |", rule.join(" | "));
+            outln!("| {} |", rule.join(" | "));
         }
     }
 }
@@ -278,7 +278,7 @@ fn print_json(
         "total": tally_json(total),
     });
     match serde_json::to_string_pretty(&out) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => outln!("{s}"),
         Err(e) => eprintln!("error: {e}"),
     }
 }

@@ -8,7 +8,7 @@ pub fn run(code: Option<&str>) -> ExitCode {
     let Some(code) = code else {
         let width = codes().map(str::len).max().unwrap_or(0);
         for e in EXPLANATIONS {
-            println!("{:width$}  {:<16}  {}", e.code, e.severity, e.summary);
+            outln!("{:width$}  {:<16}  {}", e.code, e.severity, e.summary);
         }
         return ExitCode::SUCCESS;
     };
@@ -16,7 +16,7 @@ pub fn run(code: Option<&str>) -> ExitCode {
     let wanted = code.trim().to_lowercase();
     match explain(&wanted) {
         Some(e) => {
-            print!("{}", e.render());
+            out!("{}", e.render());
             ExitCode::SUCCESS
         }
         None => {

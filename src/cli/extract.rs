@@ -72,7 +72,7 @@ pub fn run(
     });
     match serde_json::to_string_pretty(&out) {
         Ok(s) => {
-            println!("{s}");
+            outln!("{s}");
             ExitCode::SUCCESS
         }
         Err(e) => {

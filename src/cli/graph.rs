@@ -27,7 +27,7 @@ pub fn run(path: &Path, flow: Option<&str>, format: &str) -> ExitCode {
     };
     match graph(bot.program(), flow, format) {
         Ok(text) => {
-            print!("{text}");
+            out!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {

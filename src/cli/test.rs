@@ -31,7 +31,7 @@ pub fn run(path: &Path, junit: Option<&Path>) -> ExitCode {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                println!("FAILED {name}: cannot read it: {e}");
+                outln!("FAILED {name}: cannot read it: {e}");
                 failed += 1;
                 continue;
             }
@@ -40,7 +40,7 @@ pub fn run(path: &Path, junit: Option<&Path>) -> ExitCode {
         let tests = match testing::parse(&text, stem) {
             Ok(t) => t,
             Err(f) => {
-                println!("FAILED {name}:{}: {}", f.line, f.message);
+                outln!("FAILED {name}:{}: {}", f.line, f.message);
                 failed += 1;
                 continue;
             }
@@ -50,21 +50,21 @@ pub fn run(path: &Path, junit: Option<&Path>) -> ExitCode {
             match &outcome.failure {
                 None => {
                     passed += 1;
-                    println!("ok     {name}: {}", outcome.name);
+                    outln!("ok     {name}: {}", outcome.name);
                 }
                 Some(f) => {
                     failed += 1;
-                    println!("FAILED {name}: {}", outcome.name);
-                    println!("  {name}:{}: {}", f.line, f.message);
+                    outln!("FAILED {name}: {}", outcome.name);
+                    outln!("  {name}:{}: {}", f.line, f.message);
                     for e in &f.last_turn {
-                        println!("    {}", serde_json::to_string(e).unwrap_or_default());
+                        outln!("    {}", serde_json::to_string(e).unwrap_or_default());
                     }
                 }
             }
             report.push((name.clone(), outcome));
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     if let Some(out) = junit {
         if let Err(e) = std::fs::write(out, junit_xml(&report, passed + failed, failed)) {
             eprintln!("cannot write {}: {e}", out.display());

@@ -51,8 +51,8 @@ pub fn run(path: &Path, now: Option<&str>, lang: Option<&str>, seed: u64) -> Exi
     let mut repl = Repl::new(bot, loader, lang, seed, clock);
     repl.colour = colour;
 
-    println!("{}", repl.banner());
-    print!("{}", repl.start().coloured(colour));
+    outln!("{}", repl.banner());
+    out!("{}", repl.start().coloured(colour));
 
     let mut editor = match editor(colour) {
         Ok(e) => e,
@@ -82,7 +82,7 @@ pub fn run(path: &Path, now: Option<&str>, lang: Option<&str>, seed: u64) -> Exi
                 } else {
                     repl.handle_line(&line)
                 };
-                print!("{shown}");
+                out!("{shown}");
                 if repl.quit_requested() {
                     break;
                 }

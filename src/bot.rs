@@ -70,6 +70,8 @@ pub struct Restored {
 pub struct TurnOutcome {
     pub events: Vec<Event>,
     pub trace: Vec<String>,
+    /// The places of the bot the turn exercised, for test coverage.
+    pub covered: Vec<crate::diagnostics::Span>,
 }
 
 /// Parses and checks a bot: every diagnostic, errors and warnings.
@@ -190,6 +192,7 @@ impl Bot {
                 TurnOutcome {
                     events,
                     trace: turn.trace,
+                    covered: turn.covered,
                 }
             }
             Err(e) => {
@@ -208,6 +211,7 @@ impl Bot {
                         untouched.turn_end(),
                     ],
                     trace: turn.trace,
+                    covered: Vec::new(),
                 }
             }
         }

@@ -26,6 +26,8 @@
 //! same events, so a test also proves the conversation survives a restart
 //! at any point.
 
+use crate::compile::Coverable;
+use crate::diagnostics::Span;
 use crate::runtime::{ActionResult, Event, Expecting, Input, Session};
 use crate::understand::normalize::fold;
 use crate::values::Lang;
@@ -54,6 +56,8 @@ pub struct Outcome {
     pub name: String,
     pub line: usize,
     pub failure: Option<Failure>,
+    /// The places of the bot the test exercised, for coverage.
+    pub covered: Vec<Span>,
 }
 
 const DIRECTIVES: &[&str] = &[
@@ -125,10 +129,11 @@ pub fn parse(text: &str, default_name: &str) -> Result<Vec<TestCase>, Failure> {
 
 /// Runs one test, live and with the session restored before every input.
 pub fn run(bot: &Bot, test: &TestCase) -> Outcome {
-    let live = Runner::new(bot, false).run(test);
+    let mut covered = Vec::new();
+    let live = Runner::new(bot, false).run(test, &mut covered);
     let failure = match live {
         Err(f) => Some(f),
-        Ok(live_events) => match Runner::new(bot, true).run(test) {
+        Ok(live_events) => match Runner::new(bot, true).run(test, &mut Vec::new()) {
             Err(mut f) => {
                 f.message = format!(
                     "{} (with the session restored from JSON before each input)",
@@ -146,10 +151,13 @@ pub fn run(bot: &Bot, test: &TestCase) -> Outcome {
             Ok(_) => None,
         },
     };
+    covered.sort_by_key(|s| (s.source, s.start, s.end));
+    covered.dedup();
     Outcome {
         name: test.name.clone(),
         line: test.line,
         failure,
+        covered,
     }
 }
 
@@ -197,9 +205,9 @@ impl<'b> Runner<'b> {
         }
     }
 
-    fn run(mut self, test: &TestCase) -> Result<Vec<Event>, Failure> {
+    fn run(mut self, test: &TestCase, covered: &mut Vec<Span>) -> Result<Vec<Event>, Failure> {
         for (n, line) in &test.steps {
-            self.step(line).map_err(|message| Failure {
+            self.step(line, covered).map_err(|message| Failure {
                 line: *n,
                 message,
                 last_turn: self.last.clone(),
@@ -208,12 +216,14 @@ impl<'b> Runner<'b> {
         Ok(self.log)
     }
 
-    fn send(&mut self, input: Input) -> Result<(), String> {
+    fn send(&mut self, input: Input, covered: &mut Vec<Span>) -> Result<(), String> {
         if self.restore_every_turn {
             let json = serde_json::to_string(&self.session).map_err(|e| e.to_string())?;
             self.session = self.bot.restore(&json).map_err(|e| e.to_string())?.session;
         }
-        self.last = self.bot.turn(&mut self.session, input, self.now);
+        let outcome = self.bot.turn_traced(&mut self.session, input, self.now);
+        covered.extend(outcome.covered);
+        self.last = outcome.events;
         // `ok` and `fail` answer the action of the last turn.
         self.pending = self.last.iter().find_map(|e| match e {
             Event::Action { id, .. } => Some(id.clone()),
@@ -239,7 +249,7 @@ impl<'b> Runner<'b> {
             .ok_or_else(|| "nothing was said to the bot yet".to_string())
     }
 
-    fn step(&mut self, line: &str) -> Result<(), String> {
+    fn step(&mut self, line: &str, covered: &mut Vec<Span>) -> Result<(), String> {
         let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
         let rest = rest.trim();
         match head {
@@ -252,8 +262,8 @@ impl<'b> Runner<'b> {
                 self.session = self.bot.new_session(lang, 0);
                 self.last.clear();
             }
-            ">" => self.send(Input::text(rest))?,
-            "+" => self.send(Input::Button(rest.to_string()))?,
+            ">" => self.send(Input::text(rest), covered)?,
+            "+" => self.send(Input::Button(rest.to_string()), covered)?,
             "ok" | "fail" => {
                 let id = self.pending.clone().ok_or("no action was requested")?;
                 let result = if head == "ok" {
@@ -273,7 +283,7 @@ impl<'b> Runner<'b> {
                         error: Some(rest.to_string()),
                     }
                 };
-                self.send(Input::ActionResult(result))?;
+                self.send(Input::ActionResult(result), covered)?;
             }
             "<" => {
                 let want = fold(rest);
@@ -374,6 +384,59 @@ impl<'b> Runner<'b> {
     }
 }
 
+/// Coverage of one flow: per kind, how many places exist and how many the
+/// tests exercised, and the places they did not.
+#[derive(Debug, Clone)]
+pub struct FlowCoverage {
+    pub flow: String,
+    pub counts: Vec<(Coverable, usize, usize)>,
+    pub uncovered: Vec<(Coverable, Span)>,
+}
+
+/// Coverage of the bot's own flows (the stdlib's are left out) by the
+/// places tests exercised.
+pub fn coverage(bot: &Bot, covered: &[Span]) -> Vec<FlowCoverage> {
+    let program = bot.program();
+    let seen: std::collections::HashSet<&Span> = covered.iter().collect();
+    let mut out: Vec<FlowCoverage> = Vec::new();
+    for (flow_id, kind, span) in program.coverables() {
+        let Some(flow) = program.flows.get(flow_id) else {
+            continue;
+        };
+        if flow.stdlib {
+            continue;
+        }
+        let at = match out.iter().position(|f| f.flow == flow.name) {
+            Some(i) => i,
+            None => {
+                out.push(FlowCoverage {
+                    flow: flow.name.clone(),
+                    counts: Vec::new(),
+                    uncovered: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let entry = &mut out[at];
+        let hit = seen.contains(&span);
+        match entry.counts.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some((_, total, done)) => {
+                *total += 1;
+                *done += usize::from(hit);
+            }
+            None => entry.counts.push((kind, 1, usize::from(hit))),
+        }
+        if !hit {
+            entry.uncovered.push((kind, span));
+        }
+    }
+    for f in &mut out {
+        f.counts.sort();
+        f.uncovered.sort_by_key(|(_, s)| (s.source, s.start));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +463,33 @@ mod tests {
         assert_eq!(failure.line, 2);
         assert!(failure.message.contains("goodbye"));
         assert_eq!(parse("> hi\nsay hello\n", "f").unwrap_err().line, 2);
+    }
+
+    #[test]
+    fn coverage_counts_what_the_tests_reached_and_lists_the_rest() {
+        let bot = Bot::from_sources(&[(
+            "b.flow",
+            "bot \"T\"\n languages en\nend\nflow ask\n triggers en: \"ask me\", \"question please\"\n form\n  slot n: number\n   ask en: \"A number?\"\n   reprompt en: \"Digits, please.\"\n end\n say en: \"Thanks.\"\nend\n",
+        )])
+        .unwrap();
+        let tests = parse("> ask me\n< A number\n> 12\n< Thanks\n", "t").unwrap();
+        let outcome = run(&bot, &tests[0]);
+        assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+        let flows = coverage(&bot, &outcome.covered);
+        let ask = flows
+            .iter()
+            .find(|f| f.flow == "ask")
+            .expect("the bot's flow is reported");
+        let count = |k: Coverable| {
+            ask.counts
+                .iter()
+                .find(|(kind, _, _)| *kind == k)
+                .map(|(_, t, d)| (*t, *d))
+        };
+        assert_eq!(count(Coverable::Step), Some((2, 2)));
+        assert_eq!(count(Coverable::Prompt), Some((1, 1)));
+        assert_eq!(count(Coverable::Reprompt), Some((1, 0)));
+        assert_eq!(count(Coverable::Trigger), Some((2, 1)));
+        assert_eq!(ask.uncovered.len(), 2);
     }
 }

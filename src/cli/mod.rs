@@ -63,6 +63,10 @@ enum Command {
         /// Also write a JUnit XML report to FILE, for CI systems.
         #[arg(long)]
         junit: Option<PathBuf>,
+        /// Report, per flow, the steps, prompts, re-prompts, validation
+        /// messages and triggers the tests reached, and list the others.
+        #[arg(long)]
+        coverage: bool,
     },
     /// Talk to a bot in the terminal, as staff trying flows.
     Chat {
@@ -164,7 +168,11 @@ pub fn main() -> ExitCode {
                 session.as_deref(),
             )
         }
-        Command::Test { path, junit } => test::run(&path, junit.as_deref()),
+        Command::Test {
+            path,
+            junit,
+            coverage,
+        } => test::run(&path, junit.as_deref(), coverage),
         Command::Chat {
             path,
             now,

@@ -6,7 +6,7 @@ use guichet::Bot;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(path: &Path, junit: Option<&Path>) -> ExitCode {
+pub fn run(path: &Path, junit: Option<&Path>, coverage: bool) -> ExitCode {
     let bot = match Bot::from_path(path) {
         Ok(b) => b,
         Err(e) => {
@@ -64,6 +64,13 @@ pub fn run(path: &Path, junit: Option<&Path>) -> ExitCode {
             report.push((name.clone(), outcome));
         }
     }
+    if coverage {
+        let covered: Vec<_> = report
+            .iter()
+            .flat_map(|(_, o)| o.covered.iter().copied())
+            .collect();
+        show_coverage(&bot, &covered);
+    }
     outln!("{passed} passed, {failed} failed");
     if let Some(out) = junit {
         if let Err(e) = std::fs::write(out, junit_xml(&report, passed + failed, failed)) {
@@ -76,6 +83,77 @@ pub fn run(path: &Path, junit: Option<&Path>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A table per flow (done/total for each kind of place), then every place
+/// no test reached, as `file:line`.
+fn show_coverage(bot: &Bot, covered: &[guichet::diagnostics::Span]) {
+    use guichet::compile::Coverable as C;
+    let kinds = [
+        (C::Step, "steps"),
+        (C::Prompt, "prompts"),
+        (C::Reprompt, "reprompts"),
+        (C::Validation, "validations"),
+        (C::Trigger, "triggers"),
+    ];
+    let flows = testing::coverage(bot, covered);
+    outln!();
+    out!("{:<28}", "coverage");
+    for (_, name) in kinds {
+        out!(" {name:>12}");
+    }
+    outln!();
+    let (mut all, mut done) = (0, 0);
+    for f in &flows {
+        out!("{:<28}", f.flow);
+        for (kind, _) in kinds {
+            match f.counts.iter().find(|(k, _, _)| *k == kind) {
+                Some((_, total, hit)) => {
+                    all += total;
+                    done += hit;
+                    out!(" {:>12}", format!("{hit}/{total}"));
+                }
+                None => out!(" {:>12}", "-"),
+            }
+        }
+        outln!();
+    }
+    let percent = if all == 0 {
+        100.0
+    } else {
+        done as f64 * 100.0 / all as f64
+    };
+    outln!("covered: {done} of {all} places ({percent:.1}%)");
+    let sources = bot.sources();
+    let uncovered: Vec<_> = flows
+        .iter()
+        .flat_map(|f| f.uncovered.iter().map(move |u| (&f.flow, u)))
+        .collect();
+    if !uncovered.is_empty() {
+        outln!("not covered:");
+    }
+    for (flow, (kind, span)) in uncovered {
+        let file = sources
+            .get(span.source)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let (line, _) = sources.line_col(span.source, span.start);
+        let snippet: String = sources
+            .snippet(*span)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(60)
+            .collect();
+        let what = kinds
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, n)| n.trim_end_matches('s'))
+            .unwrap_or("place");
+        outln!("  {file}:{line}: {flow}: {what}: {}", snippet.trim());
+    }
+    outln!();
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) {

@@ -7,7 +7,7 @@ pub mod tables;
 
 pub use program::*;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Span};
 use crate::load::ParsedBot;
 use crate::syntax::ast::{self, Item, Phrases, Prefer, SlotClauses, SlotTypeRef, StmtKind};
 use crate::understand::extract::{ChoiceOption, ChoiceSpec, DatePolicy};
@@ -109,11 +109,12 @@ impl<'b> Compiler<'b> {
             tables: HashMap::new(),
             triggers: TriggerIndex::build(&[], &Synonyms::new()).0,
             trigger_flows: Vec::new(),
+            trigger_spans: Vec::new(),
             fingerprint: fingerprint(bot),
         };
         let mut settings: Vec<(String, String)> = Vec::new();
         let mut synonyms = Synonyms::new();
-        let mut trigger_specs = Vec::new();
+        let mut trigger_specs: Vec<(TriggerSpec, Span)> = Vec::new();
 
         for item in &bot.items {
             match item {
@@ -179,12 +180,14 @@ impl<'b> Compiler<'b> {
                         text: self.message(&f.answer),
                         buttons: self.buttons(&f.extras),
                         links: self.links(&f.extras),
+                        span: f.answer.span(),
                     };
                     program.flows.push(Flow {
                         name: f.name.name.clone(),
                         label: first_phrases(&f.headers.labels),
                         params: vec![],
                         code: vec![Instr::Say(answer)],
+                        spans: vec![Some(f.answer.span())],
                         forms: vec![],
                         stdlib,
                     });
@@ -199,6 +202,7 @@ impl<'b> Compiler<'b> {
                         label: first_phrases(&f.headers.labels),
                         params: f.params.iter().map(|p| p.name.name.clone()).collect(),
                         code: Vec::new(),
+                        spans: Vec::new(),
                         forms: Vec::new(),
                         stdlib,
                     };
@@ -224,6 +228,7 @@ impl<'b> Compiler<'b> {
                             s.give_up = Some(at);
                         }
                     }
+                    flow.spans.resize(flow.code.len(), None);
                     program.flows.push(flow);
                     program.flow_ids.insert(f.name.name.clone(), id);
                     add_triggers(&mut trigger_specs, id, &f.headers.triggers);
@@ -258,11 +263,12 @@ impl<'b> Compiler<'b> {
             program.fallback = program.flow_ids.get("not_understood").copied();
         }
         // Stdlib triggers in languages the bot does not speak are left out.
-        let specs: Vec<TriggerSpec> = trigger_specs
+        let (specs, spans): (Vec<TriggerSpec>, Vec<Span>) = trigger_specs
             .into_iter()
-            .filter(|s: &TriggerSpec| program.languages.contains(&s.lang))
-            .collect();
+            .filter(|(s, _)| program.languages.contains(&s.lang))
+            .unzip();
         program.trigger_flows = specs.iter().map(|s| s.target).collect();
+        program.trigger_spans = spans;
         program.triggers = TriggerIndex::build(&specs, &synonyms).0;
         program
     }
@@ -314,11 +320,12 @@ impl<'b> Compiler<'b> {
             .collect()
     }
 
-    fn prompt(&self, text: &ast::Text, extras: &ast::Extras) -> Prompt {
+    fn prompt(&self, text: &ast::Text, extras: &ast::Extras, span: Span) -> Prompt {
         let mut p = Prompt {
             text: self.message(text),
             buttons: self.buttons(extras),
             links: self.links(extras),
+            span,
         };
         // `say greeting` also brings the buttons declared with the text.
         if let ast::Text::Ref(id) = text {
@@ -347,8 +354,25 @@ impl<'b> Compiler<'b> {
         flow: &mut Flow,
         pending: &mut Vec<(usize, usize, &'b [ast::Stmt])>,
     ) {
+        let first = flow.code.len();
+        self.lower(stmt, flow, pending);
+        // Instructions of this statement that no inner statement claimed.
+        flow.spans.resize(flow.code.len(), None);
+        for span in &mut flow.spans[first..] {
+            span.get_or_insert(stmt.span);
+        }
+    }
+
+    fn lower(
+        &self,
+        stmt: &'b ast::Stmt,
+        flow: &mut Flow,
+        pending: &mut Vec<(usize, usize, &'b [ast::Stmt])>,
+    ) {
         match &stmt.kind {
-            StmtKind::Say { text, extras } => flow.code.push(Instr::Say(self.prompt(text, extras))),
+            StmtKind::Say { text, extras } => flow
+                .code
+                .push(Instr::Say(self.prompt(text, extras, stmt.span))),
             StmtKind::Set { name, value } => {
                 flow.code.push(Instr::Set(name.name.clone(), value.clone()))
             }
@@ -457,7 +481,7 @@ impl<'b> Compiler<'b> {
                     confirm: form
                         .confirm
                         .as_ref()
-                        .map(|c| self.prompt(&c.text, &c.extras)),
+                        .map(|c| self.prompt(&c.text, &c.extras, c.span)),
                 });
                 flow.code.push(Instr::Form(index));
             }
@@ -514,6 +538,7 @@ impl<'b> Compiler<'b> {
             validations.extend(clauses.requires.iter().map(|r| Validation {
                 condition: rename_var(&r.condition, template_name(slot), &slot.name.name),
                 message: self.message(&r.message),
+                span: r.span,
             }));
         }
         let attempts = attempts_src.attempts.as_ref();
@@ -532,12 +557,12 @@ impl<'b> Compiler<'b> {
             asks: asks_src
                 .asks
                 .iter()
-                .map(|p| self.prompt(&p.text, &p.extras))
+                .map(|p| self.prompt(&p.text, &p.extras, p.span))
                 .collect(),
             reprompts: reprompts_src
                 .reprompts
                 .iter()
-                .map(|p| self.prompt(&p.text, &p.extras))
+                .map(|p| self.prompt(&p.text, &p.extras, p.span))
                 .collect(),
             validations,
             max_attempts: attempts.map_or(DEFAULT_ATTEMPTS, |a| a.count.max(1)),
@@ -634,13 +659,21 @@ fn first_phrases(labels: &[Phrases]) -> Vec<(Lang, String)> {
     out
 }
 
-fn add_triggers(specs: &mut Vec<TriggerSpec>, target: FlowId, triggers: &[Phrases]) {
-    for (lang, pattern) in triggers.iter().flat_map(phrase_pairs) {
-        specs.push(TriggerSpec {
-            target,
-            lang,
-            pattern,
-        });
+fn add_triggers(specs: &mut Vec<(TriggerSpec, Span)>, target: FlowId, triggers: &[Phrases]) {
+    for line in triggers.iter().flat_map(|p| &p.lines) {
+        let Ok(lang) = line.lang.code.parse::<Lang>() else {
+            continue;
+        };
+        for phrase in &line.phrases {
+            specs.push((
+                TriggerSpec {
+                    target,
+                    lang,
+                    pattern: phrase.literal_text(),
+                },
+                phrase.span,
+            ));
+        }
     }
 }
 

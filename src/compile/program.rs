@@ -2,6 +2,7 @@
 //! every session. Flows are flat instruction lists so that a session's
 //! position is a plain number that serialises and resumes anywhere.
 
+use crate::diagnostics::Span;
 use crate::syntax::ast::{Expr, StrLit};
 use crate::understand::extract::{ChoiceSpec, DatePolicy};
 use crate::understand::matcher::TriggerIndex;
@@ -38,6 +39,8 @@ pub struct Prompt {
     pub text: Message,
     pub buttons: Vec<ButtonSpec>,
     pub links: Vec<LinkSpec>,
+    /// Where it is written, for coverage.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +80,7 @@ pub enum Instr {
 pub struct Validation {
     pub condition: Expr,
     pub message: Message,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +114,9 @@ pub struct Flow {
     pub label: Vec<(Lang, String)>,
     pub params: Vec<String>,
     pub code: Vec<Instr>,
+    /// For each instruction, the statement it comes from (none for the
+    /// instructions the compiler adds, like the stop after a flow's body).
+    pub spans: Vec<Option<Span>>,
     pub forms: Vec<FormSpec>,
     /// Whether the flow comes from the standard library.
     pub stdlib: bool,
@@ -157,13 +164,56 @@ pub struct Program {
     pub triggers: TriggerIndex,
     /// For each trigger spec in the index, the flow it starts.
     pub trigger_flows: Vec<FlowId>,
+    /// For each trigger spec, where it is written.
+    pub trigger_spans: Vec<Span>,
     /// Changes whenever the bot's sources change: a saved session from
     /// another version of the bot is checked before it resumes.
     pub fingerprint: String,
 }
 
+/// What a conversation test can exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Coverable {
+    Step,
+    Prompt,
+    Reprompt,
+    Validation,
+    Trigger,
+}
+
 impl Program {
     pub fn flow(&self, name: &str) -> Option<&Flow> {
         self.flow_ids.get(name).map(|&id| &self.flows[id])
+    }
+
+    /// Every place of the bot a test can exercise, with its flow: each
+    /// statement, prompt, re-prompt, validation message and trigger.
+    pub fn coverables(&self) -> Vec<(FlowId, Coverable, Span)> {
+        let mut out = Vec::new();
+        for (id, flow) in self.flows.iter().enumerate() {
+            let mut steps: Vec<Span> = flow.spans.iter().flatten().copied().collect();
+            steps.sort_by_key(|s| (s.source, s.start, s.end));
+            steps.dedup();
+            out.extend(steps.into_iter().map(|s| (id, Coverable::Step, s)));
+            for slot in flow.forms.iter().flat_map(|f| &f.slots) {
+                out.extend(slot.asks.iter().map(|p| (id, Coverable::Prompt, p.span)));
+                out.extend(
+                    slot.reprompts
+                        .iter()
+                        .map(|p| (id, Coverable::Reprompt, p.span)),
+                );
+                out.extend(
+                    slot.validations
+                        .iter()
+                        .map(|v| (id, Coverable::Validation, v.span)),
+                );
+            }
+        }
+        for (spec, &flow) in self.trigger_flows.iter().enumerate() {
+            if let Some(span) = self.trigger_spans.get(spec) {
+                out.push((flow, Coverable::Trigger, *span));
+            }
+        }
+        out
     }
 }

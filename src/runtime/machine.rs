@@ -9,6 +9,7 @@ use super::phrases::{phrase, Phrase, SKIP_WORDS};
 use super::session::{FormState, Frame, PendingAction, Phase, Session};
 use super::RuntimeError;
 use crate::compile::{Flow, FormSpec, Instr, Message, Program, Prompt, SlotSpec};
+use crate::diagnostics::Span;
 use crate::syntax::ast::{Expr, StrLit};
 use crate::understand::extract::{self, Candidate, Context, Reason};
 use crate::understand::langdetect;
@@ -43,6 +44,9 @@ pub struct Turn<'p> {
     pub unmatched: bool,
     /// Why things happened, for the REPL's trace.
     pub trace: Vec<String>,
+    /// The places of the bot this turn exercised (statements, prompts,
+    /// validation rules, triggers), for test coverage.
+    pub covered: Vec<Span>,
 }
 
 fn err(message: impl Into<String>) -> RuntimeError {
@@ -62,6 +66,7 @@ impl<'p> Turn<'p> {
             intent: None,
             unmatched: false,
             trace: Vec::new(),
+            covered: Vec::new(),
         }
     }
 
@@ -311,6 +316,8 @@ impl<'p> Turn<'p> {
             }
             [first, ..] if first.score >= MATCH_THRESHOLD => {
                 let flow = &self.program.flows[self.program.trigger_flows[first.spec]];
+                self.covered
+                    .extend(self.program.trigger_spans.get(first.spec));
                 self.intent = Some(flow.name.clone());
                 self.push(&flow.name.clone(), Some(input.original.clone()), digression)?;
                 self.run()
@@ -418,6 +425,9 @@ impl<'p> Turn<'p> {
     }
 
     fn exec(&mut self, idx: usize, flow: &'p Flow, instr: &'p Instr) -> Result<(), RuntimeError> {
+        if let Some(Some(span)) = flow.spans.get(self.session.stack[idx].pc) {
+            self.covered.push(*span);
+        }
         match instr {
             Instr::Say(p) => {
                 self.say(idx, p, &[])?;
@@ -756,7 +766,10 @@ impl<'p> Turn<'p> {
             }
         }
         match prompt {
-            Some(p) => self.say(idx, p, &extra),
+            Some(p) => {
+                self.covered.push(p.span);
+                self.say(idx, p, &extra)
+            }
             None => {
                 self.events.push(Event::Say {
                     text: format!("{}?", slot.name.replace('_', " ")),
@@ -885,6 +898,7 @@ impl<'p> Turn<'p> {
                 let target = self.program.flows[self.program.trigger_flows[m.spec]]
                     .name
                     .clone();
+                self.covered.extend(self.program.trigger_spans.get(m.spec));
                 self.trace
                     .push(format!("digression to {target}: {}", m.explanation));
                 self.intent = Some(target.clone());
@@ -1023,6 +1037,7 @@ impl<'p> Turn<'p> {
         for rule in &slot.validations {
             let ok = self.eval_with(&vars, &rule.condition)?.is_true();
             if !ok {
+                self.covered.push(rule.span);
                 let text = self.render_message(&vars, &rule.message)?;
                 return Ok(Err(text));
             }

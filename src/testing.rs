@@ -7,6 +7,7 @@
 //! @now 2025-04-14T10:00:00+02:00   the clock (the default; before the first @test: for every test)
 //! @test crèche, happy path         a new test, with a fresh conversation
 //! @lang fr                         a new conversation in this language (or `@lang auto`)
+//! start                            a new visitor opens the chat (the bot greets)
 //! > Je voudrais inscrire mon fils  the citizen types
 //! + yes                            the citizen presses the button with this payload
 //! < prénom                         one of the bot's messages contains this (case and accents folded)
@@ -61,8 +62,8 @@ pub struct Outcome {
 }
 
 const DIRECTIVES: &[&str] = &[
-    "@now", "@lang", ">", "+", "ok", "fail", "<", "button", "?", "=", "!", "handoff", "lang",
-    "error",
+    "@now", "@lang", "start", ">", "+", "ok", "fail", "<", "button", "?", "=", "!", "handoff",
+    "lang", "error",
 ];
 
 /// Splits a test file into its tests. Lines before the first `@test` that
@@ -262,6 +263,7 @@ impl<'b> Runner<'b> {
                 self.session = self.bot.new_session(lang, 0);
                 self.last.clear();
             }
+            "start" => self.send(Input::Start, covered)?,
             ">" => self.send(Input::text(rest), covered)?,
             "+" => self.send(Input::Button(rest.to_string()), covered)?,
             "ok" | "fail" => {

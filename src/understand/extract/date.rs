@@ -11,7 +11,7 @@
 #[path = "date_lexicon.rs"]
 pub(crate) mod lexicon;
 
-use super::{Candidate, Context, DatePolicy, Extraction, Reason, Rejected};
+use super::{longest_readings, Context, DatePolicy, Extraction, Reading, Reason};
 use crate::understand::normalize::Input;
 use crate::values::{holidays, Lang, Value};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
@@ -33,40 +33,22 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         policy: ctx.policy,
         lang: ctx.lang,
     };
-    let mut found: Vec<Found> = (0..toks.len())
+    let found: Vec<Found> = (0..toks.len())
         .filter_map(|i| parser.parse_at(i, 0))
         .collect();
-    // Longest first, so "après-demain" wins over the "demain" inside it.
-    found.sort_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
-            .then(b.confidence.total_cmp(&a.confidence))
-            .then(a.start.cmp(&b.start))
-    });
-    let mut taken: Vec<(usize, usize)> = Vec::new();
-    let mut out = Extraction::default();
-    for f in found {
-        if taken.iter().any(|&(s, e)| f.start < e && s < f.end) {
-            continue;
-        }
-        taken.push((f.start, f.end));
-        let (Some(first), Some(last)) = (toks.get(f.start), toks.get(f.end.saturating_sub(1)))
-        else {
-            continue;
-        };
-        let span = input.folded.original_span(first.start..last.end);
-        match f.date {
-            Ok(date) => out.candidates.push(Candidate {
-                value: Value::Date(date),
-                span,
+    let readings = found
+        .into_iter()
+        .filter_map(|f| {
+            let (first, last) = (toks.get(f.start)?, toks.get(f.end.checked_sub(1)?)?);
+            Some(Reading {
+                value: f.date.map(Value::Date),
+                folded: first.start..last.end,
                 confidence: f.confidence,
                 rule: format!("date:{}", f.rule),
-            }),
-            Err(reason) => out.rejected.push(Rejected { span, reason }),
-        }
-    }
-    out.sort();
-    out
+            })
+        })
+        .collect();
+    longest_readings(input, readings)
 }
 
 /// A date (or an impossible one) read over tokens `start..end`.

@@ -174,6 +174,51 @@ impl Extraction {
     }
 }
 
+/// One reading of a stretch of a message: a value, or why it was refused.
+pub(crate) struct Reading {
+    pub value: Result<Value, Reason>,
+    /// Byte range in the folded text.
+    pub folded: Range<usize>,
+    pub confidence: f32,
+    pub rule: String,
+}
+
+/// Keeps the readings that do not overlap, longest first (so "après-demain"
+/// wins over the "demain" inside it), as candidates and refusals with their
+/// spans in the original text.
+pub(crate) fn longest_readings(input: &Input, mut found: Vec<Reading>) -> Extraction {
+    found.sort_by(|a, b| {
+        b.folded
+            .len()
+            .cmp(&a.folded.len())
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.folded.start.cmp(&b.folded.start))
+    });
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    let mut out = Extraction::default();
+    for r in found {
+        if taken
+            .iter()
+            .any(|t| r.folded.start < t.end && t.start < r.folded.end)
+        {
+            continue;
+        }
+        taken.push(r.folded.clone());
+        let span = input.folded.original_span(r.folded);
+        match r.value {
+            Ok(value) => out.candidates.push(Candidate {
+                value,
+                span,
+                confidence: r.confidence,
+                rule: r.rule,
+            }),
+            Err(reason) => out.rejected.push(Rejected { span, reason }),
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Finds the values of type `ty` in `input`.
 pub fn extract(ty: &SlotType, input: &Input, ctx: &Context) -> Extraction {
     let mut found = match ty {

@@ -7,7 +7,7 @@
 //! read as written (24-hour clocks are the norm in Belgium).
 
 use super::date::lexicon::{lexicon, words_of, Lexicon, Tok};
-use super::{Candidate, Context, Extraction, Reason, Rejected};
+use super::{longest_readings, Context, Extraction, Reading, Reason};
 use crate::understand::normalize::Input;
 use crate::values::{Lang, Value};
 use chrono::NaiveTime;
@@ -23,37 +23,20 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         lex: lexicon(),
         lang: ctx.lang,
     };
-    let mut found: Vec<Found> = (0..toks.len()).filter_map(|i| parser.parse_at(i)).collect();
-    found.sort_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
-            .then(b.confidence.total_cmp(&a.confidence))
-            .then(a.start.cmp(&b.start))
-    });
-    let mut taken: Vec<(usize, usize)> = Vec::new();
-    let mut out = Extraction::default();
-    for f in found {
-        if taken.iter().any(|&(s, e)| f.start < e && s < f.end) {
-            continue;
-        }
-        taken.push((f.start, f.end));
-        let (Some(first), Some(last)) = (toks.get(f.start), toks.get(f.end.saturating_sub(1)))
-        else {
-            continue;
-        };
-        let span = input.folded.original_span(first.start..last.end);
-        match f.time {
-            Ok(time) => out.candidates.push(Candidate {
-                value: Value::Time(time),
-                span,
+    let found: Vec<Found> = (0..toks.len()).filter_map(|i| parser.parse_at(i)).collect();
+    let readings = found
+        .into_iter()
+        .filter_map(|f| {
+            let (first, last) = (toks.get(f.start)?, toks.get(f.end.checked_sub(1)?)?);
+            Some(Reading {
+                value: f.time.map(Value::Time),
+                folded: first.start..last.end,
                 confidence: f.confidence,
                 rule: format!("time:{}", f.rule),
-            }),
-            Err(reason) => out.rejected.push(Rejected { span, reason }),
-        }
-    }
-    out.sort();
-    out
+            })
+        })
+        .collect();
+    longest_readings(input, readings)
 }
 
 #[derive(Debug, Clone)]

@@ -43,6 +43,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
             Some(Reading {
                 value: f.date.map(Value::Date),
                 folded: first.start..last.end,
+                words: f.end - f.start,
                 confidence: f.confidence,
                 rule: format!("date:{}", f.rule),
             })

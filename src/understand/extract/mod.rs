@@ -179,6 +179,8 @@ pub(crate) struct Reading {
     pub value: Result<Value, Reason>,
     /// Byte range in the folded text.
     pub folded: Range<usize>,
+    /// How many words it reads: more words is a more specific reading.
+    pub words: usize,
     pub confidence: f32,
     pub rule: String,
 }
@@ -188,9 +190,8 @@ pub(crate) struct Reading {
 /// spans in the original text.
 pub(crate) fn longest_readings(input: &Input, mut found: Vec<Reading>) -> Extraction {
     found.sort_by(|a, b| {
-        b.folded
-            .len()
-            .cmp(&a.folded.len())
+        b.words
+            .cmp(&a.words)
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.folded.start.cmp(&b.folded.start))
     });

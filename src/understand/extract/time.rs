@@ -31,6 +31,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
             Some(Reading {
                 value: f.time.map(Value::Time),
                 folded: first.start..last.end,
+                words: f.end - f.start,
                 confidence: f.confidence,
                 rule: format!("time:{}", f.rule),
             })

@@ -217,9 +217,11 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         let (confidence, rule) = if marked {
             (0.95, "money.currency")
         } else if f.parsed.digits_only {
-            (0.5, "money.bare-number")
+            // Without a currency a number is an amount only because the
+            // bot asked for one: below even odds ("All 70 of us").
+            (0.45, "money.bare-number")
         } else {
-            (0.45, "money.bare-words")
+            (0.4, "money.bare-words")
         };
         amounts.push(Amount {
             value,
@@ -318,7 +320,7 @@ mod tests {
 
     #[test]
     fn a_bare_number_is_a_weak_candidate() {
-        assert_eq!(best("15", Lang::Fr), Some(("15".to_string(), 0.5)));
+        assert_eq!(best("15", Lang::Fr), Some(("15".to_string(), 0.45)));
         assert_eq!(best("I paid $20", Lang::En), None);
     }
 

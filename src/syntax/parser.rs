@@ -26,19 +26,21 @@ const ITEM_KEYWORDS: [&str; 9] = [
 /// Parses one file. Returns the items it could read and a diagnostic per
 /// mistake; a file with syntax errors still yields its good items.
 pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
-    pest::set_error_detail(true);
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
     let mut start = 0;
     // Each round parses from `start` to the end; on error, it resumes at the next item boundary.
     while start <= text.len() {
         let rest = &text[start..];
-        match GuichetParser::parse(Rule::file, rest) {
+        match parse_rule(rest, false) {
             Ok(pairs) => {
                 collect_items(pairs, source, start, &mut diagnostics, &mut items);
                 break;
             }
-            Err(err) => {
+            Err(fast_err) => {
+                // The detailed attempt is only for the message: it knows what
+                // each position expected, and costs a third more time.
+                let err = parse_rule(rest, true).err().unwrap_or(fast_err);
                 let diag = syntax_diagnostic(source, text, start, &err);
                 let error_at = diag.span.start;
                 // Resuming at the line of an error can meet the same error again.
@@ -49,7 +51,7 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
                 // boundary that precedes the error.
                 let region_end = previous_boundary(text, start, error_at);
                 if region_end > start {
-                    if let Ok(pairs) = GuichetParser::parse(Rule::file, &text[start..region_end]) {
+                    if let Ok(pairs) = parse_rule(&text[start..region_end], false) {
                         collect_items(pairs, source, start, &mut diagnostics, &mut items);
                     }
                 }
@@ -61,6 +63,19 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
         }
     }
     (File { items }, diagnostics)
+}
+
+/// pest's switch for error details is process-wide and read when a parse
+/// starts: holding the lock while setting it and parsing keeps a parse on
+/// another thread from getting the wrong setting.
+static DETAIL_SWITCH: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn parse_rule(text: &str, detailed: bool) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    let _switch = DETAIL_SWITCH
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pest::set_error_detail(detailed);
+    GuichetParser::parse(Rule::file, text)
 }
 
 /// Builds the items of a parsed `file` whose text starts at `offset`.

@@ -484,19 +484,53 @@ fn reserved_words() -> Vec<String> {
     words
 }
 
-fn sample_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
+/// The sample bot, the standard library and the examples of the docs, as
+/// (where, source); a doc example's lines are numbered from its block.
+fn sample_sources() -> Vec<(String, String)> {
+    let mut sources = Vec::new();
     for dir in ["flows", "stdlib"] {
         for entry in std::fs::read_dir(root().join(dir)).expect("sample folder") {
             let path = entry.expect("folder entry").path();
             if path.extension().is_some_and(|e| e == "flow") {
-                files.push(path);
+                let source = std::fs::read_to_string(&path).expect("sample flow");
+                sources.push((
+                    format!(
+                        "{dir}/{}",
+                        path.file_name().unwrap_or_default().to_string_lossy()
+                    ),
+                    source,
+                ));
             }
         }
     }
-    files.sort();
-    assert!(files.len() >= 8, "found only {} sample flows", files.len());
-    files
+    let flow_files = sources.len();
+    for doc in ["docs/language.md", "README.md"] {
+        let mut block: Option<(usize, String)> = None;
+        for (index, line) in read(doc).lines().enumerate() {
+            match (&mut block, line.trim_end()) {
+                (None, "```guichet") => block = Some((index + 2, String::new())),
+                (Some((first, text)), "```") => {
+                    sources.push((
+                        format!("{doc} (block from line {first})"),
+                        std::mem::take(text),
+                    ));
+                    block = None;
+                }
+                (Some((_, text)), _) => {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+                (None, _) => {}
+            }
+        }
+    }
+    sources.sort();
+    assert!(
+        flow_files >= 8 && sources.len() >= flow_files + 8,
+        "found only {flow_files} sample flows and {} sources",
+        sources.len()
+    );
+    sources
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -654,13 +688,7 @@ fn sample_flows_are_scoped_as_the_language_reads_them() {
     let builtins: HashSet<&str> = BUILTINS.iter().map(|b| b.name).collect();
     let mut problems = Vec::new();
     let (mut comments, mut texts, mut keywords) = (0, 0, 0);
-    for path in sample_files() {
-        let source = std::fs::read_to_string(&path).expect("sample flow");
-        let file = path
-            .strip_prefix(root())
-            .unwrap_or(&path)
-            .display()
-            .to_string();
+    for (file, source) in sample_sources() {
         let tokens = match grammar.tokenize(&source) {
             Ok(t) => t,
             Err(e) => {

@@ -554,18 +554,28 @@ impl<'s> Emitter<'s> {
                 .iter()
                 .map(|t| t.text.chars().count() + usize::from(t.join == Join::Space))
                 .sum::<usize>();
-        let params = pair
-            .clone()
-            .into_inner()
-            .find(|p| p.as_rule() == Rule::param_list);
-        let Some(params) = params else { return };
-        let s = params.as_span();
-        if width <= MAX_WIDTH && !self.has_comment_in(s.start(), s.end()) {
+        // The parameters run from the first `(` to the `)` that closes it.
+        let all = pieces(self.src, pair.clone());
+        let open = all.iter().find_map(|p| match p {
+            Piece::Lit("(", pos) => Some(*pos),
+            _ => None,
+        });
+        let close = all.iter().find_map(|p| match p {
+            Piece::Lit(")", pos) => Some(*pos),
+            _ => None,
+        });
+        let (Some(open), Some(close)) = (open, close) else {
+            return;
+        };
+        if width <= MAX_WIDTH && !self.has_comment_in(open, close) {
+            return;
+        }
+        if close == open + 1 {
             return;
         }
         self.toks.truncate(start);
         self.pending = pending;
-        let params_start = s.start();
+        let params_start = open;
         let mut broken = false;
         for piece in pieces(self.src, pair) {
             match piece {
@@ -575,7 +585,11 @@ impl<'s> Emitter<'s> {
                     self.lit(")", pos);
                 }
                 Piece::Lit(text, pos) => self.lit(text, pos),
-                Piece::Node(child) if child.as_span().start() == params_start => {
+                Piece::Node(child)
+                    if child.as_rule() == Rule::param_list
+                        && child.as_span().start() > params_start
+                        && child.as_span().start() < close =>
+                {
                     broken = true;
                     self.broken_list(child, depth + 1);
                 }
@@ -786,4 +800,229 @@ fn render(src: &str, toks: &[Tok], comments: &[Comment]) -> String {
         out.pop();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(src: &str) -> String {
+        match format_source(src) {
+            Ok(out) => out,
+            Err(diagnostics) => panic!("not formatted: {diagnostics:?}\n{src}"),
+        }
+    }
+
+    #[test]
+    fn nested_blocks_are_indented_two_spaces_per_level() {
+        let src = "flow f if x match y case 1, 2 do a() as r ok stop failed handoff end else say \"b\" end elif z return else form slot d: date attempts 3 then stop end end end end";
+        let expected = "\
+flow f
+  if x
+    match y
+      case 1, 2
+        do a() as r
+          ok
+            stop
+          failed
+            handoff
+        end
+      else
+        say \"b\"
+    end
+  elif z
+    return
+  else
+    form
+      slot d: date
+        attempts 3 then
+          stop
+        end
+    end
+  end
+end
+";
+        assert_eq!(fmt(src), expected);
+    }
+
+    #[test]
+    fn texts_put_each_language_on_its_line_and_buttons_on_one() {
+        let src = "flow f say fr:\"a\"|\"b\" nl : \"c\" button yes fr:\"Oui\" nl:\"Ja\" link \"https://x.be\" fr: \"site\" end";
+        let expected = "\
+flow f
+  say
+    fr: \"a\" | \"b\"
+    nl: \"c\"
+    button yes fr: \"Oui\" nl: \"Ja\"
+    link \"https://x.be\" fr: \"site\"
+end
+";
+        assert_eq!(fmt(src), expected);
+    }
+
+    #[test]
+    fn operators_commas_and_colons_are_spaced_one_way() {
+        let src = "flow f set v=- 3+f( 1 ,2, )*[ 1,2 ,] set w = not a.b==c and d in [\"x\"] call g( a : 1 ) end";
+        assert_eq!(
+            fmt(src),
+            "flow f\n  set v = -3 + f(1, 2) * [1, 2]\n  set w = not a.b == c and d in [\"x\"]\n  call g(a: 1)\nend\n"
+        );
+    }
+
+    #[test]
+    fn comments_stay_beside_their_code_at_every_position() {
+        let src = "\
+# head of file
+
+bot \"X\" # on the item's line
+  languages fr
+end
+# above the flow
+flow f # after the name
+  # above a statement
+  say \"a\" # after a statement
+  if x # after a condition
+    stop
+    # above the end
+  end
+  set v = 1 + # inside an expression
+    2
+end
+# end of file
+";
+        let expected = "\
+# head of file
+
+bot \"X\"  # on the item's line
+  languages fr
+end
+
+# above the flow
+flow f  # after the name
+  # above a statement
+  say \"a\"  # after a statement
+  if x  # after a condition
+    stop
+    # above the end
+  end
+  set v = 1 +  # inside an expression
+    2
+end
+# end of file
+";
+        assert_eq!(fmt(src), expected);
+        assert_eq!(fmt(expected), expected);
+    }
+
+    #[test]
+    fn strings_are_copied_byte_for_byte() {
+        let src =
+            "flow f\n say   \"a # not a comment \\\"quoted\\\" {f(\"x # y\")}  {{braces}}\"\nend\n";
+        let out = fmt(src);
+        assert!(out.contains("\"a # not a comment \\\"quoted\\\" {f(\"x # y\")}  {{braces}}\""));
+        assert!(!out.contains("  #"), "no comment was invented: {out}");
+    }
+
+    #[test]
+    fn blank_lines_are_kept_once_between_statements_and_set_once_between_items() {
+        let src = "flow a\n  say \"a\"\n\n\n\n  say \"b\"\n  say \"c\"\n\n\nend\nflow b\n  stop\nend\n\n\n\n\nflow c\n  stop\nend\n\n\n";
+        assert_eq!(
+            fmt(src),
+            "flow a\n  say \"a\"\n\n  say \"b\"\n  say \"c\"\nend\n\nflow b\n  stop\nend\n\nflow c\n  stop\nend\n"
+        );
+    }
+
+    #[test]
+    fn crlf_tabs_and_a_byte_order_mark_become_plain_lines() {
+        let src = "\u{feff}flow f\r\n\tsay \"a\"\t# note\r\n\r\n\tstop\r\nend\r\n";
+        assert_eq!(fmt(src), "flow f\n  say \"a\"  # note\n\n  stop\nend\n");
+    }
+
+    #[test]
+    fn a_long_action_puts_one_parameter_per_line_and_a_short_one_fits_on_one() {
+        let long = "action create_request(kind: text, child_first_name?: name, child_last_name?: name, start_date?: date) -> (reference: text)";
+        assert_eq!(
+            fmt(long),
+            "action create_request(\n  kind: text,\n  child_first_name?: name,\n  child_last_name?: name,\n  start_date?: date,\n) -> (reference: text)\n"
+        );
+        assert_eq!(
+            fmt("action get(\n  reference: text,\n) -> (status: text)"),
+            "action get(reference: text) -> (status: text)\n"
+        );
+        // A comment among the parameters keeps them one per line.
+        assert_eq!(
+            fmt("action get(reference: text, # as printed\n) -> (status: text)"),
+            "action get(\n  reference: text,  # as printed\n) -> (status: text)\n"
+        );
+    }
+
+    #[test]
+    fn declarations_keep_the_house_layout() {
+        let src = "choice rank option first fr: \"premier\", \"1\" option second fr: \"2\" end\nsynonyms fr: \"a\", \"b\"\ntable t from \"t.csv\" (date: date, name: text)\ntext hi fr: \"Salut\"\nfaq hours triggers fr: \"heures\" answer fr: \"9h\" link \"https://x.be\" fr: \"site\" end\nslot yes_no: yesno ask fr: \"?\" optional end";
+        let expected = "\
+choice rank
+  option first
+    fr: \"premier\", \"1\"
+  option second
+    fr: \"2\"
+end
+
+synonyms
+  fr: \"a\", \"b\"
+
+table t from \"t.csv\" (date: date, name: text)
+
+text hi
+  fr: \"Salut\"
+
+faq hours
+  triggers
+    fr: \"heures\"
+  answer
+    fr: \"9h\"
+    link \"https://x.be\" fr: \"site\"
+end
+
+slot yes_no: yesno
+  ask
+    fr: \"?\"
+  optional
+end
+";
+        assert_eq!(fmt(src), expected);
+    }
+
+    #[test]
+    fn a_file_with_a_syntax_error_is_not_formatted() {
+        let errors = format_source("flow f\n  say \"unclosed\nend\n").unwrap_err();
+        assert!(errors.iter().all(|d| d.code == "syntax"), "{errors:?}");
+        assert!(!errors.is_empty());
+    }
+
+    #[test]
+    fn empty_and_comment_only_files() {
+        assert_eq!(fmt(""), "");
+        assert_eq!(fmt(" \n\n"), "");
+        assert_eq!(
+            fmt("\n\n# only\n\n\n# comments  \n"),
+            "# only\n\n# comments\n"
+        );
+    }
+
+    #[test]
+    fn shapes_ignore_layout_but_not_what_is_written() {
+        let shape_of = |src: &str| {
+            let (file, diagnostics) = super::super::parse_file(SourceId(0), src);
+            assert!(diagnostics.is_empty(), "{diagnostics:?}");
+            shape(&file)
+        };
+        let a = shape_of("flow f\n  say \"a\"\nend\n");
+        assert_eq!(a, shape_of("flow f say   \"a\" end"));
+        assert_ne!(a, shape_of("flow f\n  say \"b\"\nend\n"));
+        assert_ne!(a, shape_of("flow g\n  say \"a\"\nend\n"));
+        // A string that spells a span is compared, not stripped.
+        let spelled = "flow f\n  say \"Span \\{ source: SourceId(0), start: 1, end: 2 \\}\"\nend\n";
+        let other = "flow f\n  say \"Span \\{ source: SourceId(0), start: 3, end: 4 \\}\"\nend\n";
+        assert_ne!(shape_of(spelled), shape_of(other));
+    }
 }

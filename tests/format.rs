@@ -143,13 +143,13 @@ fn perturb(text: &str, choices: &[u8]) -> String {
         let indent = ["", " ", "\t", "      ", " \t "][r % 5];
         out.push_str(indent);
         out.push_str(line.trim_start());
-        if r % 3 == 0 {
+        if r.is_multiple_of(3) {
             out.push_str("  ");
         }
         let next_is_code = lines.get(i + 1).is_some_and(|n| !n.trim().is_empty());
         let joinable =
             !line.contains('#') && !lines[i + 1..].first().is_some_and(|n| n.contains('#'));
-        if r % 4 == 0 && next_is_code && joinable && !line.trim().is_empty() {
+        if r.is_multiple_of(4) && next_is_code && joinable && !line.trim().is_empty() {
             out.push(' ');
         } else if r % 5 == 1 {
             out.push_str("\r\n");

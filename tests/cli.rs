@@ -175,3 +175,76 @@ fn guichet_test_reports_each_test_and_fails_with_the_line_of_the_failing_step() 
     assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn fmt_check_exits_1_on_a_file_to_format_and_fmt_rewrites_it() {
+    let dir = std::env::temp_dir().join(format!("guichet-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let file = dir.join("hello.flow");
+    let untouched = dir.join("hello.test");
+    std::fs::write(&file, "flow hello   # greets\n say \"Hello!\"\nend\n").expect("write");
+    std::fs::write(&untouched, "  > hello\n").expect("write");
+
+    let check = guichet()
+        .args(["fmt", "--check"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(check.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        listed.contains("would reformat") && listed.contains("hello.flow"),
+        "{listed}"
+    );
+    assert!(listed.contains("+  say \"Hello!\""), "{listed}");
+
+    let rewrite = guichet().arg("fmt").arg(&dir).output().expect("runs");
+    assert_eq!(rewrite.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "flow hello  # greets\n  say \"Hello!\"\nend\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&untouched).expect("read"),
+        "  > hello\n"
+    );
+
+    let clean = guichet()
+        .args(["fmt", "--check"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(clean.status.code(), Some(0));
+
+    std::fs::write(&file, "flow hello\n say \"unclosed\nend\n").expect("write");
+    let broken = guichet().args(["fmt"]).arg(&file).output().expect("runs");
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "flow hello\n say \"unclosed\nend\n",
+        "a file with syntax errors is left as it is"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fmt_reads_stdin_and_writes_stdout() {
+    let mut child = guichet()
+        .args(["fmt", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"flow f stop end")
+        .expect("write");
+    let out = child.wait_with_output().expect("ends");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "flow f\n  stop\nend\n"
+    );
+}

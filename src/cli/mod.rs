@@ -6,6 +6,7 @@ pub(crate) mod clock;
 mod eval;
 mod explain;
 mod extract;
+mod fmt;
 mod graph;
 pub(crate) mod run;
 mod test;
@@ -83,6 +84,18 @@ enum Command {
     Explain {
         /// A code as `guichet check` prints it, e.g. `unknown-name`.
         code: Option<String>,
+    },
+    /// Format .flow files in the one canonical layout, comments kept.
+    Fmt {
+        /// .flow files or folders of them; `-` formats stdin to stdout.
+        #[arg(required_unless_present = "stdin")]
+        paths: Vec<PathBuf>,
+        /// Change nothing: list the files that would change; exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// Format stdin and write the result to stdout.
+        #[arg(long)]
+        stdin: bool,
     },
     /// Draw the flows of a bot as a diagram (Mermaid or Graphviz).
     Graph {
@@ -180,6 +193,11 @@ pub fn main() -> ExitCode {
             seed,
         } => crate::repl::run(&path, now.as_deref(), lang.as_deref(), seed),
         Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Fmt {
+            paths,
+            check,
+            stdin,
+        } => fmt::run(&paths, check, stdin),
         Command::Graph { path, flow, format } => graph::run(&path, flow.as_deref(), &format),
         Command::Eval {
             files,

@@ -1,8 +1,11 @@
 //! Syntax: the grammar (`grammar/guichet.pest`), the syntax tree with
-//! spans, and syntax errors in plain words. Only this module sees pest.
+//! spans, syntax errors in plain words, and the formatter. Only this
+//! module sees pest.
 
 pub mod ast;
 mod errors;
+pub mod format;
 mod parser;
 
+pub use format::format_source;
 pub use parser::parse_file;

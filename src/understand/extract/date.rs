@@ -6,12 +6,13 @@
 //!
 //! Every phrase is read relative to `ctx.now`; when a phrase could be in the
 //! past or the future ("vendredi", "22/04") `ctx.policy` decides.
-//! Numbers are read day first, even in English: the bots serve Belgium.
+//! Numbers are read day first unless `ctx.order` says month first (US
+//! English): the bots serve Belgium.
 
 #[path = "date_lexicon.rs"]
 pub(crate) mod lexicon;
 
-use super::{longest_readings, Context, DatePolicy, Extraction, Reading, Reason};
+use super::{longest_readings, Context, DateOrder, DatePolicy, Extraction, Reading, Reason};
 use crate::understand::normalize::Input;
 use crate::values::{holidays, Lang, Value};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
@@ -31,6 +32,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         lex: lexicon(),
         today: ctx.now.date(),
         policy: ctx.policy,
+        order: ctx.order,
         lang: ctx.lang,
     };
     let found: Vec<Found> = (0..toks.len())
@@ -102,6 +104,7 @@ struct Parser<'a> {
     lex: &'static Lexicon,
     today: NaiveDate,
     policy: DatePolicy,
+    order: DateOrder,
     lang: Lang,
 }
 
@@ -479,7 +482,10 @@ impl Parser<'_> {
                 } else {
                     c as i32
                 };
-                (y, b, a)
+                match self.order {
+                    DateOrder::DayFirst => (y, b, a),
+                    DateOrder::MonthFirst => (y, a, b),
+                }
             } else {
                 return None;
             };
@@ -497,7 +503,15 @@ impl Parser<'_> {
         if la > 2 || lb > 2 || s1 == ' ' || s1 == ',' || longer(i + 2) {
             return None;
         }
-        let (day, month) = if b > 12 && a <= 12 { (b, a) } else { (a, b) };
+        let (day, month) = match self.order {
+            DateOrder::DayFirst => (a, b),
+            DateOrder::MonthFirst => (b, a),
+        };
+        let (day, month) = if month > 12 && day <= 12 {
+            (month, day)
+        } else {
+            (day, month)
+        };
         let date = self.month_day(month, day);
         if date.is_err() && s1 != '/' {
             return None;
@@ -1059,6 +1073,7 @@ mod tests {
             now: chrono::NaiveDateTime::parse_from_str(&format!("{now} 10:00"), "%Y-%m-%d %H:%M")
                 .unwrap(),
             policy,
+            order: Default::default(),
             choice: None,
         }
     }
@@ -1207,6 +1222,60 @@ mod tests {
         assert_eq!(
             future("Easter Monday", En, NOW).as_deref(),
             Some("2025-04-21")
+        );
+    }
+
+    fn with_order(text: &str, lang: Lang, order: DateOrder) -> Option<String> {
+        let ctx = Context {
+            order,
+            ..ctx(lang, NOW, DatePolicy::Future)
+        };
+        extract(&Input::new(text), &ctx)
+            .best()
+            .map(|c| match &c.value {
+                Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+                other => format!("{other:?}"),
+            })
+    }
+
+    #[test]
+    fn the_locale_decides_which_number_is_the_month() {
+        use DateOrder::*;
+        for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+            assert_eq!(
+                with_order("3/7/2025", lang, DayFirst).as_deref(),
+                Some("2025-07-03")
+            );
+            assert_eq!(
+                with_order("3/7/2025", lang, MonthFirst).as_deref(),
+                Some("2025-03-07")
+            );
+            assert_eq!(
+                with_order("8-10-25", lang, MonthFirst).as_deref(),
+                Some("2025-08-10")
+            );
+            assert_eq!(
+                with_order("8/10", lang, MonthFirst).as_deref(),
+                Some("2025-08-10")
+            );
+            // A number above 12 can only be the day, whatever the order.
+            assert_eq!(
+                with_order("25/12", lang, MonthFirst).as_deref(),
+                Some("2025-12-25")
+            );
+            assert_eq!(
+                with_order("12/25", lang, DayFirst).as_deref(),
+                Some("2025-12-25")
+            );
+            // Year first is unambiguous.
+            assert_eq!(
+                with_order("2025-07-03", lang, MonthFirst).as_deref(),
+                Some("2025-07-03")
+            );
+        }
+        assert_eq!(
+            with_order("Tuesday 11/3/2025", Lang::En, MonthFirst).as_deref(),
+            Some("2025-11-03")
         );
     }
 

@@ -815,7 +815,13 @@ impl Parser<'_> {
             Some((m, end)) => (Some(m), end),
             None => (None, i),
         };
-        let (id, mut end) = self.text_word(j, "holiday")?;
+        // "Father's Day" is another Sunday in the US than in Belgium.
+        let us = if self.order == DateOrder::MonthFirst {
+            self.text_word(j, "holiday_us")
+        } else {
+            None
+        };
+        let (id, mut end) = us.or_else(|| self.text_word(j, "holiday"))?;
         let mut year = None;
         let mut k = end;
         if self.word(k, "connector").is_some() && self.number_word(k, "yearref").is_none() {
@@ -1276,6 +1282,49 @@ mod tests {
         assert_eq!(
             with_order("Tuesday 11/3/2025", Lang::En, MonthFirst).as_deref(),
             Some("2025-11-03")
+        );
+    }
+
+    #[test]
+    fn days_named_like_holidays() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("la fête des mères", Fr, "2025-05-11"),
+            ("op moederdag", Nl, "2025-05-11"),
+            ("on Mother's Day", En, "2025-05-11"),
+            // Belgium's Father's Day is the second Sunday of June.
+            ("pour la fête des pères 2026", Fr, "2026-06-14"),
+            ("vaderdag", Nl, "2025-06-08"),
+            ("on father's day", En, "2025-06-08"),
+            ("le jour de Thanksgiving 2010", Fr, "2010-11-25"),
+            ("op Thanksgiving", Nl, "2025-11-27"),
+            ("on thanks giving day", En, "2025-11-27"),
+            ("black friday 2010", En, "2010-11-26"),
+            ("na Halloween", Nl, "2025-10-31"),
+            ("la Saint-Valentin", Fr, "2026-02-14"),
+            ("International Workers' Day", En, "2025-05-01"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+        // US English names the US days.
+        for (text, date) in [
+            ("on father's day", "2025-06-15"),
+            ("Labor Day", "2025-09-01"),
+            ("independence day", "2025-07-04"),
+        ] {
+            assert_eq!(
+                with_order(text, En, DateOrder::MonthFirst).as_deref(),
+                Some(date),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            with_order("Labor Day", En, DateOrder::DayFirst).as_deref(),
+            Some("2025-05-01")
+        );
+        assert_eq!(
+            with_order("independence day", En, DateOrder::DayFirst),
+            None
         );
     }
 

@@ -50,8 +50,9 @@ pub enum DateOrder {
 }
 
 /// Regions whose English writes the month first. A plain `en` counts as
-/// `en-US`, as in the Unicode locale data.
-const MONTH_FIRST_REGIONS: &[&str] = &["us", "ph", "as", "gu", "mp", "pr", "um", "vi"];
+/// `en-US`, as in the Unicode locale data. Month first also stands for US
+/// English where a name means another day there ("Labor Day").
+const MONTH_FIRST_REGIONS: &[&str] = &["us"];
 
 impl DateOrder {
     /// The order a locale tag implies: `en-US` and `en` month first;

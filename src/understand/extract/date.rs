@@ -427,6 +427,7 @@ impl Parser<'_> {
             self.holiday(i),
             self.bare_day(i),
             self.nth_weekday(i),
+            self.weekday_count(i),
         ];
         if depth < MAX_DEPTH {
             all.push(self.offset(i, depth));
@@ -967,6 +968,58 @@ impl Parser<'_> {
         found(date.ok_or(Reason::NoSuchDate), i, end, 0.85, "nth_weekday")
     }
 
+    /// "two Sundays from now", "over twee zondagen", "dans deux dimanches",
+    /// "three Fridays ago": the nth such weekday after (before) today.
+    fn weekday_count(&self, i: usize) -> Option<Found> {
+        let (prefix, j) = if let Some(end) = self.word(i, "ago_before") {
+            (Some(-1), end)
+        } else if let Some(end) = self.word(i, "in") {
+            (Some(1), end)
+        } else {
+            (None, i)
+        };
+        let (n, cend) = match self.digits(j) {
+            Some((n, len)) if len <= 2 => (n as i64, j + 1),
+            Some(_) => return None,
+            None => self
+                .number_word(j, "num")
+                .or_else(|| self.number_word(j, "count"))?,
+        };
+        if !(1..=52).contains(&n) {
+            return None;
+        }
+        let (wd, wend) = match self.number_word(cend, "weekdays") {
+            Some((_, end)) => (self.weekday_of(cend, end)?, end),
+            // "two monday later": the singular, but only with a word after.
+            None => self.weekday(cend, false)?,
+        };
+        let (sign, end) = if let Some(e) = self.word(wend, "later") {
+            (1, e)
+        } else if let Some(e) = self.word(wend, "ago_after") {
+            (-1, e)
+        } else if let Some(e) = self.word(wend, "from").and_then(|k| self.word(k, "now")) {
+            (1, e)
+        } else if let Some(p) = prefix {
+            // "in two Sundays"; "in two Sunday" is no phrasing.
+            self.number_word(cend, "weekdays")?;
+            (p, wend)
+        } else {
+            return None;
+        };
+        let first = self.nearest_weekday(wd, sign > 0, false);
+        let date = first
+            .checked_add_signed(Duration::weeks(sign * (n - 1)))
+            .ok_or(Reason::OutOfRange);
+        found(date, i, end, 0.85, "weekday_count")
+    }
+
+    /// The weekday a plural ("zondagen") names.
+    fn weekday_of(&self, i: usize, end: usize) -> Option<Weekday> {
+        let (n, e) = self.number_word(i, "weekdays")?;
+        (e == end).then_some(())?;
+        Weekday::try_from(u8::try_from(n - 1).ok()?).ok()
+    }
+
     /// A count of units: "3 jours", "twee weken", "1 month, 21 days", "a fortnight".
     fn span(&self, i: usize) -> Option<(Span, usize)> {
         let mut total = Span::default();
@@ -1283,6 +1336,26 @@ mod tests {
             with_order("Tuesday 11/3/2025", Lang::En, MonthFirst).as_deref(),
             Some("2025-11-03")
         );
+    }
+
+    #[test]
+    fn weekdays_counted_from_today() {
+        use Lang::*;
+        // NOW is a Wednesday; the next Sundays are the 16th and the 23rd.
+        for (text, lang, date) in [
+            ("dans deux dimanches", Fr, "2025-03-23"),
+            ("il y a deux vendredis", Fr, "2025-02-28"),
+            ("over twee zondagen", Nl, "2025-03-23"),
+            ("twee zondagen vanaf nu", Nl, "2025-03-23"),
+            ("drie vrijdagen geleden", Nl, "2025-02-21"),
+            ("two sundays from now", En, "2025-03-23"),
+            ("in 2 Sundays", En, "2025-03-23"),
+            ("two wednesdays later", En, "2025-03-26"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+        // A count and a weekday alone are no date offset.
+        assert_eq!(future("two sundays", En, NOW), None);
     }
 
     #[test]

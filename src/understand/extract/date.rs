@@ -883,11 +883,36 @@ impl Parser<'_> {
             return found(self.weekday_and_day(wd, day), i, wend, 0.85, "day_weekday");
         }
         let mut k = end;
-        if self.is_text(k, &["day", "dag", "jour"]) {
+        let day_word = self.is_text(k, &["day", "dag", "jour"]);
+        if day_word {
             k += 1;
         }
         if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
             k += 1;
+        }
+        // "the twenty-third day of September", "le troisième jour de mai".
+        if let Some((m, mend)) = self.number_word(k, "month").filter(|_| day_word && ordinal) {
+            let at_year = if self.word(mend, "connector").is_some() {
+                mend + 1
+            } else {
+                mend
+            };
+            if let Some((y, 4)) = self.digits(at_year) {
+                return found(
+                    self.ymd(y as i32, m as u32, day),
+                    i,
+                    at_year + 1,
+                    0.85,
+                    "day_of_month_name",
+                );
+            }
+            return found(
+                self.month_day(m as u32, day),
+                i,
+                mend,
+                0.85,
+                "day_of_month_name",
+            );
         }
         if let Some((offset, mend)) = self.number_word(k, "monthref") {
             let first = self.today.with_day(1)?;
@@ -977,6 +1002,10 @@ impl Parser<'_> {
             (Some(1), end)
         } else {
             (None, i)
+        };
+        let j = match prefix {
+            Some(_) => self.word(j, "about").unwrap_or(j),
+            None => j,
         };
         let (n, cend) = match self.digits(j) {
             Some((n, len)) if len <= 2 => (n as i64, j + 1),
@@ -1080,6 +1109,10 @@ impl Parser<'_> {
             (Some(1), end)
         } else {
             (None, i)
+        };
+        let j = match prefix {
+            Some(_) => self.word(j, "about").unwrap_or(j),
+            None => j,
         };
         let (span, end) = self.span(j)?;
         let today = Ok(self.today);
@@ -1336,6 +1369,24 @@ mod tests {
             with_order("Tuesday 11/3/2025", Lang::En, MonthFirst).as_deref(),
             Some("2025-11-03")
         );
+    }
+
+    #[test]
+    fn hedged_counts_and_day_of_month_phrases() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("il y a à peu près un mois", Fr, "2025-02-12"),
+            ("dans environ 3 jours", Fr, "2025-03-15"),
+            ("ongeveer twee weken geleden", Nl, "2025-02-26"),
+            ("over ongeveer twee weken", Nl, "2025-03-26"),
+            ("in about 3 days", En, "2025-03-15"),
+            ("le troisième jour de mai", Fr, "2025-05-03"),
+            ("de derde dag van mei", Nl, "2025-05-03"),
+            ("the twenty third day of September", En, "2025-09-23"),
+            ("le 4e jour de juillet de 1995", Fr, "1995-07-04"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
     }
 
     #[test]

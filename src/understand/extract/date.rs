@@ -431,6 +431,7 @@ impl Parser<'_> {
         ];
         if depth < MAX_DEPTH {
             all.push(self.offset(i, depth));
+            all.push(self.weekday_offset(i, depth));
         }
         all.into_iter().flatten().max_by(|a, b| {
             a.end
@@ -1150,7 +1151,45 @@ impl Parser<'_> {
             return None;
         };
         let date = anchor.and_then(|a| self.shift(a, span, sign));
+        // "in 3 days on Friday", "over twee weken op vrijdag": that week's Friday.
+        let k = if self.is_text(end, &["on", "op", "le"]) {
+            end + 1
+        } else {
+            end
+        };
+        if let Some((wd, wend)) = self.weekday(k, false) {
+            return found(
+                date.map(|d| Self::in_week_of(d, wd)),
+                i,
+                wend,
+                0.85,
+                "offset_weekday",
+            );
+        }
         found(date, i, end, 0.85, "offset")
+    }
+
+    /// "Monday two weeks from now", "jeudi, dans deux ans": the weekday in the
+    /// week the offset lands in.
+    fn weekday_offset(&self, i: usize, depth: u8) -> Option<Found> {
+        let (wd, end) = self.weekday(i, false)?;
+        let offset = self.offset(end, depth + 1)?;
+        if offset.rule != "offset" {
+            return None;
+        }
+        found(
+            offset.date.map(|d| Self::in_week_of(d, wd)),
+            i,
+            offset.end,
+            0.85,
+            "weekday_offset",
+        )
+    }
+
+    /// The `wd` of the week (Monday to Sunday) holding `day`.
+    fn in_week_of(day: NaiveDate, wd: Weekday) -> NaiveDate {
+        let shift = wd.num_days_from_monday() as i64 - day.weekday().num_days_from_monday() as i64;
+        day.checked_add_signed(Duration::days(shift)).unwrap_or(day)
     }
 }
 
@@ -1384,6 +1423,22 @@ mod tests {
             ("de derde dag van mei", Nl, "2025-05-03"),
             ("the twenty third day of September", En, "2025-09-23"),
             ("le 4e jour de juillet de 1995", Fr, "1995-07-04"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_weekday_in_the_week_an_offset_lands_in() {
+        use Lang::*;
+        // NOW + 3 days is Saturday 15 March; that week's Friday is the 14th.
+        for (text, lang, date) in [
+            ("dans 3 jours le vendredi", Fr, "2025-03-14"),
+            ("jeudi dans deux semaines", Fr, "2025-03-27"),
+            ("over twee weken op vrijdag", Nl, "2025-03-28"),
+            ("maandag over twee weken", Nl, "2025-03-24"),
+            ("in 3 days on Friday", En, "2025-03-14"),
+            ("Monday two weeks from now", En, "2025-03-24"),
         ] {
             assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
         }

@@ -1566,6 +1566,37 @@ mod tests {
         }
 
         #[test]
+        fn the_order_only_swaps_day_and_month(d in 1u32..=28, m in 1u32..=12, y in 1990i32..2090) {
+            let expected = NaiveDate::from_ymd_opt(y, m, d).map(|x| x.format("%Y-%m-%d").to_string());
+            for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+                prop_assert_eq!(with_order(&format!("{d}/{m}/{y}"), lang, DateOrder::DayFirst), expected.clone());
+                prop_assert_eq!(with_order(&format!("{m}/{d}/{y}"), lang, DateOrder::MonthFirst), expected.clone());
+            }
+        }
+
+        #[test]
+        // Without d, m, n, r, s, t: "tmr" is tomorrow.
+        fn no_date_in_text_without_vowels_or_digits(s in "[bcfghjklpqvwxz ,.!?'-]{0,60}") {
+            for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+                for order in [DateOrder::DayFirst, DateOrder::MonthFirst] {
+                    let ctx = Context { order, ..ctx(lang, NOW, DatePolicy::Future) };
+                    prop_assert!(extract(&Input::new(&s), &ctx).candidates.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_counted_and_named_days(s in "((in |over |dans |il y a )?(about |ongeveer )?[0-9]{1,7} (sundays|zondagen|dimanches|days|weken)( from now| later| geleden| on friday| op vrijdag)?)|((monday |maandag )?(in |over )?[0-9]{1,9} (weeks|jaar|years)( from now)?)|((thanksgiving|vaderdag|father s day|black friday|the [0-9]{1,3}th day of may) [0-9]{0,5})") {
+            let input = Input::new(&s);
+            for order in [DateOrder::DayFirst, DateOrder::MonthFirst] {
+                for (now, policy) in [("1583-01-01", DatePolicy::Past), ("9999-12-31", DatePolicy::Future), (NOW, DatePolicy::Future)] {
+                    let ctx = Context { order, ..ctx(Lang::En, now, policy) };
+                    let _ = extract(&input, &ctx);
+                }
+            }
+        }
+
+        #[test]
         fn never_panics_on_date_like_text(s in "[0-9/ .-]{0,20}|(le |de |the )?[0-9]{1,9} (mars|mei|dagen|days ago|jours)") {
             let input = Input::new(&s);
             let _ = extract(&input, &ctx(Lang::En, "1583-01-01", DatePolicy::Past));

@@ -1633,6 +1633,21 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]
+        // Without "z": "dz" is a dozen.
+        fn no_number_in_text_without_vowels_or_digits(s in "[bcdfghjklmnpqrstvwx ,.!?'-]{0,60}") {
+            for lang in Lang::ALL {
+                prop_assert!(extract(&Input::new(&s), &ctx(lang)).candidates.is_empty());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_fraction_phrases(s in "(minus )?((one|twenty|thirty|honderd|cent|vingt) ){0,4}(and |en |et )?((twenty|thirty|trente|twintig)[ -]?)?(fifths|firsts|cinquiemes|vijfde|kwart|driekwart|over 3|sur [0-9]{1,30})( class| klas)?") {
+            for lang in Lang::ALL {
+                let _ = extract(&Input::new(&s), &ctx(lang));
+            }
+        }
+
+        #[test]
         fn never_panics(s in "\\PC{0,60}", digits in "[0-9.,/ ^e-]{0,80}") {
             for lang in Lang::ALL {
                 let _ = extract(&Input::new(&s), &ctx(lang));

@@ -678,6 +678,27 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_read_in_their_locale_date_order() {
+        let us = r#"{"id":"d1","suite":"s","lang":"en","text":"3/7/2025","reference":"2025-01-01T00:00:00","expected":"2025-03-07","verified":true}"#;
+        let gb = r#"{"id":"d2","suite":"s","lang":"en","locale":"en-GB","text":"3/7/2025","reference":"2025-01-01T00:00:00","expected":"2025-07-03","verified":true}"#;
+        let nl = r#"{"id":"d3","suite":"s","lang":"nl","text":"3/7/2025","reference":"2025-01-01T00:00:00","expected":"2025-07-03","verified":true}"#;
+        for (line, order) in [
+            (us, DateOrder::MonthFirst),
+            (gb, DateOrder::DayFirst),
+            (nl, DateOrder::DayFirst),
+        ] {
+            let s = run(line, DatePolicy::Future);
+            assert_eq!(s.failure, None, "{line}");
+            assert_eq!(s.order, order);
+        }
+        let report = evaluate("dates.jsonl", &[us, gb, nl].join("\n"), DatePolicy::Future);
+        let orders = report.date_orders();
+        assert_eq!(orders["en"]["month-first"], 1);
+        assert_eq!(orders["en"]["day-first"], 1);
+        assert_eq!(orders["nl"]["day-first"], 1);
+    }
+
+    #[test]
     fn dates_follow_the_policy() {
         let line = r#"{"id":"dates-1","suite":"s","lang":"fr","text":"le 22/04","reference":"2024-05-10T00:00:00","expected":"2025-04-22","expected_future":"2025-04-22","expected_past":"2024-04-22","verified":true}"#;
         assert_eq!(run(line, DatePolicy::Future).failure, None);

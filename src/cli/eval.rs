@@ -105,6 +105,10 @@ fn print_tables(
         lines.push(row_cells("all", "all", "all", "all", total));
     }
     outln!("date policy: {}", policy_name(policy));
+    let orders = date_orders(reports);
+    if !orders.is_empty() {
+        outln!("date order (from each row's locale; plain en is en-US): {orders}");
+    }
     print_markdown(&lines);
 
     for (file, error) in unreadable {
@@ -144,6 +148,29 @@ fn print_tables(
     }
     outln!();
     outln!("accuracy: {}", percent(total.accuracy()));
+}
+
+/// "en month-first 458, day-first 13; fr day-first 196".
+fn date_orders(reports: &[FileReport]) -> String {
+    let mut all: std::collections::BTreeMap<String, std::collections::BTreeMap<&str, usize>> =
+        Default::default();
+    for r in reports {
+        for (lang, counts) in r.date_orders() {
+            for (order, n) in counts {
+                *all.entry(lang.clone())
+                    .or_default()
+                    .entry(order)
+                    .or_default() += n;
+            }
+        }
+    }
+    all.iter()
+        .map(|(lang, counts)| {
+            let counts: Vec<String> = counts.iter().map(|(o, n)| format!("{o} {n}")).collect();
+            format!("{lang} {}", counts.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn policy_name(policy: DatePolicy) -> &'static str {
@@ -241,6 +268,7 @@ fn print_json(
                 "file": r.file,
                 "groups": groups,
                 "total": tally_json(&r.total()),
+                "date_orders": r.date_orders(),
                 "malformed": r.malformed,
             });
             if failures {
@@ -260,6 +288,7 @@ fn print_json(
                             "expected": s.expected,
                             "got": s.got,
                             "rule": s.rule,
+                            "order": s.order.name(),
                             "failure": s.failure.as_ref().map(|f| f.label()),
                         })
                     })

@@ -1,7 +1,7 @@
 //! `guichet extract TYPE TEXT`: what one extractor finds in one message,
 //! as JSON, to see why a slot was or was not filled.
 
-use guichet::understand::extract::{self, Context, DatePolicy};
+use guichet::understand::extract::{self, Context, DateOrder, DatePolicy};
 use guichet::understand::Input;
 use guichet::values::{Lang, SlotType};
 use std::process::ExitCode;
@@ -12,6 +12,7 @@ pub fn run(
     lang: Option<&str>,
     now: Option<&str>,
     policy: DatePolicy,
+    locale: Option<&str>,
 ) -> ExitCode {
     let Some(slot_type) = SlotType::builtin(ty) else {
         let known: Vec<&str> = SlotType::BUILTIN.iter().map(|(n, _)| *n).collect();
@@ -37,10 +38,19 @@ pub fn run(
             return ExitCode::from(2);
         }
     };
+    let order = match locale.map(|l| (l, DateOrder::from_locale(l))) {
+        None => DateOrder::default(),
+        Some((_, Some(order))) => order,
+        Some((l, None)) => {
+            eprintln!("error: `{l}` is not a locale (e.g. en-US, fr-BE, nl)");
+            return ExitCode::from(2);
+        }
+    };
     let ctx = Context {
         lang,
         now,
         policy,
+        order,
         choice: None,
     };
     let found = extract::extract(&slot_type, &Input::new(text), &ctx);
@@ -55,6 +65,7 @@ pub fn run(
             DatePolicy::Future => "future",
             DatePolicy::Past => "past",
         },
+        "order": order.name(),
         "candidates": found.candidates.iter().map(|c| serde_json::json!({
             "value": c.value.to_normal_json(),
             "kind": c.value.type_name(),

@@ -138,6 +138,10 @@ enum Command {
         now: Option<String>,
         #[arg(long, value_enum, default_value = "future")]
         policy: PolicyArg,
+        /// A locale tag for numeric dates: `en-US` (or `en`) reads 3/7 as March 7;
+        /// day first (3 July) when absent, as in a bot.
+        #[arg(long)]
+        locale: Option<String>,
     },
 }
 
@@ -211,6 +215,14 @@ pub fn main() -> ExitCode {
             lang,
             now,
             policy,
-        } => extract::run(&ty, &text, lang.as_deref(), now.as_deref(), policy.into()),
+            locale,
+        } => extract::run(
+            &ty,
+            &text,
+            lang.as_deref(),
+            now.as_deref(),
+            policy.into(),
+            locale.as_deref(),
+        ),
     }
 }

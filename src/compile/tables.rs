@@ -134,6 +134,7 @@ fn read_cell(raw: &str, ty: &Type) -> Option<Value> {
                 lang: Lang::En,
                 now: NaiveDate::from_ymd_opt(2000, 1, 1)?.and_hms_opt(0, 0, 0)?,
                 policy: DatePolicy::Future,
+                order: Default::default(),
                 choice: None,
             };
             extract::extract(&SlotType::Time, &input, &ctx)

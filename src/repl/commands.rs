@@ -513,6 +513,7 @@ impl Repl {
             lang: self.session.lang,
             now: self.now(),
             policy: slot.policy,
+            order: Default::default(),
             choice,
         };
         let found = extract::extract(&slot.ty, &guichet::understand::Input::new(value), &ctx);

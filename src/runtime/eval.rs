@@ -288,6 +288,7 @@ impl<'a> Env<'a> {
                     lang: self.lang,
                     now: self.now,
                     policy: DatePolicy::Future,
+                    order: Default::default(),
                     choice: None,
                 };
                 V::Bool(

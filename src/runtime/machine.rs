@@ -1104,6 +1104,7 @@ impl<'p> Turn<'p> {
                 lang,
                 now: self.now,
                 policy: slot.policy,
+                order: Default::default(),
                 choice: match &slot.ty {
                     SlotType::Choice(name) => self.program.choices.get(name),
                     _ => None,
@@ -1215,6 +1216,7 @@ impl<'p> Turn<'p> {
             lang: self.lang(),
             now: self.now,
             policy: slot.policy,
+            order: Default::default(),
             choice: match &slot.ty {
                 SlotType::Choice(name) => self.program.choices.get(name),
                 _ => None,
@@ -1326,6 +1328,7 @@ impl<'p> Turn<'p> {
             lang: self.lang(),
             now: self.now,
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         };
         match extract::extract(&SlotType::YesNo, input, &ctx)

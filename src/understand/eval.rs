@@ -5,7 +5,7 @@
 //! The rows are data, not code: a line that cannot be read is reported with
 //! its line number and skipped, and nothing here panics on what a file holds.
 
-use crate::understand::extract::{self, Context, DatePolicy, Extraction};
+use crate::understand::extract::{self, Context, DateOrder, DatePolicy, Extraction};
 use crate::understand::normalize::Input;
 use crate::values::checkdigits::{person_number_kind, PersonNumberKind};
 use crate::values::{Lang, SlotType, Value};
@@ -137,6 +137,20 @@ pub struct Row {
     pub expected: Expected,
     /// The suite's "now" for relative dates.
     pub reference: Option<NaiveDateTime>,
+    /// The row's `locale` (`en-GB`, `nl-BE`), when it has one.
+    pub locale: Option<String>,
+}
+
+impl Row {
+    /// How the row's numeric dates are read: from its `locale`, else from
+    /// its language, where a plain `en` is US English (month first).
+    pub fn date_order(&self) -> DateOrder {
+        self.locale
+            .as_deref()
+            .and_then(DateOrder::from_locale)
+            .or_else(|| DateOrder::from_locale(&self.lang))
+            .unwrap_or_default()
+    }
 }
 
 /// What a row expects, read into the type its extractor gives.
@@ -166,6 +180,8 @@ pub struct Scored {
     pub got: Option<String>,
     pub rule: Option<String>,
     pub failure: Option<Failure>,
+    /// How numeric dates were read for this row.
+    pub order: DateOrder,
 }
 
 /// A line that could not be read as a row.
@@ -285,6 +301,7 @@ pub fn parse_row(line: &str, file_hint: &str, policy: DatePolicy) -> Result<Row,
         kind,
         expected,
         reference,
+        locale: field_str(&obj, "locale").map(str::to_string),
     })
 }
 
@@ -466,6 +483,7 @@ pub fn score(row: &Row, policy: DatePolicy) -> Scored {
         got: None,
         rule: None,
         failure: None,
+        order: row.date_order(),
     };
     let Some(ty) = row.family.slot_type() else {
         scored.failure = Some(Failure::Unsupported);
@@ -475,6 +493,7 @@ pub fn score(row: &Row, policy: DatePolicy) -> Scored {
         lang: row_lang(&row.lang),
         now: row.reference.unwrap_or_else(default_now),
         policy,
+        order: scored.order,
         choice: None,
     };
     let found = extract::extract(&ty, &Input::new(&row.text), &ctx);
@@ -576,6 +595,21 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// For each language, how many date rows were read in each date order.
+    pub fn date_orders(&self) -> BTreeMap<String, BTreeMap<&'static str, usize>> {
+        let mut orders: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+        for (_, s) in &self.scored {
+            if s.kind == "date" {
+                *orders
+                    .entry(s.lang.clone())
+                    .or_default()
+                    .entry(s.order.name())
+                    .or_default() += 1;
+            }
+        }
+        orders
+    }
+
     pub fn total(&self) -> Tally {
         let mut t = Tally::default();
         for g in self.groups.values() {
@@ -641,6 +675,27 @@ mod tests {
     fn run(line: &str, policy: DatePolicy) -> Scored {
         let row = parse_row(line, "x.jsonl", policy).expect("row reads");
         score(&row, policy)
+    }
+
+    #[test]
+    fn rows_are_read_in_their_locale_date_order() {
+        let us = r#"{"id":"d1","suite":"s","lang":"en","text":"3/7/2025","reference":"2025-01-01T00:00:00","expected":"2025-03-07","verified":true}"#;
+        let gb = r#"{"id":"d2","suite":"s","lang":"en","locale":"en-GB","text":"3/7/2025","reference":"2025-01-01T00:00:00","expected":"2025-07-03","verified":true}"#;
+        let nl = r#"{"id":"d3","suite":"s","lang":"nl","text":"3/7/2025","reference":"2025-01-01T00:00:00","expected":"2025-07-03","verified":true}"#;
+        for (line, order) in [
+            (us, DateOrder::MonthFirst),
+            (gb, DateOrder::DayFirst),
+            (nl, DateOrder::DayFirst),
+        ] {
+            let s = run(line, DatePolicy::Future);
+            assert_eq!(s.failure, None, "{line}");
+            assert_eq!(s.order, order);
+        }
+        let report = evaluate("dates.jsonl", &[us, gb, nl].join("\n"), DatePolicy::Future);
+        let orders = report.date_orders();
+        assert_eq!(orders["en"]["month-first"], 1);
+        assert_eq!(orders["en"]["day-first"], 1);
+        assert_eq!(orders["nl"]["day-first"], 1);
     }
 
     #[test]

@@ -1,11 +1,13 @@
-//! Public holidays of Belgium and France, computed for any Gregorian year.
+//! Public holidays of Belgium and France, and days people name as dates
+//! (Mother's Day, Thanksgiving), computed for any Gregorian year.
 //!
-//! The dates are either fixed or follow Easter (anonymous Gregorian computus).
+//! The dates are fixed, follow Easter (anonymous Gregorian computus) or fall
+//! on the nth weekday of a month.
 //! Which days are legal holidays in which country is data (`LEGAL`), so a
 //! commune-specific closure can be added without touching the computation.
 
 use crate::values::Lang;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +31,14 @@ enum Rule {
     },
     /// Days after Easter Sunday (negative: before).
     Easter(i64),
+    /// The `nth` `weekday` of `month` (`-1`: the last one), plus `offset` days:
+    /// Thanksgiving is the fourth Thursday of November, Black Friday the day after.
+    Nth {
+        month: u32,
+        weekday: Weekday,
+        nth: i8,
+        offset: i64,
+    },
 }
 
 struct Definition {
@@ -173,6 +183,140 @@ const DEFINITIONS: &[Definition] = &[
         rule: Rule::Fixed { month: 12, day: 31 },
         names: ["Saint-Sylvestre", "Oudejaarsavond", "New Year's Eve"],
     },
+    // Days that are no public holiday but that people name as dates. The
+    // Belgian date is the one a Belgian bot reads; the `us_` variants are
+    // read only in US English (see `date_words.txt`, kind `holiday_us`).
+    Definition {
+        id: "valentines_day",
+        rule: Rule::Fixed { month: 2, day: 14 },
+        names: ["Saint-Valentin", "Valentijnsdag", "Valentine's Day"],
+    },
+    Definition {
+        id: "st_patricks_day",
+        rule: Rule::Fixed { month: 3, day: 17 },
+        names: ["Saint-Patrick", "Sint-Patricksdag", "St Patrick's Day"],
+    },
+    Definition {
+        id: "earth_day",
+        rule: Rule::Fixed { month: 4, day: 22 },
+        names: ["Jour de la Terre", "Dag van de Aarde", "Earth Day"],
+    },
+    Definition {
+        id: "mothers_day",
+        rule: Rule::Nth {
+            month: 5,
+            weekday: Weekday::Sun,
+            nth: 2,
+            offset: 0,
+        },
+        names: ["fête des Mères", "Moederdag", "Mother's Day"],
+    },
+    Definition {
+        id: "fathers_day",
+        rule: Rule::Nth {
+            month: 6,
+            weekday: Weekday::Sun,
+            nth: 2,
+            offset: 0,
+        },
+        names: ["fête des Pères", "Vaderdag", "Father's Day"],
+    },
+    Definition {
+        id: "halloween",
+        rule: Rule::Fixed { month: 10, day: 31 },
+        names: ["Halloween", "Halloween", "Halloween"],
+    },
+    Definition {
+        id: "thanksgiving",
+        rule: Rule::Nth {
+            month: 11,
+            weekday: Weekday::Thu,
+            nth: 4,
+            offset: 0,
+        },
+        names: ["Thanksgiving", "Thanksgiving", "Thanksgiving"],
+    },
+    Definition {
+        id: "black_friday",
+        rule: Rule::Nth {
+            month: 11,
+            weekday: Weekday::Thu,
+            nth: 4,
+            offset: 1,
+        },
+        names: ["Black Friday", "Black Friday", "Black Friday"],
+    },
+    Definition {
+        id: "cyber_monday",
+        rule: Rule::Nth {
+            month: 11,
+            weekday: Weekday::Thu,
+            nth: 4,
+            offset: 4,
+        },
+        names: ["Cyber Monday", "Cyber Monday", "Cyber Monday"],
+    },
+    Definition {
+        id: "mlk_day",
+        rule: Rule::Nth {
+            month: 1,
+            weekday: Weekday::Mon,
+            nth: 3,
+            offset: 0,
+        },
+        names: [
+            "jour de Martin Luther King",
+            "Martin Luther Kingdag",
+            "Martin Luther King Day",
+        ],
+    },
+    Definition {
+        id: "presidents_day",
+        rule: Rule::Nth {
+            month: 2,
+            weekday: Weekday::Mon,
+            nth: 3,
+            offset: 0,
+        },
+        names: ["jour des Présidents", "Presidentendag", "Presidents' Day"],
+    },
+    Definition {
+        id: "us_fathers_day",
+        rule: Rule::Nth {
+            month: 6,
+            weekday: Weekday::Sun,
+            nth: 3,
+            offset: 0,
+        },
+        names: [
+            "fête des Pères (États-Unis)",
+            "Vaderdag (Verenigde Staten)",
+            "Father's Day",
+        ],
+    },
+    Definition {
+        id: "us_independence_day",
+        rule: Rule::Fixed { month: 7, day: 4 },
+        names: [
+            "fête de l'Indépendance américaine",
+            "Onafhankelijkheidsdag (Verenigde Staten)",
+            "Independence Day",
+        ],
+    },
+    Definition {
+        id: "us_labor_day",
+        rule: Rule::Nth {
+            month: 9,
+            weekday: Weekday::Mon,
+            nth: 1,
+            offset: 0,
+        },
+        names: [
+            "fête du Travail (États-Unis)",
+            "Dag van de Arbeid (Verenigde Staten)",
+            "Labor Day",
+        ],
+    },
 ];
 
 const LEGAL_BE: &[&str] = &[
@@ -226,6 +370,20 @@ const IDS: &[&str] = &[
     "christmas",
     "boxing_day",
     "new_years_eve",
+    "valentines_day",
+    "st_patricks_day",
+    "earth_day",
+    "mothers_day",
+    "fathers_day",
+    "halloween",
+    "thanksgiving",
+    "black_friday",
+    "cyber_monday",
+    "mlk_day",
+    "presidents_day",
+    "us_fathers_day",
+    "us_independence_day",
+    "us_labor_day",
 ];
 
 fn supported(year: i32) -> bool {
@@ -263,9 +421,37 @@ pub fn holiday_date(id: &str, year: i32) -> Option<NaiveDate> {
     if !supported(year) {
         return None;
     }
-    match definition(id)?.rule {
+    rule_date(definition(id)?.rule, year)
+}
+
+fn rule_date(rule: Rule, year: i32) -> Option<NaiveDate> {
+    if !supported(year) {
+        return None;
+    }
+    match rule {
         Rule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
         Rule::Easter(offset) => easter_sunday(year)?.checked_add_signed(Duration::days(offset)),
+        Rule::Nth {
+            month,
+            weekday,
+            nth,
+            offset,
+        } => {
+            let day = if nth > 0 {
+                NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth as u8)?
+            } else {
+                // The last one: a week back from the first of next month's.
+                let next = NaiveDate::from_ymd_opt(year, month, 1)?
+                    .checked_add_months(chrono::Months::new(1))?;
+                let back = (7 + next.weekday().num_days_from_monday() as i64
+                    - weekday.num_days_from_monday() as i64
+                    - 1)
+                    % 7
+                    + 1;
+                next.checked_sub_signed(Duration::days(back))?
+            };
+            day.checked_add_signed(Duration::days(offset))
+        }
     }
 }
 
@@ -311,6 +497,37 @@ mod tests {
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn days_counted_in_weekdays() {
+        assert_eq!(holiday_date("thanksgiving", 2016), Some(ymd(2016, 11, 24)));
+        assert_eq!(holiday_date("thanksgiving", 2010), Some(ymd(2010, 11, 25)));
+        assert_eq!(holiday_date("black_friday", 2010), Some(ymd(2010, 11, 26)));
+        assert_eq!(holiday_date("cyber_monday", 2015), Some(ymd(2015, 11, 30)));
+        assert_eq!(holiday_date("mothers_day", 2017), Some(ymd(2017, 5, 14)));
+        // Belgium keeps Father's Day on the second Sunday of June, the US on the third.
+        assert_eq!(holiday_date("fathers_day", 2017), Some(ymd(2017, 6, 11)));
+        assert_eq!(holiday_date("us_fathers_day", 2017), Some(ymd(2017, 6, 18)));
+        assert_eq!(holiday_date("mlk_day", 2019), Some(ymd(2019, 1, 21)));
+        assert_eq!(holiday_date("presidents_day", 2017), Some(ymd(2017, 2, 20)));
+        assert_eq!(holiday_date("us_labor_day", 2017), Some(ymd(2017, 9, 4)));
+        for id in holiday_ids() {
+            assert!(holiday_date(id, 2024).is_some(), "{id}");
+            assert!(holiday_name(id, Lang::Nl).is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_last_weekday_of_a_month() {
+        let last_monday_of_may = Rule::Nth {
+            month: 5,
+            weekday: Weekday::Mon,
+            nth: -1,
+            offset: 0,
+        };
+        assert_eq!(rule_date(last_monday_of_may, 2024), Some(ymd(2024, 5, 27)));
+        assert_eq!(rule_date(last_monday_of_may, 2021), Some(ymd(2021, 5, 31)));
     }
 
     #[test]

@@ -267,6 +267,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: Some(&spec),
         };
         extract(&Input::new(text), &ctx)
@@ -312,6 +313,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         };
         assert!(extract(&Input::new("crèche"), &ctx).candidates.is_empty());

@@ -6,12 +6,13 @@
 //!
 //! Every phrase is read relative to `ctx.now`; when a phrase could be in the
 //! past or the future ("vendredi", "22/04") `ctx.policy` decides.
-//! Numbers are read day first, even in English: the bots serve Belgium.
+//! Numbers are read day first unless `ctx.order` says month first (US
+//! English): the bots serve Belgium.
 
 #[path = "date_lexicon.rs"]
 pub(crate) mod lexicon;
 
-use super::{longest_readings, Context, DatePolicy, Extraction, Reading, Reason};
+use super::{longest_readings, Context, DateOrder, DatePolicy, Extraction, Reading, Reason};
 use crate::understand::normalize::Input;
 use crate::values::{holidays, Lang, Value};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
@@ -31,6 +32,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         lex: lexicon(),
         today: ctx.now.date(),
         policy: ctx.policy,
+        order: ctx.order,
         lang: ctx.lang,
     };
     let found: Vec<Found> = (0..toks.len())
@@ -102,6 +104,7 @@ struct Parser<'a> {
     lex: &'static Lexicon,
     today: NaiveDate,
     policy: DatePolicy,
+    order: DateOrder,
     lang: Lang,
 }
 
@@ -424,9 +427,11 @@ impl Parser<'_> {
             self.holiday(i),
             self.bare_day(i),
             self.nth_weekday(i),
+            self.weekday_count(i),
         ];
         if depth < MAX_DEPTH {
             all.push(self.offset(i, depth));
+            all.push(self.weekday_offset(i, depth));
         }
         all.into_iter().flatten().max_by(|a, b| {
             a.end
@@ -479,7 +484,10 @@ impl Parser<'_> {
                 } else {
                     c as i32
                 };
-                (y, b, a)
+                match self.order {
+                    DateOrder::DayFirst => (y, b, a),
+                    DateOrder::MonthFirst => (y, a, b),
+                }
             } else {
                 return None;
             };
@@ -497,7 +505,15 @@ impl Parser<'_> {
         if la > 2 || lb > 2 || s1 == ' ' || s1 == ',' || longer(i + 2) {
             return None;
         }
-        let (day, month) = if b > 12 && a <= 12 { (b, a) } else { (a, b) };
+        let (day, month) = match self.order {
+            DateOrder::DayFirst => (a, b),
+            DateOrder::MonthFirst => (b, a),
+        };
+        let (day, month) = if month > 12 && day <= 12 {
+            (month, day)
+        } else {
+            (day, month)
+        };
         let date = self.month_day(month, day);
         if date.is_err() && s1 != '/' {
             return None;
@@ -801,7 +817,13 @@ impl Parser<'_> {
             Some((m, end)) => (Some(m), end),
             None => (None, i),
         };
-        let (id, mut end) = self.text_word(j, "holiday")?;
+        // "Father's Day" is another Sunday in the US than in Belgium.
+        let us = if self.order == DateOrder::MonthFirst {
+            self.text_word(j, "holiday_us")
+        } else {
+            None
+        };
+        let (id, mut end) = us.or_else(|| self.text_word(j, "holiday"))?;
         let mut year = None;
         let mut k = end;
         if self.word(k, "connector").is_some() && self.number_word(k, "yearref").is_none() {
@@ -862,11 +884,36 @@ impl Parser<'_> {
             return found(self.weekday_and_day(wd, day), i, wend, 0.85, "day_weekday");
         }
         let mut k = end;
-        if self.is_text(k, &["day", "dag", "jour"]) {
+        let day_word = self.is_text(k, &["day", "dag", "jour"]);
+        if day_word {
             k += 1;
         }
         if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
             k += 1;
+        }
+        // "the twenty-third day of September", "le troisième jour de mai".
+        if let Some((m, mend)) = self.number_word(k, "month").filter(|_| day_word && ordinal) {
+            let at_year = if self.word(mend, "connector").is_some() {
+                mend + 1
+            } else {
+                mend
+            };
+            if let Some((y, 4)) = self.digits(at_year) {
+                return found(
+                    self.ymd(y as i32, m as u32, day),
+                    i,
+                    at_year + 1,
+                    0.85,
+                    "day_of_month_name",
+                );
+            }
+            return found(
+                self.month_day(m as u32, day),
+                i,
+                mend,
+                0.85,
+                "day_of_month_name",
+            );
         }
         if let Some((offset, mend)) = self.number_word(k, "monthref") {
             let first = self.today.with_day(1)?;
@@ -947,6 +994,62 @@ impl Parser<'_> {
         found(date.ok_or(Reason::NoSuchDate), i, end, 0.85, "nth_weekday")
     }
 
+    /// "two Sundays from now", "over twee zondagen", "dans deux dimanches",
+    /// "three Fridays ago": the nth such weekday after (before) today.
+    fn weekday_count(&self, i: usize) -> Option<Found> {
+        let (prefix, j) = if let Some(end) = self.word(i, "ago_before") {
+            (Some(-1), end)
+        } else if let Some(end) = self.word(i, "in") {
+            (Some(1), end)
+        } else {
+            (None, i)
+        };
+        let j = match prefix {
+            Some(_) => self.word(j, "about").unwrap_or(j),
+            None => j,
+        };
+        let (n, cend) = match self.digits(j) {
+            Some((n, len)) if len <= 2 => (n as i64, j + 1),
+            Some(_) => return None,
+            None => self
+                .number_word(j, "num")
+                .or_else(|| self.number_word(j, "count"))?,
+        };
+        if !(1..=52).contains(&n) {
+            return None;
+        }
+        let (wd, wend) = match self.number_word(cend, "weekdays") {
+            Some((_, end)) => (self.weekday_of(cend, end)?, end),
+            // "two monday later": the singular, but only with a word after.
+            None => self.weekday(cend, false)?,
+        };
+        let (sign, end) = if let Some(e) = self.word(wend, "later") {
+            (1, e)
+        } else if let Some(e) = self.word(wend, "ago_after") {
+            (-1, e)
+        } else if let Some(e) = self.word(wend, "from").and_then(|k| self.word(k, "now")) {
+            (1, e)
+        } else if let Some(p) = prefix {
+            // "in two Sundays"; "in two Sunday" is no phrasing.
+            self.number_word(cend, "weekdays")?;
+            (p, wend)
+        } else {
+            return None;
+        };
+        let first = self.nearest_weekday(wd, sign > 0, false);
+        let date = first
+            .checked_add_signed(Duration::weeks(sign * (n - 1)))
+            .ok_or(Reason::OutOfRange);
+        found(date, i, end, 0.85, "weekday_count")
+    }
+
+    /// The weekday a plural ("zondagen") names.
+    fn weekday_of(&self, i: usize, end: usize) -> Option<Weekday> {
+        let (n, e) = self.number_word(i, "weekdays")?;
+        (e == end).then_some(())?;
+        Weekday::try_from(u8::try_from(n - 1).ok()?).ok()
+    }
+
     /// A count of units: "3 jours", "twee weken", "1 month, 21 days", "a fortnight".
     fn span(&self, i: usize) -> Option<(Span, usize)> {
         let mut total = Span::default();
@@ -1008,6 +1111,10 @@ impl Parser<'_> {
         } else {
             (None, i)
         };
+        let j = match prefix {
+            Some(_) => self.word(j, "about").unwrap_or(j),
+            None => j,
+        };
         let (span, end) = self.span(j)?;
         let today = Ok(self.today);
         let (anchor, sign, end) = if prefix == Some(-1) {
@@ -1044,7 +1151,45 @@ impl Parser<'_> {
             return None;
         };
         let date = anchor.and_then(|a| self.shift(a, span, sign));
+        // "in 3 days on Friday", "over twee weken op vrijdag": that week's Friday.
+        let k = if self.is_text(end, &["on", "op", "le"]) {
+            end + 1
+        } else {
+            end
+        };
+        if let Some((wd, wend)) = self.weekday(k, false) {
+            return found(
+                date.map(|d| Self::in_week_of(d, wd)),
+                i,
+                wend,
+                0.85,
+                "offset_weekday",
+            );
+        }
         found(date, i, end, 0.85, "offset")
+    }
+
+    /// "Monday two weeks from now", "jeudi, dans deux ans": the weekday in the
+    /// week the offset lands in.
+    fn weekday_offset(&self, i: usize, depth: u8) -> Option<Found> {
+        let (wd, end) = self.weekday(i, false)?;
+        let offset = self.offset(end, depth + 1)?;
+        if offset.rule != "offset" {
+            return None;
+        }
+        found(
+            offset.date.map(|d| Self::in_week_of(d, wd)),
+            i,
+            offset.end,
+            0.85,
+            "weekday_offset",
+        )
+    }
+
+    /// The `wd` of the week (Monday to Sunday) holding `day`.
+    fn in_week_of(day: NaiveDate, wd: Weekday) -> NaiveDate {
+        let shift = wd.num_days_from_monday() as i64 - day.weekday().num_days_from_monday() as i64;
+        day.checked_add_signed(Duration::days(shift)).unwrap_or(day)
     }
 }
 
@@ -1059,6 +1204,7 @@ mod tests {
             now: chrono::NaiveDateTime::parse_from_str(&format!("{now} 10:00"), "%Y-%m-%d %H:%M")
                 .unwrap(),
             policy,
+            order: Default::default(),
             choice: None,
         }
     }
@@ -1210,6 +1356,157 @@ mod tests {
         );
     }
 
+    fn with_order(text: &str, lang: Lang, order: DateOrder) -> Option<String> {
+        let ctx = Context {
+            order,
+            ..ctx(lang, NOW, DatePolicy::Future)
+        };
+        extract(&Input::new(text), &ctx)
+            .best()
+            .map(|c| match &c.value {
+                Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+                other => format!("{other:?}"),
+            })
+    }
+
+    #[test]
+    fn the_locale_decides_which_number_is_the_month() {
+        use DateOrder::*;
+        for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+            assert_eq!(
+                with_order("3/7/2025", lang, DayFirst).as_deref(),
+                Some("2025-07-03")
+            );
+            assert_eq!(
+                with_order("3/7/2025", lang, MonthFirst).as_deref(),
+                Some("2025-03-07")
+            );
+            assert_eq!(
+                with_order("8-10-25", lang, MonthFirst).as_deref(),
+                Some("2025-08-10")
+            );
+            assert_eq!(
+                with_order("8/10", lang, MonthFirst).as_deref(),
+                Some("2025-08-10")
+            );
+            // A number above 12 can only be the day, whatever the order.
+            assert_eq!(
+                with_order("25/12", lang, MonthFirst).as_deref(),
+                Some("2025-12-25")
+            );
+            assert_eq!(
+                with_order("12/25", lang, DayFirst).as_deref(),
+                Some("2025-12-25")
+            );
+            // Year first is unambiguous.
+            assert_eq!(
+                with_order("2025-07-03", lang, MonthFirst).as_deref(),
+                Some("2025-07-03")
+            );
+        }
+        assert_eq!(
+            with_order("Tuesday 11/3/2025", Lang::En, MonthFirst).as_deref(),
+            Some("2025-11-03")
+        );
+    }
+
+    #[test]
+    fn hedged_counts_and_day_of_month_phrases() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("il y a à peu près un mois", Fr, "2025-02-12"),
+            ("dans environ 3 jours", Fr, "2025-03-15"),
+            ("ongeveer twee weken geleden", Nl, "2025-02-26"),
+            ("over ongeveer twee weken", Nl, "2025-03-26"),
+            ("in about 3 days", En, "2025-03-15"),
+            ("le troisième jour de mai", Fr, "2025-05-03"),
+            ("de derde dag van mei", Nl, "2025-05-03"),
+            ("the twenty third day of September", En, "2025-09-23"),
+            ("le 4e jour de juillet de 1995", Fr, "1995-07-04"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_weekday_in_the_week_an_offset_lands_in() {
+        use Lang::*;
+        // NOW + 3 days is Saturday 15 March; that week's Friday is the 14th.
+        for (text, lang, date) in [
+            ("dans 3 jours le vendredi", Fr, "2025-03-14"),
+            ("jeudi dans deux semaines", Fr, "2025-03-27"),
+            ("over twee weken op vrijdag", Nl, "2025-03-28"),
+            ("maandag over twee weken", Nl, "2025-03-24"),
+            ("in 3 days on Friday", En, "2025-03-14"),
+            ("Monday two weeks from now", En, "2025-03-24"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
+    #[test]
+    fn weekdays_counted_from_today() {
+        use Lang::*;
+        // NOW is a Wednesday; the next Sundays are the 16th and the 23rd.
+        for (text, lang, date) in [
+            ("dans deux dimanches", Fr, "2025-03-23"),
+            ("il y a deux vendredis", Fr, "2025-02-28"),
+            ("over twee zondagen", Nl, "2025-03-23"),
+            ("twee zondagen vanaf nu", Nl, "2025-03-23"),
+            ("drie vrijdagen geleden", Nl, "2025-02-21"),
+            ("two sundays from now", En, "2025-03-23"),
+            ("in 2 Sundays", En, "2025-03-23"),
+            ("two wednesdays later", En, "2025-03-26"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+        // A count and a weekday alone are no date offset.
+        assert_eq!(future("two sundays", En, NOW), None);
+    }
+
+    #[test]
+    fn days_named_like_holidays() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("la fête des mères", Fr, "2025-05-11"),
+            ("op moederdag", Nl, "2025-05-11"),
+            ("on Mother's Day", En, "2025-05-11"),
+            // Belgium's Father's Day is the second Sunday of June.
+            ("pour la fête des pères 2026", Fr, "2026-06-14"),
+            ("vaderdag", Nl, "2025-06-08"),
+            ("on father's day", En, "2025-06-08"),
+            ("le jour de Thanksgiving 2010", Fr, "2010-11-25"),
+            ("op Thanksgiving", Nl, "2025-11-27"),
+            ("on thanks giving day", En, "2025-11-27"),
+            ("black friday 2010", En, "2010-11-26"),
+            ("na Halloween", Nl, "2025-10-31"),
+            ("la Saint-Valentin", Fr, "2026-02-14"),
+            ("International Workers' Day", En, "2025-05-01"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+        // US English names the US days.
+        for (text, date) in [
+            ("on father's day", "2025-06-15"),
+            ("Labor Day", "2025-09-01"),
+            ("independence day", "2025-07-04"),
+        ] {
+            assert_eq!(
+                with_order(text, En, DateOrder::MonthFirst).as_deref(),
+                Some(date),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            with_order("Labor Day", En, DateOrder::DayFirst).as_deref(),
+            Some("2025-05-01")
+        );
+        assert_eq!(
+            with_order("independence day", En, DateOrder::DayFirst),
+            None
+        );
+    }
+
     #[test]
     fn policy_decides_ambiguous_dates() {
         assert_eq!(
@@ -1266,6 +1563,37 @@ mod tests {
             let input = Input::new(&s);
             let _ = extract(&input, &ctx(Lang::Fr, NOW, DatePolicy::Future));
             let _ = extract(&input, &ctx(Lang::Nl, "9999-12-31", DatePolicy::Past));
+        }
+
+        #[test]
+        fn the_order_only_swaps_day_and_month(d in 1u32..=28, m in 1u32..=12, y in 1990i32..2090) {
+            let expected = NaiveDate::from_ymd_opt(y, m, d).map(|x| x.format("%Y-%m-%d").to_string());
+            for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+                prop_assert_eq!(with_order(&format!("{d}/{m}/{y}"), lang, DateOrder::DayFirst), expected.clone());
+                prop_assert_eq!(with_order(&format!("{m}/{d}/{y}"), lang, DateOrder::MonthFirst), expected.clone());
+            }
+        }
+
+        #[test]
+        // Without d, m, n, r, s, t: "tmr" is tomorrow.
+        fn no_date_in_text_without_vowels_or_digits(s in "[bcfghjklpqvwxz ,.!?'-]{0,60}") {
+            for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+                for order in [DateOrder::DayFirst, DateOrder::MonthFirst] {
+                    let ctx = Context { order, ..ctx(lang, NOW, DatePolicy::Future) };
+                    prop_assert!(extract(&Input::new(&s), &ctx).candidates.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_counted_and_named_days(s in "((in |over |dans |il y a )?(about |ongeveer )?[0-9]{1,7} (sundays|zondagen|dimanches|days|weken)( from now| later| geleden| on friday| op vrijdag)?)|((monday |maandag )?(in |over )?[0-9]{1,9} (weeks|jaar|years)( from now)?)|((thanksgiving|vaderdag|father s day|black friday|the [0-9]{1,3}th day of may) [0-9]{0,5})") {
+            let input = Input::new(&s);
+            for order in [DateOrder::DayFirst, DateOrder::MonthFirst] {
+                for (now, policy) in [("1583-01-01", DatePolicy::Past), ("9999-12-31", DatePolicy::Future), (NOW, DatePolicy::Future)] {
+                    let ctx = Context { order, ..ctx(Lang::En, now, policy) };
+                    let _ = extract(&input, &ctx);
+                }
+            }
         }
 
         #[test]

@@ -38,6 +38,54 @@ pub enum DatePolicy {
     Past,
 }
 
+/// How a numeric date without a month name is read: "3/7/2025" is 3 July
+/// day first (Belgium, France, the Netherlands, Britain) and March 7 month
+/// first (the United States).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    #[default]
+    DayFirst,
+    MonthFirst,
+}
+
+/// Regions whose English writes the month first. A plain `en` counts as
+/// `en-US`, as in the Unicode locale data. Month first also stands for US
+/// English where a name means another day there ("Labor Day").
+const MONTH_FIRST_REGIONS: &[&str] = &["us"];
+
+impl DateOrder {
+    /// The order a locale tag implies: `en-US` and `en` month first;
+    /// `en-GB`, `en-BE`, `fr-BE`, `nl` and every other language day first.
+    /// `None` when the tag does not start with a language code.
+    pub fn from_locale(tag: &str) -> Option<DateOrder> {
+        let tag = tag.split_whitespace().next()?.to_ascii_lowercase();
+        let mut parts = tag.split(['-', '_']);
+        let lang = parts.next()?;
+        if !(2..=3).contains(&lang.len()) || !lang.chars().all(|c| c.is_ascii_lowercase()) {
+            return None;
+        }
+        let region = parts.find(|p| p.len() == 2 || p.as_bytes().first() == Some(&b'*'));
+        let month_first = lang == "en"
+            && match region {
+                None => true,
+                Some(r) => MONTH_FIRST_REGIONS.contains(&r),
+            };
+        Some(if month_first {
+            DateOrder::MonthFirst
+        } else {
+            DateOrder::DayFirst
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::DayFirst => "day-first",
+            DateOrder::MonthFirst => "month-first",
+        }
+    }
+}
+
 /// The options of a declared choice, with each option's phrases per language
 /// (the first phrase of a language is its label).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -59,6 +107,8 @@ pub struct Context<'a> {
     /// The session's "now": every relative date is computed from it.
     pub now: NaiveDateTime,
     pub policy: DatePolicy,
+    /// How "3/7" is read; bots default to day first (they serve Belgium).
+    pub order: DateOrder,
     /// The options, when the slot is a choice.
     pub choice: Option<&'a ChoiceSpec>,
 }
@@ -241,4 +291,30 @@ pub fn extract(ty: &SlotType, input: &Input, ctx: &Context) -> Extraction {
     };
     found.sort();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_give_their_date_order() {
+        use DateOrder::*;
+        for (tag, order) in [
+            ("en-US", Some(MonthFirst)),
+            ("en_us", Some(MonthFirst)),
+            ("en", Some(MonthFirst)),
+            ("en-GB", Some(DayFirst)),
+            ("en-IE", Some(DayFirst)),
+            ("en-BE", Some(DayFirst)),
+            ("en-* (non-US English)", Some(DayFirst)),
+            ("fr-BE", Some(DayFirst)),
+            ("fr", Some(DayFirst)),
+            ("nl-NL", Some(DayFirst)),
+            ("", None),
+            ("12/03", None),
+        ] {
+            assert_eq!(DateOrder::from_locale(tag), order, "{tag}");
+        }
+    }
 }

@@ -187,6 +187,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         };
         for sentence in [
@@ -212,6 +213,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         };
         let found = extract(
@@ -264,6 +266,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         }
     }

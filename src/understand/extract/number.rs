@@ -655,6 +655,18 @@ impl<'a> Grammar<'a> {
                     if pending_article {
                         break;
                     }
+                    // "honderd driekwart": the "drie" of "driekwart" counts quarters.
+                    if !pieces.is_empty()
+                        && self
+                            .atoms
+                            .get(j)
+                            .is_some_and(|a| a.word_start && !a.word_end)
+                        && self
+                            .word_at(next, limit)
+                            .is_some_and(|(w, _)| w.kind == Kind::Fraction)
+                    {
+                        break;
+                    }
                     if word.plural && !pieces.is_empty() {
                         break;
                     }
@@ -673,10 +685,14 @@ impl<'a> Grammar<'a> {
                             let tens = lsp >= twenty
                                 && (lsp % ten).is_zero()
                                 && lsp < Decimal::ONE_HUNDRED;
-                            let addable = ((tens || lsp == ten) && v > Decimal::ZERO && v < ten)
-                                || ((lsp == Decimal::from(60) || lsp == Decimal::from(80))
-                                    && v >= ten
-                                    && v < twenty);
+                            // Dutch puts the unit first ("drieëntwintig"):
+                            // "twintig drie" is twenty, then three.
+                            let unit_after_tens = tens && !self.lex.unit_before_tens;
+                            let addable =
+                                ((unit_after_tens || lsp == ten) && v > Decimal::ZERO && v < ten)
+                                    || ((lsp == Decimal::from(60) || lsp == Decimal::from(80))
+                                        && v >= ten
+                                        && v < twenty);
                             if !addable {
                                 break;
                             }
@@ -834,10 +850,12 @@ impl<'a> Grammar<'a> {
                         break;
                     }
                     // "hundred and five", "vierduizend en twee" (not French).
+                    // "a hundred and a half" is a mixed number; "one hundred
+                    // and thirty fifths" is 130 fifths.
                     if self.lang != Lang::Fr
                         && matches!(last, Some(Piece::Hundred | Piece::Scale | Piece::Dozen))
                         && self.component_at(after, limit)
-                        && !self.fraction_follows(after, limit)
+                        && !self.proper_fraction_follows(after, limit)
                     {
                         j = after;
                         continue;
@@ -878,6 +896,51 @@ impl<'a> Grammar<'a> {
             k = c.end;
         }
         self.denominator(k, limit, true).is_some()
+    }
+
+    /// Whether a fraction below one ("a half", "three quarters") starts at `i`.
+    fn proper_fraction_follows(&self, i: usize, limit: usize) -> bool {
+        self.fraction_phrase(i, limit)
+            .is_some_and(|(f, _)| f < Decimal::ONE)
+    }
+
+    /// A denominator written as a tens word and a plural unit ordinal:
+    /// "twenty-firsts", "thirty fifths" (not in Dutch, which writes
+    /// "vijfendertigste" as one word).
+    fn compound_denominator(&self, i: usize, limit: usize) -> Option<(Decimal, usize)> {
+        if self.lex.unit_before_tens {
+            return None;
+        }
+        let (tens, next) = self.word_at(i, limit)?;
+        let twenty = Decimal::from(20);
+        if tens.kind != Kind::Small
+            || tens.ordinal
+            || tens.plural
+            || tens.value < twenty
+            || tens.value >= Decimal::ONE_HUNDRED
+            || !(tens.value % Decimal::TEN).is_zero()
+        {
+            return None;
+        }
+        // French hyphenates compounds: "cent trente cinquièmes" is 130 fifths,
+        // "cent trente-cinquièmes" 100 thirty-fifths.
+        let k = if self.atoms.get(next).is_some_and(|a| a.is_sym('-')) {
+            next + 1
+        } else if self.lang == Lang::Fr {
+            return None;
+        } else {
+            next
+        };
+        let (unit, end) = self.word_at(k, limit)?;
+        let plural_ordinal =
+            unit.plural && unit.ordinal && matches!(unit.kind, Kind::Small | Kind::One);
+        if !(plural_ordinal || unit.kind == Kind::Fraction)
+            || unit.value < Decimal::ONE
+            || unit.value >= Decimal::TEN
+        {
+            return None;
+        }
+        Some((tens.value + unit.value, end))
     }
 
     /// A denominator at `i`: a fraction word or an ordinal phrase.
@@ -1103,9 +1166,11 @@ impl<'a> Grammar<'a> {
         if self.kind_at(k, limit) == Some(Kind::Over) {
             let (_, after) = self.word_at(k, limit)?;
             // "3 sur 10", "1 op de 3"; "1000 sur 3 ans" is a duration.
+            // "2000 over 3" ends there; "1000 sur 3 ans" goes on with a unit.
+            let ends_at = |c: &Core| self.atoms.get(c.end).is_none_or(|a| a.word().is_none());
             if let Some(den) = self
                 .core(after, limit)
-                .filter(|c| !c.ordinal && core.value <= c.value)
+                .filter(|c| !c.ordinal && (core.value <= c.value || ends_at(c)))
             {
                 if let Some(v) = core.value.checked_div(den.value) {
                     out.value = v;
@@ -1128,6 +1193,35 @@ impl<'a> Grammar<'a> {
                 }
             }
         }
+        // "three twenty-firsts", "twenty twenty-fifths".
+        if let Some((den, end)) = self.compound_denominator(k, limit) {
+            if let Some(v) = core.value.checked_div(den) {
+                out.value = v;
+                out.end = end;
+                out.rule = "number.fraction";
+                out.lone_one = false;
+                return Some(out);
+            }
+        }
+        // "one hundred thirty-fifths": the last tens word starts the
+        // denominator ("one hundred and thirty fifths" keeps it: 130 fifths).
+        if let Some(tens_at) = k.checked_sub(1).filter(|t| *t > j) {
+            let joined_by_and = self.kind_at(tens_at - 1, limit) == Some(Kind::And);
+            if !joined_by_and {
+                if let Some((den, end)) = self.compound_denominator(tens_at, limit) {
+                    let numerator = self
+                        .core(j, tens_at)
+                        .filter(|c| c.end == tens_at && !c.ordinal);
+                    if let Some(v) = numerator.and_then(|n| n.value.checked_div(den)) {
+                        out.value = v;
+                        out.end = end;
+                        out.rule = "number.fraction";
+                        out.lone_one = false;
+                        return Some(out);
+                    }
+                }
+            }
+        }
         // "trois cinquièmes", "twee derde", "twenty-three fifths".
         if let Some((den, end)) = self.denominator(k, limit, true) {
             if let Some(v) = core.value.checked_div(den) {
@@ -1138,6 +1232,22 @@ impl<'a> Grammar<'a> {
                     out.value = v.checked_mul(m)?;
                     out.end = e;
                 }
+                out.lone_one = false;
+                return Some(out);
+            }
+        }
+        // Dutch mixed numbers: "drie een vijfde", "twintig drie vijfde".
+        if self.lex.unit_before_tens
+            && core.value.fract().is_zero()
+            && self.denominator(k, limit, false).is_none()
+        {
+            if let Some((f, end)) = self
+                .fraction_phrase(k, limit)
+                .filter(|(f, _)| *f < Decimal::ONE)
+            {
+                out.value = core.value.checked_add(f)?;
+                out.end = end;
+                out.rule = "number.mixed-words";
                 out.lone_one = false;
                 return Some(out);
             }
@@ -1278,6 +1388,16 @@ fn judge(atoms: &[Atom], i: usize, p: &mut Parsed, input: &Input, lang: Lang) ->
             Lang::En => 0.6,
         };
     }
+    // "first class", "eerste klas": a rank, not a number.
+    if p.ordinal
+        && !p.digits_only
+        && p.rule == "number.ordinal"
+        && after
+            .and_then(Atom::word)
+            .is_some_and(|w| lexicon::common().rank_nouns.iter().any(|r| r == w))
+    {
+        return false;
+    }
     if p.ordinal
         && !p.digits_only
         && matches!(atoms[i].word(), Some("second" | "seconde" | "tierce"))
@@ -1352,6 +1472,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         }
     }
@@ -1413,6 +1534,73 @@ mod tests {
     }
 
     #[test]
+    fn fractions_with_compound_denominators() {
+        use Lang::*;
+        for (text, lang, value) in [
+            ("three twenty-firsts", En, "0.1428571428571428571428571429"),
+            ("twenty twenty fifths", En, "0.8"),
+            (
+                "one hundred thirty-fifths",
+                En,
+                "2.8571428571428571428571428571",
+            ),
+            // With "and", thirty belongs to the numerator.
+            ("one hundred and thirty fifths", En, "26"),
+            ("one hundred and thirty-two fifths", En, "26.4"),
+            // French hyphenates the compound denominator.
+            ("cent trente cinquièmes", Fr, "26"),
+            (
+                "cent trente-cinquièmes",
+                Fr,
+                "2.8571428571428571428571428571",
+            ),
+            ("trois vingt-cinquièmes", Fr, "0.12"),
+            // Dutch writes the unit first, so "twintig vijfde" is twenty fifths.
+            ("twintig vijfde", Nl, "4"),
+            ("tweeëntwintig vijfde", Nl, "4.4"),
+        ] {
+            assert_eq!(best(text, lang).as_deref(), Some(value), "{text}");
+        }
+    }
+
+    #[test]
+    fn mixed_numbers_in_dutch_words() {
+        use Lang::*;
+        for (text, value) in [
+            ("drie een vijfde", "3.2"),
+            ("twintig drie vijfde", "20.6"),
+            ("honderd driekwart", "100.75"),
+            ("twee driekwart", "2.75"),
+            ("honderd drie", "103"),
+        ] {
+            assert_eq!(best(text, Nl).as_deref(), Some(value), "{text}");
+        }
+        // English and French join a whole and a fraction with "and"/"et".
+        assert_eq!(best("two and three quarters", En).as_deref(), Some("2.75"));
+        assert_eq!(best("deux et trois quarts", Fr).as_deref(), Some("2.75"));
+    }
+
+    #[test]
+    fn ratios_and_ranks() {
+        use Lang::*;
+        assert_eq!(
+            best("2000 over 3", En).as_deref(),
+            Some("666.66666666666666666666666667")
+        );
+        assert_eq!(best("3 sur 10", Fr).as_deref(), Some("0.3"));
+        // "1000 sur 3 ans" is a thousand over three years, no ratio.
+        assert_eq!(best("1000 sur 3 ans", Fr).as_deref(), Some("1000"));
+        for (text, lang) in [
+            ("Book a first class seat", En),
+            ("en première classe", Fr),
+            ("reizen in eerste klas", Nl),
+        ] {
+            assert_eq!(best(text, lang), None, "{text}");
+        }
+        assert_eq!(best("the first of three", En).as_deref(), Some("1"));
+    }
+
+    #[test]
     fn english_words() {
         assert_eq!(best("twenty-three", Lang::En).as_deref(), Some("23"));
         assert_eq!(
@@ -1444,6 +1632,21 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        // Without "z": "dz" is a dozen.
+        fn no_number_in_text_without_vowels_or_digits(s in "[bcdfghjklmnpqrstvwx ,.!?'-]{0,60}") {
+            for lang in Lang::ALL {
+                prop_assert!(extract(&Input::new(&s), &ctx(lang)).candidates.is_empty());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_fraction_phrases(s in "(minus )?((one|twenty|thirty|honderd|cent|vingt) ){0,4}(and |en |et )?((twenty|thirty|trente|twintig)[ -]?)?(fifths|firsts|cinquiemes|vijfde|kwart|driekwart|over 3|sur [0-9]{1,30})( class| klas)?") {
+            for lang in Lang::ALL {
+                let _ = extract(&Input::new(&s), &ctx(lang));
+            }
+        }
+
         #[test]
         fn never_panics(s in "\\PC{0,60}", digits in "[0-9.,/ ^e-]{0,80}") {
             for lang in Lang::ALL {

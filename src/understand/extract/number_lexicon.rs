@@ -258,6 +258,8 @@ pub struct Common {
     pub suffixes: Vec<(String, Decimal, bool)>,
     pub ordinal_suffixes: Vec<String>,
     pub months: Vec<String>,
+    /// Words after which an ordinal word is a rank, not a number ("first class").
+    pub rank_nouns: Vec<String>,
 }
 
 pub fn common() -> &'static Common {
@@ -275,6 +277,7 @@ pub fn common() -> &'static Common {
                 }
                 ["ordinal-suffix", word] => c.ordinal_suffixes.push(word.to_string()),
                 ["month", word] => c.months.push(word.to_string()),
+                ["rank-noun", word] => c.rank_nouns.push(word.to_string()),
                 _ => {}
             }
         }

@@ -101,6 +101,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         }
     }

@@ -341,6 +341,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: DatePolicy::Future,
+            order: Default::default(),
             choice: None,
         }
     }

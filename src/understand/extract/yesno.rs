@@ -204,6 +204,7 @@ mod tests {
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
             policy: Default::default(),
+            order: Default::default(),
             choice: None,
         };
         match extract(&Input::new(text), &ctx).best().map(|c| &c.value) {

@@ -37,16 +37,18 @@ pub fn run(path: &Path, junit: Option<&Path>, coverage: bool) -> ExitCode {
             }
         };
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
-        let tests = match testing::parse(&text, stem) {
+        let tests = match testing::parse_for(&bot, &text, stem) {
             Ok(t) => t,
             Err(f) => {
                 outln!("FAILED {name}:{}: {}", f.line, f.message);
+                if let Some(help) = &f.help {
+                    outln!("  help: {help}");
+                }
                 failed += 1;
                 continue;
             }
         };
-        for test in tests {
-            let outcome = testing::run(&bot, &test);
+        for outcome in tests.iter().flat_map(|test| testing::run(&bot, test)) {
             match &outcome.failure {
                 None => {
                     passed += 1;

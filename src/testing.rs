@@ -22,6 +22,30 @@
 //! error unknown_action             an error event with this code
 //! ```
 //!
+//! A test runs in several languages from one file when a `@lang` line
+//! lists them: one run per language, each reported as its own outcome
+//! (`crèche happy path [nl]`), each a fresh conversation in its language.
+//! A line that starts with a language code is read only in that
+//! language's run; a line without one is read in every run:
+//!
+//! ```text
+//! @test crèche happy path
+//! @lang fr nl en
+//! fr> Je voudrais inscrire mon fils à la crèche
+//! nl> Ik wil mijn zoon inschrijven in de kinderopvang
+//! en> I would like to enrol my son in daycare
+//! en< first name
+//! ? slot child_first_name
+//! fr button Oui, envoyer
+//! ```
+//!
+//! A `@lang` line before the first `@test` applies to every test of the
+//! file; a test's own `@lang` replaces it. Inside a test run in several
+//! languages, another `@lang` line with the same languages starts a new
+//! conversation in the run's language. A prefix the bot does not speak, a
+//! line for a language the test never talks, and an unknown code are
+//! errors with their line and a hint.
+//!
 //! Each test runs twice: once with a live session, once saving the session
 //! to JSON and restoring it before every input. Both must pass and give the
 //! same events, so a test also proves the conversation survives a restart
@@ -40,7 +64,19 @@ use chrono::NaiveDateTime;
 pub struct TestCase {
     pub name: String,
     pub line: usize,
-    steps: Vec<(usize, String)>,
+    /// The languages the test runs in, one run each, when a `@lang` line
+    /// lists several; empty for a test that runs once.
+    pub langs: Vec<Lang>,
+    steps: Vec<Step>,
+}
+
+/// A line of a test: where it is, the one language it is for (a `fr>`
+/// line), and the step without that prefix.
+#[derive(Debug, Clone)]
+struct Step {
+    line: usize,
+    only: Option<Lang>,
+    text: String,
 }
 
 /// Why a test failed: the line of the failing step and what happened.
@@ -48,12 +84,27 @@ pub struct TestCase {
 pub struct Failure {
     pub line: usize,
     pub message: String,
+    /// How to fix a malformed test file.
+    pub help: Option<String>,
     /// The bot's last turn, to compare with what was expected.
     pub last_turn: Vec<Event>,
 }
 
+impl Failure {
+    fn malformed(line: usize, message: String, help: impl Into<String>) -> Failure {
+        Failure {
+            line,
+            message,
+            help: Some(help.into()),
+            last_turn: vec![],
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The test's name, with the language of the run for a test run in
+    /// several (`crèche happy path [nl]`).
     pub name: String,
     pub line: usize,
     pub failure: Option<Failure>,
@@ -66,14 +117,152 @@ const DIRECTIVES: &[&str] = &[
     "lang", "error",
 ];
 
+/// Steps that cannot be for one language only: they set up the test.
+const SETUP: &[&str] = &["@now", "@lang"];
+
+const PREFIX_HELP: &str = "a line for one language starts with its code: `fr> Bonjour`, `nl< Welkom`, `en button Yes`; a line without a code is for every language";
+
+fn not_a_step(n: usize, head: &str) -> Failure {
+    Failure::malformed(
+        n,
+        format!("`{head}` is not a test step"),
+        format!(
+            "a line starts with one of: @test, {}; {PREFIX_HELP}",
+            DIRECTIVES.join(", ")
+        ),
+    )
+}
+
+/// Reads a line's language prefix: `fr> text` and `fr button Oui` are for
+/// French only. Returns the language and the step that follows it.
+fn split_prefix(n: usize, line: &str) -> Result<(Option<Lang>, String), Failure> {
+    let head = line.split_whitespace().next().unwrap_or("");
+    if DIRECTIVES.contains(&head) {
+        return Ok((None, line.to_string()));
+    }
+    let code_len = head
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(head.len());
+    let (code, after) = line.split_at(code_len);
+    let step = after.trim_start();
+    let step_head = step.split_whitespace().next().unwrap_or("");
+    if code.is_empty() || !DIRECTIVES.contains(&step_head) {
+        let known = !code.is_empty() && code.parse::<Lang>().is_ok() && !step_head.is_empty();
+        return Err(not_a_step(n, if known { step_head } else { head }));
+    }
+    let lang = code.parse::<Lang>().map_err(|_| {
+        Failure::malformed(
+            n,
+            format!("`{code}` is not a language prefix"),
+            format!("guichet speaks fr, nl and en; {PREFIX_HELP}"),
+        )
+    })?;
+    if SETUP.contains(&step_head) {
+        return Err(Failure::malformed(
+            n,
+            format!("`{step_head}` cannot be for one language only"),
+            "write it without the language code: it applies to every run of the test",
+        ));
+    }
+    Ok((Some(lang), step.to_string()))
+}
+
+/// The languages of a `@lang` line; none for `@lang auto`.
+fn lang_codes(n: usize, rest: &str) -> Result<Vec<Lang>, Failure> {
+    let codes: Vec<&str> = rest.split_whitespace().collect();
+    if codes == ["auto"] {
+        return Ok(vec![]);
+    }
+    if codes.is_empty() {
+        return Err(Failure::malformed(
+            n,
+            "`@lang` needs a language".into(),
+            "write `@lang fr`, `@lang auto`, or `@lang fr nl en` to run the test in each",
+        ));
+    }
+    let mut langs = Vec::new();
+    for code in codes {
+        let lang = code.parse::<Lang>().map_err(|e| {
+            Failure::malformed(
+                n,
+                e,
+                "write `@lang fr`, `@lang auto`, or `@lang fr nl en` to run the test in each",
+            )
+        })?;
+        if langs.contains(&lang) {
+            return Err(Failure::malformed(
+                n,
+                format!("{lang} is listed twice"),
+                "list each language once",
+            ));
+        }
+        langs.push(lang);
+    }
+    Ok(langs)
+}
+
+/// Works out the languages a test runs in and refuses lines that no run
+/// would ever read: a `nl>` line in a test that never talks Dutch.
+fn finish(mut test: TestCase) -> Result<TestCase, Failure> {
+    let mut spoken: Vec<Lang> = Vec::new();
+    let mut several: Option<(usize, Vec<Lang>)> = None;
+    for step in &test.steps {
+        let Some(rest) = step.text.strip_prefix("@lang") else {
+            continue;
+        };
+        let langs = lang_codes(step.line, rest)?;
+        if langs.len() > 1 {
+            match &several {
+                Some((first, seen)) if {
+                    let (mut a, mut b) = (seen.clone(), langs.clone());
+                    a.sort();
+                    b.sort();
+                    a != b
+                } =>
+                {
+                    return Err(Failure::malformed(
+                        step.line,
+                        "this `@lang` lists other languages than the test's".into(),
+                        format!(
+                            "the test runs in the languages of line {first}; list the same ones to start a new conversation"
+                        ),
+                    ))
+                }
+                Some(_) => {}
+                None => several = Some((step.line, langs.clone())),
+            }
+        }
+        for l in langs {
+            if !spoken.contains(&l) {
+                spoken.push(l);
+            }
+        }
+    }
+    for step in &test.steps {
+        if let Some(lang) = step.only {
+            if !spoken.contains(&lang) {
+                return Err(Failure::malformed(
+                    step.line,
+                    format!("this line is for {lang}, but the test never talks {lang}"),
+                    format!("add {lang} to the test's `@lang` line, or remove the line"),
+                ));
+            }
+        }
+    }
+    test.langs = several.map(|(_, l)| l).unwrap_or_default();
+    Ok(test)
+}
+
 /// Splits a test file into its tests. Lines before the first `@test` that
-/// only set the clock or the language apply to every test; other steps
-/// there form a test named `default_name`. An unknown line is an error
-/// with its line number.
+/// only set the clock or the language apply to every test (a test's own
+/// `@lang` replaces the file's); other steps there form a test named
+/// `default_name`. A malformed line is an error with its line number.
 pub fn parse(text: &str, default_name: &str) -> Result<Vec<TestCase>, Failure> {
-    let mut header: Vec<(usize, String)> = Vec::new();
+    let mut header: Vec<Step> = Vec::new();
     let mut tests: Vec<TestCase> = Vec::new();
-    let mut loose: Vec<(usize, String)> = Vec::new();
+    let mut loose: Vec<Step> = Vec::new();
+    // How many lines of the last test are its own, not the header's.
+    let mut own = 0;
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         let line = raw.trim();
@@ -90,30 +279,36 @@ pub fn parse(text: &str, default_name: &str) -> Result<Vec<TestCase>, Failure> {
                     name.to_string()
                 },
                 line: n,
+                langs: vec![],
                 steps: header.clone(),
             });
+            own = 0;
             continue;
         }
-        if !DIRECTIVES.contains(&head) {
-            return Err(Failure {
-                line: n,
-                message: format!(
-                    "`{head}` is not a test step; a line starts with one of: @test, {}",
-                    DIRECTIVES.join(", ")
-                ),
-                last_turn: vec![],
-            });
+        let (only, text) = split_prefix(n, line)?;
+        let head = text.split_whitespace().next().unwrap_or("");
+        if let Some(rest) = text.strip_prefix("@lang") {
+            lang_codes(n, rest)?;
         }
+        let step = Step {
+            line: n,
+            only,
+            text: text.clone(),
+        };
         match tests.last_mut() {
-            Some(t) => t.steps.push((n, line.to_string())),
-            None if loose.is_empty() && (head == "@now" || head == "@lang") => {
-                header.push((n, line.to_string()))
+            Some(t) => {
+                if own == 0 && head == "@lang" {
+                    t.steps.retain(|s| !s.text.starts_with("@lang"));
+                }
+                t.steps.push(step);
+                own += 1;
             }
-            None => loose.push((n, line.to_string())),
+            None if loose.is_empty() && SETUP.contains(&head) => header.push(step),
+            None => loose.push(step),
         }
     }
     if !loose.is_empty() {
-        let first = loose.first().map_or(1, |(n, _)| *n);
+        let first = loose.first().map_or(1, |s| s.line);
         let mut steps = header;
         steps.extend(loose);
         tests.insert(
@@ -121,20 +316,58 @@ pub fn parse(text: &str, default_name: &str) -> Result<Vec<TestCase>, Failure> {
             TestCase {
                 name: default_name.to_string(),
                 line: first,
+                langs: vec![],
                 steps,
             },
         );
     }
+    tests.into_iter().map(finish).collect()
+}
+
+/// Like [`parse`], and also refuses a language the bot does not speak.
+pub fn parse_for(bot: &Bot, text: &str, default_name: &str) -> Result<Vec<TestCase>, Failure> {
+    let tests = parse(text, default_name)?;
+    let speaks = bot.languages();
+    for test in &tests {
+        for step in &test.steps {
+            let mut langs: Vec<Lang> = step.only.into_iter().collect();
+            if let Some(rest) = step.text.strip_prefix("@lang") {
+                langs.extend(lang_codes(step.line, rest)?);
+            }
+            if let Some(lang) = langs.into_iter().find(|l| !speaks.contains(l)) {
+                let names: Vec<&str> = speaks.iter().map(|l| l.code()).collect();
+                return Err(Failure::malformed(
+                    step.line,
+                    format!(
+                        "the bot does not speak {lang} (it speaks {})",
+                        names.join(", ")
+                    ),
+                    format!("add {lang} to the bot's `languages`, or remove it from this line"),
+                ));
+            }
+        }
+    }
     Ok(tests)
 }
 
-/// Runs one test, live and with the session restored before every input.
-pub fn run(bot: &Bot, test: &TestCase) -> Outcome {
+/// Runs one test, live and with the session restored before every input:
+/// once, or once per language for a test that lists several.
+pub fn run(bot: &Bot, test: &TestCase) -> Vec<Outcome> {
+    if test.langs.is_empty() {
+        return vec![run_in(bot, test, None, test.name.clone())];
+    }
+    test.langs
+        .iter()
+        .map(|&lang| run_in(bot, test, Some(lang), format!("{} [{lang}]", test.name)))
+        .collect()
+}
+
+fn run_in(bot: &Bot, test: &TestCase, lang: Option<Lang>, name: String) -> Outcome {
     let mut covered = Vec::new();
-    let live = Runner::new(bot, false).run(test, &mut covered);
+    let live = Runner::new(bot, false, lang).run(test, &mut covered);
     let failure = match live {
         Err(f) => Some(f),
-        Ok(live_events) => match Runner::new(bot, true).run(test, &mut Vec::new()) {
+        Ok(live_events) => match Runner::new(bot, true, lang).run(test, &mut Vec::new()) {
             Err(mut f) => {
                 f.message = format!(
                     "{} (with the session restored from JSON before each input)",
@@ -147,6 +380,7 @@ pub fn run(bot: &Bot, test: &TestCase) -> Outcome {
                 message:
                     "restoring the session from JSON before each input changed the conversation"
                         .into(),
+                help: None,
                 last_turn: vec![],
             }),
             Ok(_) => None,
@@ -155,7 +389,7 @@ pub fn run(bot: &Bot, test: &TestCase) -> Outcome {
     covered.sort_by_key(|s| (s.source, s.start, s.end));
     covered.dedup();
     Outcome {
-        name: test.name.clone(),
+        name,
         line: test.line,
         failure,
         covered,
@@ -177,6 +411,11 @@ struct Runner<'b> {
     last: Vec<Event>,
     pending: Option<String>,
     log: Vec<Event>,
+    /// The language of the run, for a test run in several.
+    run_lang: Option<Lang>,
+    /// The language the conversation was opened in: `fr>` lines are read
+    /// only in a French conversation.
+    conversation_lang: Option<Lang>,
 }
 
 fn parse_now(s: &str) -> Result<NaiveDateTime, String> {
@@ -192,25 +431,31 @@ fn shown(v: &serde_json::Value) -> String {
 }
 
 impl<'b> Runner<'b> {
-    fn new(bot: &'b Bot, restore_every_turn: bool) -> Runner<'b> {
+    fn new(bot: &'b Bot, restore_every_turn: bool, run_lang: Option<Lang>) -> Runner<'b> {
         Runner {
             bot,
             restore_every_turn,
-            session: bot.new_session(None, 0),
+            session: bot.new_session(run_lang, 0),
             now: chrono::NaiveDate::from_ymd_opt(2025, 4, 14)
                 .and_then(|d| d.and_hms_opt(10, 0, 0))
                 .unwrap_or_default(),
             last: vec![],
             pending: None,
             log: vec![],
+            run_lang,
+            conversation_lang: run_lang,
         }
     }
 
     fn run(mut self, test: &TestCase, covered: &mut Vec<Span>) -> Result<Vec<Event>, Failure> {
-        for (n, line) in &test.steps {
-            self.step(line, covered).map_err(|message| Failure {
-                line: *n,
+        for step in &test.steps {
+            if step.only.is_some() && step.only != self.conversation_lang {
+                continue;
+            }
+            self.step(&step.text, covered).map_err(|message| Failure {
+                line: step.line,
                 message,
+                help: None,
                 last_turn: self.last.clone(),
             })?;
         }
@@ -256,10 +501,12 @@ impl<'b> Runner<'b> {
         match head {
             "@now" => self.now = parse_now(rest)?,
             "@lang" => {
-                let lang = match rest {
-                    "auto" => None,
-                    code => Some(code.parse::<Lang>()?),
+                let lang = match rest.split_whitespace().collect::<Vec<_>>()[..] {
+                    ["auto"] => None,
+                    [code] => Some(code.parse::<Lang>()?),
+                    _ => self.run_lang,
                 };
+                self.conversation_lang = lang;
                 self.session = self.bot.new_session(lang, 0);
                 self.last.clear();
             }
@@ -454,17 +701,86 @@ mod tests {
             ["one", "two"]
         );
         let bot = Bot::from_sources(&[("b.flow", BOT)]).unwrap();
-        assert!(tests.iter().all(|t| run(&bot, t).failure.is_none()));
+        assert!(tests
+            .iter()
+            .all(|t| run(&bot, t).iter().all(|o| o.failure.is_none())));
     }
 
     #[test]
     fn a_failing_step_names_its_line_and_an_unknown_step_is_refused() {
         let bot = Bot::from_sources(&[("b.flow", BOT)]).unwrap();
         let tests = parse("> hello there\n< goodbye\n", "file").unwrap();
-        let failure = run(&bot, &tests[0]).failure.expect("the test fails");
+        let failure = run(&bot, &tests[0])
+            .remove(0)
+            .failure
+            .expect("the test fails");
         assert_eq!(failure.line, 2);
         assert!(failure.message.contains("goodbye"));
         assert_eq!(parse("> hi\nsay hello\n", "f").unwrap_err().line, 2);
+    }
+
+    const BILINGUAL: &str = "bot \"T\"\n languages fr en\nend\nflow hello\n triggers\n  fr: \"bonjour là\"\n  en: \"hello there\"\n say\n  fr: \"Salut !\"\n  en: \"Hi!\"\nend\n";
+
+    #[test]
+    fn a_test_runs_once_per_language_reading_only_its_own_lines() {
+        let bot = Bot::from_sources(&[("b.flow", BILINGUAL)]).unwrap();
+        let text = "@test greeting\n@lang fr en\nfr> bonjour là\nen> hello there\nfr< salut\nen< hi\n? nothing\n";
+        let tests = parse_for(&bot, text, "f").unwrap();
+        let outcomes = run(&bot, &tests[0]);
+        let names: Vec<&str> = outcomes.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["greeting [fr]", "greeting [en]"]);
+        assert!(outcomes.iter().all(|o| o.failure.is_none()), "{outcomes:?}");
+
+        // A line without a prefix is for every run: a French expectation
+        // written without `fr` fails the English run.
+        let text = "@lang fr en\nfr> bonjour là\nen> hello there\n< salut\n";
+        let outcomes = run(&bot, &parse(text, "f").unwrap()[0]);
+        assert!(outcomes[0].failure.is_none());
+        assert_eq!(outcomes[1].failure.as_ref().map(|f| f.line), Some(4));
+    }
+
+    #[test]
+    fn the_files_languages_apply_to_each_test_unless_it_names_its_own() {
+        let text = "@lang fr nl en\n@test all\n> x\n@test french\n@lang fr\n> x\n";
+        let tests = parse(text, "f").unwrap();
+        assert_eq!(tests[0].langs, [Lang::Fr, Lang::Nl, Lang::En]);
+        assert!(tests[1].langs.is_empty());
+        // A second `@lang` line in a test starts a new conversation in the
+        // run's language.
+        let bot = Bot::from_sources(&[("b.flow", BILINGUAL)]).unwrap();
+        let text = "@lang fr en\n> x\n@lang fr en\nfr> bonjour là\nen> hello there\nlang fr\n";
+        let outcomes = run(&bot, &parse(text, "f").unwrap()[0]);
+        assert!(outcomes[0].failure.is_none(), "{outcomes:?}");
+        assert_eq!(outcomes[1].failure.as_ref().map(|f| f.line), Some(6));
+    }
+
+    #[test]
+    fn malformed_language_lines_are_refused_with_their_line_and_help() {
+        let bot = Bot::from_sources(&[("b.flow", BILINGUAL)]).unwrap();
+        let refused = |text: &str| {
+            let f = parse_for(&bot, text, "f").expect_err(text);
+            assert!(f.help.is_some(), "{text}: {f:?}");
+            (f.line, f.message)
+        };
+        assert_eq!(refused("@lang fr en\nde> hallo\n").0, 2);
+        assert!(refused("@lang fr en\nde> hallo\n").1.contains("`de`"));
+        assert_eq!(refused("@lang fr en\n> a\nnl> hallo\n").0, 3);
+        let (line, message) = refused("@lang fr nl\n> a\n");
+        assert_eq!(line, 1);
+        assert!(message.contains("does not speak nl"), "{message}");
+        assert_eq!(refused("@lang fr\n> a\nen< hi\n").0, 3);
+        assert_eq!(refused("@lang fr en\n> a\n@lang fr\n@lang en fr de\n").0, 4);
+        assert_eq!(
+            refused("@lang fr en\n> a\n@lang fr\n@lang en\n@lang fr fr\n").0,
+            5
+        );
+        assert_eq!(
+            refused("@lang fr en\nfr @now 2025-01-01T10:00:00+01:00\n").0,
+            2
+        );
+        assert_eq!(refused("@lang fr en\nfr say bonjour\n").0, 2);
+        assert_eq!(refused("@lang\n").0, 1);
+        assert_eq!(refused("@lang fr en\n> a\n@lang fr nl\n").0, 3);
     }
 
     #[test]
@@ -475,7 +791,7 @@ mod tests {
         )])
         .unwrap();
         let tests = parse("> ask me\n< A number\n> 12\n< Thanks\n", "t").unwrap();
-        let outcome = run(&bot, &tests[0]);
+        let outcome = run(&bot, &tests[0]).remove(0);
         assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
         let flows = coverage(&bot, &outcome.covered);
         let ask = flows

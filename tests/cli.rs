@@ -248,3 +248,47 @@ fn fmt_reads_stdin_and_writes_stdout() {
         "flow f\n  stop\nend\n"
     );
 }
+
+#[test]
+fn guichet_test_runs_a_test_in_each_language_and_holds_a_coverage_floor() {
+    let dir = std::env::temp_dir().join(format!("guichet-langs-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(
+        dir.join("bot.flow"),
+        "bot \"T\"\n  languages fr en\nend\nflow hello\n  triggers\n    fr: \"bonjour là\"\n    en: \"hello there\", \"good morning\"\n  say\n    fr: \"Salut !\"\n    en: \"Hi!\"\nend\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tests/hello.test"),
+        "@test greets\n@lang fr en\nfr> bonjour là\nen> hello there\nfr< salut\nen< hi\n? nothing\n",
+    )
+    .unwrap();
+    let test = |extra: &[&str]| {
+        let out = guichet()
+            .args(["test", dir.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, stdout) = test(&["--coverage", "--fail-under", "50"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("hello.test: greets [fr]"), "{stdout}");
+    assert!(stdout.contains("hello.test: greets [en]"), "{stdout}");
+    assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+    // "good morning" is never said: the floor of 100% is not met.
+    let (code, stdout) = test(&["--coverage", "--fail-under", "100"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("good morning"), "{stdout}");
+    assert!(stdout.contains("below 100%"), "{stdout}");
+
+    std::fs::write(dir.join("tests/hello.test"), "@lang fr en\nnl> hallo\n").unwrap();
+    let (code, stdout) = test(&[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("hello.test:2: "), "{stdout}");
+    assert!(stdout.contains("help: "), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -26,11 +26,11 @@ fn conversations_of_the_sample_commune() {
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable test file");
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
-        let tests = testing::parse(&text, stem)
+        let tests = testing::parse_for(&bot, &text, stem)
             .unwrap_or_else(|f| panic!("{}:{}: {}", file.display(), f.line, f.message));
-        for test in tests {
+        for outcome in tests.iter().flat_map(|test| testing::run(&bot, test)) {
             count += 1;
-            if let Some(f) = testing::run(&bot, &test).failure {
+            if let Some(f) = outcome.failure {
                 let last: Vec<String> = f
                     .last_turn
                     .iter()

@@ -68,6 +68,10 @@ enum Command {
         /// messages and triggers the tests reached, and list the others.
         #[arg(long)]
         coverage: bool,
+        /// With --coverage: exit 1 when the tests reach less than PERCENT
+        /// of the bot's places, so CI holds the line.
+        #[arg(long, value_name = "PERCENT", requires = "coverage")]
+        fail_under: Option<f64>,
     },
     /// Talk to a bot in the terminal, as staff trying flows.
     Chat {
@@ -189,7 +193,8 @@ pub fn main() -> ExitCode {
             path,
             junit,
             coverage,
-        } => test::run(&path, junit.as_deref(), coverage),
+            fail_under,
+        } => test::run(&path, junit.as_deref(), coverage, fail_under),
         Command::Chat {
             path,
             now,

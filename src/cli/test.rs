@@ -6,7 +6,7 @@ use guichet::Bot;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(path: &Path, junit: Option<&Path>, coverage: bool) -> ExitCode {
+pub fn run(path: &Path, junit: Option<&Path>, coverage: bool, fail_under: Option<f64>) -> ExitCode {
     let bot = match Bot::from_path(path) {
         Ok(b) => b,
         Err(e) => {
@@ -37,16 +37,18 @@ pub fn run(path: &Path, junit: Option<&Path>, coverage: bool) -> ExitCode {
             }
         };
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
-        let tests = match testing::parse(&text, stem) {
+        let tests = match testing::parse_for(&bot, &text, stem) {
             Ok(t) => t,
             Err(f) => {
                 outln!("FAILED {name}:{}: {}", f.line, f.message);
+                if let Some(help) = &f.help {
+                    outln!("  help: {help}");
+                }
                 failed += 1;
                 continue;
             }
         };
-        for test in tests {
-            let outcome = testing::run(&bot, &test);
+        for outcome in tests.iter().flat_map(|test| testing::run(&bot, test)) {
             match &outcome.failure {
                 None => {
                     passed += 1;
@@ -64,21 +66,26 @@ pub fn run(path: &Path, junit: Option<&Path>, coverage: bool) -> ExitCode {
             report.push((name.clone(), outcome));
         }
     }
+    let mut below = None;
     if coverage {
         let covered: Vec<_> = report
             .iter()
             .flat_map(|(_, o)| o.covered.iter().copied())
             .collect();
-        show_coverage(&bot, &covered);
+        let percent = show_coverage(&bot, &covered);
+        below = fail_under.filter(|&floor| percent < floor);
     }
     outln!("{passed} passed, {failed} failed");
+    if let Some(floor) = below {
+        outln!("coverage is below {floor}%");
+    }
     if let Some(out) = junit {
         if let Err(e) = std::fs::write(out, junit_xml(&report, passed + failed, failed)) {
             eprintln!("cannot write {}: {e}", out.display());
             return ExitCode::from(2);
         }
     }
-    if failed > 0 {
+    if failed > 0 || below.is_some() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -86,8 +93,9 @@ pub fn run(path: &Path, junit: Option<&Path>, coverage: bool) -> ExitCode {
 }
 
 /// A table per flow (done/total for each kind of place), then every place
-/// no test reached, as `file:line`.
-fn show_coverage(bot: &Bot, covered: &[guichet::diagnostics::Span]) {
+/// no test reached, as `file:line`. Returns the share of places reached,
+/// in percent.
+fn show_coverage(bot: &Bot, covered: &[guichet::diagnostics::Span]) -> f64 {
     use guichet::compile::Coverable as C;
     let kinds = [
         (C::Step, "steps"),
@@ -154,6 +162,7 @@ fn show_coverage(bot: &Bot, covered: &[guichet::diagnostics::Span]) {
         outln!("  {file}:{line}: {flow}: {what}: {}", snippet.trim());
     }
     outln!();
+    percent
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) {

@@ -93,7 +93,7 @@ fn replies(args: &[String]) -> Result<serde_json::Value, String> {
         let events = bot.turn(&mut session, timed[done % timed.len()].clone(), now);
         black_box(events);
         done += 1;
-        if done >= max || (done % 64 == 0 && start.elapsed().as_secs_f64() >= budget) {
+        if done >= max || (done.is_multiple_of(64) && start.elapsed().as_secs_f64() >= budget) {
             break;
         }
     }
@@ -154,7 +154,7 @@ fn dates(args: &[String]) -> Result<serde_json::Value, String> {
     loop {
         black_box(extract_one(&rows[done % rows.len()]));
         done += 1;
-        if done % 64 == 0 && start.elapsed().as_secs_f64() >= budget {
+        if done.is_multiple_of(64) && start.elapsed().as_secs_f64() >= budget {
             break;
         }
     }

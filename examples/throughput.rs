@@ -123,8 +123,12 @@ fn dates(args: &[String]) -> Result<serde_json::Value, String> {
         let Ok(lang) = get("lang").parse::<Lang>() else {
             continue;
         };
-        let reference = NaiveDateTime::parse_from_str(get("reference"), "%Y-%m-%dT%H:%M:%S")
-            .unwrap_or_else(|_| fixed_now());
+        // Some references carry fractions of a second and an offset: the
+        // local date and time is what every implementation is given.
+        let reference = get("reference")
+            .get(..19)
+            .and_then(|r| NaiveDateTime::parse_from_str(r, "%Y-%m-%dT%H:%M:%S").ok())
+            .unwrap_or_else(fixed_now);
         rows.push((Message::new(get("text")), lang, reference));
     }
     if rows.is_empty() {

@@ -29,7 +29,9 @@ def ratio(a, b):
     if a is None or b is None or b == 0:
         return "–"
     r = a / b
-    return f"{r:,.0f}×" if r >= 10 else f"{r:,.2f}×"
+    if r >= 10:
+        return f"{r:,.0f}×"
+    return f"{r:.2f}×" if r >= 0.1 else f"{r:.3f}×"
 
 
 def median(values):

@@ -143,6 +143,7 @@ fn dates(args: &[String]) -> Result<serde_json::Value, String> {
             now: *now,
             policy: DatePolicy::Future,
             choice: None,
+            order: Default::default(),
         };
         extract::extract(&date, message, &ctx)
     };

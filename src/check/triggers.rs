@@ -162,7 +162,8 @@ fn example(
 ) {
     let Some(me) = targets.get(own) else { return };
     let input = Input::new(&ex.literal_text());
-    let found = index.find(&input, Some(lang), 5);
+    // Every score, however low: the help says how far the example's own flow is.
+    let found = index.find_above(&input, Some(lang), 5, 0.0);
     let best = found.first().filter(|m| m.score >= MATCH_THRESHOLD);
     match best {
         Some(m) if m.target == own => {}

@@ -295,7 +295,11 @@ impl<'p> Turn<'p> {
     /// A message outside any question: start the flow it asks for, offer
     /// choices when it is ambiguous, or fall back.
     fn route(&mut self, input: &Message_, digression: bool) -> Result<(), RuntimeError> {
-        let matches = self.program.triggers.find(input, Some(self.lang()), 5);
+        let lang = Some(self.lang());
+        let matches = self
+            .program
+            .triggers
+            .find_match_or_suggestions(input, lang, 5);
         for m in matches.iter().take(3) {
             self.trace.push(format!("trigger: {}", m.explanation));
         }
@@ -889,7 +893,10 @@ impl<'p> Turn<'p> {
         // over no answer at all: the citizen changed the subject.
         let free = matches!(slot.ty, SlotType::Text | SlotType::Name);
         if mine.is_none() || free {
-            let matches = self.program.triggers.find(input, Some(self.lang()), 3);
+            let matches =
+                self.program
+                    .triggers
+                    .find_above(input, Some(self.lang()), 3, MATCH_THRESHOLD);
             let own_flow = &self.session.stack[idx].flow;
             if let Some(m) = matches.first().filter(|m| {
                 m.score >= MATCH_THRESHOLD

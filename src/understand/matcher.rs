@@ -16,6 +16,7 @@ use crate::understand::stem::stem;
 use crate::values::Lang;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 #[path = "matcher_pattern.rs"]
@@ -46,6 +47,10 @@ const TYPO_QUALITY: f32 = 0.85;
 /// At most this many triggers are scored per message (rarest words first):
 /// keeps the cost bounded when a word is shared by a huge number of triggers.
 const MAX_CANDIDATES: usize = 4096;
+/// Below the match threshold only suggestions are sought: in a big bot
+/// thousands of triggers share a message's common words and score alike,
+/// so the rarest-word candidates are the ones worth offering.
+const MAX_SUGGESTION_CANDIDATES: usize = 512;
 /// Words beyond this are ignored: no trigger needs a novel.
 const MAX_MESSAGE_WORDS: usize = 200;
 /// Typo tolerance applies to message words of at least this many letters.
@@ -111,6 +116,33 @@ pub struct Match {
 
 type TermId = u32;
 
+/// Hashes the small integer keys of the per-message maps: they are ours,
+/// not a citizen's, so the DoS-resistant default hasher only costs time.
+#[derive(Default)]
+struct NumberHasher(u64);
+
+impl Hasher for NumberHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type NumberMap<K, V> = HashMap<K, V, BuildHasherDefault<NumberHasher>>;
+
 #[derive(Debug, Clone)]
 struct PatternWord {
     term: TermId,
@@ -158,6 +190,10 @@ struct LangIndex {
     terms: HashMap<String, TermId>,
     display: Vec<String>,
     idf: Vec<f32>,
+    /// The most a term can add to the coverage of any pattern holding it
+    /// (its weight over the lightest reading of that pattern): lets `find`
+    /// skip the patterns that share only such words with a message.
+    reach: Vec<f32>,
     postings: Vec<Vec<u32>>,
     /// Multi-word synonyms by their first stem.
     phrases: HashMap<String, Vec<Phrase>>,
@@ -437,7 +473,7 @@ struct MessageWord {
 struct Analysis {
     words: Vec<MessageWord>,
     /// Each term present, with the message word that carries it.
-    present: HashMap<TermId, usize>,
+    present: NumberMap<TermId, usize>,
 }
 
 impl TriggerIndex {
@@ -494,6 +530,47 @@ impl TriggerIndex {
                 .collect();
             index.build_typo_index();
         }
+        for p in &patterns {
+            let index = &mut langs[lang_slot(p.lang)];
+            if index.reach.len() < index.idf.len() {
+                index.reach.resize(index.idf.len(), 0.0);
+            }
+            let idf = |t: TermId| index.idf.get(t as usize).copied().unwrap_or(1.0);
+            // `evaluate` weighs each slot by one of its alternatives: the
+            // lightest one bounds the total from below.
+            let lightest: f32 = p
+                .slots
+                .iter()
+                .filter_map(|s| {
+                    s.alternatives
+                        .iter()
+                        .map(|alt| alt.iter().map(|w| idf(w.term)).sum::<f32>())
+                        .filter(|w| *w > 0.0)
+                        .min_by(f32::total_cmp)
+                })
+                .sum();
+            let mut terms: Vec<TermId> = p
+                .slots
+                .iter()
+                .flat_map(|s| s.alternatives.iter().flatten().map(|w| w.term))
+                .collect();
+            terms.sort_unstable();
+            // A term in several slots counts once per slot.
+            let mut i = 0;
+            while i < terms.len() {
+                let t = terms[i];
+                let times = terms[i..].iter().take_while(|&&u| u == t).count();
+                i += times;
+                let reach = if lightest > 0.0 {
+                    (idf(t) * times as f32 / lightest).min(1.0)
+                } else {
+                    1.0
+                };
+                if let Some(r) = index.reach.get_mut(t as usize) {
+                    *r = r.max(reach);
+                }
+            }
+        }
         (TriggerIndex { langs, patterns }, errors)
     }
 
@@ -516,44 +593,94 @@ impl TriggerIndex {
     /// The triggers that fit `input`, best first, one per target, at most
     /// `limit`. With `lang`, that language's patterns are preferred.
     pub fn find(&self, input: &Input, lang: Option<Lang>, limit: usize) -> Vec<Match> {
-        let mut best_by_target: HashMap<usize, Ranked> = HashMap::new();
-        for pattern_lang in Lang::ALL {
-            let index = &self.langs[lang_slot(pattern_lang)];
-            if index.postings.is_empty() {
-                continue;
-            }
-            let analysis = analyse(input, pattern_lang, index);
-            let weight = match lang {
-                Some(l) if l != pattern_lang => OTHER_LANGUAGE_WEIGHT,
-                _ => 1.0,
-            };
-            // Every candidate gets a cheap numeric score; only the winners
-            // are explained (the explanation allocates).
-            for p_no in candidates(index, &analysis) {
-                let Some(p) = self.patterns.get(p_no as usize) else {
-                    continue;
-                };
-                let Some((score, matched_count)) = evaluate(p, index, &analysis, weight, None)
-                else {
-                    continue;
-                };
-                let ranked = Ranked {
-                    score,
-                    matched_count,
-                    spec: p.spec,
-                    pattern: p_no,
-                    lang: pattern_lang,
-                };
-                let better = match best_by_target.get(&p.target) {
-                    None => true,
-                    Some(old) => ranked.before(old),
-                };
-                if better {
-                    best_by_target.insert(p.target, ranked);
+        self.find_above(input, lang, limit, SUGGEST_THRESHOLD)
+    }
+
+    /// The best matches scoring at least `floor`, at most `limit`, best
+    /// first. A higher floor is faster: patterns that share only common
+    /// words with the message cannot reach it and are not scored.
+    pub fn find_above(
+        &self,
+        input: &Input,
+        lang: Option<Lang>,
+        limit: usize,
+        floor: f32,
+    ) -> Vec<Match> {
+        self.search(input, lang, limit, &[floor])
+    }
+
+    /// What a message outside any question needs: the matches, or when
+    /// there is none, the suggestions. Cheaper than `find`, since the
+    /// search for a match skips the triggers that share only common words
+    /// with the message.
+    pub fn find_match_or_suggestions(
+        &self,
+        input: &Input,
+        lang: Option<Lang>,
+        limit: usize,
+    ) -> Vec<Match> {
+        self.search(input, lang, limit, &[MATCH_THRESHOLD, SUGGEST_THRESHOLD])
+    }
+
+    /// The best `limit` matches above the first floor that has any.
+    fn search(
+        &self,
+        input: &Input,
+        lang: Option<Lang>,
+        limit: usize,
+        floors: &[f32],
+    ) -> Vec<Match> {
+        // The message is analysed once per language the bot has triggers in.
+        let analyses: Vec<(Lang, &LangIndex, Analysis)> = Lang::ALL
+            .into_iter()
+            .filter_map(|l| {
+                let index = &self.langs[lang_slot(l)];
+                (!index.postings.is_empty()).then(|| (l, index, analyse(input, l, index)))
+            })
+            .collect();
+        let weight_of = |pattern_lang: Lang| match lang {
+            Some(l) if l != pattern_lang => OTHER_LANGUAGE_WEIGHT,
+            _ => 1.0,
+        };
+        let mut all: Vec<Ranked> = Vec::new();
+        for &floor in floors {
+            let mut best_by_target: NumberMap<usize, Ranked> = NumberMap::default();
+            for (a_no, (pattern_lang, index, analysis)) in analyses.iter().enumerate() {
+                let weight = weight_of(*pattern_lang);
+                // Every candidate gets a cheap numeric score; only the winners
+                // are explained (the explanation allocates).
+                for p_no in candidates(index, analysis, floor) {
+                    let Some(p) = self.patterns.get(p_no as usize) else {
+                        continue;
+                    };
+                    let Some((score, matched_count)) = evaluate(p, index, analysis, weight, None)
+                    else {
+                        continue;
+                    };
+                    if score < floor {
+                        continue;
+                    }
+                    let ranked = Ranked {
+                        score,
+                        matched_count,
+                        spec: p.spec,
+                        pattern: p_no,
+                        analysis: a_no,
+                    };
+                    let better = match best_by_target.get(&p.target) {
+                        None => true,
+                        Some(old) => ranked.before(old),
+                    };
+                    if better {
+                        best_by_target.insert(p.target, ranked);
+                    }
                 }
             }
+            all = best_by_target.into_values().collect();
+            if !all.is_empty() {
+                break;
+            }
         }
-        let mut all: Vec<Ranked> = best_by_target.into_values().collect();
         all.sort_by(|a, b| {
             if a.before(b) {
                 std::cmp::Ordering::Less
@@ -565,13 +692,8 @@ impl TriggerIndex {
             .take(limit)
             .filter_map(|r| {
                 let p = self.patterns.get(r.pattern as usize)?;
-                let index = &self.langs[lang_slot(r.lang)];
-                let analysis = analyse(input, r.lang, index);
-                let weight = match lang {
-                    Some(l) if l != r.lang => OTHER_LANGUAGE_WEIGHT,
-                    _ => 1.0,
-                };
-                score(p, index, &analysis, weight).map(|(m, _)| m)
+                let (pattern_lang, index, analysis) = analyses.get(r.analysis)?;
+                score(p, index, analysis, weight_of(*pattern_lang)).map(|(m, _)| m)
             })
             .collect()
     }
@@ -584,7 +706,8 @@ struct Ranked {
     matched_count: usize,
     spec: usize,
     pattern: u32,
-    lang: Lang,
+    /// Which of the message's analyses (one per language) scored it.
+    analysis: usize,
 }
 
 impl Ranked {
@@ -793,7 +916,7 @@ fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
         .collect();
     let phrases = index.phrase_terms(&words);
     let mut out: Vec<MessageWord> = Vec::with_capacity(words.len());
-    let mut present: HashMap<TermId, usize> = HashMap::new();
+    let mut present: NumberMap<TermId, usize> = NumberMap::default();
     for (i, w) in words.into_iter().enumerate() {
         let number = w.text.chars().all(|c| c.is_ascii_digit());
         let mut corrected = None;
@@ -837,16 +960,38 @@ fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
     }
 }
 
-/// The patterns sharing a term with the message, rarest terms first, at most
-/// `MAX_CANDIDATES`.
-fn candidates(index: &LangIndex, analysis: &Analysis) -> Vec<u32> {
+/// The patterns that may score `floor` for the message, rarest terms first,
+/// at most `MAX_CANDIDATES`. A pattern reached only through words whose
+/// reaches add up to less than the floor cannot get there: the coverage of
+/// a pattern is at most the sum of its present words' reaches, and the
+/// score at most the coverage raised to `COVERAGE_CURVE`.
+fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
+    let reach = |t: TermId| index.reach.get(t as usize).copied().unwrap_or(1.0);
     let mut terms: Vec<TermId> = analysis.present.keys().copied().collect();
+    terms.sort_by(|a, b| reach(*a).total_cmp(&reach(*b)).then(a.cmp(b)));
+    let mut weak = 0.0f32;
+    let mut skipped = 0;
+    for &t in &terms {
+        let with = weak + reach(t);
+        // The margin covers rounding between this bound and `evaluate`.
+        if floor <= 0.0 || with.powf(COVERAGE_CURVE) >= floor - 0.001 {
+            break;
+        }
+        weak = with;
+        skipped += 1;
+    }
+    terms.drain(..skipped);
     terms.sort_by_key(|&t| (index.postings.get(t as usize).map_or(0, |p| p.len()), t));
-    let mut seen: HashSet<u32> = HashSet::new();
+    let cap = if floor < MATCH_THRESHOLD {
+        MAX_SUGGESTION_CANDIDATES
+    } else {
+        MAX_CANDIDATES
+    };
+    let mut seen: HashSet<u32, BuildHasherDefault<NumberHasher>> = HashSet::default();
     let mut out = Vec::new();
     'terms: for t in terms {
         for &p in index.postings.get(t as usize).into_iter().flatten() {
-            if out.len() >= MAX_CANDIDATES {
+            if out.len() >= cap {
                 break 'terms;
             }
             if seen.insert(p) {
@@ -1054,7 +1199,8 @@ pub fn hidden_triggers(index: &TriggerIndex) -> Vec<(usize, usize)> {
             continue;
         }
         let input = Input::new(&p.probe);
-        let found = index.find(&input, Some(p.lang), 1);
+        // A pattern scores about 1 on its own words: only a match can beat it.
+        let found = index.find_above(&input, Some(p.lang), 1, MATCH_THRESHOLD);
         if let Some(winner) = found.first() {
             if winner.target != p.target {
                 hidden.push((p.spec, winner.spec));

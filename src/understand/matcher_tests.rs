@@ -372,3 +372,80 @@ proptest! {
         let _ = hidden_triggers(&index);
     }
 }
+
+/// A bot whose triggers share frame words, as big bots' do: "je voudrais
+/// ... pour NAME", "comment obtenir NAME", "horaires ... NAME".
+fn shared_words_bot() -> TriggerIndex {
+    let names = [
+        "bafadi", "lomure", "pitasu", "revoga", "sidule", "tomafe", "vupiro", "gesoli",
+    ];
+    let mut specs = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        specs.push(spec(
+            i,
+            Lang::Fr,
+            &format!("je voudrais (un|une) * pour {name}"),
+        ));
+        specs.push(spec(
+            i,
+            Lang::Fr,
+            &format!("comment (obtenir|demander) {name} *"),
+        ));
+        specs.push(spec(i, Lang::Fr, &format!("(horaires|adresse) * {name}")));
+    }
+    specs.push(spec(names.len(), Lang::Fr, "horaires"));
+    specs.push(spec(names.len() + 1, Lang::Fr, "je voudrais"));
+    TriggerIndex::build(&specs, &Synonyms::new()).0
+}
+
+fn targets_and_scores(found: &[Match]) -> Vec<(usize, String)> {
+    found
+        .iter()
+        .map(|m| (m.target, format!("{:.4}", m.score)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Skipping the triggers that share only common words with a message
+    /// loses nothing: above the floor, the answer is the one a full search gives.
+    #[test]
+    fn a_floor_skips_only_what_cannot_reach_it(
+        words in proptest::collection::vec(
+            prop_oneof![
+                Just("je"), Just("voudrais"), Just("une"), Just("pour"), Just("comment"),
+                Just("obtenir"), Just("horaires"), Just("adresse"), Just("copie"),
+                Just("bafadi"), Just("lomure"), Just("sidule"), Just("gesolli"), Just("zut"),
+            ],
+            0..8,
+        ),
+        floor in prop_oneof![Just(SUGGEST_THRESHOLD), Just(MATCH_THRESHOLD), Just(0.6f32)],
+    ) {
+        let bot = shared_words_bot();
+        let input = Input::new(&words.join(" "));
+        let full: Vec<Match> = bot
+            .find_above(&input, Some(Lang::Fr), 50, 0.0)
+            .into_iter()
+            .filter(|m| m.score >= floor)
+            .collect();
+        let pruned = bot.find_above(&input, Some(Lang::Fr), 50, floor);
+        prop_assert_eq!(targets_and_scores(&pruned), targets_and_scores(&full));
+    }
+}
+
+#[test]
+fn a_message_with_only_common_words_reaches_the_trigger_made_of_them() {
+    let bot = shared_words_bot();
+    let m = best(&bot, "horaires", Some(Lang::Fr)).expect("a match");
+    assert_eq!(m.target, 8, "{}", m.explanation);
+    let m = best(&bot, "je voudrais une copie pour lomure", Some(Lang::Fr)).expect("a match");
+    assert_eq!(m.target, 1, "{}", m.explanation);
+    let found = bot.find_match_or_suggestions(
+        &Input::new("je voudrais une copie pour zut"),
+        Some(Lang::Fr),
+        5,
+    );
+    assert!(found
+        .first()
+        .is_some_and(|m| m.target == 9 || m.score < MATCH_THRESHOLD));
+}

@@ -459,3 +459,27 @@ fn a_damaged_saved_session_restarts_cleanly() {
     let e = turn(&bot, &mut s, "inscrire mon enfant à la crèche");
     assert_eq!(expecting(&e), slot_expected("child_first_name", "text"));
 }
+
+#[test]
+fn a_bot_that_writes_dates_month_first_reads_3_7_as_march() {
+    let source = |order: &str| {
+        format!(
+            "bot \"T\"\n  languages en\n  {order}\nend\n\nflow visit\n  triggers en: \"book a visit\"\n  form\n    slot day: date\n      ask en: \"Which day?\"\n  end\n  say en: \"Booked for {{day}}.\"\nend\n"
+        )
+    };
+    for (order, expected) in [
+        ("dates month_first", "Booked for 7 March 2026."),
+        ("dates day_first", "Booked for 3 July 2026."),
+    ] {
+        let bot = Bot::from_sources(&[("bot.flow", &source(order))])
+            .unwrap_or_else(|e| panic!("{order}: {e}"));
+        let mut session = bot.new_session(Some(guichet::Lang::En), 0);
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 1, 10)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("a date");
+        bot.turn(&mut session, guichet::Input::text("book a visit"), now);
+        let events = bot.turn(&mut session, guichet::Input::text("3/7"), now);
+        let filled = serde_json::to_string(&events).expect("json");
+        assert!(filled.contains(expected), "{order}: {filled}");
+    }
+}

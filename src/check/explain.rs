@@ -972,6 +972,37 @@ end"#,
         shell: false,
     },
     Explanation {
+        code: "unknown-date-order",
+        severity: "error",
+        summary: "The `dates` setting names an order of day and month guichet does not know.",
+        meaning: "`dates day_first` (the default) reads 3/7 as the 3rd of July, as in Belgium \
+                  and most of the world; `dates month_first` reads it as March 7th, as in the \
+                  United States. Dates written with a month name or a day above 12 read the same \
+                  either way.",
+        why: "A citizen booking an appointment on 3/7 would be booked four months off.",
+        mistake: r#"bot "Commune de Bruyères"
+  languages en
+  dates us
+end
+
+flow hello
+  triggers en: "hello"
+  say en: "Hello!"
+end"#,
+        fix: r#"bot "Commune de Bruyères"
+  languages en
+  dates month_first
+end
+
+flow hello
+  triggers en: "hello"
+  say en: "Hello!"
+end"#,
+        whole_bot: true,
+        files: &[],
+        shell: false,
+    },
+    Explanation {
         code: "unknown-field",
         severity: "error",
         summary: "A field is read that the record does not have.",

@@ -150,7 +150,20 @@ fn check_bot_block(c: &mut Checker) {
                     .with_help("write `holidays be` (Belgium) or `holidays fr` (France)"),
                 );
             }
-            // The grammar admits only the four keys above; anything else is a syntax error.
+            "dates" if !matches!(value.name.as_str(), "day_first" | "month_first") => {
+                c.push(
+                    Diagnostic::error(
+                        "unknown-date-order",
+                        value.span,
+                        format!("`{}` is not an order of day and month", value.name),
+                    )
+                    .with_label("not a date order")
+                    .with_help(
+                        "write `dates day_first` (3/7 is the 3rd of July, as in Belgium) or `dates month_first` (3/7 is March 7th, as in the United States)",
+                    ),
+                );
+            }
+            // The grammar admits only the keys above; anything else is a syntax error.
             _ => {}
         }
     }

@@ -10,6 +10,7 @@ pub use program::*;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::ParsedBot;
 use crate::syntax::ast::{self, Item, Phrases, Prefer, SlotClauses, SlotTypeRef, StmtKind};
+use crate::understand::extract::DateOrder;
 use crate::understand::extract::{ChoiceOption, ChoiceSpec, DatePolicy};
 use crate::understand::matcher::{Synonyms, TriggerIndex, TriggerSpec};
 use crate::understand::normalize::fold;
@@ -100,6 +101,7 @@ impl<'b> Compiler<'b> {
             languages: self.languages.clone(),
             default_lang: self.languages[0],
             country: Country::Be,
+            date_order: DateOrder::DayFirst,
             start: None,
             fallback: None,
             flows: Vec::new(),
@@ -246,6 +248,9 @@ impl<'b> Compiler<'b> {
                 }
                 "start" => program.start = program.flow_ids.get(&value).copied(),
                 "fallback" => program.fallback = program.flow_ids.get(&value).copied(),
+                "dates" if value == "month_first" => {
+                    program.date_order = DateOrder::MonthFirst;
+                }
                 "holidays" => {
                     program.country = if value == "fr" {
                         Country::Fr

@@ -4,6 +4,7 @@
 
 use crate::diagnostics::Span;
 use crate::syntax::ast::{Expr, StrLit};
+use crate::understand::extract::DateOrder;
 use crate::understand::extract::{ChoiceSpec, DatePolicy};
 use crate::understand::matcher::TriggerIndex;
 use crate::values::holidays::Country;
@@ -154,6 +155,9 @@ pub struct Program {
     pub languages: Vec<Lang>,
     pub default_lang: Lang,
     pub country: Country,
+    /// How numeric dates read: 3/7 is the 3rd of July unless the bot says
+    /// `dates month_first`.
+    pub date_order: DateOrder,
     pub start: Option<FlowId>,
     pub fallback: Option<FlowId>,
     pub flows: Vec<Flow>,

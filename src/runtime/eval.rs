@@ -288,7 +288,7 @@ impl<'a> Env<'a> {
                     lang: self.lang,
                     now: self.now,
                     policy: DatePolicy::Future,
-                    order: Default::default(),
+                    order: self.program.date_order,
                     choice: None,
                 };
                 V::Bool(

@@ -1111,7 +1111,7 @@ impl<'p> Turn<'p> {
                 lang,
                 now: self.now,
                 policy: slot.policy,
-                order: Default::default(),
+                order: self.program.date_order,
                 choice: match &slot.ty {
                     SlotType::Choice(name) => self.program.choices.get(name),
                     _ => None,
@@ -1223,7 +1223,7 @@ impl<'p> Turn<'p> {
             lang: self.lang(),
             now: self.now,
             policy: slot.policy,
-            order: Default::default(),
+            order: self.program.date_order,
             choice: match &slot.ty {
                 SlotType::Choice(name) => self.program.choices.get(name),
                 _ => None,
@@ -1335,7 +1335,7 @@ impl<'p> Turn<'p> {
             lang: self.lang(),
             now: self.now,
             policy: Default::default(),
-            order: Default::default(),
+            order: self.program.date_order,
             choice: None,
         };
         match extract::extract(&SlotType::YesNo, input, &ctx)

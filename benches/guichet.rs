@@ -7,10 +7,14 @@
 //! - trigger matching against generated bots of 100 to 100,000 triggers,
 //!   for messages that match and messages that do not;
 //! - parse + check + compile of the sample bot and of the generated bots;
-//! - the JSON size of a session at each step of the crèche form.
+//! - the JSON size of a session at each step of the crèche form, and the
+//!   time to save and restore it;
+//! - each slot type's extractor on a realistic sentence.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use guichet::understand::extract::{self, Context, DatePolicy};
 use guichet::understand::Input as Message;
+use guichet::values::SlotType;
 use guichet::{Bot, Input, Session};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -106,6 +110,78 @@ fn sample_conversation(bot: &Bot) -> Vec<(Input, usize)> {
     .collect()
 }
 
+fn parking_conversation() -> Vec<(Input, usize)> {
+    [
+        "Bonjour, je voudrais renouveler ma carte de riverain pour la voiture 1-abc-234",
+        "1170",
+        "premier véhicule",
+        "oui",
+    ]
+    .iter()
+    .map(|m| (Input::text(*m), 0))
+    .collect()
+}
+
+/// Each step of a conversation on its own: the session before the step is
+/// prepared once, then the step is timed from a copy of it.
+fn per_step(bot: &Bot, name: &str, script: &[(Input, usize)]) {
+    let mut before: Session = bot.new_session(Some(guichet::Lang::Fr), 0);
+    for (step, (input, _)) in script.iter().enumerate() {
+        let t = measure(15, 200, || {
+            let mut s = before.clone();
+            black_box(bot.turn(&mut s, input.clone(), now()));
+        });
+        let text = match input {
+            Input::Text(text) => text.chars().take(34).collect::<String>(),
+            _ => String::from("(event)"),
+        };
+        show(&format!("  {name} step {}: {text}", step + 1), t);
+        bot.turn(&mut before, input.clone(), now());
+    }
+}
+
+/// Each extractor on a sentence as a citizen writes it.
+fn extractors() {
+    let cases: [(&str, &str); 12] = [
+        ("date", "mon fils est né le 3 mai 2024 à Namur"),
+        ("time", "je passerai vers 14h30 si ça vous va"),
+        ("number", "nous sommes septante-cinq personnes inscrites"),
+        ("money", "j'ai payé douze euros cinquante hier"),
+        ("yesno", "oui bien sûr, c'est parfait"),
+        ("email", "mon adresse est louise.dupont@example.be merci"),
+        ("phone", "vous pouvez m'appeler au 0470 12 34 56"),
+        ("iban", "mon compte est le BE68 5390 0754 7034"),
+        ("national_number", "mon numéro national est 85.07.30-033.28"),
+        ("postal_code", "j'habite à 1170 Watermael-Boitsfort"),
+        ("plate", "ma plaque est 1-ABC-234"),
+        ("name", "je m'appelle Louise Dupont"),
+    ];
+    for (ty, text) in cases {
+        let Some(slot_type) = SlotType::builtin(ty) else {
+            println!("(no built-in slot type {ty})");
+            continue;
+        };
+        let message = Message::new(text);
+        let ctx = Context {
+            lang: guichet::Lang::Fr,
+            now: now(),
+            policy: DatePolicy::Future,
+            choice: None,
+            order: Default::default(),
+        };
+        let found = extract::extract(&slot_type, &message, &ctx);
+        let t = measure(15, 2000, || {
+            black_box(extract::extract(&slot_type, &message, &ctx));
+        });
+        let note = if found.candidates.is_empty() {
+            " (found nothing)"
+        } else {
+            ""
+        };
+        show(&format!("  extract {ty}{note}"), t);
+    }
+}
+
 fn main() {
     println!("guichet benchmarks (single thread, median after warm-up)\n");
     let flows = concat!(env!("CARGO_MANIFEST_DIR"), "/flows");
@@ -127,6 +203,8 @@ fn main() {
                 "one turn of the crèche conversation (mean over 8 turns)",
                 t / script.len() as u32,
             );
+            per_step(&bot, "crèche", &script);
+            per_step(&bot, "parking", &parking_conversation());
             let mut s = fresh.clone();
             let mut sizes = Vec::new();
             for (input, _) in &script {
@@ -142,6 +220,11 @@ fn main() {
                 black_box(bot.restore(&json).ok());
             });
             show("restore a saved mid-form session", t);
+            let t = measure(15, 2000, || {
+                black_box(serde_json::to_string(&s).ok());
+            });
+            show("save a mid-form session as JSON", t);
+            extractors();
         }
         Err(e) => println!("(the sample bot did not load: {e})"),
     }

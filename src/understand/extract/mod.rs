@@ -28,6 +28,9 @@ pub mod text;
 pub mod time;
 pub mod yesno;
 
+#[cfg(test)]
+pub(crate) mod test_support;
+
 /// Which reading wins when a date could be in the past or the future
 /// ("mercredi", "le 22/04"): a birth date wants the past, a start date the future.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -177,6 +177,7 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::understand::extract::test_support;
 
     #[test]
     fn a_lower_case_word_after_mon_fils_is_not_a_name() {
@@ -259,16 +260,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn ctx() -> Context<'static> {
-        Context {
-            lang: Lang::Fr,
-            now: chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
-                .unwrap()
-                .and_hms_opt(10, 0, 0)
-                .unwrap(),
-            policy: Default::default(),
-            order: Default::default(),
-            choice: None,
-        }
+        test_support::context(Lang::Fr)
     }
 
     fn best(text: &str) -> Option<(String, f32)> {

@@ -64,20 +64,12 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::understand::extract::test_support;
     use crate::values::Lang;
     use proptest::prelude::*;
 
     fn ctx() -> Context<'static> {
-        Context {
-            lang: Lang::Fr,
-            now: chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
-                .unwrap()
-                .and_hms_opt(10, 0, 0)
-                .unwrap(),
-            policy: Default::default(),
-            order: Default::default(),
-            choice: None,
-        }
+        test_support::context(Lang::Fr)
     }
 
     fn best(text: &str) -> Option<(String, String)> {
@@ -90,11 +82,7 @@ mod tests {
     }
 
     fn rejected(text: &str) -> Vec<Reason> {
-        extract(&Input::new(text), &ctx())
-            .rejected
-            .iter()
-            .map(|r| r.reason)
-            .collect()
+        test_support::reasons(&extract(&Input::new(text), &ctx()))
     }
 
     #[test]

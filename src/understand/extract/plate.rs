@@ -90,28 +90,16 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::understand::extract::test_support;
     use crate::values::Lang;
     use proptest::prelude::*;
 
     fn ctx() -> Context<'static> {
-        Context {
-            lang: Lang::Fr,
-            now: chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
-                .unwrap()
-                .and_hms_opt(10, 0, 0)
-                .unwrap(),
-            policy: Default::default(),
-            order: Default::default(),
-            choice: None,
-        }
+        test_support::context(Lang::Fr)
     }
 
     fn best(text: &str) -> Option<(String, String)> {
-        let found = extract(&Input::new(text), &ctx());
-        found.best().map(|c| {
-            let Value::Text(v) = &c.value else { panic!() };
-            (v.clone(), text[c.span.clone()].to_string())
-        })
+        test_support::best_text(&extract(&Input::new(text), &ctx()), text)
     }
 
     #[test]

@@ -172,16 +172,31 @@ impl Bot {
     /// Runs one turn. The events end with exactly one `turn_end`. A runtime
     /// problem gives an `error` event and leaves the session unchanged.
     pub fn turn(&self, session: &mut Session, input: Input, now: NaiveDateTime) -> Vec<Event> {
-        self.turn_traced(session, input, now).events
+        self.run_turn(session, input, now, false).events
     }
 
+    /// `turn`, also telling why things happened (the trace) and which
+    /// places of the bot the turn went through (for test coverage).
     pub fn turn_traced(
         &self,
         session: &mut Session,
         input: Input,
         now: NaiveDateTime,
     ) -> TurnOutcome {
+        self.run_turn(session, input, now, true)
+    }
+
+    fn run_turn(
+        &self,
+        session: &mut Session,
+        input: Input,
+        now: NaiveDateTime,
+        tracing: bool,
+    ) -> TurnOutcome {
         let mut turn = Turn::new(&self.program, session.clone(), now);
+        if tracing {
+            turn = turn.traced();
+        }
         match turn.handle(input) {
             Ok(()) => {
                 turn.session.turns += 1;

@@ -40,6 +40,7 @@ pub mod compile;
 pub mod diagnostics;
 pub mod graph;
 pub mod load;
+pub mod lookup;
 /// Rendering diagnostics for a terminal (miette), with the `cli` feature.
 #[cfg(feature = "cli")]
 pub mod render;

@@ -6,7 +6,7 @@ use super::Checker;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::syntax::ast::{FlowHeaders, Ident, Item, StrLit};
 use crate::understand::matcher::{
-    hidden_triggers, Synonyms, TriggerIndex, TriggerSpec, MATCH_THRESHOLD,
+    hidden_triggers, Explain, Synonyms, TriggerIndex, TriggerSpec, MATCH_THRESHOLD,
 };
 use crate::understand::Input;
 use crate::values::Lang;
@@ -163,7 +163,7 @@ fn example(
     let Some(me) = targets.get(own) else { return };
     let input = Input::new(&ex.literal_text());
     // Every score, however low: the help says how far the example's own flow is.
-    let found = index.find_above(&input, Some(lang), 5, 0.0);
+    let found = index.find_above(&input, Some(lang), 5, 0.0, Explain::Yes);
     let best = found.first().filter(|m| m.score >= MATCH_THRESHOLD);
     match best {
         Some(m) if m.target == own => {}

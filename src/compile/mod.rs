@@ -105,7 +105,7 @@ impl<'b> Compiler<'b> {
             start: None,
             fallback: None,
             flows: Vec::new(),
-            flow_ids: HashMap::new(),
+            flow_ids: Default::default(),
             actions: HashMap::new(),
             choices: self.choices.clone(),
             tables: HashMap::new(),

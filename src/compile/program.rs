@@ -3,6 +3,7 @@
 //! position is a plain number that serialises and resumes anywhere.
 
 use crate::diagnostics::Span;
+use crate::lookup::FastMap;
 use crate::syntax::ast::{Expr, StrLit};
 use crate::understand::extract::DateOrder;
 use crate::understand::extract::{ChoiceSpec, DatePolicy};
@@ -161,7 +162,7 @@ pub struct Program {
     pub start: Option<FlowId>,
     pub fallback: Option<FlowId>,
     pub flows: Vec<Flow>,
-    pub flow_ids: HashMap<String, FlowId>,
+    pub flow_ids: FastMap<String, FlowId>,
     pub actions: HashMap<String, ActionSpec>,
     pub choices: HashMap<String, ChoiceSpec>,
     pub tables: HashMap<String, Vec<IndexMap<String, Value>>>,

@@ -13,7 +13,7 @@ use crate::diagnostics::Span;
 use crate::syntax::ast::{Expr, StrLit};
 use crate::understand::extract::{self, Candidate, Context, Reason};
 use crate::understand::langdetect;
-use crate::understand::matcher::{Match, MATCH_THRESHOLD, SUGGEST_THRESHOLD};
+use crate::understand::matcher::{Explain, Match, MATCH_THRESHOLD, SUGGEST_THRESHOLD};
 use crate::understand::normalize::fold;
 use crate::understand::Input as Message_;
 use crate::values::format::format_value;
@@ -42,11 +42,22 @@ pub struct Turn<'p> {
     rng: u64,
     pub intent: Option<String>,
     pub unmatched: bool,
-    /// Why things happened, for the REPL's trace.
+    /// Why things happened, for the REPL's trace; kept only when `tracing`.
     pub trace: Vec<String>,
+    tracing: bool,
     /// The places of the bot this turn exercised (statements, prompts,
     /// validation rules, triggers), for test coverage.
     pub covered: Vec<Span>,
+}
+
+/// Records why something happened, when someone reads the trace (the REPL,
+/// conversation tests): building the lines costs more than the rest of a turn.
+macro_rules! trace {
+    ($turn:expr, $($arg:tt)*) => {
+        if $turn.tracing {
+            $turn.trace.push(format!($($arg)*));
+        }
+    };
 }
 
 fn err(message: impl Into<String>) -> RuntimeError {
@@ -66,8 +77,24 @@ impl<'p> Turn<'p> {
             intent: None,
             unmatched: false,
             trace: Vec::new(),
+            tracing: false,
             covered: Vec::new(),
         }
+    }
+
+    /// Matches are explained only for the trace.
+    fn explain(&self) -> Explain {
+        if self.tracing {
+            Explain::Yes
+        } else {
+            Explain::No
+        }
+    }
+
+    /// Keeps the reasons of this turn in `trace`.
+    pub fn traced(mut self) -> Self {
+        self.tracing = true;
+        self
     }
 
     fn burn(&mut self) -> Result<(), RuntimeError> {
@@ -161,12 +188,13 @@ impl<'p> Turn<'p> {
         if let Some(bind) = pending.bind {
             frame.vars.insert(bind, Value::Record(fields));
         }
-        self.trace.push(format!(
+        trace!(
+            self,
             "action {} ({}) answered: {}",
             pending.id,
             pending.action,
             if r.ok { "ok" } else { "failed" }
-        ));
+        );
         self.run()
     }
 
@@ -282,10 +310,11 @@ impl<'p> Turn<'p> {
             langdetect::detect(input, &self.program.languages, current)
         {
             if lang != self.session.lang {
-                self.trace.push(format!(
+                trace!(
+                    self,
                     "language: switched from {} to {lang} (confidence {confidence:.2})",
                     self.session.lang
-                ));
+                );
                 self.session.lang = lang;
             }
             self.session.lang_settled = true;
@@ -296,12 +325,12 @@ impl<'p> Turn<'p> {
     /// choices when it is ambiguous, or fall back.
     fn route(&mut self, input: &Message_, digression: bool) -> Result<(), RuntimeError> {
         let lang = Some(self.lang());
-        let matches = self
-            .program
-            .triggers
-            .find_match_or_suggestions(input, lang, 5);
+        let matches =
+            self.program
+                .triggers
+                .find_match_or_suggestions(input, lang, 5, self.explain());
         for m in matches.iter().take(3) {
-            self.trace.push(format!("trigger: {}", m.explanation));
+            trace!(self, "trigger: {}", m.explanation);
         }
         let best: Vec<&Match> = distinct_targets(&matches, self.program);
         match best.as_slice() {
@@ -495,7 +524,7 @@ impl<'p> Turn<'p> {
                 }
                 self.session.next_action += 1;
                 let id = format!("a{}", self.session.next_action);
-                self.trace.push(format!("action {id}: {action} requested"));
+                trace!(self, "action {id}: {action} requested");
                 self.events.push(Event::Action {
                     id: id.clone(),
                     name: action.clone(),
@@ -695,10 +724,7 @@ impl<'p> Turn<'p> {
             }
             if let Some(cond) = &slot.when {
                 if !self.eval(idx, cond)?.is_true() {
-                    self.trace.push(format!(
-                        "slot {}: not asked (its `when` is false)",
-                        slot.name
-                    ));
+                    trace!(self, "slot {}: not asked (its `when` is false)", slot.name);
                     self.resolve_without_value(idx, &mut fs, slot)?;
                     continue;
                 }
@@ -854,7 +880,7 @@ impl<'p> Turn<'p> {
     fn skip_slot(&mut self, idx: usize) -> Result<(), RuntimeError> {
         let mut fs = self.form_state(idx)?;
         let slot = self.slot_spec(idx, &fs)?;
-        self.trace.push(format!("slot {}: skipped", slot.name));
+        trace!(self, "slot {}: skipped", slot.name);
         self.resolve_without_value(idx, &mut fs, slot)?;
         fs.slot = None;
         self.set_form_state(idx, fs);
@@ -893,10 +919,13 @@ impl<'p> Turn<'p> {
         // over no answer at all: the citizen changed the subject.
         let free = matches!(slot.ty, SlotType::Text | SlotType::Name);
         if mine.is_none() || free {
-            let matches =
-                self.program
-                    .triggers
-                    .find_above(input, Some(self.lang()), 3, MATCH_THRESHOLD);
+            let matches = self.program.triggers.find_above(
+                input,
+                Some(self.lang()),
+                3,
+                MATCH_THRESHOLD,
+                self.explain(),
+            );
             let own_flow = &self.session.stack[idx].flow;
             if let Some(m) = matches.first().filter(|m| {
                 m.score >= MATCH_THRESHOLD
@@ -906,8 +935,7 @@ impl<'p> Turn<'p> {
                     .name
                     .clone();
                 self.covered.extend(self.program.trigger_spans.get(m.spec));
-                self.trace
-                    .push(format!("digression to {target}: {}", m.explanation));
+                trace!(self, "digression to {target}: {}", m.explanation);
                 self.intent = Some(target.clone());
                 self.push(&target, Some(input.original.clone()), true)?;
                 return self.run();
@@ -923,14 +951,15 @@ impl<'p> Turn<'p> {
             .collect();
         match mine {
             Some(c) => {
-                self.trace.push(format!(
+                trace!(
+                    self,
                     "slot {}: filled with {} from \"{}\" ({}, confidence {:.2})",
                     slot.name,
                     format_value(&c.value, self.lang()),
                     input.original.get(c.span.clone()).unwrap_or(""),
                     c.rule,
                     c.confidence
-                ));
+                );
                 self.offer_value(idx, c.value, others)
             }
             None if !others.is_empty() => {
@@ -945,10 +974,12 @@ impl<'p> Turn<'p> {
                 if self.correct_in_passing(idx, fs, current, input)? {
                     return Ok(());
                 }
-                self.trace.push(format!(
+                trace!(
+                    self,
                     "slot {}: no {} found in the message",
-                    slot.name, slot.ty
-                ));
+                    slot.name,
+                    slot.ty
+                );
                 let reasons: Vec<Reason> = rejected.iter().map(|r| r.reason).collect();
                 self.wrong_answer(
                     idx,
@@ -986,7 +1017,7 @@ impl<'p> Turn<'p> {
                 self.run()
             }
             Err(message) => {
-                self.trace.push(format!("validation failed: {message}"));
+                trace!(self, "validation failed: {message}");
                 self.wrong_answer(idx, Some(message))
             }
         }
@@ -1006,10 +1037,11 @@ impl<'p> Turn<'p> {
             });
         }
         if attempts >= slot.max_attempts {
-            self.trace.push(format!(
+            trace!(
+                self,
                 "slot {}: {attempts} failed attempts, giving up",
                 slot.name
-            ));
+            );
             return match slot.give_up {
                 Some(pc) => {
                     let frame = &mut self.session.stack[idx];
@@ -1058,8 +1090,7 @@ impl<'p> Turn<'p> {
         if self.validate(idx, slot, &value)?.is_ok() {
             let fs = self.form_state(idx)?;
             let name = self.form_spec(idx, &fs)?.slots[slot].name.clone();
-            self.trace
-                .push(format!("slot {name}: filled from the same message"));
+            trace!(self, "slot {name}: filled from the same message");
             self.session.stack[idx].vars.insert(name, value);
             return Ok(true);
         }
@@ -1174,7 +1205,7 @@ impl<'p> Turn<'p> {
     }
 
     fn confirmed(&mut self, idx: usize) -> Result<(), RuntimeError> {
-        self.trace.push("confirmation: yes".to_string());
+        trace!(self, "confirmation: yes");
         let frame = &mut self.session.stack[idx];
         frame.form = None;
         frame.pc += 1;
@@ -1261,11 +1292,12 @@ impl<'p> Turn<'p> {
         if self.validate(idx, i, &c.value)?.is_err() {
             return Ok(false);
         }
-        self.trace.push(format!(
+        trace!(
+            self,
             "correction: {} = {}",
             slot.name,
             format_value(&c.value, self.lang())
-        ));
+        );
         self.session.stack[idx]
             .vars
             .insert(slot.name.clone(), c.value);
@@ -1285,11 +1317,12 @@ impl<'p> Turn<'p> {
         let slot = &form.slots[slot_index];
         match self.slot_value_in(idx, slot, input) {
             Some(c) => {
-                self.trace.push(format!(
+                trace!(
+                    self,
                     "correction: {} = {}",
                     slot.name,
                     format_value(&c.value, self.lang())
-                ));
+                );
                 match self.validate(idx, slot_index, &c.value)? {
                     Ok(()) => {
                         self.session.stack[idx]

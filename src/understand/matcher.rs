@@ -11,12 +11,11 @@
 //! looked up in an inverted index, typos through a deletion-neighbourhood
 //! index of the vocabulary, and only triggers sharing a word are scored.
 
+use crate::lookup::{FastMap, FastSet};
 use crate::understand::normalize::{fold, tokenize, Input};
 use crate::understand::stem::stem;
 use crate::values::Lang;
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 #[path = "matcher_pattern.rs"]
@@ -51,6 +50,10 @@ const MAX_CANDIDATES: usize = 4096;
 /// thousands of triggers share a message's common words and score alike,
 /// so the rarest-word candidates are the ones worth offering.
 const MAX_SUGGESTION_CANDIDATES: usize = 512;
+/// A word that more targets (flows, FAQ entries) share than this suggests
+/// none of them: three buttons picked among dozens alike would be a guess,
+/// and the fallback serves the citizen better.
+const MAX_SUGGESTING_TARGETS: u32 = 32;
 /// Words beyond this are ignored: no trigger needs a novel.
 const MAX_MESSAGE_WORDS: usize = 200;
 /// Typo tolerance applies to message words of at least this many letters.
@@ -100,6 +103,15 @@ impl std::fmt::Display for PatternError {
     }
 }
 
+/// Whether a search says how each match came about. Explaining allocates
+/// and formats, which costs more than the search itself: a host answering
+/// citizens does not read the explanations, the REPL and the checker do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Explain {
+    Yes,
+    No,
+}
+
 /// One trigger that fits a message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
@@ -107,41 +119,16 @@ pub struct Match {
     /// Index of the pattern in the specs given to `TriggerIndex::build`.
     pub spec: usize,
     pub score: f32,
-    /// The message's words that matched (folded).
+    /// The message's words that matched (folded); empty unless explained.
     pub matched_words: Vec<String>,
-    /// The pattern's required words the message lacks (folded).
+    /// The pattern's required words the message lacks (folded); empty
+    /// unless explained.
     pub missing_words: Vec<String>,
+    /// Which words met which and the score; empty unless explained.
     pub explanation: String,
 }
 
 type TermId = u32;
-
-/// Hashes the small integer keys of the per-message maps: they are ours,
-/// not a citizen's, so the DoS-resistant default hasher only costs time.
-#[derive(Default)]
-struct NumberHasher(u64);
-
-impl Hasher for NumberHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-type NumberMap<K, V> = HashMap<K, V, BuildHasherDefault<NumberHasher>>;
 
 #[derive(Debug, Clone)]
 struct PatternWord {
@@ -187,7 +174,7 @@ struct Phrase {
 /// The index of one language's patterns.
 #[derive(Debug, Default)]
 struct LangIndex {
-    terms: HashMap<String, TermId>,
+    terms: FastMap<String, TermId>,
     display: Vec<String>,
     idf: Vec<f32>,
     /// The most a term can add to the coverage of any pattern holding it
@@ -195,14 +182,17 @@ struct LangIndex {
     /// skip the patterns that share only such words with a message.
     reach: Vec<f32>,
     postings: Vec<Vec<u32>>,
+    /// How many targets have a pattern requiring each term.
+    targets: Vec<u32>,
     /// Multi-word synonyms by their first stem.
-    phrases: HashMap<String, Vec<Phrase>>,
+    phrases: FastMap<String, Vec<Phrase>>,
     /// Stem of a single-word synonym to its group's term.
-    synonym_of: HashMap<String, TermId>,
+    synonym_of: FastMap<String, TermId>,
     /// Folded words of the vocabulary that typos may be corrected to.
     typo_targets: Vec<(String, TermId)>,
-    /// Each typo target and its one-letter deletions, to the targets.
-    deletions: HashMap<String, Vec<u32>>,
+    /// The hash of each typo target and of its one-letter deletions, to
+    /// the targets (a shared hash is checked by `within_one_edit`).
+    deletions: FastMap<u64, Vec<u32>>,
 }
 
 /// All patterns, ready to match messages. Immutable once built.
@@ -220,13 +210,13 @@ fn lang_slot(lang: Lang) -> usize {
     }
 }
 
-fn stopwords(lang: Lang) -> &'static HashSet<&'static str> {
-    static LISTS: OnceLock<[HashSet<&'static str>; 3]> = OnceLock::new();
+fn stopwords(lang: Lang) -> &'static FastSet<&'static str> {
+    static LISTS: OnceLock<[FastSet<&'static str>; 3]> = OnceLock::new();
     let parse = |text: &'static str| {
         text.lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect::<HashSet<_>>()
+            .collect::<FastSet<_>>()
     };
     &LISTS.get_or_init(|| {
         [
@@ -364,27 +354,35 @@ impl LangIndex {
     fn build_typo_index(&mut self) {
         self.typo_targets.sort();
         self.typo_targets.dedup_by(|a, b| a.0 == b.0);
-        let mut deletions: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut deletions: FastMap<u64, Vec<u32>> = FastMap::default();
         for (i, (word, _)) in self.typo_targets.iter().enumerate() {
-            for key in deletion_keys(word) {
+            let chars: Vec<char> = word.chars().collect();
+            for_each_deletion_key(&chars, |key| {
                 let list = deletions.entry(key).or_default();
                 if list.last() != Some(&(i as u32)) {
                     list.push(i as u32);
                 }
-            }
+            });
         }
         self.deletions = deletions;
     }
 
     /// The vocabulary word one edit away from `word`, if any.
     fn correct_typo(&self, word: &str) -> Option<(TermId, &str)> {
-        let n = word.chars().count();
-        if !(MIN_TYPO_CHARS..=MAX_TYPO_CHARS).contains(&n) || !word.chars().all(char::is_alphabetic)
-        {
+        let mut chars = ['\0'; MAX_TYPO_CHARS];
+        let mut n = 0;
+        for c in word.chars() {
+            if n == MAX_TYPO_CHARS || !c.is_alphabetic() {
+                return None;
+            }
+            chars[n] = c;
+            n += 1;
+        }
+        if n < MIN_TYPO_CHARS {
             return None;
         }
         let mut best: Option<(u32, TermId, &str)> = None;
-        for key in deletion_keys(word) {
+        for_each_deletion_key(&chars[..n], |key| {
             for &i in self.deletions.get(&key).into_iter().flatten() {
                 let Some((target, term)) = self.typo_targets.get(i as usize) else {
                     continue;
@@ -398,34 +396,46 @@ impl LangIndex {
                     best = Some((df, *term, target.as_str()));
                 }
             }
-        }
+        });
         best.map(|(_, term, target)| (term, target))
     }
 }
 
-/// The word itself and every way of deleting one letter from it.
-fn deletion_keys(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut keys = vec![word.to_string()];
-    for skip in 0..chars.len() {
-        let key: String = chars
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != skip)
-            .map(|(_, c)| *c)
-            .collect();
-        if keys.last() != Some(&key) {
-            keys.push(key);
+/// Calls `f` with the hash of the word itself and of every way of deleting
+/// one letter from it: two words within one edit share a key. Hashes rather
+/// than strings, since a message word's keys are made on every message;
+/// deleting either of two equal neighbours gives one key, given once.
+fn for_each_deletion_key(chars: &[char], mut f: impl FnMut(u64)) {
+    let hash = |skip: Option<usize>| {
+        let mut h = rustc_hash::FxHasher::default();
+        for (i, c) in chars.iter().enumerate() {
+            if Some(i) != skip {
+                std::hash::Hasher::write_u32(&mut h, u32::from(*c));
+            }
         }
+        std::hash::Hasher::finish(&h)
+    };
+    f(hash(None));
+    for skip in 0..chars.len() {
+        if skip > 0 && chars[skip] == chars[skip - 1] {
+            continue;
+        }
+        f(hash(Some(skip)));
     }
-    keys
 }
 
 /// One insertion, deletion, substitution or swap of neighbours.
 fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return within_one_edit_of(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    within_one_edit_of(&a, &b)
+}
+
+fn within_one_edit_of<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (ra, rb) = (&a[prefix..], &b[prefix..]);
     match (ra.len(), rb.len()) {
         (0, 0) => true,
@@ -473,7 +483,7 @@ struct MessageWord {
 struct Analysis {
     words: Vec<MessageWord>,
     /// Each term present, with the message word that carries it.
-    present: NumberMap<TermId, usize>,
+    present: FastMap<TermId, usize>,
 }
 
 impl TriggerIndex {
@@ -499,7 +509,7 @@ impl TriggerIndex {
         }
         // Rarity counts targets, not patterns: a word repeated across one
         // target's many phrasings ("crèche") still tells that target apart.
-        let mut targets_of_term: [HashMap<TermId, HashSet<usize>>; 3] = Default::default();
+        let mut targets_of_term: [FastMap<TermId, FastSet<usize>>; 3] = Default::default();
         for (p_no, p) in patterns.iter().enumerate() {
             let index = &mut langs[lang_slot(p.lang)];
             let mut required: Vec<TermId> = p
@@ -520,7 +530,10 @@ impl TriggerIndex {
             }
         }
         for (index, targets) in langs.iter_mut().zip(&targets_of_term) {
-            let all: HashSet<usize> = targets.values().flatten().copied().collect();
+            index.targets = (0..index.postings.len())
+                .map(|t| targets.get(&(t as TermId)).map_or(0, |s| s.len() as u32))
+                .collect();
+            let all: FastSet<usize> = targets.values().flatten().copied().collect();
             let n = all.len().max(1) as f32;
             index.idf = (0..index.postings.len())
                 .map(|t| {
@@ -593,7 +606,7 @@ impl TriggerIndex {
     /// The triggers that fit `input`, best first, one per target, at most
     /// `limit`. With `lang`, that language's patterns are preferred.
     pub fn find(&self, input: &Input, lang: Option<Lang>, limit: usize) -> Vec<Match> {
-        self.find_above(input, lang, limit, SUGGEST_THRESHOLD)
+        self.find_above(input, lang, limit, SUGGEST_THRESHOLD, Explain::Yes)
     }
 
     /// The best matches scoring at least `floor`, at most `limit`, best
@@ -605,8 +618,9 @@ impl TriggerIndex {
         lang: Option<Lang>,
         limit: usize,
         floor: f32,
+        explain: Explain,
     ) -> Vec<Match> {
-        self.search(input, lang, limit, &[floor])
+        self.search(input, lang, limit, &[floor], explain)
     }
 
     /// What a message outside any question needs: the matches, or when
@@ -618,8 +632,15 @@ impl TriggerIndex {
         input: &Input,
         lang: Option<Lang>,
         limit: usize,
+        explain: Explain,
     ) -> Vec<Match> {
-        self.search(input, lang, limit, &[MATCH_THRESHOLD, SUGGEST_THRESHOLD])
+        self.search(
+            input,
+            lang,
+            limit,
+            &[MATCH_THRESHOLD, SUGGEST_THRESHOLD],
+            explain,
+        )
     }
 
     /// The best `limit` matches above the first floor that has any.
@@ -629,6 +650,7 @@ impl TriggerIndex {
         lang: Option<Lang>,
         limit: usize,
         floors: &[f32],
+        explain: Explain,
     ) -> Vec<Match> {
         // The message is analysed once per language the bot has triggers in.
         let analyses: Vec<(Lang, &LangIndex, Analysis)> = Lang::ALL
@@ -644,7 +666,7 @@ impl TriggerIndex {
         };
         let mut all: Vec<Ranked> = Vec::new();
         for &floor in floors {
-            let mut best_by_target: NumberMap<usize, Ranked> = NumberMap::default();
+            let mut best_by_target: FastMap<usize, Ranked> = FastMap::default();
             for (a_no, (pattern_lang, index, analysis)) in analyses.iter().enumerate() {
                 let weight = weight_of(*pattern_lang);
                 // Every candidate gets a cheap numeric score; only the winners
@@ -692,6 +714,16 @@ impl TriggerIndex {
             .take(limit)
             .filter_map(|r| {
                 let p = self.patterns.get(r.pattern as usize)?;
+                if explain == Explain::No {
+                    return Some(Match {
+                        target: p.target,
+                        spec: p.spec,
+                        score: r.score,
+                        matched_words: Vec::new(),
+                        missing_words: Vec::new(),
+                        explanation: String::new(),
+                    });
+                }
                 let (pattern_lang, index, analysis) = analyses.get(r.analysis)?;
                 score(p, index, analysis, weight_of(*pattern_lang)).map(|(m, _)| m)
             })
@@ -916,7 +948,7 @@ fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
         .collect();
     let phrases = index.phrase_terms(&words);
     let mut out: Vec<MessageWord> = Vec::with_capacity(words.len());
-    let mut present: NumberMap<TermId, usize> = NumberMap::default();
+    let mut present: FastMap<TermId, usize> = FastMap::default();
     for (i, w) in words.into_iter().enumerate() {
         let number = w.text.chars().all(|c| c.is_ascii_digit());
         let mut corrected = None;
@@ -981,13 +1013,17 @@ fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
         skipped += 1;
     }
     terms.drain(..skipped);
-    terms.sort_by_key(|&t| (index.postings.get(t as usize).map_or(0, |p| p.len()), t));
+    let postings = |t: TermId| index.postings.get(t as usize).map_or(0, |p| p.len());
+    terms.sort_by_key(|&t| (postings(t), t));
     let cap = if floor < MATCH_THRESHOLD {
+        terms.retain(|&t| {
+            index.targets.get(t as usize).copied().unwrap_or(0) <= MAX_SUGGESTING_TARGETS
+        });
         MAX_SUGGESTION_CANDIDATES
     } else {
         MAX_CANDIDATES
     };
-    let mut seen: HashSet<u32, BuildHasherDefault<NumberHasher>> = HashSet::default();
+    let mut seen: FastSet<u32> = FastSet::default();
     let mut out = Vec::new();
     'terms: for t in terms {
         for &p in index.postings.get(t as usize).into_iter().flatten() {
@@ -1200,7 +1236,7 @@ pub fn hidden_triggers(index: &TriggerIndex) -> Vec<(usize, usize)> {
         }
         let input = Input::new(&p.probe);
         // A pattern scores about 1 on its own words: only a match can beat it.
-        let found = index.find_above(&input, Some(p.lang), 1, MATCH_THRESHOLD);
+        let found = index.find_above(&input, Some(p.lang), 1, MATCH_THRESHOLD, Explain::No);
         if let Some(winner) = found.first() {
             if winner.target != p.target {
                 hidden.push((p.spec, winner.spec));

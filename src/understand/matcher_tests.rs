@@ -424,11 +424,12 @@ proptest! {
         let bot = shared_words_bot();
         let input = Input::new(&words.join(" "));
         let full: Vec<Match> = bot
-            .find_above(&input, Some(Lang::Fr), 50, 0.0)
+            .find_above(&input, Some(Lang::Fr), 50, 0.0, Explain::Yes)
             .into_iter()
             .filter(|m| m.score >= floor)
             .collect();
-        let pruned = bot.find_above(&input, Some(Lang::Fr), 50, floor);
+        // Unexplained, as a host runs it: the same matches, scored the same.
+        let pruned = bot.find_above(&input, Some(Lang::Fr), 50, floor, Explain::No);
         prop_assert_eq!(targets_and_scores(&pruned), targets_and_scores(&full));
     }
 }
@@ -444,8 +445,50 @@ fn a_message_with_only_common_words_reaches_the_trigger_made_of_them() {
         &Input::new("je voudrais une copie pour zut"),
         Some(Lang::Fr),
         5,
+        Explain::No,
     );
     assert!(found
         .first()
         .is_some_and(|m| m.target == 9 || m.score < MATCH_THRESHOLD));
+}
+
+#[test]
+fn only_an_explained_search_says_how_words_met() {
+    let bot = shared_words_bot();
+    let input = Input::new("je voudrais une copie pour lomure");
+    let explained = bot.find_above(&input, Some(Lang::Fr), 5, 0.0, Explain::Yes);
+    let bare = bot.find_above(&input, Some(Lang::Fr), 5, 0.0, Explain::No);
+    assert_eq!(targets_and_scores(&explained), targets_and_scores(&bare));
+    assert!(explained[0].explanation.contains("lomure"));
+    assert!(!explained[0].matched_words.is_empty());
+    assert!(bare
+        .iter()
+        .all(|m| m.explanation.is_empty() && m.matched_words.is_empty()));
+}
+
+#[test]
+fn words_thousands_of_triggers_share_suggest_none_of_them() {
+    // 40 triggers alike but for their last word: a message with their
+    // common words and an unknown last word ties with all of them.
+    let specs: Vec<TriggerSpec> = (0..40)
+        .map(|i| {
+            let word = generated_word(i);
+            spec(i, Lang::Fr, &format!("je voudrais (un|une) * pour {word}"))
+        })
+        .collect();
+    let bot = TriggerIndex::build(&specs, &Synonyms::new()).0;
+    let unknown = Input::new("je voudrais une attestation pour quelqu'un");
+    let found = bot.find_match_or_suggestions(&unknown, Some(Lang::Fr), 5, Explain::Yes);
+    assert!(found.is_empty(), "{:?}", targets_and_scores(&found));
+    // The word that tells them apart still starts its trigger.
+    let known = Input::new(&format!(
+        "je voudrais une attestation pour {}",
+        generated_word(17)
+    ));
+    let found = bot.find_match_or_suggestions(&known, Some(Lang::Fr), 5, Explain::Yes);
+    assert_eq!(found.first().map(|m| m.target), Some(17));
+    // In a small bot the same common words are worth suggesting.
+    let small = TriggerIndex::build(&specs[..3], &Synonyms::new()).0;
+    let found = small.find_match_or_suggestions(&unknown, Some(Lang::Fr), 5, Explain::Yes);
+    assert!(!found.is_empty() && found.iter().all(|m| m.score < MATCH_THRESHOLD));
 }

@@ -19,6 +19,12 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len() + 1);
         for (at, ch) in original.char_indices() {
+            // Most of what citizens type is ASCII: one byte in, one byte out.
+            if ch.is_ascii() && !ch.is_ascii_control() && ch != '`' {
+                text.push(ch.to_ascii_lowercase());
+                origin.push(at);
+                continue;
+            }
             let mut push = |c: char| {
                 for lc in c.to_lowercase() {
                     let before = text.len();
@@ -179,6 +185,27 @@ mod tests {
         assert_eq!(input.original_text(tok.start..tok.end), "Mai");
         let tok = input.tokens.iter().find(|t| t.text == "ne").unwrap();
         assert_eq!(input.original_text(tok.start..tok.end), "né");
+    }
+
+    proptest::proptest! {
+        /// ASCII takes a shortcut: it must fold as the general rules say
+        /// (lower case, controls to spaces, the backquote to an apostrophe).
+        #[test]
+        fn ascii_folds_as_the_general_rules_say(s in "[\\x00-\\x7f]{0,40}") {
+            let folded = Folded::new(&s);
+            let expected: String = s
+                .chars()
+                .map(|c| match c {
+                    '`' => '\'',
+                    c if c.is_control() => ' ',
+                    c => c.to_ascii_lowercase(),
+                })
+                .collect();
+            proptest::prop_assert_eq!(&folded.text, &expected);
+            for i in 0..s.len() {
+                proptest::prop_assert_eq!(folded.original_span(i..i + 1), i..i + 1);
+            }
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! comparison to the same key, and must rather miss a pair than merge two
 //! unrelated words. The rules live in `lexicon/stem_rules.txt`.
 
+use crate::lookup::FastMap;
 use crate::values::Lang;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Stems shorter than this are never produced: short words carry too little
@@ -31,8 +31,11 @@ enum PostStep {
 struct LangRules {
     /// Longest ending first.
     suffixes: Vec<(String, String)>,
+    /// The suffixes (their positions, longest first) by the last letter of
+    /// their ending: a word is tried only against the endings it can have.
+    by_last_letter: FastMap<char, Vec<usize>>,
     separable: Vec<String>,
-    exceptions: HashMap<String, Exception>,
+    exceptions: FastMap<String, Exception>,
     passes: usize,
     post: Vec<PostStep>,
 }
@@ -105,6 +108,13 @@ fn parse_rules(text: &str) -> [LangRules; 3] {
     for rule in all.iter_mut() {
         rule.suffixes
             .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        // An empty ending would fit every word: it is not a rule.
+        rule.suffixes.retain(|(ending, _)| !ending.is_empty());
+        for (i, (ending, _)) in rule.suffixes.iter().enumerate() {
+            if let Some(last) = ending.chars().next_back() {
+                rule.by_last_letter.entry(last).or_default().push(i);
+            }
+        }
     }
     all
 }
@@ -144,12 +154,22 @@ pub fn stem(word: &str, lang: Lang) -> String {
 fn strip_suffix_once(word: &str, rules: &LangRules) -> Option<String> {
     // The first (longest) ending that fits decides, even when it keeps the
     // word as it is: "ss" -> "ss" protects "class" from the plain "s" rule.
-    let stem = rules.suffixes.iter().find_map(|(ending, replacement)| {
-        let base = word.strip_suffix(ending.as_str())?;
-        let stem = format!("{base}{replacement}");
-        (stem.chars().count() >= MIN_STEM_CHARS).then_some(stem)
-    })?;
-    (stem != word).then_some(stem)
+    let last = word.chars().next_back()?;
+    let (base, replacement) = rules
+        .by_last_letter
+        .get(&last)?
+        .iter()
+        .filter_map(|&i| rules.suffixes.get(i))
+        .find_map(|(ending, replacement)| {
+            let base = word.strip_suffix(ending.as_str())?;
+            (base.chars().count() + replacement.chars().count() >= MIN_STEM_CHARS)
+                .then_some((base, replacement))
+        })?;
+    if base.len() + replacement.len() == word.len() && word.ends_with(replacement.as_str()) {
+        // The ending keeps the word as it is.
+        return None;
+    }
+    Some(format!("{base}{replacement}"))
 }
 
 /// Dutch past participles: "ge" after an optional separable prefix, and for

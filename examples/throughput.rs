@@ -22,9 +22,34 @@ use guichet::understand::Input as Message;
 use guichet::values::SlotType;
 use guichet::{Bot, Event, Input, Lang};
 use serde_json::json;
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+
+/// The system allocator, counting calls: allocations per reply tell where
+/// time goes as much as a profile does, and they do not vary between runs.
+struct CountingAlloc;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
 
 fn fixed_now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2025, 4, 14)
@@ -81,10 +106,15 @@ fn replies(args: &[String]) -> Result<serde_json::Value, String> {
 
     let now = fixed_now();
     let mut session = bot.new_session(Some(Lang::Fr), 1);
-    let answers: Vec<String> = inputs[..sample]
-        .iter()
-        .map(|input| reply_id(&bot.turn(&mut session, input.clone(), now)))
-        .collect();
+    let mut answers: Vec<String> = Vec::with_capacity(sample);
+    let mut allocations = 0;
+    for input in &inputs[..sample] {
+        let input = input.clone();
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let events = bot.turn(&mut session, input, now);
+        allocations += ALLOCATIONS.load(Ordering::Relaxed) - before;
+        answers.push(reply_id(&events));
+    }
 
     let timed = &inputs[sample..];
     let mut done = 0usize;
@@ -104,6 +134,7 @@ fn replies(args: &[String]) -> Result<serde_json::Value, String> {
         "messages": done,
         "seconds": elapsed,
         "per_s": done as f64 / elapsed,
+        "allocations_per_reply": allocations as f64 / sample as f64,
         "peak_kib": peak_rss_kib(),
         "answers": answers,
     }))

@@ -9,6 +9,7 @@ pub use program::*;
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::ParsedBot;
+use crate::lookup::FastMap;
 use crate::syntax::ast::{self, Item, Phrases, Prefer, SlotClauses, SlotTypeRef, StmtKind};
 use crate::understand::extract::DateOrder;
 use crate::understand::extract::{ChoiceOption, ChoiceSpec, DatePolicy};
@@ -40,7 +41,7 @@ struct Compiler<'b> {
     bot: &'b ParsedBot,
     texts: HashMap<&'b str, &'b ast::TextDecl>,
     slot_decls: HashMap<&'b str, &'b ast::SlotDecl>,
-    choices: HashMap<String, ChoiceSpec>,
+    choices: FastMap<String, ChoiceSpec>,
     languages: Vec<Lang>,
     errors: Vec<Diagnostic>,
 }
@@ -51,7 +52,7 @@ impl<'b> Compiler<'b> {
             bot,
             texts: HashMap::new(),
             slot_decls: HashMap::new(),
-            choices: HashMap::new(),
+            choices: FastMap::default(),
             languages: Vec::new(),
             errors: Vec::new(),
         }
@@ -106,9 +107,9 @@ impl<'b> Compiler<'b> {
             fallback: None,
             flows: Vec::new(),
             flow_ids: Default::default(),
-            actions: HashMap::new(),
+            actions: FastMap::default(),
             choices: self.choices.clone(),
-            tables: HashMap::new(),
+            tables: FastMap::default(),
             triggers: TriggerIndex::build(&[], &Synonyms::new()).0,
             trigger_flows: Vec::new(),
             trigger_spans: Vec::new(),

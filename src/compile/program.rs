@@ -11,7 +11,6 @@ use crate::understand::matcher::TriggerIndex;
 use crate::values::holidays::Country;
 use crate::values::{Lang, SlotType, Type, Value};
 use indexmap::IndexMap;
-use std::collections::HashMap;
 
 pub type FlowId = usize;
 
@@ -163,9 +162,9 @@ pub struct Program {
     pub fallback: Option<FlowId>,
     pub flows: Vec<Flow>,
     pub flow_ids: FastMap<String, FlowId>,
-    pub actions: HashMap<String, ActionSpec>,
-    pub choices: HashMap<String, ChoiceSpec>,
-    pub tables: HashMap<String, Vec<IndexMap<String, Value>>>,
+    pub actions: FastMap<String, ActionSpec>,
+    pub choices: FastMap<String, ChoiceSpec>,
+    pub tables: FastMap<String, Vec<IndexMap<String, Value>>>,
     pub triggers: TriggerIndex,
     /// For each trigger spec in the index, the flow it starts.
     pub trigger_flows: Vec<FlowId>,

@@ -7,9 +7,9 @@
 //! the message clearly says otherwise: switching a citizen's language on one
 //! ambiguous word ("merci" is everyday Flemish too) is worse than not switching.
 
+use crate::lookup::{FastMap, FastSet};
 use crate::understand::normalize::Input;
 use crate::values::Lang;
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// Below this total a message says nothing about its language.
@@ -31,10 +31,10 @@ type Weights = [f32; 3];
 
 #[derive(Debug, Default)]
 struct Clues {
-    words: HashMap<String, Weights>,
+    words: FastMap<String, Weights>,
     endings: Vec<(String, Weights)>,
     contains: Vec<(String, Weights)>,
-    accents: HashMap<char, Weights>,
+    accents: FastMap<char, Weights>,
 }
 
 fn slot(lang: Lang) -> usize {
@@ -114,7 +114,7 @@ fn evidence(input: &Input) -> Weights {
     let addresses = address_ranges(&input.folded.text);
     let mut word_evidence = [0.0f32; 3];
     let mut char_evidence = [0.0f32; 3];
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: FastSet<&str> = FastSet::default();
     for token in input.tokens.iter().take(MAX_WORDS) {
         if addresses
             .iter()
@@ -150,7 +150,7 @@ fn evidence(input: &Input) -> Weights {
             *total += w.min(MAX_PATTERN_EVIDENCE_PER_WORD);
         }
     }
-    let mut accents_seen: HashSet<char> = HashSet::new();
+    let mut accents_seen: FastSet<char> = FastSet::default();
     for c in input.original.chars().flat_map(char::to_lowercase) {
         if let Some(w) = clues.accents.get(&c) {
             if accents_seen.insert(c) {
@@ -180,7 +180,7 @@ pub fn detect(input: &Input, candidates: &[Lang], current: Option<Lang>) -> Opti
     let mut ranked: Vec<(Lang, f32)> = candidates
         .iter()
         .copied()
-        .collect::<HashSet<Lang>>()
+        .collect::<FastSet<Lang>>()
         .into_iter()
         .map(|l| (l, totals[slot(l)]))
         .collect();

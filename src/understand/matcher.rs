@@ -15,6 +15,7 @@ use crate::lookup::{FastMap, FastSet};
 use crate::understand::normalize::{fold, tokenize, Input};
 use crate::understand::stem::stem;
 use crate::values::Lang;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -231,23 +232,38 @@ fn is_stopword(word: &str, lang: Lang) -> bool {
     stopwords(lang).contains(word)
 }
 
-/// A folded token with its stem and whether it is a stop word.
+/// A folded token with its stem and whether it is a stop word. A message's
+/// words borrow from it; a pattern's own them.
 #[derive(Debug, Clone)]
-struct Word {
-    text: String,
-    stem: String,
+struct Word<'a> {
+    text: Cow<'a, str>,
+    stem: Cow<'a, str>,
     stop: bool,
 }
 
-fn words_of(text: &str, lang: Lang) -> Vec<Word> {
+impl<'a> Word<'a> {
+    fn new(text: &'a str, lang: Lang) -> Word<'a> {
+        Word {
+            stop: is_stopword(text, lang),
+            stem: stem(text, lang),
+            text: Cow::Borrowed(text),
+        }
+    }
+
+    fn into_owned(self) -> Word<'static> {
+        Word {
+            text: Cow::Owned(self.text.into_owned()),
+            stem: Cow::Owned(self.stem.into_owned()),
+            stop: self.stop,
+        }
+    }
+}
+
+fn words_of(text: &str, lang: Lang) -> Vec<Word<'static>> {
     tokenize(&fold(text))
-        .into_iter()
+        .iter()
         .take(MAX_MESSAGE_WORDS)
-        .map(|t| Word {
-            stop: is_stopword(&t.text, lang),
-            stem: stem(&t.text, lang),
-            text: t.text,
-        })
+        .map(|t| Word::new(&t.text, lang).into_owned())
         .collect()
 }
 
@@ -280,15 +296,17 @@ impl LangIndex {
         let Some(first) = members.first() else {
             return;
         };
-        let label: Vec<&str> = first.iter().map(|w| w.text.as_str()).collect();
+        let label: Vec<&str> = first.iter().map(|w| w.text.as_ref()).collect();
         // A key no stem can equal: the group is one concept of its own.
         let term = self.intern(&format!("\u{1}synonym{group_no}"), &label.join(" "));
         for member in &members {
             if let [single] = member.as_slice() {
-                self.synonym_of.entry(single.stem.clone()).or_insert(term);
+                self.synonym_of
+                    .entry(single.stem.to_string())
+                    .or_insert(term);
                 self.add_typo_target(&single.text, term);
             } else {
-                let stems: Vec<String> = member.iter().map(|w| w.stem.clone()).collect();
+                let stems: Vec<String> = member.iter().map(|w| w.stem.to_string()).collect();
                 if let Some(head) = stems.first().cloned() {
                     self.phrases
                         .entry(head)
@@ -326,7 +344,7 @@ impl LangIndex {
         while k < content.len() {
             let head = &words[content[k]].stem;
             let mut best: Option<&Phrase> = None;
-            if let Some(candidates) = self.phrases.get(head) {
+            if let Some(candidates) = self.phrases.get(head.as_ref()) {
                 for p in candidates {
                     let fits = p.stems.len() <= content.len() - k
                         && p.stems
@@ -470,18 +488,18 @@ impl Via {
 
 /// A message word as seen by one language's index.
 #[derive(Debug, Clone)]
-struct MessageWord {
-    text: String,
-    stem: String,
+struct MessageWord<'a> {
+    text: &'a str,
+    stem: Cow<'a, str>,
     stop: bool,
     number: bool,
     term: Option<TermId>,
     /// The vocabulary word a typo was corrected to.
-    corrected: Option<String>,
+    corrected: Option<&'a str>,
 }
 
-struct Analysis {
-    words: Vec<MessageWord>,
+struct Analysis<'a> {
+    words: Vec<MessageWord<'a>>,
     /// Each term present, with the message word that carries it.
     present: FastMap<TermId, usize>,
 }
@@ -913,15 +931,15 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
         let term = match phrases.get(i).copied().flatten() {
             Some((term, head)) if head == i => term,
             Some(_) => continue,
-            None => match index.synonym_of.get(&w.stem) {
+            None => match index.synonym_of.get(w.stem.as_ref()) {
                 Some(&t) => t,
                 None => index.intern(&w.stem, &w.text),
             },
         };
         let pw = PatternWord {
             term,
-            written: w.text.clone(),
-            written_stem: w.stem.clone(),
+            written: w.text.to_string(),
+            written_stem: w.stem.to_string(),
         };
         if w.stop {
             courtesy.push(pw);
@@ -935,22 +953,19 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
     (content, courtesy)
 }
 
-fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
-    let words: Vec<Word> = input
+fn analyse<'a>(input: &'a Input, lang: Lang, index: &'a LangIndex) -> Analysis<'a> {
+    let words: Vec<Word<'a>> = input
         .tokens
         .iter()
         .take(MAX_MESSAGE_WORDS)
-        .map(|t| Word {
-            stop: is_stopword(&t.text, lang),
-            stem: stem(&t.text, lang),
-            text: t.text.clone(),
-        })
+        .map(|t| Word::new(&t.text, lang))
         .collect();
     let phrases = index.phrase_terms(&words);
     let mut out: Vec<MessageWord> = Vec::with_capacity(words.len());
     let mut present: FastMap<TermId, usize> = FastMap::default();
-    for (i, w) in words.into_iter().enumerate() {
-        let number = w.text.chars().all(|c| c.is_ascii_digit());
+    for (i, (w, token)) in words.into_iter().zip(&input.tokens).enumerate() {
+        let text: &'a str = &token.text;
+        let number = text.chars().all(|c| c.is_ascii_digit());
         let mut corrected = None;
         let phrase = phrases.get(i).copied().flatten();
         let term = match phrase {
@@ -959,8 +974,8 @@ fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
                 if w.stop || number {
                     return None;
                 }
-                index.correct_typo(&w.text).map(|(t, target)| {
-                    corrected = Some(target.to_string());
+                index.correct_typo(text).map(|(t, target)| {
+                    corrected = Some(target);
                     t
                 })
             }),
@@ -978,7 +993,7 @@ fn analyse(input: &Input, lang: Lang, index: &LangIndex) -> Analysis {
             }
         }
         out.push(MessageWord {
-            text: w.text,
+            text,
             stem: w.stem,
             stop: w.stop,
             number,
@@ -1075,7 +1090,7 @@ fn score(
     let explanation = explain(p, analysis, &matched, &missing, extra, weight, score);
     let matched_words = matched
         .iter()
-        .filter_map(|(i, _, _)| analysis.words.get(*i).map(|w| w.text.clone()))
+        .filter_map(|(i, _, _)| analysis.words.get(*i).map(|w| w.text.to_string()))
         .collect();
     Some((
         Match {
@@ -1196,7 +1211,7 @@ fn explain(
         .filter_map(|(i, pw, via)| {
             let w = analysis.words.get(*i)?;
             Some(match via {
-                Via::Exact => w.text.clone(),
+                Via::Exact => w.text.to_string(),
                 Via::Stem => format!("{} (form of \"{}\")", w.text, pw.written),
                 Via::Synonym => format!("{} (synonym of \"{}\")", w.text, pw.written),
                 Via::Typo => format!(

@@ -9,6 +9,7 @@
 
 use crate::lookup::FastMap;
 use crate::values::Lang;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Stems shorter than this are never produced: short words carry too little
@@ -120,32 +121,34 @@ fn parse_rules(text: &str) -> [LangRules; 3] {
 }
 
 /// The stem of a folded word (lower case, no accents) in `lang`.
-/// Numbers, short words and anything that is not a plain word come back as they are.
-pub fn stem(word: &str, lang: Lang) -> String {
+/// Numbers, short words and anything that is not a plain word come back as
+/// they are (borrowed: most words of a message are not changed).
+pub fn stem(word: &str, lang: Lang) -> Cow<'_, str> {
     if word.len() > MAX_WORD_BYTES
         || word.chars().count() < MIN_WORD_CHARS
         || !word.chars().all(char::is_alphabetic)
     {
-        return word.to_string();
+        return Cow::Borrowed(word);
     }
     let rules = rules(lang);
-    let mut current = match rules.exceptions.get(word) {
-        Some(Exception::Frozen(stem)) => return stem.clone(),
-        Some(Exception::StemAs(other)) => other.clone(),
-        None => word.to_string(),
+    let start: &str = match rules.exceptions.get(word) {
+        Some(Exception::Frozen(stem)) => return Cow::Borrowed(stem),
+        Some(Exception::StemAs(other)) => other,
+        None => word,
     };
-    if let Some(participle) = strip_participle(&current, rules) {
+    if let Some(participle) = strip_participle(start, rules) {
         // A participle's remaining ending belongs to the stem ("ingediend" ->
         // "indien" like "indienen" -> "indien"): stripping again would overshoot.
-        return post_process(participle, rules);
+        return post_process(Cow::Owned(participle), rules);
     }
+    let mut current = Cow::Borrowed(start);
     for _ in 0..rules.passes {
         match strip_suffix_once(&current, rules) {
-            Some(shorter) => current = shorter,
+            Some(shorter) => current = Cow::Owned(shorter),
             None => break,
         }
-        if let Some(Exception::Frozen(stem)) = rules.exceptions.get(&current) {
-            return stem.clone();
+        if let Some(Exception::Frozen(stem)) = rules.exceptions.get(current.as_ref()) {
+            return Cow::Borrowed(stem);
         }
     }
     post_process(current, rules)
@@ -207,39 +210,46 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
-fn post_process(mut stem: String, rules: &LangRules) -> String {
+fn post_process<'a>(mut stem: Cow<'a, str>, rules: &LangRules) -> Cow<'a, str> {
     for step in &rules.post {
-        let chars: Vec<char> = stem.chars().collect();
-        let n = chars.len();
-        if n < MIN_STEM_CHARS {
+        let mut last = stem.chars().rev();
+        let (Some(c1), Some(c2), Some(c3)) = (last.next(), last.next(), last.next()) else {
             break;
-        }
+        };
+        let c4 = last.next();
+        let n = stem.chars().count();
         match step {
             PostStep::UndoubleConsonant => {
-                if chars[n - 1] == chars[n - 2] && !is_vowel(chars[n - 1]) && n > MIN_STEM_CHARS {
-                    stem.pop();
+                if c1 == c2 && !is_vowel(c1) && n > MIN_STEM_CHARS {
+                    stem.to_mut().pop();
                 }
             }
             PostStep::SingleVowel => {
-                if n >= 4
-                    && !is_vowel(chars[n - 1])
-                    && chars[n - 2] == chars[n - 3]
-                    && matches!(chars[n - 2], 'a' | 'e' | 'o' | 'u')
-                    && !is_vowel(chars[n - 4])
-                {
-                    stem = chars[..n - 2].iter().chain(&chars[n - 1..]).collect();
+                if let Some(c4) = c4 {
+                    if !is_vowel(c1)
+                        && c2 == c3
+                        && matches!(c2, 'a' | 'e' | 'o' | 'u')
+                        && !is_vowel(c4)
+                    {
+                        let owned = stem.to_mut();
+                        owned.pop();
+                        owned.pop();
+                        owned.push(c1);
+                    }
                 }
             }
             PostStep::VToF => {
-                if chars[n - 1] == 'v' {
-                    stem.pop();
-                    stem.push('f');
+                if c1 == 'v' {
+                    let owned = stem.to_mut();
+                    owned.pop();
+                    owned.push('f');
                 }
             }
             PostStep::ZToS => {
-                if chars[n - 1] == 'z' {
-                    stem.pop();
-                    stem.push('s');
+                if c1 == 'z' {
+                    let owned = stem.to_mut();
+                    owned.pop();
+                    owned.push('s');
                 }
             }
         }

@@ -2,9 +2,9 @@
 //! `src/understand/lexicon/` so that a maintainer extends them without
 //! touching the grammar in `number.rs`.
 
+use crate::lookup::FastMap;
 use crate::values::Lang;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -42,7 +42,7 @@ pub struct Word {
 
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    single: HashMap<String, Word>,
+    single: FastMap<String, Word>,
     /// Multi-word entries, longest first.
     pub multi: Vec<(Vec<String>, Word)>,
     ordinal_suffixes: Vec<String>,

@@ -1217,7 +1217,7 @@ fn explain(
                 Via::Typo => format!(
                     "{} (typo for \"{}\")",
                     w.text,
-                    w.corrected.as_deref().unwrap_or(&pw.written)
+                    w.corrected.unwrap_or(&pw.written)
                 ),
             })
         })

@@ -5,6 +5,7 @@ use crate::compile::{self, Program};
 use crate::diagnostics::{Diagnostic, Located, Sources};
 use crate::load::{self, SourceFile};
 use crate::runtime::{ActionResult, Event, Input, Session, Turn, SESSION_FORMAT};
+use crate::understand::matcher::BuiltIndex;
 use crate::values::Lang;
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value as Json};
@@ -76,12 +77,20 @@ pub struct TurnOutcome {
 
 /// Parses and checks a bot: every diagnostic, errors and warnings.
 pub fn check_files(files: &[SourceFile]) -> (load::ParsedBot, Vec<Diagnostic>) {
+    let (parsed, diagnostics, _) = check_and_index_files(files);
+    (parsed, diagnostics)
+}
+
+fn check_and_index_files(
+    files: &[SourceFile],
+) -> (load::ParsedBot, Vec<Diagnostic>, Option<BuiltIndex>) {
     let parsed = load::parse(files);
     let mut diagnostics = parsed.diagnostics.clone();
-    diagnostics.extend(crate::check::check(&parsed));
+    let (found, index) = crate::check::check_and_index(&parsed);
+    diagnostics.extend(found);
     crate::diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
-    (parsed, diagnostics)
+    (parsed, diagnostics, index)
 }
 
 impl Bot {
@@ -116,14 +125,14 @@ impl Bot {
     }
 
     pub fn from_files(files: &[SourceFile]) -> Result<Bot, LoadError> {
-        let (parsed, diagnostics) = check_files(files);
+        let (parsed, diagnostics, index) = check_and_index_files(files);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(LoadError {
                 diagnostics,
                 sources: parsed.sources,
             });
         }
-        let program = compile::compile(&parsed).map_err(|errors| LoadError {
+        let program = compile::compile_reusing(&parsed, index).map_err(|errors| LoadError {
             diagnostics: errors,
             sources: parsed.sources.clone(),
         })?;

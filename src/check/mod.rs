@@ -18,22 +18,28 @@ use crate::load::ParsedBot;
 use crate::syntax::ast::{
     ActionDecl, BotDecl, ChoiceDecl, FaqDecl, FlowDecl, Item, SlotDecl, TableDecl, TextDecl,
 };
+use crate::understand::matcher::BuiltIndex;
 use std::collections::{HashMap, HashSet};
 
 /// Checks a parsed bot: every error and warning the checker finds, sorted
 /// by file and position. The loader's own (syntax, missing table files)
 /// stay in `bot.diagnostics`; `bot::check_files` joins the two.
 pub fn check(bot: &ParsedBot) -> Vec<Diagnostic> {
+    check_and_index(bot).0
+}
+
+/// `check`, also giving the trigger index it built, for the compiler.
+pub fn check_and_index(bot: &ParsedBot) -> (Vec<Diagnostic>, Option<BuiltIndex>) {
     let mut c = Checker::new(bot);
     names::check(&mut c);
     tables::check(&mut c);
     flows::check(&mut c);
     loops::check(&mut c);
-    triggers::check(&mut c);
+    let index = triggers::check(&mut c);
     let mut out = c.diags;
     diagnostics::sort(&mut out);
     out.dedup();
-    out
+    (out, index)
 }
 
 /// What the bot declares, by name (the first declaration wins when a name

@@ -6,7 +6,7 @@ use super::Checker;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::syntax::ast::{FlowHeaders, Ident, Item, StrLit};
 use crate::understand::matcher::{
-    hidden_triggers, Explain, Synonyms, TriggerIndex, TriggerSpec, MATCH_THRESHOLD,
+    hidden_triggers, BuiltIndex, Explain, Synonyms, TriggerIndex, TriggerSpec, MATCH_THRESHOLD,
 };
 use crate::understand::Input;
 use crate::values::Lang;
@@ -17,10 +17,12 @@ struct Target<'a> {
     headers: &'a FlowHeaders,
 }
 
-pub(super) fn check(c: &mut Checker) {
+/// Checks the triggers and examples, and gives back the index built for
+/// it, which the compiler reuses.
+pub(super) fn check(c: &mut Checker) -> Option<BuiltIndex> {
     let langs: Vec<Lang> = c.languages.iter().filter_map(|l| l.parse().ok()).collect();
     if langs.is_empty() {
-        return;
+        return None;
     }
     let items = &c.bot.items;
     let mut targets: Vec<Target> = Vec::new();
@@ -84,7 +86,9 @@ pub(super) fn check(c: &mut Checker) {
             }
         }
     }
-    let (index, errors) = TriggerIndex::build(&specs, &synonyms);
+    let (built, errors) = BuiltIndex::build(specs, synonyms);
+    let index = &built.index;
+    let specs = built.specs();
     for (spec, e) in errors {
         let Some(s) = spec_strings.get(spec) else {
             continue;
@@ -97,7 +101,7 @@ pub(super) fn check(c: &mut Checker) {
         );
     }
 
-    for (hidden, by) in hidden_triggers(&index) {
+    for (hidden, by) in hidden_triggers(index) {
         let (Some(h), Some(w)) = (specs.get(hidden), specs.get(by)) else {
             continue;
         };
@@ -142,11 +146,12 @@ pub(super) fn check(c: &mut Checker) {
                     if c.is_stdlib(ex.span) {
                         continue;
                     }
-                    example(c, &index, &targets, &specs, &spec_strings, t_no, lang, ex);
+                    example(c, index, &targets, specs, &spec_strings, t_no, lang, ex);
                 }
             }
         }
     }
+    Some(built)
 }
 
 #[allow(clippy::too_many_arguments)]

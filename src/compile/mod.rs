@@ -13,7 +13,7 @@ use crate::lookup::FastMap;
 use crate::syntax::ast::{self, Item, Phrases, Prefer, SlotClauses, SlotTypeRef, StmtKind};
 use crate::understand::extract::DateOrder;
 use crate::understand::extract::{ChoiceOption, ChoiceSpec, DatePolicy};
-use crate::understand::matcher::{Synonyms, TriggerIndex, TriggerSpec};
+use crate::understand::matcher::{BuiltIndex, Synonyms, TriggerIndex, TriggerSpec};
 use crate::understand::normalize::fold;
 use crate::values::holidays::Country;
 use crate::values::{Lang, SlotType, Type};
@@ -27,9 +27,18 @@ pub const DEFAULT_ATTEMPTS: u32 = 3;
 /// what makes a program impossible to build (and never panics on a bot the
 /// checker would reject).
 pub fn compile(bot: &ParsedBot) -> Result<Program, Vec<Diagnostic>> {
+    compile_reusing(bot, None)
+}
+
+/// `compile`, taking the trigger index the checker built when it indexes
+/// the same triggers (building one is most of the time a big bot takes to load).
+pub fn compile_reusing(
+    bot: &ParsedBot,
+    triggers: Option<BuiltIndex>,
+) -> Result<Program, Vec<Diagnostic>> {
     let mut c = Compiler::new(bot);
     c.collect();
-    let program = c.finish();
+    let program = c.finish(triggers);
     if c.errors.is_empty() {
         Ok(program)
     } else {
@@ -95,7 +104,7 @@ impl<'b> Compiler<'b> {
         }
     }
 
-    fn finish(&mut self) -> Program {
+    fn finish(&mut self, prebuilt: Option<BuiltIndex>) -> Program {
         let bot = self.bot;
         let mut program = Program {
             name: String::new(),
@@ -275,7 +284,7 @@ impl<'b> Compiler<'b> {
             .unzip();
         program.trigger_flows = specs.iter().map(|s| s.target).collect();
         program.trigger_spans = spans;
-        program.triggers = TriggerIndex::build(&specs, &synonyms).0;
+        program.triggers = BuiltIndex::reuse_for(prebuilt, &specs, &synonyms);
         program
     }
 

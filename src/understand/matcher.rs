@@ -17,7 +17,7 @@ use crate::understand::stem::stem;
 use crate::values::Lang;
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 #[path = "matcher_pattern.rs"]
 mod pattern;
@@ -74,7 +74,7 @@ pub struct TriggerSpec {
 
 /// Words or phrases a bot declares equivalent, per language
 /// (garderie = crèche, "carte d'identité" = eid).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Synonyms {
     groups: Vec<(Lang, Vec<String>)>,
 }
@@ -136,8 +136,8 @@ struct PatternWord {
     term: TermId,
     /// The folded word as the author wrote it, and its stem: tells an exact
     /// match from an inflection or a synonym in explanations.
-    written: String,
-    written_stem: String,
+    written: Arc<str>,
+    written_stem: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +201,48 @@ struct LangIndex {
 pub struct TriggerIndex {
     langs: [LangIndex; 3],
     patterns: Vec<Compiled>,
+}
+
+/// An index with the specs and synonyms it was built from. Loading a bot
+/// checks it and then compiles it, and both need its triggers indexed: the
+/// checker's index serves the compiler when their inputs are the same.
+#[derive(Debug)]
+pub struct BuiltIndex {
+    specs: Vec<TriggerSpec>,
+    synonyms: Synonyms,
+    pub index: TriggerIndex,
+}
+
+impl BuiltIndex {
+    pub fn build(
+        specs: Vec<TriggerSpec>,
+        synonyms: Synonyms,
+    ) -> (BuiltIndex, Vec<(usize, PatternError)>) {
+        let (index, errors) = TriggerIndex::build(&specs, &synonyms);
+        let built = BuiltIndex {
+            specs,
+            synonyms,
+            index,
+        };
+        (built, errors)
+    }
+
+    pub fn specs(&self) -> &[TriggerSpec] {
+        &self.specs
+    }
+
+    /// The index of `specs` and `synonyms`: this one when it was built from
+    /// them, a new one otherwise.
+    pub fn reuse_for(
+        prebuilt: Option<BuiltIndex>,
+        specs: &[TriggerSpec],
+        synonyms: &Synonyms,
+    ) -> TriggerIndex {
+        match prebuilt {
+            Some(b) if b.specs == specs && b.synonyms == *synonyms => b.index,
+            _ => TriggerIndex::build(specs, synonyms).0,
+        }
+    }
 }
 
 fn lang_slot(lang: Lang) -> usize {
@@ -517,9 +559,10 @@ impl TriggerIndex {
         }
         let mut patterns = Vec::new();
         let mut errors = Vec::new();
+        let mut read: [ReadTexts; 3] = Default::default();
         for (spec_no, spec) in specs.iter().enumerate() {
-            let index = &mut langs[lang_slot(spec.lang)];
-            match compile(spec_no, spec, index) {
+            let slot = lang_slot(spec.lang);
+            match compile(spec_no, spec, &mut langs[slot], &mut read[slot]) {
                 Ok(Some(compiled)) => patterns.push(compiled),
                 Ok(None) => {}
                 Err(e) => errors.push((spec_no, e)),
@@ -774,10 +817,29 @@ impl Ranked {
 
 /// Turns one spec into required slots and known words, or `None` when it has
 /// nothing to match on (a lone `*`).
+/// The pattern words of each text already read while building an index:
+/// big bots repeat the same phrasings ("je voudrais", "comment obtenir")
+/// across thousands of triggers.
+type ReadTexts = FastMap<String, (Vec<PatternWord>, Vec<PatternWord>)>;
+
+fn read_text<'c>(
+    text: &str,
+    lang: Lang,
+    index: &mut LangIndex,
+    cache: &'c mut ReadTexts,
+) -> &'c (Vec<PatternWord>, Vec<PatternWord>) {
+    if !cache.contains_key(text) {
+        let words = words_of(text, lang);
+        cache.insert(text.to_string(), pattern_words(&words, index));
+    }
+    &cache[text]
+}
+
 fn compile(
     spec_no: usize,
     spec: &TriggerSpec,
     index: &mut LangIndex,
+    cache: &mut ReadTexts,
 ) -> Result<Option<Compiled>, PatternError> {
     let nodes = pattern::parse(&spec.pattern)?;
     let mut open = false;
@@ -845,11 +907,10 @@ fn compile(
             if r_no == 0 {
                 probe.push(required_text.trim().to_string());
             }
-            let words = words_of(&required_text, lang);
-            let (content, courtesy) = pattern_words(&words, index);
-            known.extend(content.iter().chain(&courtesy).map(|w| w.term));
-            alternatives.push(content);
-            courtesy_alternatives.push(courtesy);
+            let (content, courtesy) = read_text(&required_text, lang, index, cache);
+            known.extend(content.iter().chain(courtesy).map(|w| w.term));
+            alternatives.push(content.clone());
+            courtesy_alternatives.push(courtesy.clone());
         }
         if split_run {
             let content = alternatives.pop().unwrap_or_default();
@@ -868,9 +929,8 @@ fn compile(
         // An alternative made only of stop words makes its slot optional.
     }
     for w in &optional_words {
-        let words = words_of(w, lang);
-        let (content, courtesy) = pattern_words(&words, index);
-        known.extend(content.iter().chain(&courtesy).map(|w| w.term));
+        let (content, courtesy) = read_text(w, lang, index, cache);
+        known.extend(content.iter().chain(courtesy).map(|w| w.term));
     }
     let courtesy = content_slots.is_empty();
     // A pattern with a single content word ("je ne veux plus", "comment ça
@@ -938,8 +998,8 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
         };
         let pw = PatternWord {
             term,
-            written: w.text.to_string(),
-            written_stem: w.stem.to_string(),
+            written: Arc::from(w.text.as_ref()),
+            written_stem: Arc::from(w.stem.as_ref()),
         };
         if w.stop {
             courtesy.push(pw);
@@ -1056,9 +1116,9 @@ fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
 fn via(word: &MessageWord, pattern_word: &PatternWord) -> Via {
     if word.corrected.is_some() {
         Via::Typo
-    } else if word.text == pattern_word.written {
+    } else if word.text == &*pattern_word.written {
         Via::Exact
-    } else if word.stem == pattern_word.written_stem {
+    } else if *word.stem == *pattern_word.written_stem {
         Via::Stem
     } else {
         Via::Synonym
@@ -1157,7 +1217,7 @@ fn evaluate<'p>(
                 None => {
                     missing_any = true;
                     if let Some(d) = detail.as_deref_mut() {
-                        d.missing.push(w.written.clone());
+                        d.missing.push(w.written.to_string());
                     }
                 }
             }

@@ -492,3 +492,28 @@ fn words_thousands_of_triggers_share_suggest_none_of_them() {
     let found = small.find_match_or_suggestions(&unknown, Some(Lang::Fr), 5, Explain::Yes);
     assert!(!found.is_empty() && found.iter().all(|m| m.score < MATCH_THRESHOLD));
 }
+
+#[test]
+fn a_built_index_serves_only_the_specs_it_was_built_from() {
+    let specs = vec![
+        spec(0, Lang::Fr, "inscription crèche"),
+        spec(1, Lang::Fr, "carte riverain"),
+    ];
+    let (built, errors) = BuiltIndex::build(specs.clone(), Synonyms::new());
+    assert!(errors.is_empty());
+    let reused = BuiltIndex::reuse_for(Some(built), &specs, &Synonyms::new());
+    assert_eq!(reused.len(), 2);
+    // Other specs get their own index, whatever was built before.
+    let (built, _) = BuiltIndex::build(specs.clone(), Synonyms::new());
+    let other = vec![spec(0, Lang::Fr, "horaires piscine")];
+    let rebuilt = BuiltIndex::reuse_for(Some(built), &other, &Synonyms::new());
+    let patterns: Vec<_> = rebuilt.patterns().collect();
+    assert_eq!(patterns, [(0, Lang::Fr, "horaires piscine")]);
+    // So do other synonyms.
+    let (built, _) = BuiltIndex::build(specs.clone(), Synonyms::new());
+    let mut synonyms = Synonyms::new();
+    synonyms.add_group(Lang::Fr, &["crèche".to_string(), "garderie".to_string()]);
+    let rebuilt = BuiltIndex::reuse_for(Some(built), &specs, &synonyms);
+    let m = rebuilt.find(&Input::new("inscription garderie"), Some(Lang::Fr), 1);
+    assert_eq!(m.first().map(|m| m.target), Some(0));
+}

@@ -16,7 +16,7 @@ use super::{longest_readings, Context, DateOrder, DatePolicy, Extraction, Readin
 use crate::understand::normalize::Input;
 use crate::values::{holidays, Lang, Value};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
-use lexicon::{lexicon, Lexicon, Tok};
+use lexicon::{lexicon, Tok, TokenEntries};
 
 /// Longer texts are cut: nobody types a date after ten thousand bytes.
 const MAX_INPUT: usize = 10_000;
@@ -26,10 +26,11 @@ const MAX_DEPTH: u8 = 2;
 pub fn extract(input: &Input, ctx: &Context) -> Extraction {
     let mut toks = lexicon::words_of(input);
     toks.retain(|t| t.end <= MAX_INPUT);
+    let entries = lexicon().index(&toks);
     let parser = Parser {
         toks: &toks,
         folded: &input.folded.text,
-        lex: lexicon(),
+        lex: &entries,
         today: ctx.now.date(),
         policy: ctx.policy,
         order: ctx.order,
@@ -53,6 +54,40 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         })
         .collect();
     longest_readings(input, readings)
+}
+
+/// The kinds of words each rule can start with (besides digits, which
+/// `parse_at` knows), as bits of the lexicon's kinds.
+struct Starts {
+    month_name: u64,
+    relative: u64,
+    weekday_phrase: u64,
+    holiday: u64,
+    this: u64,
+    /// A day: `bare_day`, `nth_weekday`, `week_of_month`.
+    day: u64,
+    last: u64,
+    /// A count: `weekday_count`, `offset`.
+    count: u64,
+    weekday: u64,
+}
+
+fn starts() -> &'static Starts {
+    static STARTS: std::sync::OnceLock<Starts> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        let lex = lexicon();
+        Starts {
+            month_name: lex.mask(&["month", "ord", "card"]),
+            relative: lex.mask(&["rel", "rel_vague"]),
+            weekday_phrase: lex.mask(&["wdmod", "week", "weekday", "weekday_short"]),
+            holiday: lex.mask(&["wdmod", "holiday", "holiday_us", "holiday_generic"]),
+            this: lex.mask(&["wdmod"]),
+            day: lex.mask(&["article", "ord", "card"]),
+            last: lex.mask(&["article", "last"]),
+            count: lex.mask(&["ago_before", "in", "num", "few", "count"]),
+            weekday: lex.mask(&["weekday"]),
+        }
+    })
 }
 
 /// A date (or an impossible one) read over tokens `start..end`.
@@ -91,6 +126,43 @@ enum Part {
     Month(u32),
 }
 
+/// Up to three pieces of a date, each with its first and end token (on
+/// the stack: this runs at every word).
+struct Parts {
+    items: [(Part, usize, usize); 3],
+    len: usize,
+}
+
+impl Default for Parts {
+    fn default() -> Parts {
+        Parts {
+            items: [(Part::Day(0), 0, 0); 3],
+            len: 0,
+        }
+    }
+}
+
+impl Parts {
+    fn push(&mut self, part: (Part, usize, usize)) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = part;
+            self.len += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn as_slice(&self) -> &[(Part, usize, usize)] {
+        self.items.get(..self.len).unwrap_or(&[])
+    }
+}
+
 /// A span of time to add: months and days apart (a month is not 30 days).
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
@@ -100,9 +172,9 @@ struct Span {
 }
 
 struct Parser<'a> {
-    toks: &'a [Tok],
+    toks: &'a [Tok<'a>],
     folded: &'a str,
-    lex: &'static Lexicon,
+    lex: &'a TokenEntries<'static>,
     today: NaiveDate,
     policy: DatePolicy,
     order: DateOrder,
@@ -114,12 +186,12 @@ struct Parser<'a> {
 impl Parser<'_> {
     // ----- token helpers -------------------------------------------------
 
-    fn tok(&self, i: usize) -> Option<&Tok> {
+    fn tok(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i)
     }
 
     fn longest(&self, i: usize, kind: &str) -> Option<(&'static lexicon::Entry, usize)> {
-        self.lex.longest(self.toks, i, kind, self.lang)
+        self.lex.longest(i, kind, self.lang)
     }
 
     fn word(&self, i: usize, kind: &str) -> Option<usize> {
@@ -138,7 +210,7 @@ impl Parser<'_> {
 
     fn is_text(&self, i: usize, words: &[&str]) -> bool {
         self.tok(i)
-            .is_some_and(|t| words.contains(&t.text.as_str()))
+            .is_some_and(|t| words.contains(&t.text.as_ref()))
     }
 
     /// Digits at `i` (at most 8 of them, so no overflow).
@@ -232,7 +304,7 @@ impl Parser<'_> {
                 return None;
             }
             if let Some(suffix) = self.tok(i + 1) {
-                let s = suffix.text.as_str();
+                let s: &str = &suffix.text;
                 let ordinal = [
                     "er", "re", "e", "eme", "de", "ste", "st", "nd", "rd", "th", "me", "ieme",
                 ];
@@ -433,25 +505,47 @@ impl Parser<'_> {
     // ----- rules ---------------------------------------------------------
 
     fn parse_at(&self, i: usize, depth: u8) -> Option<Found> {
-        let mut all = vec![
-            self.numeric(i),
-            self.compact(i),
-            self.month_name(i),
-            self.relative_word(i),
-            self.weekday_phrase(i),
-            self.holiday(i),
-            self.this_date(i),
-            self.bare_day(i),
-            self.nth_weekday(i),
-            self.last_of_month(i),
-            self.week_of_month(i),
-            self.weekday_count(i),
-        ];
-        if depth < MAX_DEPTH {
-            all.push(self.offset(i, depth));
-            all.push(self.weekday_offset(i, depth));
+        // Every rule starts with digits or with a word of some kinds: only
+        // the rules that can start at token `i` are tried.
+        let digits = self.tok(i)?.digits;
+        let kinds = self.lex.kinds_at(i);
+        if !digits && kinds == 0 {
+            return None;
         }
-        let best = all.into_iter().flatten().max_by(|a, b| {
+        let s = starts();
+        let can = |mask: u64, with_digits: bool| (with_digits && digits) || kinds & mask != 0;
+        let all = [
+            can(0, true).then(|| self.numeric(i)).flatten(),
+            can(0, true).then(|| self.compact(i)).flatten(),
+            can(s.month_name, true)
+                .then(|| self.month_name(i))
+                .flatten(),
+            can(s.relative, false)
+                .then(|| self.relative_word(i))
+                .flatten(),
+            can(s.weekday_phrase, false)
+                .then(|| self.weekday_phrase(i))
+                .flatten(),
+            can(s.holiday, false).then(|| self.holiday(i)).flatten(),
+            can(s.this, false).then(|| self.this_date(i)).flatten(),
+            can(s.day, true).then(|| self.bare_day(i)).flatten(),
+            can(s.day, true).then(|| self.nth_weekday(i)).flatten(),
+            can(s.last, false).then(|| self.last_of_month(i)).flatten(),
+            can(s.day, true).then(|| self.week_of_month(i)).flatten(),
+            can(s.count, true).then(|| self.weekday_count(i)).flatten(),
+        ];
+        let nested = if depth < MAX_DEPTH {
+            [
+                can(s.count, true).then(|| self.offset(i, depth)).flatten(),
+                can(s.weekday, false)
+                    .then(|| self.weekday_offset(i, depth))
+                    .flatten(),
+            ]
+        } else {
+            [None, None]
+        };
+        // The longest, then the surest; the last of equals.
+        let best = all.into_iter().chain(nested).flatten().max_by(|a, b| {
             a.end
                 .cmp(&b.end)
                 .then(a.confidence.total_cmp(&b.confidence))
@@ -605,8 +699,8 @@ impl Parser<'_> {
     }
 
     /// The pieces of a date written with a month name, in any order.
-    fn parts(&self, i: usize) -> Vec<(Part, usize, usize)> {
-        let mut parts = Vec::new();
+    fn parts(&self, i: usize) -> Parts {
+        let mut parts = Parts::default();
         if self.after_currency(i) {
             return parts;
         }
@@ -663,12 +757,11 @@ impl Parser<'_> {
         &self,
         parts: &[(Part, usize, usize)],
     ) -> Option<(Result<NaiveDate, Reason>, f32)> {
-        let month = parts.iter().filter_map(|p| match p.0 {
+        let mut months = parts.iter().filter_map(|p| match p.0 {
             Part::Month(m) => Some(m),
             _ => None,
         });
-        let month: Vec<u32> = month.collect();
-        let [month] = month[..] else {
+        let (Some(month), None) = (months.next(), months.next()) else {
             return None;
         };
         let mut day = None;
@@ -704,6 +797,7 @@ impl Parser<'_> {
     /// 15 mars, le 1er mai 2024, March 15th, 15th of March, maart 15, 2020/Sep/23.
     fn month_name(&self, i: usize) -> Option<Found> {
         let parts = self.parts(i);
+        let parts = parts.as_slice();
         for n in (1..=parts.len()).rev() {
             if let Some((date, confidence)) = self.read_parts(&parts[..n]) {
                 let end = parts[n - 1].2;

@@ -257,6 +257,24 @@ const DEFINITIONS: &[Definition] = &[
         names: ["Cyber Monday", "Cyber Monday", "Cyber Monday"],
     },
     Definition {
+        id: "nl_kings_day",
+        rule: Rule::Fixed { month: 4, day: 27 },
+        names: [
+            "fête du Roi (Pays-Bas)",
+            "Koningsdag",
+            "King's Day (Netherlands)",
+        ],
+    },
+    Definition {
+        id: "nl_liberation_day",
+        rule: Rule::Fixed { month: 5, day: 5 },
+        names: [
+            "jour de la Libération (Pays-Bas)",
+            "Bevrijdingsdag",
+            "Liberation Day (Netherlands)",
+        ],
+    },
+    Definition {
         id: "mlk_day",
         rule: Rule::Nth {
             month: 1,
@@ -379,6 +397,8 @@ const IDS: &[&str] = &[
     "thanksgiving",
     "black_friday",
     "cyber_monday",
+    "nl_kings_day",
+    "nl_liberation_day",
     "mlk_day",
     "presidents_day",
     "us_fathers_day",

@@ -16,7 +16,7 @@ use super::{longest_readings, Context, DateOrder, DatePolicy, Extraction, Readin
 use crate::understand::normalize::Input;
 use crate::values::{holidays, Lang, Value};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
-use lexicon::{lexicon, Lexicon, Tok};
+use lexicon::{lexicon, Tok, TokenEntries};
 
 /// Longer texts are cut: nobody types a date after ten thousand bytes.
 const MAX_INPUT: usize = 10_000;
@@ -26,14 +26,16 @@ const MAX_DEPTH: u8 = 2;
 pub fn extract(input: &Input, ctx: &Context) -> Extraction {
     let mut toks = lexicon::words_of(input);
     toks.retain(|t| t.end <= MAX_INPUT);
+    let entries = lexicon().index(&toks);
     let parser = Parser {
         toks: &toks,
         folded: &input.folded.text,
-        lex: lexicon(),
+        lex: &entries,
         today: ctx.now.date(),
         policy: ctx.policy,
         order: ctx.order,
         lang: ctx.lang,
+        this_year: false,
     };
     let found: Vec<Found> = (0..toks.len())
         .filter_map(|i| parser.parse_at(i, 0))
@@ -52,6 +54,40 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         })
         .collect();
     longest_readings(input, readings)
+}
+
+/// The kinds of words each rule can start with (besides digits, which
+/// `parse_at` knows), as bits of the lexicon's kinds.
+struct Starts {
+    month_name: u64,
+    relative: u64,
+    weekday_phrase: u64,
+    holiday: u64,
+    this: u64,
+    /// A day: `bare_day`, `nth_weekday`, `week_of_month`.
+    day: u64,
+    last: u64,
+    /// A count: `weekday_count`, `offset`.
+    count: u64,
+    weekday: u64,
+}
+
+fn starts() -> &'static Starts {
+    static STARTS: std::sync::OnceLock<Starts> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        let lex = lexicon();
+        Starts {
+            month_name: lex.mask(&["month", "ord", "card"]),
+            relative: lex.mask(&["rel", "rel_vague"]),
+            weekday_phrase: lex.mask(&["wdmod", "week", "weekday", "weekday_short"]),
+            holiday: lex.mask(&["wdmod", "holiday", "holiday_us", "holiday_generic"]),
+            this: lex.mask(&["wdmod"]),
+            day: lex.mask(&["article", "ord", "card"]),
+            last: lex.mask(&["article", "last"]),
+            count: lex.mask(&["ago_before", "in", "num", "few", "count"]),
+            weekday: lex.mask(&["weekday"]),
+        }
+    })
 }
 
 /// A date (or an impossible one) read over tokens `start..end`.
@@ -90,6 +126,43 @@ enum Part {
     Month(u32),
 }
 
+/// Up to three pieces of a date, each with its first and end token (on
+/// the stack: this runs at every word).
+struct Parts {
+    items: [(Part, usize, usize); 3],
+    len: usize,
+}
+
+impl Default for Parts {
+    fn default() -> Parts {
+        Parts {
+            items: [(Part::Day(0), 0, 0); 3],
+            len: 0,
+        }
+    }
+}
+
+impl Parts {
+    fn push(&mut self, part: (Part, usize, usize)) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = part;
+            self.len += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn as_slice(&self) -> &[(Part, usize, usize)] {
+        self.items.get(..self.len).unwrap_or(&[])
+    }
+}
+
 /// A span of time to add: months and days apart (a month is not 30 days).
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
@@ -99,24 +172,26 @@ struct Span {
 }
 
 struct Parser<'a> {
-    toks: &'a [Tok],
+    toks: &'a [Tok<'a>],
     folded: &'a str,
-    lex: &'static Lexicon,
+    lex: &'a TokenEntries<'static>,
     today: NaiveDate,
     policy: DatePolicy,
     order: DateOrder,
     lang: Lang,
+    /// Day and month without a year are this year's ("this 5/12").
+    this_year: bool,
 }
 
 impl Parser<'_> {
     // ----- token helpers -------------------------------------------------
 
-    fn tok(&self, i: usize) -> Option<&Tok> {
+    fn tok(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i)
     }
 
     fn longest(&self, i: usize, kind: &str) -> Option<(&'static lexicon::Entry, usize)> {
-        self.lex.longest(self.toks, i, kind, self.lang)
+        self.lex.longest(i, kind, self.lang)
     }
 
     fn word(&self, i: usize, kind: &str) -> Option<usize> {
@@ -135,7 +210,7 @@ impl Parser<'_> {
 
     fn is_text(&self, i: usize, words: &[&str]) -> bool {
         self.tok(i)
-            .is_some_and(|t| words.contains(&t.text.as_str()))
+            .is_some_and(|t| words.contains(&t.text.as_ref()))
     }
 
     /// Digits at `i` (at most 8 of them, so no overflow).
@@ -162,7 +237,7 @@ impl Parser<'_> {
     }
 
     /// Whether tokens `i-1` and `i` are in the same phrase (only blanks,
-    /// dashes, commas or dots between them).
+    /// dashes, commas, dots or brackets between them: "[Sept] 04, 2014").
     fn close(&self, i: usize) -> bool {
         let (Some(prev), Some(cur)) = (i.checked_sub(1).and_then(|p| self.tok(p)), self.tok(i))
         else {
@@ -170,7 +245,7 @@ impl Parser<'_> {
         };
         self.folded
             .get(prev.end..cur.start)
-            .is_some_and(|s| s.len() <= 4 && s.chars().all(|c| " -,.'/".contains(c)))
+            .is_some_and(|s| s.len() <= 4 && s.chars().all(|c| " -,.'/()[]".contains(c)))
     }
 
     fn after_comma(&self, i: usize) -> bool {
@@ -229,7 +304,7 @@ impl Parser<'_> {
                 return None;
             }
             if let Some(suffix) = self.tok(i + 1) {
-                let s = suffix.text.as_str();
+                let s: &str = &suffix.text;
                 let ordinal = [
                     "er", "re", "e", "eme", "de", "ste", "st", "nd", "rd", "th", "me", "ieme",
                 ];
@@ -312,6 +387,9 @@ impl Parser<'_> {
             return Err(Reason::NoSuchDate);
         }
         let year = self.today.year();
+        if self.this_year {
+            return self.ymd(year, month, day);
+        }
         for k in 0..9 {
             let y = if self.future() { year + k } else { year - k };
             if let Some(d) = NaiveDate::from_ymd_opt(y, month, day) {
@@ -363,6 +441,15 @@ impl Parser<'_> {
             }
         }
         Err(Reason::NoSuchDate)
+    }
+
+    /// Whether `d` is today or on the side of today the policy reads.
+    fn on_the_policy_side(&self, d: NaiveDate) -> bool {
+        if self.future() {
+            d >= self.today
+        } else {
+            d <= self.today
+        }
     }
 
     fn week_start(&self, weeks: i64) -> Option<NaiveDate> {
@@ -418,26 +505,84 @@ impl Parser<'_> {
     // ----- rules ---------------------------------------------------------
 
     fn parse_at(&self, i: usize, depth: u8) -> Option<Found> {
-        let mut all = vec![
-            self.numeric(i),
-            self.compact(i),
-            self.month_name(i),
-            self.relative_word(i),
-            self.weekday_phrase(i),
-            self.holiday(i),
-            self.bare_day(i),
-            self.nth_weekday(i),
-            self.weekday_count(i),
-        ];
-        if depth < MAX_DEPTH {
-            all.push(self.offset(i, depth));
-            all.push(self.weekday_offset(i, depth));
+        // Every rule starts with digits or with a word of some kinds: only
+        // the rules that can start at token `i` are tried.
+        let digits = self.tok(i)?.digits;
+        let kinds = self.lex.kinds_at(i);
+        if !digits && kinds == 0 {
+            return None;
         }
-        all.into_iter().flatten().max_by(|a, b| {
+        let s = starts();
+        let can = |mask: u64, with_digits: bool| (with_digits && digits) || kinds & mask != 0;
+        let all = [
+            can(0, true).then(|| self.numeric(i)).flatten(),
+            can(0, true).then(|| self.compact(i)).flatten(),
+            can(s.month_name, true)
+                .then(|| self.month_name(i))
+                .flatten(),
+            can(s.relative, false)
+                .then(|| self.relative_word(i))
+                .flatten(),
+            can(s.weekday_phrase, false)
+                .then(|| self.weekday_phrase(i))
+                .flatten(),
+            can(s.holiday, false).then(|| self.holiday(i)).flatten(),
+            can(s.this, false).then(|| self.this_date(i)).flatten(),
+            can(s.day, true).then(|| self.bare_day(i)).flatten(),
+            can(s.day, true).then(|| self.nth_weekday(i)).flatten(),
+            can(s.last, false).then(|| self.last_of_month(i)).flatten(),
+            can(s.day, true).then(|| self.week_of_month(i)).flatten(),
+            can(s.count, true).then(|| self.weekday_count(i)).flatten(),
+        ];
+        let nested = if depth < MAX_DEPTH {
+            [
+                can(s.count, true).then(|| self.offset(i, depth)).flatten(),
+                can(s.weekday, false)
+                    .then(|| self.weekday_offset(i, depth))
+                    .flatten(),
+            ]
+        } else {
+            [None, None]
+        };
+        // The longest, then the surest; the last of equals.
+        let best = all.into_iter().chain(nested).flatten().max_by(|a, b| {
             a.end
                 .cmp(&b.end)
                 .then(a.confidence.total_cmp(&b.confidence))
-        })
+        })?;
+        Some(self.plus_minus(best))
+    }
+
+    /// "next tuesday +10 days", "2023-12-29 -10days": a date shifted by a
+    /// signed count of units.
+    fn plus_minus(&self, f: Found) -> Found {
+        let Some(sign) = self.signed_count(f.end) else {
+            return f;
+        };
+        let Some((span, end)) = self.span(f.end) else {
+            return f;
+        };
+        Found {
+            date: f.date.and_then(|d| self.shift(d, span, sign)),
+            end,
+            rule: "date_arithmetic",
+            ..f
+        }
+    }
+
+    /// +1 or -1 when token `i` is a count written "+10" or "-10" (a sign
+    /// right before it, a blank before the sign) followed by a unit.
+    fn signed_count(&self, i: usize) -> Option<i64> {
+        let (prev, cur) = (self.tok(i.checked_sub(1)?)?, self.tok(i)?);
+        let between = self.folded.get(prev.end..cur.start)?;
+        if !cur.digits || !between.starts_with(' ') || self.word(i + 1, "unit").is_none() {
+            return None;
+        }
+        match between.trim_start() {
+            "+" => Some(1),
+            "-" => Some(-1),
+            _ => None,
+        }
     }
 
     /// A full date with a month and/or year: numeric or with a month name.
@@ -470,8 +615,11 @@ impl Parser<'_> {
             let s2 = self.separator(i + 2)?;
             (s2 == s1 || (s2 == ',' && s1 != ' ')).then_some((c, lc))
         });
-        let longer =
-            |k: usize| self.tok(k).is_some_and(|t| t.digits) && self.separator(k).is_some();
+        let longer = |k: usize| {
+            self.tok(k).is_some_and(|t| t.digits)
+                && self.separator(k).is_some()
+                && self.signed_count(k).is_none()
+        };
         if let Some((c, lc)) = third {
             if longer(i + 3) {
                 return None;
@@ -541,9 +689,21 @@ impl Parser<'_> {
         found(Ok(date), i, i + 1, 0.75, "compact")
     }
 
+    /// Whether token `i` follows a currency sign: "$12", "€ 12" are amounts.
+    fn after_currency(&self, i: usize) -> bool {
+        self.tok(i).is_some_and(|t| {
+            self.folded
+                .get(..t.start)
+                .is_some_and(|before| before.trim_end().ends_with(['$', '€', '£']))
+        })
+    }
+
     /// The pieces of a date written with a month name, in any order.
-    fn parts(&self, i: usize) -> Vec<(Part, usize, usize)> {
-        let mut parts = Vec::new();
+    fn parts(&self, i: usize) -> Parts {
+        let mut parts = Parts::default();
+        if self.after_currency(i) {
+            return parts;
+        }
         let mut j = i;
         let mut months = 0;
         while parts.len() < 3 {
@@ -597,12 +757,11 @@ impl Parser<'_> {
         &self,
         parts: &[(Part, usize, usize)],
     ) -> Option<(Result<NaiveDate, Reason>, f32)> {
-        let month = parts.iter().filter_map(|p| match p.0 {
+        let mut months = parts.iter().filter_map(|p| match p.0 {
             Part::Month(m) => Some(m),
             _ => None,
         });
-        let month: Vec<u32> = month.collect();
-        let [month] = month[..] else {
+        let (Some(month), None) = (months.next(), months.next()) else {
             return None;
         };
         let mut day = None;
@@ -620,7 +779,7 @@ impl Parser<'_> {
                     if year.is_none()
                         && day.is_some()
                         && k > month_at
-                        && !self.after_comma(p.1) =>
+                        && (!self.after_comma(p.1) || !self.close(p.2)) =>
                 {
                     year = Some(self.two_digit_year(n))
                 }
@@ -638,6 +797,7 @@ impl Parser<'_> {
     /// 15 mars, le 1er mai 2024, March 15th, 15th of March, maart 15, 2020/Sep/23.
     fn month_name(&self, i: usize) -> Option<Found> {
         let parts = self.parts(i);
+        let parts = parts.as_slice();
         for n in (1..=parts.len()).rev() {
             if let Some((date, confidence)) = self.read_parts(&parts[..n]) {
                 let end = parts[n - 1].2;
@@ -703,14 +863,39 @@ impl Parser<'_> {
         found(self.ymd(year, m, 1), i, end, 0.5, "month_alone")
     }
 
-    /// aujourd'hui, morgen, the day after tomorrow...
+    /// "this 5/12", "deze vrijdag 12/5", "this Friday (Jun 15)": a date said
+    /// with "this" is this year's, on whichever side of today it falls.
+    fn this_date(&self, i: usize) -> Option<Found> {
+        let (modifier, mut k) = self.text_word(i, "wdmod")?;
+        if modifier != "this" {
+            return None;
+        }
+        if let Some((_, end)) = self.weekday(k, true) {
+            k = end;
+        }
+        let this_year = Parser {
+            this_year: true,
+            ..*self
+        };
+        let full = this_year.full_date(k)?;
+        found(full.date, i, full.end, full.confidence, "this_date")
+    }
+
+    /// aujourd'hui, morgen, the day after tomorrow... and the vaguer "my
+    /// day", "de afgelopen dag", read only when nothing more precise is said.
     fn relative_word(&self, i: usize) -> Option<Found> {
-        let (n, end) = self.number_word(i, "rel")?;
+        let (n, end, confidence) = match self.number_word(i, "rel") {
+            Some((n, end)) => (n, end, 0.9),
+            None => {
+                let (n, end) = self.number_word(i, "rel_vague")?;
+                (n, end, 0.5)
+            }
+        };
         let date = self
             .today
             .checked_add_signed(Duration::days(n))
             .ok_or(Reason::OutOfRange);
-        found(date, i, end, 0.9, "relative_word")
+        found(date, i, end, confidence, "relative_word")
     }
 
     /// Weekdays alone, with a modifier, with a week, or with a date.
@@ -823,7 +1008,14 @@ impl Parser<'_> {
         } else {
             None
         };
-        let (id, mut end) = us.or_else(|| self.text_word(j, "holiday"))?;
+        let (id, mut end, confidence) = match us.or_else(|| self.text_word(j, "holiday")) {
+            Some((id, end)) => (id, end, 0.9),
+            // "la fête nationale" names what the day is: any other date said wins.
+            None => {
+                let (id, end) = self.text_word(j, "holiday_generic")?;
+                (id, end, 0.7)
+            }
+        };
         let mut year = None;
         let mut k = end;
         if self.word(k, "connector").is_some() && self.number_word(k, "yearref").is_none() {
@@ -832,7 +1024,10 @@ impl Parser<'_> {
         if let Some((n, 4)) = self.digits(k) {
             year = Some(n as i32);
             end = k + 1;
-        } else if let Some((offset, yend)) = self.number_word(end, "yearref") {
+        } else if let Some((offset, yend)) = self
+            .number_word(end, "yearref")
+            .or_else(|| self.number_word(k, "yearref"))
+        {
             year = Some(self.today.year() + offset as i32);
             end = yend;
         }
@@ -858,7 +1053,7 @@ impl Parser<'_> {
             };
             pick.ok_or(Reason::OutOfRange)
         };
-        found(date, i, end, 0.9, "holiday")
+        found(date, i, end, confidence, "holiday")
     }
 
     /// "le 15", "de 27ste", "the 21st", "de 20ste van volgende maand", "le 25 mardi".
@@ -992,6 +1187,122 @@ impl Parser<'_> {
             first_of(this_month)
         };
         found(date.ok_or(Reason::NoSuchDate), i, end, 0.85, "nth_weekday")
+    }
+
+    /// "1st week of October on Friday", "de eerste week van oktober op
+    /// vrijdag": that weekday in the nth week (Monday to Sunday) of the month,
+    /// counting the week of the 1st as the first.
+    fn week_of_month(&self, i: usize) -> Option<Found> {
+        let j = self
+            .word(i, "article")
+            .filter(|_| !self.is_text(i, &["en", "on", "op"]))
+            .unwrap_or(i);
+        let (n, end, ordinal) = self.day(j)?;
+        if !ordinal || !(1..=5).contains(&n) || self.text_word(end, "unit") != Some(("w", end + 1))
+        {
+            return None;
+        }
+        let mut k = end + 1;
+        if self.word(k, "connector").is_some() {
+            k += 1;
+        }
+        let (m, mend) = self.number_word(k, "month")?;
+        let (year, mut k) = match self.digits(mend) {
+            Some((y, 4)) => (Some(y as i32), mend + 1),
+            _ => (None, mend),
+        };
+        if self.is_text(k, &["on", "op", "le", "au"]) {
+            k += 1;
+        }
+        let (wd, wend) = self.weekday(k, false)?;
+        let day_in = |y: i32| -> Option<NaiveDate> {
+            let first = NaiveDate::from_ymd_opt(y, m as u32, 1)?;
+            let in_week = first.checked_add_signed(Duration::weeks(n as i64 - 1))?;
+            let d = Self::in_week_of(in_week, wd);
+            // The first week's Tuesday is in the month even when the 1st is a Sunday.
+            if d < first {
+                d.checked_add_signed(Duration::weeks(1))
+            } else {
+                Some(d)
+            }
+        };
+        let date = match year {
+            Some(y) => day_in(y),
+            None => {
+                let this = self.today.year();
+                let step = if self.future() { 1 } else { -1 };
+                [this, this + step]
+                    .into_iter()
+                    .filter_map(day_in)
+                    .find(|d| self.on_the_policy_side(*d))
+            }
+        };
+        found(
+            date.ok_or(Reason::OutOfRange),
+            i,
+            wend,
+            0.85,
+            "week_of_month",
+        )
+    }
+
+    /// "le dernier vendredi de juin", "de laatste zaterdag in juni", "the
+    /// last day of the month": the last such day of a month.
+    fn last_of_month(&self, i: usize) -> Option<Found> {
+        let j = self
+            .word(i, "article")
+            .filter(|_| !self.is_text(i, &["en", "on", "op"]))
+            .unwrap_or(i);
+        let j = self.word(j, "last")?;
+        let (wd, mut end) = match self.weekday(j, false) {
+            Some((wd, end)) => (Some(wd), end),
+            None if self.is_text(j, &["jour", "dag", "day"]) => (None, j + 1),
+            None => return None,
+        };
+        let mut k = end;
+        if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
+            k += 1;
+        }
+        let last_of = |first: NaiveDate| -> Option<NaiveDate> {
+            let mut d = first.checked_add_months(Months::new(1))?.pred_opt()?;
+            if let Some(wd) = wd {
+                while d.weekday() != wd {
+                    d = d.pred_opt()?;
+                }
+            }
+            Some(d)
+        };
+        let this_month = self.today.with_day(1)?;
+        let date = if let Some((offset, mend)) = self.number_word(k, "monthref") {
+            end = mend;
+            let month = if offset >= 0 {
+                this_month.checked_add_months(Months::new(offset as u32))
+            } else {
+                this_month.checked_sub_months(Months::new(offset.unsigned_abs() as u32))
+            }?;
+            last_of(month)
+        } else {
+            let (m, mend) = self.number_word(k, "month")?;
+            end = mend;
+            if let Some((y, 4)) = self.digits(mend) {
+                end = mend + 1;
+                last_of(NaiveDate::from_ymd_opt(y as i32, m as u32, 1)?)
+            } else {
+                let this = self.today.year();
+                let step = if self.future() { 1 } else { -1 };
+                [this, this + step]
+                    .into_iter()
+                    .filter_map(|y| last_of(NaiveDate::from_ymd_opt(y, m as u32, 1)?))
+                    .find(|d| self.on_the_policy_side(*d))
+            }
+        };
+        found(
+            date.ok_or(Reason::OutOfRange),
+            i,
+            end,
+            0.85,
+            "last_of_month",
+        )
     }
 
     /// "two Sundays from now", "over twee zondagen", "dans deux dimanches",
@@ -1137,6 +1448,8 @@ impl Parser<'_> {
                 .max_by_key(|f| f.end)
             {
                 (anchor.date, sign, anchor.end)
+            } else if let Some((year, yend)) = self.year_anchor(k) {
+                (self.ymd(year, 1, 1), sign, yend)
             } else if prefix.is_some() {
                 (today, 1, end)
             } else if sign < 0 {
@@ -1146,6 +1459,9 @@ impl Parser<'_> {
                 return None;
             }
         } else if prefix.is_some() {
+            (today, 1, end)
+        } else if i == 0 && end == self.toks.len() {
+            // "2 weeks" as the whole answer to "when?": from now.
             (today, 1, end)
         } else {
             return None;
@@ -1167,6 +1483,19 @@ impl Parser<'_> {
             );
         }
         found(date, i, end, 0.85, "offset")
+    }
+
+    /// A year as the start of a count: "2011", "the year 2011", "l'année 2011".
+    fn year_anchor(&self, i: usize) -> Option<(i32, usize)> {
+        let mut k = self.word(i, "article").unwrap_or(i);
+        if self.is_text(k, &["year", "annee", "jaar"]) {
+            k += 1;
+        }
+        let (y, len) = self.digits(k)?;
+        if len != 4 || self.tok(k + 1).is_some_and(|t| t.digits) && self.close(k + 1) {
+            return None;
+        }
+        Some((y as i32, k + 1))
     }
 
     /// "Monday two weeks from now", "jeudi, dans deux ans": the weekday in the
@@ -1505,6 +1834,131 @@ mod tests {
             with_order("independence day", En, DateOrder::DayFirst),
             None
         );
+    }
+
+    #[test]
+    fn a_date_said_with_this_is_this_years() {
+        use Lang::*;
+        // NOW is 12 March 2025: "10/3" alone is next year's, "this 10/3" this year's.
+        for (text, lang, date) in [
+            ("10/3", Fr, "2026-03-10"),
+            ("c'était pour ce 10/3", Fr, "2025-03-10"),
+            ("deze 10/3", Nl, "2025-03-10"),
+            ("deze maandag 10/3 al gedaan", Nl, "2025-03-10"),
+            ("this Monday (Mar 10)", En, "2025-03-10"),
+            ("this Monday-Mar-10", En, "2025-03-10"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
+    #[test]
+    fn dutch_days_generic_names_and_years_after_a_connector() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("op koningsdag", Nl, "2025-04-27"),
+            ("de vorige koningsdag", Nl, "2024-04-27"),
+            ("Bevrijdingsdag", Nl, "2025-05-05"),
+            ("on Yuandan", En, "2026-01-01"),
+            ("à l'Action de grâce", Fr, "2025-11-27"),
+            ("Pâques de l'année prochaine", Fr, "2026-04-05"),
+            ("Easter of next year", En, "2026-04-05"),
+            ("pour la fête nationale", Fr, "2025-07-21"),
+            ("nationale feestdag", Nl, "2025-07-21"),
+            // A day's own name, or a date said, wins over "the national holiday".
+            ("MLK day is an American national day", En, "2026-01-19"),
+            ("on the national day, 4 July", En, "2025-07-04"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
+    #[test]
+    fn amounts_brackets_and_short_years_after_a_comma() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("paid $12 March 20", En, "2025-03-20"),
+            ("payé €12 mars 20", Fr, "2025-03-20"),
+            ("(Sept) 4, 2014", En, "2014-09-04"),
+            ("le 4 (avril) 2026", Fr, "2026-04-04"),
+            ("[mei] 4, 2026", Nl, "2026-05-04"),
+            ("Aug 9, 96", En, "1996-08-09"),
+            ("born on May 3, 89.", En, "1989-05-03"),
+            // A number after the comma that goes on is no year.
+            ("March 20, 14 people", En, "2025-03-20"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
+    #[test]
+    fn last_days_and_weeks_of_a_month() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("le dernier vendredi de mars", Fr, "2025-03-28"),
+            ("avant le dernier jour du mois", Fr, "2025-03-31"),
+            ("le dernier jour du mois prochain", Fr, "2025-04-30"),
+            ("de laatste zaterdag van juni", Nl, "2025-06-28"),
+            ("op de laatste zaterdag in juni", Nl, "2025-06-28"),
+            ("tegen de laatste dag van februari", Nl, "2026-02-28"),
+            ("the last day of the month", En, "2025-03-31"),
+            ("the last Monday of May 2026", En, "2026-05-25"),
+            // Without a month, "last Friday" is still last week's.
+            ("last Friday", En, "2025-03-07"),
+            // 1 April 2025 is a Tuesday: the week of the 1st, but in April.
+            ("the first week of April on Friday", En, "2025-04-04"),
+            ("1st week of Apr. on Monday", En, "2025-04-07"),
+            ("de tweede week van mei op maandag", Nl, "2025-05-05"),
+            ("la première semaine de juin le mardi", Fr, "2025-06-03"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
+    #[test]
+    fn counts_added_to_dates_and_years() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("tomorrow +3 days", En, "2025-03-16"),
+            ("2025-04-01 -10 days", En, "2025-03-22"),
+            ("2025-04-01 -10days", En, "2025-03-22"),
+            ("demain +2 jours", Fr, "2025-03-15"),
+            ("two years after 2011", En, "2013-01-01"),
+            ("two weeks since the year 2011", En, "2011-01-15"),
+            ("deux semaines après l'année 2011", Fr, "2011-01-15"),
+            ("twee jaar na 2011", Nl, "2013-01-01"),
+            // A count alone as the whole answer: from now.
+            ("2 weeks", En, "2025-03-26"),
+            ("3 jours", Fr, "2025-03-15"),
+            ("een maand", Nl, "2025-04-12"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+        // A count inside a sentence is a duration, not a date.
+        assert_eq!(future("j'ai pris 3 jours de congé", Fr, NOW), None);
+        assert_eq!(future("I stayed 2 weeks", En, NOW), None);
+        // A dash inside a number run is no minus.
+        assert_eq!(future("0470-12 jours", Fr, NOW), None);
+    }
+
+    #[test]
+    fn vague_names_of_today_and_yesterday() {
+        use Lang::*;
+        for (text, lang, date) in [
+            ("What does my day look like?", En, "2025-03-12"),
+            ("I'm off for the day", En, "2025-03-12"),
+            ("hoe ziet mijn dag eruit", Nl, "2025-03-12"),
+            ("de afgelopen dag", Nl, "2025-03-11"),
+            ("over the past day", En, "2025-03-11"),
+            ("payments till date", En, "2025-03-12"),
+            // Anything more precise wins.
+            ("the day after", En, "2025-03-13"),
+            ("the day I moved, 3 May", En, "2025-05-03"),
+            ("the last day of May", En, "2025-05-31"),
+            ("de dag erna", Nl, "2025-03-13"),
+        ] {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! maintainer can add a month abbreviation or a holiday name without
 //! touching the matching code.
 
+use crate::lookup::FastMap;
 use crate::understand::normalize::{fold, Input};
 use crate::values::Lang;
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const DATE_WORDS: &str = include_str!("../lexicon/date_words.txt");
@@ -22,6 +23,8 @@ pub(crate) struct Entry {
     pub lang: Option<Lang>,
     pub value: String,
     pub words: Vec<String>,
+    /// The bit of `kind` in [`Lexicon::mask`].
+    kind_bit: u64,
 }
 
 impl Entry {
@@ -31,7 +34,36 @@ impl Entry {
 }
 
 pub(crate) struct Lexicon {
-    by_first_word: HashMap<String, Vec<Entry>>,
+    by_first_word: FastMap<String, Vec<Entry>>,
+    /// Every kind, its index being its bit (at most 64 kinds).
+    kinds: Vec<String>,
+}
+
+/// Every entry of the lexicon whose words start at each token of a message,
+/// longest first: the lexicon is searched once per token, not once per rule.
+pub(crate) struct TokenEntries<'l> {
+    /// For token `i`, the range of `flat` holding its entries, and the
+    /// kinds among them (one bit each).
+    at: Vec<(u32, u32, u64)>,
+    flat: Vec<(&'l Entry, usize)>,
+}
+
+impl<'l> TokenEntries<'l> {
+    /// The kinds of the entries starting at token `at`, one bit each (see
+    /// [`Lexicon::mask`]), whatever their language.
+    pub fn kinds_at(&self, at: usize) -> u64 {
+        self.at.get(at).map_or(0, |&(_, _, kinds)| kinds)
+    }
+
+    /// The longest entry of `kind` at token `at`.
+    pub fn longest(&self, at: usize, kind: &str, lang: Lang) -> Option<(&'l Entry, usize)> {
+        let &(from, to, _) = self.at.get(at)?;
+        self.flat
+            .get(from as usize..to as usize)?
+            .iter()
+            .find(|(e, _)| e.kind == kind && e.lang.is_none_or(|l| l == lang))
+            .copied()
+    }
 }
 
 impl Lexicon {
@@ -46,7 +78,7 @@ impl Lexicon {
         let Some(first) = toks.get(at) else {
             return Vec::new();
         };
-        let Some(list) = self.by_first_word.get(&first.text) else {
+        let Some(list) = self.by_first_word.get(first.text.as_ref()) else {
             return Vec::new();
         };
         let mut found: Vec<(&Entry, usize)> = list
@@ -64,6 +96,44 @@ impl Lexicon {
         found
     }
 
+    /// The bits of `kinds`, to test against [`TokenEntries::kinds_at`]; an
+    /// unknown kind has none.
+    pub fn mask(&self, kinds: &[&str]) -> u64 {
+        self.kinds
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| kinds.contains(&k.as_str()))
+            .fold(0, |m, (bit, _)| {
+                m | 1u64.checked_shl(bit as u32).unwrap_or(0)
+            })
+    }
+
+    /// The entries at every token of `toks`, for [`TokenEntries::longest`].
+    pub fn index(&self, toks: &[Tok]) -> TokenEntries<'_> {
+        let mut at = Vec::with_capacity(toks.len());
+        let mut flat: Vec<(&Entry, usize)> = Vec::new();
+        for (i, first) in toks.iter().enumerate() {
+            let from = flat.len();
+            if let Some(list) = self.by_first_word.get(first.text.as_ref()) {
+                flat.extend(
+                    list.iter()
+                        .filter(|e| {
+                            e.words
+                                .iter()
+                                .enumerate()
+                                .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.text == w))
+                        })
+                        .map(|e| (e, i + e.words.len())),
+                );
+                // Stable: among entries as long, the lexicon's order, as `entries` gives.
+                flat[from..].sort_by_key(|f| std::cmp::Reverse(f.1));
+            }
+            let kinds = flat[from..].iter().fold(0, |m, (e, _)| m | e.kind_bit);
+            at.push((from as u32, flat.len() as u32, kinds));
+        }
+        TokenEntries { at, flat }
+    }
+
     /// The longest entry of `kind` at token `at`.
     pub fn longest<'a>(
         &'a self,
@@ -79,7 +149,8 @@ impl Lexicon {
 pub(crate) fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut by_first_word: HashMap<String, Vec<Entry>> = HashMap::new();
+        let mut by_first_word: FastMap<String, Vec<Entry>> = FastMap::default();
+        let mut kinds: Vec<String> = Vec::new();
         for line in DATE_WORDS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -93,7 +164,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
             };
             let words: Vec<String> = split_words(&fold(phrase))
                 .into_iter()
-                .map(|t| t.text)
+                .map(|t| t.text.into_owned())
                 .collect();
             let Some(first) = words.first().cloned() else {
                 continue;
@@ -102,22 +173,36 @@ pub(crate) fn lexicon() -> &'static Lexicon {
                 Some((k, l)) => (k, l.parse().ok()),
                 None => (kind, None),
             };
+            let bit = match kinds.iter().position(|k| k == kind) {
+                Some(bit) => bit,
+                None => {
+                    kinds.push(kind.to_string());
+                    kinds.len() - 1
+                }
+            };
+            // Past 64 kinds a kind has no bit, and rules pruned by it would never run.
+            assert!(bit < 64, "more than 64 kinds of date words");
             by_first_word.entry(first).or_default().push(Entry {
+                kind_bit: 1 << bit,
                 kind: kind.to_string(),
                 lang,
                 value: value.to_string(),
                 words,
             });
         }
-        Lexicon { by_first_word }
+        Lexicon {
+            by_first_word,
+            kinds,
+        }
     })
 }
 
 /// A run of digits or of letters in the folded text, with its folded byte
 /// range. `joined` says it touches the previous token ("15e", "dec31").
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Tok {
-    pub text: String,
+pub(crate) struct Tok<'a> {
+    /// The folded text itself, owned only when an apostrophe look-alike was dropped.
+    pub text: Cow<'a, str>,
     pub start: usize,
     pub end: usize,
     pub digits: bool,
@@ -131,8 +216,8 @@ fn is_letter_apostrophe(c: char) -> bool {
 }
 
 /// Splits folded text into digit runs and letter runs.
-pub(crate) fn split_words(folded: &str) -> Vec<Tok> {
-    let mut toks: Vec<Tok> = Vec::new();
+pub(crate) fn split_words(folded: &str) -> Vec<Tok<'_>> {
+    let mut toks: Vec<Tok> = Vec::with_capacity(folded.len() / 4 + 1);
     let mut current: Option<Tok> = None;
     let mut last_end = usize::MAX;
     for (i, c) in folded.char_indices() {
@@ -152,16 +237,15 @@ pub(crate) fn split_words(folded: &str) -> Vec<Tok> {
         };
         match (class, current.as_mut()) {
             (Some(d), Some(t)) if t.digits == d => {
-                t.text.push(c);
                 t.end = end;
             }
             (Some(d), _) => {
                 if let Some(t) = current.take() {
                     last_end = t.end;
-                    toks.push(t);
+                    toks.push(with_text(t, folded));
                 }
                 current = Some(Tok {
-                    text: c.to_string(),
+                    text: Cow::Borrowed(""),
                     start: i,
                     end,
                     digits: d,
@@ -170,19 +254,30 @@ pub(crate) fn split_words(folded: &str) -> Vec<Tok> {
             }
             (None, _) => {
                 if let Some(t) = current.take() {
-                    toks.push(t);
+                    toks.push(with_text(t, folded));
                 }
                 last_end = usize::MAX;
             }
         }
     }
     if let Some(t) = current {
-        toks.push(t);
+        toks.push(with_text(t, folded));
     }
     toks
 }
 
-pub(crate) fn words_of(input: &Input) -> Vec<Tok> {
+/// Fills in the text of a token from its span, without the apostrophe look-alikes.
+fn with_text<'a>(mut t: Tok<'a>, folded: &'a str) -> Tok<'a> {
+    let span = folded.get(t.start..t.end).unwrap_or("");
+    t.text = if span.contains(is_letter_apostrophe) {
+        Cow::Owned(span.chars().filter(|&c| !is_letter_apostrophe(c)).collect())
+    } else {
+        Cow::Borrowed(span)
+    };
+    t
+}
+
+pub(crate) fn words_of(input: &Input) -> Vec<Tok<'_>> {
     split_words(&input.folded.text)
 }
 
@@ -193,12 +288,43 @@ mod tests {
     #[test]
     fn splits_digits_from_letters() {
         let t = split_words("le 15sept, dec31 1er aujourd\u{02bc}hui");
-        let texts: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        let texts: Vec<&str> = t.iter().map(|t| t.text.as_ref()).collect();
         assert_eq!(
             texts,
             ["le", "15", "sept", "dec", "31", "1", "er", "aujourdhui"]
         );
         assert!(t[2].joined && !t[1].joined && t[4].joined);
+    }
+
+    #[test]
+    fn the_index_of_a_message_finds_what_the_lexicon_finds() {
+        let lex = lexicon();
+        let kinds: Vec<&str> = lex.kinds.iter().map(String::as_str).collect();
+        for text in [
+            "le 1er mai, après demain ou lundi de paques de l annee prochaine",
+            "de laatste zaterdag van de volgende maand, 1e kerstdag",
+            "the day after tomorrow, next week on friday, 3 days ago",
+            "aujourd\u{02bc}hui x y z 12 15h",
+        ] {
+            let toks = split_words(text);
+            let index = lex.index(&toks);
+            for i in 0..=toks.len() {
+                for kind in &kinds {
+                    for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+                        let old = lex
+                            .longest(&toks, i, kind, lang)
+                            .map(|(e, end)| (e as *const Entry, end));
+                        let new = index
+                            .longest(i, kind, lang)
+                            .map(|(e, end)| (e as *const Entry, end));
+                        assert_eq!(old, new, "{text} at {i}, {kind}");
+                        if new.is_some() {
+                            assert_ne!(index.kinds_at(i) & lex.mask(&[kind]), 0);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

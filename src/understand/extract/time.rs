@@ -64,14 +64,14 @@ fn office_hours(hour: u32) -> u32 {
 }
 
 struct Parser<'a> {
-    toks: &'a [Tok],
+    toks: &'a [Tok<'a>],
     folded: &'a str,
     lex: &'static Lexicon,
     lang: Lang,
 }
 
 impl Parser<'_> {
-    fn tok(&self, i: usize) -> Option<&Tok> {
+    fn tok(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i)
     }
 

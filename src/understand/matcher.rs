@@ -192,8 +192,11 @@ struct LangIndex {
     /// Folded words of the vocabulary that typos may be corrected to.
     typo_targets: Vec<(String, TermId)>,
     /// The hash of each typo target and of its one-letter deletions, to
-    /// the targets (a shared hash is checked by `within_one_edit`).
-    deletions: FastMap<u64, Vec<u32>>,
+    /// the run of `deletion_targets` holding the targets that have it (a
+    /// shared hash is checked by `within_one_edit`). One table and one list
+    /// rather than a list per key: a big bot has hundreds of thousands.
+    deletions: FastMap<u64, (u32, u32)>,
+    deletion_targets: Vec<u32>,
 }
 
 /// All patterns, ready to match messages. Immutable once built.
@@ -414,16 +417,26 @@ impl LangIndex {
     fn build_typo_index(&mut self) {
         self.typo_targets.sort();
         self.typo_targets.dedup_by(|a, b| a.0 == b.0);
-        let mut deletions: FastMap<u64, Vec<u32>> = FastMap::default();
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut chars: Vec<char> = Vec::new();
         for (i, (word, _)) in self.typo_targets.iter().enumerate() {
-            let chars: Vec<char> = word.chars().collect();
-            for_each_deletion_key(&chars, |key| {
-                let list = deletions.entry(key).or_default();
-                if list.last() != Some(&(i as u32)) {
-                    list.push(i as u32);
-                }
-            });
+            chars.clear();
+            chars.extend(word.chars());
+            for_each_deletion_key(&chars, |key| pairs.push((key, i as u32)));
         }
+        // By key, and within a key by target, as the targets were listed.
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut deletions: FastMap<u64, (u32, u32)> = FastMap::default();
+        deletions.reserve(pairs.len());
+        let mut start = 0;
+        while start < pairs.len() {
+            let key = pairs[start].0;
+            let end = start + pairs[start..].iter().take_while(|p| p.0 == key).count();
+            deletions.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        self.deletion_targets = pairs.into_iter().map(|(_, target)| target).collect();
         self.deletions = deletions;
     }
 
@@ -443,7 +456,14 @@ impl LangIndex {
         }
         let mut best: Option<(u32, TermId, &str)> = None;
         for_each_deletion_key(&chars[..n], |key| {
-            for &i in self.deletions.get(&key).into_iter().flatten() {
+            let targets = match self.deletions.get(&key) {
+                Some(&(start, end)) => self
+                    .deletion_targets
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default(),
+                None => &[],
+            };
+            for &i in targets {
                 let Some((target, term)) = self.typo_targets.get(i as usize) else {
                     continue;
                 };

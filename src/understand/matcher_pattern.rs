@@ -39,21 +39,22 @@ fn err(message: String, offset: usize) -> PatternError {
     PatternError { message, offset }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Word(String),
+/// A lexed piece of a pattern; words borrow from the pattern.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok<'a> {
+    Word(&'a str),
     Open(char),
     Close(char),
     Bar,
     Star,
 }
 
-fn lex(pattern: &str) -> Vec<(usize, Tok)> {
+fn lex<'a>(pattern: &'a str) -> Vec<(usize, Tok<'a>)> {
     let mut tokens = Vec::new();
     let mut word_start: Option<usize> = None;
-    let flush = |tokens: &mut Vec<(usize, Tok)>, start: &mut Option<usize>, end: usize| {
+    let flush = |tokens: &mut Vec<(usize, Tok<'a>)>, start: &mut Option<usize>, end: usize| {
         if let Some(s) = start.take() {
-            tokens.push((s, Tok::Word(pattern.get(s..end).unwrap_or("").to_string())));
+            tokens.push((s, Tok::Word(pattern.get(s..end).unwrap_or(""))));
         }
     };
     for (i, c) in pattern.char_indices() {
@@ -77,20 +78,20 @@ fn lex(pattern: &str) -> Vec<(usize, Tok)> {
     tokens
 }
 
-struct Parser {
-    tokens: Vec<(usize, Tok)>,
+struct Parser<'a> {
+    tokens: Vec<(usize, Tok<'a>)>,
     at: usize,
 }
 
-impl Parser {
+impl Parser<'_> {
     /// Reads nodes until a closing bracket, a bar or the end (not consumed).
     fn sequence(&mut self, depth: usize) -> Result<Vec<Node>, PatternError> {
         let mut nodes = Vec::new();
-        while let Some((offset, tok)) = self.tokens.get(self.at).cloned() {
+        while let Some(&(offset, tok)) = self.tokens.get(self.at) {
             match tok {
                 Tok::Word(w) => {
                     self.at += 1;
-                    nodes.push(Node::Word(w));
+                    nodes.push(Node::Word(w.to_string()));
                 }
                 Tok::Star => {
                     self.at += 1;
@@ -119,7 +120,7 @@ impl Parser {
         let mut branches = Vec::new();
         loop {
             let branch = self.sequence(depth)?;
-            match self.tokens.get(self.at).cloned() {
+            match self.tokens.get(self.at).copied() {
                 None => return Err(err(format!("`{open}` is never closed"), open_offset)),
                 Some((offset, Tok::Bar)) => {
                     if !has_content(&branch) {

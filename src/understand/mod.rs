@@ -7,5 +7,6 @@ pub mod langdetect;
 pub mod matcher;
 pub mod normalize;
 pub mod stem;
+pub(crate) mod typo;
 
 pub use normalize::Input;

@@ -5,7 +5,8 @@
 
 use super::number;
 use super::{Candidate, ChoiceOption, Context, Extraction};
-use crate::understand::normalize::{fold, tokenize, Input, Token};
+use crate::understand::normalize::{fold, Input, Token};
+use crate::understand::typo::within_one_edit;
 use crate::values::Value;
 use rust_decimal::prelude::ToPrimitive;
 use std::sync::OnceLock;
@@ -25,29 +26,6 @@ fn last_words() -> &'static Vec<String> {
     })
 }
 
-/// At most one edit (insert, delete, substitute, swap of neighbours).
-fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a == b {
-        return true;
-    }
-    let (la, lb) = (a.len(), b.len());
-    if la.abs_diff(lb) > 1 {
-        return false;
-    }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    if la == lb {
-        let swapped = prefix + 1 < la
-            && a[prefix] == b[prefix + 1]
-            && a[prefix + 1] == b[prefix]
-            && a[prefix + 2..] == b[prefix + 2..];
-        return swapped || a[prefix + 1..] == b[prefix + 1..];
-    }
-    let (long, short) = if la > lb { (&a, &b) } else { (&b, &a) };
-    long[prefix + 1..] == short[prefix..]
-}
-
 struct Match {
     option: usize,
     confidence: f32,
@@ -57,7 +35,7 @@ struct Match {
 }
 
 /// Where `phrase` occurs in `tokens`: (first token, tokens, with a typo).
-fn find_phrase(tokens: &[Token], phrase: &[String]) -> Option<(usize, bool)> {
+fn find_phrase(tokens: &[Token], phrase: &[&str]) -> Option<(usize, bool)> {
     let n = phrase.len();
     if n == 0 || n > tokens.len() {
         return None;
@@ -66,10 +44,10 @@ fn find_phrase(tokens: &[Token], phrase: &[String]) -> Option<(usize, bool)> {
     for t in 0..=tokens.len() - n {
         let mut typos = 0;
         let all = (0..n).all(|k| {
-            let (got, want) = (&tokens[t + k].text, &phrase[k]);
+            let (got, want) = (tokens[t + k].text.as_str(), phrase[k]);
             if got == want {
                 true
-            } else if want.chars().count() >= TYPO_MIN_LEN && within_one_edit(got, want) {
+            } else if long_enough_for_a_typo(want) && within_one_edit(got, want) {
                 typos += 1;
                 true
             } else {
@@ -86,6 +64,12 @@ fn find_phrase(tokens: &[Token], phrase: &[String]) -> Option<(usize, bool)> {
     typo_hit
 }
 
+fn long_enough_for_a_typo(word: &str) -> bool {
+    // Bytes are at least as many as letters: most words are settled
+    // without counting.
+    word.len() >= TYPO_MIN_LEN && (word.is_ascii() || word.chars().count() >= TYPO_MIN_LEN)
+}
+
 fn phrase_matches(
     input: &Input,
     ctx: &Context,
@@ -94,18 +78,22 @@ fn phrase_matches(
 ) -> Option<Match> {
     let tokens = &input.tokens;
     let key = option.key.replace(['_', '-'], " ");
-    let mut phrases: Vec<(String, f32, &'static str)> = option
+    let phrases = option
         .phrases
         .iter()
         .map(|(lang, p)| {
             let c = if *lang == ctx.lang { 0.95 } else { 0.9 };
-            (p.clone(), c, "choice.phrase")
+            (p.as_str(), c, "choice.phrase")
         })
-        .collect();
-    phrases.push((key, 0.9, "choice.key"));
+        .chain([(key.as_str(), 0.9, "choice.key")]);
     let mut best: Option<Match> = None;
     for (text, conf, rule) in phrases {
-        let words: Vec<String> = tokenize(&fold(&text)).into_iter().map(|t| t.text).collect();
+        // The words of the phrase as `tokenize` splits a message.
+        let folded = fold(text);
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
         // A one-letter key ("a") is an answer only on its own.
         if words.len() == 1 && words[0].chars().count() < 2 && tokens.len() != 1 {
             continue;

@@ -209,7 +209,9 @@ impl Bot {
         match turn.handle(input) {
             Ok(()) => {
                 turn.session.turns += 1;
-                turn.session.bot = self.program.fingerprint.clone();
+                if turn.session.bot != self.program.fingerprint {
+                    turn.session.bot = self.program.fingerprint.clone();
+                }
                 let mut events = std::mem::take(&mut turn.events);
                 events.push(turn.turn_end());
                 *session = turn.session;

@@ -384,6 +384,11 @@ impl LangIndex {
     /// phrase wins. Returns, per word, the term and the index of the first
     /// word of its phrase.
     fn phrase_terms(&self, words: &[Word]) -> Vec<Option<(TermId, usize)>> {
+        if self.phrases.is_empty() {
+            // No multi-word synonym: no word belongs to a phrase (and an
+            // empty list answers `None` for each).
+            return Vec::new();
+        }
         let mut out = vec![None; words.len()];
         let content: Vec<usize> = (0..words.len()).filter(|&i| !words[i].stop).collect();
         let mut k = 0;

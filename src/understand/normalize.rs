@@ -3,6 +3,7 @@
 //! byte of the original it came from, so a value found in the folded text is
 //! reported with its span in what the citizen typed.
 
+use compact_str::CompactString;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Folded text plus, for each of its bytes, the original byte offset.
@@ -94,10 +95,12 @@ impl Folded {
     }
 }
 
-/// A word or number of the folded text, with its folded byte range.
+/// A word or number of the folded text, with its folded byte range. The
+/// text is kept inline up to 24 bytes: words rarely need the heap, and a
+/// message is split into tokens on every turn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    pub text: String,
+    pub text: CompactString,
     pub start: usize,
     pub end: usize,
 }
@@ -115,7 +118,7 @@ pub fn tokenize(folded: &str) -> Vec<Token> {
             }
         } else if let Some(s) = start.take() {
             tokens.push(Token {
-                text: folded[s..i].to_string(),
+                text: CompactString::from(&folded[s..i]),
                 start: s,
                 end: i,
             });
@@ -123,7 +126,7 @@ pub fn tokenize(folded: &str) -> Vec<Token> {
     }
     if let Some(s) = start {
         tokens.push(Token {
-            text: folded[s..].to_string(),
+            text: CompactString::from(&folded[s..]),
             start: s,
             end: folded.len(),
         });
@@ -179,7 +182,7 @@ mod tests {
     fn tokens_split_elisions_and_punctuation() {
         let t: Vec<String> = tokenize(&fold("L'inscription, d'accord? 15/03"))
             .into_iter()
-            .map(|t| t.text)
+            .map(|t| t.text.to_string())
             .collect();
         assert_eq!(t, ["l", "inscription", "d", "accord", "15", "03"]);
     }

@@ -176,7 +176,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
     }
     if count > 0 {
         for t in &input.tokens {
-            if last_words().contains(&t.text) && !inside_phrase(t.start, t.end) {
+            if last_words().iter().any(|w| *w == t.text) && !inside_phrase(t.start, t.end) {
                 positions.push(Match {
                     option: count - 1,
                     confidence: 0.85,

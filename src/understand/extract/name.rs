@@ -22,7 +22,12 @@ type Introducer = (Vec<String>, f32, bool);
 fn introducers() -> &'static [Introducer] {
     static TABLE: OnceLock<Vec<Introducer>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let words = |phrase: &str| tokenize(phrase).into_iter().map(|t| t.text).collect();
+        let words = |phrase: &str| {
+            tokenize(phrase)
+                .into_iter()
+                .map(|t| t.text.into())
+                .collect()
+        };
         let mut table: Vec<Introducer> = INTRODUCERS
             .iter()
             .map(|(phrase, conf)| (words(phrase), *conf, false))
@@ -103,7 +108,7 @@ fn after_introducer(input: &Input) -> Option<Candidate> {
         for (words, confidence, capitalised) in introducers() {
             let matches = tokens
                 .get(start..start + words.len())
-                .is_some_and(|t| t.iter().zip(words).all(|(a, b)| &a.text == b));
+                .is_some_and(|t| t.iter().zip(words).all(|(a, b)| a.text == *b));
             if !matches {
                 continue;
             }

@@ -35,7 +35,10 @@ fn communes() -> &'static [Commune] {
             .map(|(code, name)| Commune {
                 code,
                 name,
-                words: tokenize(&fold(name)).into_iter().map(|t| t.text).collect(),
+                words: tokenize(&fold(name))
+                    .into_iter()
+                    .map(|t| t.text.into())
+                    .collect(),
             })
             .collect();
         // Longest names first, so "Woluwe-Saint-Pierre" wins over a shorter
@@ -96,7 +99,7 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
             Some(name) => (1.0, format!("postal_code {name}")),
             None => (0.6, "postal_code_unlisted".to_string()),
         };
-        codes_found.push(token.text.clone());
+        codes_found.push(token.text.to_string());
         found.candidates.push(Candidate {
             value: Value::text(token.text.clone()),
             span,

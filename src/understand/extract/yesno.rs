@@ -55,7 +55,10 @@ fn lexicon() -> &'static Lexicon {
                 rest.pop();
             }
             let text = rest.join(" ");
-            let words: Vec<String> = tokenize(&fold(&text)).into_iter().map(|t| t.text).collect();
+            let words: Vec<String> = tokenize(&fold(&text))
+                .into_iter()
+                .map(|t| t.text.into())
+                .collect();
             let symbol = words.is_empty().then(|| text.clone());
             if words.is_empty() && text.is_empty() {
                 continue;

@@ -38,6 +38,9 @@ pub mod bot;
 pub mod check;
 pub mod compile;
 pub mod diagnostics;
+/// The checks the fuzz targets and `tests/fuzz_corpus.rs` run; not part of the API.
+#[doc(hidden)]
+pub mod fuzz_checks;
 pub mod graph;
 pub mod load;
 pub mod lookup;

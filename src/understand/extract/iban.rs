@@ -182,6 +182,89 @@ mod tests {
         assert!(rejected("de 12 à 14 heures").is_empty());
     }
 
+    fn extract_in(lang: Lang, text: &str) -> Extraction {
+        extract(&Input::new(text), &test_support::context(lang))
+    }
+
+    /// The IBAN check alone (MOD 97-10 over the rearranged characters),
+    /// computed here apart from the code under test, so a test can show that
+    /// a refusal comes from the Belgian account number and not from it.
+    fn iban_mod97_is_one(iban: &str) -> bool {
+        let (head, tail) = iban.split_at(4);
+        let digits: String = tail
+            .chars()
+            .chain(head.chars())
+            .map(|c| c.to_digit(36).expect("alphanumeric").to_string())
+            .collect();
+        digits
+            .bytes()
+            .fold(0u32, |r, b| (r * 10 + u32::from(b - b'0')) % 97)
+            == 1
+    }
+
+    #[test]
+    fn belgian_ibans_in_sentences_in_each_language() {
+        // domain-facts §3.3: valid as IBANs and as Belgian account numbers.
+        for (iban, spaced) in [
+            ("BE68539007547034", "BE68 5390 0754 7034"),
+            ("BE72000000001616", "BE72 0000 0000 1616"),
+            ("BE71096123456769", "be71 0961 2345 6769"),
+        ] {
+            for (lang, text) in [
+                (
+                    Lang::Fr,
+                    format!("Mon numéro de compte est le {spaced}, merci."),
+                ),
+                (
+                    Lang::Nl,
+                    format!("Mijn rekeningnummer is {spaced}, dank u."),
+                ),
+                (Lang::En, format!("My account number is {spaced}, thanks.")),
+            ] {
+                let found = extract_in(lang, &text);
+                assert_eq!(
+                    test_support::best_text(&found, &text),
+                    Some((iban.to_string(), spaced.to_string())),
+                    "{text}"
+                );
+                assert!(found.rejected.is_empty(), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_a_belgian_iban_whose_account_number_is_wrong() {
+        // Each passes the IBAN's own MOD 97-10 check, but the last two digits
+        // of its 12-digit Belgian account number are not the first ten mod 97:
+        // a mistyped account number whose IBAN check digits were recomputed.
+        // The first is python-stdnum's "incorrect national check digits" case.
+        for (iban, spaced) in [
+            ("BE41091811735141", "BE41 0918 1173 5141"),
+            ("BE41539007547035", "BE41 5390 0754 7035"),
+            ("BE45000000001617", "BE45 0000 0000 1617"),
+            ("BE44096123456770", "be44.0961.2345.6770"),
+        ] {
+            assert!(iban_mod97_is_one(iban), "{iban} should pass MOD 97-10");
+            for (lang, text) in [
+                (Lang::Fr, format!("Voici mon IBAN : {spaced}.")),
+                (Lang::Nl, format!("Hier is mijn IBAN: {spaced}.")),
+                (Lang::En, format!("Here is my IBAN: {spaced}.")),
+            ] {
+                let found = extract_in(lang, &text);
+                assert_eq!(found.best(), None, "{text}");
+                assert_eq!(
+                    test_support::reasons(&found),
+                    [Reason::BadChecksum],
+                    "{text}"
+                );
+                // The refusal points at the number, so the flow can quote it,
+                // and its reason reads in the session's language.
+                assert_eq!(&text[found.rejected[0].span.clone()], spaced, "{text}");
+                assert!(!Reason::BadChecksum.message(lang).is_empty());
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]

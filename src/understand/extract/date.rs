@@ -1856,8 +1856,10 @@ mod tests {
     fn dutch_days_generic_names_and_years_after_a_connector() {
         use Lang::*;
         for (text, lang, date) in [
-            ("op koningsdag", Nl, "2025-04-27"),
-            ("de vorige koningsdag", Nl, "2024-04-27"),
+            // A Belgian's "Koningsdag" is the King's Feast; the Dutch one is named as such.
+            ("op koningsdag", Nl, "2025-11-15"),
+            ("de vorige koningsdag", Nl, "2024-11-15"),
+            ("op de nederlandse koningsdag", Nl, "2025-04-27"),
             ("Bevrijdingsdag", Nl, "2025-05-05"),
             ("on Yuandan", En, "2026-01-01"),
             ("à l'Action de grâce", Fr, "2025-11-27"),

@@ -552,11 +552,7 @@ impl TriggerIndex {
         let mut targets_of_term: [FastMap<TermId, FastSet<usize>>; 3] = Default::default();
         for (p_no, p) in patterns.iter().enumerate() {
             let index = &mut langs[lang_slot(p.lang)];
-            let mut required: Vec<TermId> = p
-                .slots
-                .iter()
-                .flat_map(|s| s.alternatives.iter().flatten().map(|w| w.term))
-                .collect();
+            let mut required: Vec<TermId> = p.slot_terms().collect();
             required.sort_unstable();
             required.dedup();
             for t in required {
@@ -602,11 +598,7 @@ impl TriggerIndex {
                         .min_by(f32::total_cmp)
                 })
                 .sum();
-            let mut terms: Vec<TermId> = p
-                .slots
-                .iter()
-                .flat_map(|s| s.alternatives.iter().flatten().map(|w| w.term))
-                .collect();
+            let mut terms: Vec<TermId> = p.slot_terms().collect();
             terms.sort_unstable();
             // A term in several slots counts once per slot.
             let mut i = 0;
@@ -943,6 +935,15 @@ fn compile(
         thin,
         probe: probe.join(" "),
     }))
+}
+
+impl Compiled {
+    /// The terms of every alternative of every slot, once per time written.
+    fn slot_terms(&self) -> impl Iterator<Item = TermId> + '_ {
+        self.slots
+            .iter()
+            .flat_map(|s| s.alternatives.iter().flatten().map(|w| w.term))
+    }
 }
 
 fn split_by_term(words: Vec<PatternWord>) -> Vec<Slot> {

@@ -1547,6 +1547,13 @@ mod tests {
         })
     }
 
+    /// Each text read with the future policy at NOW gives its date.
+    fn read_as_future(cases: &[(&str, Lang, &str)]) {
+        for &(text, lang, date) in cases {
+            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        }
+    }
+
     fn future(text: &str, lang: Lang, now: &str) -> Option<String> {
         best(text, lang, now, DatePolicy::Future)
     }
@@ -1742,7 +1749,7 @@ mod tests {
     #[test]
     fn hedged_counts_and_day_of_month_phrases() {
         use Lang::*;
-        for (text, lang, date) in [
+        read_as_future(&[
             ("il y a à peu près un mois", Fr, "2025-02-12"),
             ("dans environ 3 jours", Fr, "2025-03-15"),
             ("ongeveer twee weken geleden", Nl, "2025-02-26"),
@@ -1752,32 +1759,28 @@ mod tests {
             ("de derde dag van mei", Nl, "2025-05-03"),
             ("the twenty third day of September", En, "2025-09-23"),
             ("le 4e jour de juillet de 1995", Fr, "1995-07-04"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn a_weekday_in_the_week_an_offset_lands_in() {
         use Lang::*;
         // NOW + 3 days is Saturday 15 March; that week's Friday is the 14th.
-        for (text, lang, date) in [
+        read_as_future(&[
             ("dans 3 jours le vendredi", Fr, "2025-03-14"),
             ("jeudi dans deux semaines", Fr, "2025-03-27"),
             ("over twee weken op vrijdag", Nl, "2025-03-28"),
             ("maandag over twee weken", Nl, "2025-03-24"),
             ("in 3 days on Friday", En, "2025-03-14"),
             ("Monday two weeks from now", En, "2025-03-24"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn weekdays_counted_from_today() {
         use Lang::*;
         // NOW is a Wednesday; the next Sundays are the 16th and the 23rd.
-        for (text, lang, date) in [
+        read_as_future(&[
             ("dans deux dimanches", Fr, "2025-03-23"),
             ("il y a deux vendredis", Fr, "2025-02-28"),
             ("over twee zondagen", Nl, "2025-03-23"),
@@ -1786,9 +1789,7 @@ mod tests {
             ("two sundays from now", En, "2025-03-23"),
             ("in 2 Sundays", En, "2025-03-23"),
             ("two wednesdays later", En, "2025-03-26"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
         // A count and a weekday alone are no date offset.
         assert_eq!(future("two sundays", En, NOW), None);
     }
@@ -1796,7 +1797,7 @@ mod tests {
     #[test]
     fn days_named_like_holidays() {
         use Lang::*;
-        for (text, lang, date) in [
+        read_as_future(&[
             ("la fête des mères", Fr, "2025-05-11"),
             ("op moederdag", Nl, "2025-05-11"),
             ("on Mother's Day", En, "2025-05-11"),
@@ -1811,9 +1812,7 @@ mod tests {
             ("na Halloween", Nl, "2025-10-31"),
             ("la Saint-Valentin", Fr, "2026-02-14"),
             ("International Workers' Day", En, "2025-05-01"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
         // US English names the US days.
         for (text, date) in [
             ("on father's day", "2025-06-15"),
@@ -1840,22 +1839,20 @@ mod tests {
     fn a_date_said_with_this_is_this_years() {
         use Lang::*;
         // NOW is 12 March 2025: "10/3" alone is next year's, "this 10/3" this year's.
-        for (text, lang, date) in [
+        read_as_future(&[
             ("10/3", Fr, "2026-03-10"),
             ("c'était pour ce 10/3", Fr, "2025-03-10"),
             ("deze 10/3", Nl, "2025-03-10"),
             ("deze maandag 10/3 al gedaan", Nl, "2025-03-10"),
             ("this Monday (Mar 10)", En, "2025-03-10"),
             ("this Monday-Mar-10", En, "2025-03-10"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn dutch_days_generic_names_and_years_after_a_connector() {
         use Lang::*;
-        for (text, lang, date) in [
+        read_as_future(&[
             // A Belgian's "Koningsdag" is the King's Feast; the Dutch one is named as such.
             ("op koningsdag", Nl, "2025-11-15"),
             ("de vorige koningsdag", Nl, "2024-11-15"),
@@ -1870,15 +1867,13 @@ mod tests {
             // A day's own name, or a date said, wins over "the national holiday".
             ("MLK day is an American national day", En, "2026-01-19"),
             ("on the national day, 4 July", En, "2025-07-04"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn amounts_brackets_and_short_years_after_a_comma() {
         use Lang::*;
-        for (text, lang, date) in [
+        read_as_future(&[
             ("paid $12 March 20", En, "2025-03-20"),
             ("payé €12 mars 20", Fr, "2025-03-20"),
             ("(Sept) 4, 2014", En, "2014-09-04"),
@@ -1888,15 +1883,13 @@ mod tests {
             ("born on May 3, 89.", En, "1989-05-03"),
             // A number after the comma that goes on is no year.
             ("March 20, 14 people", En, "2025-03-20"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn last_days_and_weeks_of_a_month() {
         use Lang::*;
-        for (text, lang, date) in [
+        read_as_future(&[
             ("le dernier vendredi de mars", Fr, "2025-03-28"),
             ("avant le dernier jour du mois", Fr, "2025-03-31"),
             ("le dernier jour du mois prochain", Fr, "2025-04-30"),
@@ -1912,15 +1905,13 @@ mod tests {
             ("1st week of Apr. on Monday", En, "2025-04-07"),
             ("de tweede week van mei op maandag", Nl, "2025-05-05"),
             ("la première semaine de juin le mardi", Fr, "2025-06-03"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn counts_added_to_dates_and_years() {
         use Lang::*;
-        for (text, lang, date) in [
+        read_as_future(&[
             ("tomorrow +3 days", En, "2025-03-16"),
             ("2025-04-01 -10 days", En, "2025-03-22"),
             ("2025-04-01 -10days", En, "2025-03-22"),
@@ -1933,9 +1924,7 @@ mod tests {
             ("2 weeks", En, "2025-03-26"),
             ("3 jours", Fr, "2025-03-15"),
             ("een maand", Nl, "2025-04-12"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
         // A count inside a sentence is a duration, not a date.
         assert_eq!(future("j'ai pris 3 jours de congé", Fr, NOW), None);
         assert_eq!(future("I stayed 2 weeks", En, NOW), None);
@@ -1946,7 +1935,7 @@ mod tests {
     #[test]
     fn vague_names_of_today_and_yesterday() {
         use Lang::*;
-        for (text, lang, date) in [
+        read_as_future(&[
             ("What does my day look like?", En, "2025-03-12"),
             ("I'm off for the day", En, "2025-03-12"),
             ("hoe ziet mijn dag eruit", Nl, "2025-03-12"),
@@ -1958,9 +1947,7 @@ mod tests {
             ("the day I moved, 3 May", En, "2025-05-03"),
             ("the last day of May", En, "2025-05-31"),
             ("de dag erna", Nl, "2025-03-13"),
-        ] {
-            assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
-        }
+        ]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //!
 //!     cargo run --release --example throughput -- replies BOT_DIR MESSAGES [SAMPLE] [BUDGET_S] [MAX]
 //!     cargo run --release --example throughput -- dates DATES_JSONL [BUDGET_S]
+//!     cargo run --release --example throughput -- load BOT_DIR [ROUNDS]
 //!
 //! `replies`: loads the bot (read, parse, check, compile: timed), answers
 //! the first SAMPLE messages (the warm-up; their replies are printed for
@@ -218,12 +219,59 @@ fn dates(args: &[String]) -> Result<serde_json::Value, String> {
     }))
 }
 
+/// `load`: the time of each loading phase (reading the files, parsing,
+/// checking with the trigger index, compiling), the best of ROUNDS rounds,
+/// in milliseconds. Tells which phase a change to loading should target.
+fn load(args: &[String]) -> Result<serde_json::Value, String> {
+    let Some(dir) = args.first() else {
+        return Err("usage: throughput load BOT_DIR [ROUNDS]".into());
+    };
+    let rounds: usize = arg(args, 1, 5)?;
+    let mut best = [f64::INFINITY; 4];
+    for _ in 0..rounds.max(1) {
+        let mut times = [0.0; 4];
+        let start = Instant::now();
+        let files = guichet::load::read_path(std::path::Path::new(dir))?;
+        times[0] = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let parsed = guichet::load::parse(&files);
+        times[1] = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let (diagnostics, index) = guichet::check::check_and_index(&parsed);
+        times[2] = start.elapsed().as_secs_f64();
+        if diagnostics.iter().any(|d| d.is_error()) || !parsed.diagnostics.is_empty() {
+            return Err(format!("{dir}: the bot has errors"));
+        }
+        let start = Instant::now();
+        let program = guichet::compile::compile_reusing(&parsed, index)
+            .map_err(|_| format!("{dir}: the bot does not compile"))?;
+        times[3] = start.elapsed().as_secs_f64();
+        black_box(program);
+        for (b, t) in best.iter_mut().zip(times) {
+            *b = b.min(t);
+        }
+    }
+    let ms = |s: f64| (s * 1e5).round() / 100.0;
+    Ok(json!({
+        "impl": "guichet",
+        "read_ms": ms(best[0]),
+        "parse_ms": ms(best[1]),
+        "check_ms": ms(best[2]),
+        "compile_ms": ms(best[3]),
+        "total_ms": ms(best.iter().sum()),
+    }))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("replies") => replies(&args[1..]),
         Some("dates") => dates(&args[1..]),
-        _ => Err("usage: throughput (replies BOT_DIR MESSAGES | dates DATES_JSONL) ...".into()),
+        Some("load") => load(&args[1..]),
+        _ => Err(
+            "usage: throughput (replies BOT_DIR MESSAGES | dates DATES_JSONL | load BOT_DIR) ..."
+                .into(),
+        ),
     };
     match result {
         Ok(line) => {

@@ -143,10 +143,18 @@ pub fn stem(word: &str, lang: Lang) -> Cow<'_, str> {
     }
     let mut current = Cow::Borrowed(start);
     for _ in 0..rules.passes {
-        match strip_suffix_once(&current, rules) {
-            Some(shorter) => current = Cow::Owned(shorter),
-            None => break,
-        }
+        let Some(stripped) = strip_suffix_once(&current, rules) else {
+            break;
+        };
+        current = match (stripped, current) {
+            // A prefix of a borrowed word still borrows from the message.
+            (Stripped::Prefix(n), Cow::Borrowed(w)) => Cow::Borrowed(w.get(..n).unwrap_or(w)),
+            (Stripped::Prefix(n), Cow::Owned(mut w)) => {
+                w.truncate(n);
+                Cow::Owned(w)
+            }
+            (Stripped::Replaced(shorter), _) => Cow::Owned(shorter),
+        };
         if let Some(Exception::Frozen(stem)) = rules.exceptions.get(current.as_ref()) {
             return Cow::Borrowed(stem);
         }
@@ -154,7 +162,15 @@ pub fn stem(word: &str, lang: Lang) -> Cow<'_, str> {
     post_process(current, rules)
 }
 
-fn strip_suffix_once(word: &str, rules: &LangRules) -> Option<String> {
+/// What stripping an ending left: most endings are dropped without a
+/// replacement, and the stem is then a prefix of the word (no allocation).
+enum Stripped {
+    /// The first this many bytes of the word.
+    Prefix(usize),
+    Replaced(String),
+}
+
+fn strip_suffix_once(word: &str, rules: &LangRules) -> Option<Stripped> {
     // The first (longest) ending that fits decides, even when it keeps the
     // word as it is: "ss" -> "ss" protects "class" from the plain "s" rule.
     let last = word.chars().next_back()?;
@@ -172,7 +188,10 @@ fn strip_suffix_once(word: &str, rules: &LangRules) -> Option<String> {
         // The ending keeps the word as it is.
         return None;
     }
-    Some(format!("{base}{replacement}"))
+    if replacement.is_empty() {
+        return Some(Stripped::Prefix(base.len()));
+    }
+    Some(Stripped::Replaced(format!("{base}{replacement}")))
 }
 
 /// Dutch past participles: "ge" after an optional separable prefix, and for

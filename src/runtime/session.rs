@@ -38,8 +38,11 @@ pub struct Frame {
     pub vars: IndexMap<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<FormState>,
+    /// Boxed: it is rare, and inline it made a frame so large that the
+    /// first flow of every turn asked the allocator for a "large" block,
+    /// which is several times slower than a small one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending: Option<PendingAction>,
+    pub pending: Option<Box<PendingAction>>,
     /// The caller's variable that receives this flow's result (`call ... as x`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind: Option<String>,

@@ -46,7 +46,7 @@ pub struct Turn<'p> {
     pub trace: Vec<String>,
     tracing: bool,
     /// The places of the bot this turn exercised (statements, prompts,
-    /// validation rules, triggers), for test coverage.
+    /// validation rules, triggers), for test coverage; kept only when `tracing`.
     pub covered: Vec<Span>,
 }
 
@@ -116,6 +116,12 @@ impl<'p> Turn<'p> {
         self.program
             .flow(name)
             .ok_or_else(|| err(format!("the flow `{name}` does not exist in this bot")))
+    }
+
+    fn cover(&mut self, span: Option<Span>) {
+        if self.tracing {
+            self.covered.extend(span);
+        }
     }
 
     fn top(&self) -> Option<usize> {
@@ -348,11 +354,10 @@ impl<'p> Turn<'p> {
                 Ok(())
             }
             [first, ..] if first.score >= MATCH_THRESHOLD => {
-                let flow = &self.program.flows[self.program.trigger_flows[first.spec]];
-                self.covered
-                    .extend(self.program.trigger_spans.get(first.spec));
+                let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[first.spec]];
+                self.cover(self.program.trigger_spans.get(first.spec).copied());
                 self.intent = Some(flow.name.clone());
-                self.push(&flow.name.clone(), Some(input.original.clone()), digression)?;
+                self.push(&flow.name, Some(input.original.clone()), digression)?;
                 self.run()
             }
             _ => {
@@ -369,8 +374,8 @@ impl<'p> Turn<'p> {
                 }
                 match self.program.fallback {
                     Some(fallback) => {
-                        let name = self.program.flows[fallback].name.clone();
-                        self.push(&name, None, false)?;
+                        let program: &'p Program = self.program;
+                        self.push(&program.flows[fallback].name, None, false)?;
                         self.run()?;
                     }
                     None => self.say_phrase(Phrase::NotUnderstood),
@@ -448,7 +453,7 @@ impl<'p> Turn<'p> {
             if Self::awaiting(&self.session.stack[idx]) {
                 return Ok(());
             }
-            let flow = self.flow(&self.session.stack[idx].flow.clone())?;
+            let flow = self.flow(&self.session.stack[idx].flow)?;
             let pc = self.session.stack[idx].pc;
             match flow.code.get(pc) {
                 None => self.finish(idx, None)?,
@@ -459,7 +464,7 @@ impl<'p> Turn<'p> {
 
     fn exec(&mut self, idx: usize, flow: &'p Flow, instr: &'p Instr) -> Result<(), RuntimeError> {
         if let Some(Some(span)) = flow.spans.get(self.session.stack[idx].pc) {
-            self.covered.push(*span);
+            self.cover(Some(*span));
         }
         match instr {
             Instr::Say(p) => {
@@ -530,12 +535,12 @@ impl<'p> Turn<'p> {
                     name: action.clone(),
                     args: json,
                 });
-                self.session.stack[idx].pending = Some(PendingAction {
+                self.session.stack[idx].pending = Some(Box::new(PendingAction {
                     id,
                     action: action.clone(),
                     bind: bind.clone(),
                     on_failure: *on_failure,
-                });
+                }));
             }
             Instr::Form(i) => {
                 let frame = &mut self.session.stack[idx];
@@ -797,7 +802,7 @@ impl<'p> Turn<'p> {
         }
         match prompt {
             Some(p) => {
-                self.covered.push(p.span);
+                self.cover(Some(p.span));
                 self.say(idx, p, &extra)
             }
             None => {
@@ -934,7 +939,7 @@ impl<'p> Turn<'p> {
                 let target = self.program.flows[self.program.trigger_flows[m.spec]]
                     .name
                     .clone();
-                self.covered.extend(self.program.trigger_spans.get(m.spec));
+                self.cover(self.program.trigger_spans.get(m.spec).copied());
                 trace!(self, "digression to {target}: {}", m.explanation);
                 self.intent = Some(target.clone());
                 self.push(&target, Some(input.original.clone()), true)?;
@@ -1076,7 +1081,7 @@ impl<'p> Turn<'p> {
         for rule in &slot.validations {
             let ok = self.eval_with(&vars, &rule.condition)?.is_true();
             if !ok {
-                self.covered.push(rule.span);
+                self.cover(Some(rule.span));
                 let text = self.render_message(&vars, &rule.message)?;
                 return Ok(Err(text));
             }
@@ -1497,38 +1502,61 @@ impl<'p> Turn<'p> {
         summary: &str,
         f: impl FnOnce(&mut Env) -> R,
     ) -> R {
-        let interrupted = self.interrupted_flow();
+        self.with_scope(Scope::Vars(vars), summary, f)
+    }
+
+    /// `with_env` over a scope that may be a frame's own variables: they are
+    /// borrowed where they are, not copied, as evaluation only reads them.
+    fn with_scope<R>(&mut self, scope: Scope, summary: &str, f: impl FnOnce(&mut Env) -> R) -> R {
         let program = self.program;
-        let flow = self
-            .session
-            .stack
-            .last()
-            .and_then(|f| program.flow(&f.flow));
+        let Turn {
+            session,
+            fuel,
+            rng,
+            now,
+            ..
+        } = self;
+        let stack = &session.stack;
+        let flow = stack.last().and_then(|f| program.flow(&f.flow));
+        let interrupted = match stack.as_slice() {
+            [.., caller, top] if top.digression => Some(caller.flow.as_str()),
+            _ => None,
+        };
+        let none = IndexMap::new();
+        let vars = match scope {
+            Scope::Frame(idx) => stack.get(idx).map_or(&none, |f| &f.vars),
+            Scope::Vars(vars) => vars,
+        };
         let mut env = Env {
-            program: self.program,
+            program,
             vars,
-            lang: self.session.lang,
-            now: self.now,
-            fuel: &mut self.fuel,
-            rng: &mut self.rng,
+            lang: session.lang,
+            now: *now,
+            fuel,
+            rng,
             summary,
-            interrupted: interrupted.as_deref(),
+            interrupted,
             flow,
         };
         f(&mut env)
     }
 
     fn say(&mut self, idx: usize, p: &Prompt, extra: &[Button]) -> Result<(), RuntimeError> {
-        let vars = self.session.stack[idx].vars.clone();
-        let summary = self.summary_text(idx);
+        // Building the summary reads every slot: only for a text that shows it.
+        let summary = if prompt_mentions_summary(p) {
+            self.summary_text(idx)
+        } else {
+            String::new()
+        };
+        let frame = Scope::Frame(idx);
         let text = match self.pick(&p.text) {
-            Some(s) => self.interpolate_with(&vars, &summary, s)?,
+            Some(s) => self.with_scope(frame, &summary, |env| env.interpolate(s))?,
             None => String::new(),
         };
-        let mut buttons = Vec::new();
+        let mut buttons = Vec::with_capacity(p.buttons.len() + extra.len());
         for b in &p.buttons {
             let label = match self.pick(&b.label) {
-                Some(s) => self.interpolate_with(&vars, &summary, s)?,
+                Some(s) => self.with_scope(frame, &summary, |env| env.interpolate(s))?,
                 None => b.payload.clone(),
             };
             buttons.push(Button {
@@ -1537,11 +1565,11 @@ impl<'p> Turn<'p> {
             });
         }
         buttons.extend(extra.iter().cloned());
-        let mut links = Vec::new();
+        let mut links = Vec::with_capacity(p.links.len());
         for l in &p.links {
-            let url = self.interpolate_with(&vars, &summary, &l.url)?;
+            let url = self.with_scope(frame, &summary, |env| env.interpolate(&l.url))?;
             let label = match self.pick(&l.label) {
-                Some(s) => self.interpolate_with(&vars, &summary, s)?,
+                Some(s) => self.with_scope(frame, &summary, |env| env.interpolate(s))?,
                 None => url.clone(),
             };
             links.push(Link { label, url });
@@ -1554,23 +1582,13 @@ impl<'p> Turn<'p> {
         Ok(())
     }
 
-    fn interpolate_with(
-        &mut self,
-        vars: &IndexMap<String, Value>,
-        summary: &str,
-        s: &StrLit,
-    ) -> Result<String, RuntimeError> {
-        self.with_env(vars, summary, |env| env.interpolate(s))
-    }
-
     fn eval(&mut self, idx: usize, e: &Expr) -> Result<Value, RuntimeError> {
-        let vars = self.session.stack[idx].vars.clone();
         let summary = if mentions_summary(e) {
             self.summary_text(idx)
         } else {
             String::new()
         };
-        self.with_env(&vars, &summary, |env| env.eval(e))
+        self.with_scope(Scope::Frame(idx), &summary, |env| env.eval(e))
     }
 
     fn eval_with(
@@ -1582,14 +1600,6 @@ impl<'p> Turn<'p> {
     }
 
     /// The flow the top frame interrupted, when it is a digression.
-    fn interrupted_flow(&self) -> Option<String> {
-        let top = self.session.stack.len().checked_sub(1)?;
-        if !self.session.stack[top].digression || top == 0 {
-            return None;
-        }
-        Some(self.session.stack[top - 1].flow.clone())
-    }
-
     /// The frame's slot values with their labels, one per line.
     pub fn summary_text(&self, idx: usize) -> String {
         let Some(frame) = self.session.stack.get(idx) else {
@@ -1725,14 +1735,40 @@ fn fold_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// The variables an expression or text is evaluated over.
+#[derive(Clone, Copy)]
+enum Scope<'v> {
+    /// The variables of the frame at this index of the stack.
+    Frame(usize),
+    Vars(&'v IndexMap<String, Value>),
+}
+
+fn prompt_mentions_summary(p: &Prompt) -> bool {
+    let message = |m: &Message| {
+        m.plain
+            .iter()
+            .chain(m.per_lang.iter().flat_map(|(_, variants)| variants))
+            .any(str_mentions_summary)
+    };
+    message(&p.text)
+        || p.buttons.iter().any(|b| message(&b.label))
+        || p.links
+            .iter()
+            .any(|l| str_mentions_summary(&l.url) || message(&l.label))
+}
+
+fn str_mentions_summary(s: &StrLit) -> bool {
+    use crate::syntax::ast::StrPart;
+    s.parts
+        .iter()
+        .any(|p| matches!(p, StrPart::Interp(e) if mentions_summary(e)))
+}
+
 fn mentions_summary(e: &Expr) -> bool {
-    use crate::syntax::ast::{ExprKind as K, StrPart};
+    use crate::syntax::ast::ExprKind as K;
     match &e.kind {
         K::Call(name, args) => name.name == "summary" || args.iter().any(mentions_summary),
-        K::Str(s) => s
-            .parts
-            .iter()
-            .any(|p| matches!(p, StrPart::Interp(e) if mentions_summary(e))),
+        K::Str(s) => str_mentions_summary(s),
         K::Binary(_, a, b) => mentions_summary(a) || mentions_summary(b),
         K::Unary(_, a) | K::Field(a, _) => mentions_summary(a),
         K::List(items) => items.iter().any(mentions_summary),

@@ -135,7 +135,7 @@ impl<'p> Turn<'p> {
             Input::Start => self.on_start(),
             Input::ActionResult(r) => self.on_action_result(r),
             Input::Button(payload) => self.on_button(&payload),
-            Input::Text(text) => self.on_text(&text),
+            Input::Text(text) => self.on_text(text),
         }
     }
 
@@ -211,7 +211,7 @@ impl<'p> Turn<'p> {
                 self.push(payload, None, false)?;
                 return self.run();
             }
-            return self.on_message(payload, false);
+            return self.on_message(payload.to_string(), false);
         };
         if self.session.stack[idx].pending.is_some() {
             self.say_phrase(Phrase::StillWaiting);
@@ -263,16 +263,16 @@ impl<'p> Turn<'p> {
             self.push(payload, None, true)?;
             return self.run();
         }
-        self.on_message(payload, false)
+        self.on_message(payload.to_string(), false)
     }
 
-    fn on_text(&mut self, text: &str) -> Result<(), RuntimeError> {
+    fn on_text(&mut self, text: String) -> Result<(), RuntimeError> {
         self.on_message(text, true)
     }
 
     /// A typed message, or a button payload read as one (a payload says
     /// nothing about the citizen's language).
-    fn on_message(&mut self, text: &str, typed: bool) -> Result<(), RuntimeError> {
+    fn on_message(&mut self, text: String, typed: bool) -> Result<(), RuntimeError> {
         if text.len() > MAX_MESSAGE_BYTES {
             return Err(RuntimeError::new(
                 "too_long",
@@ -285,7 +285,7 @@ impl<'p> Turn<'p> {
         if text.trim().is_empty() {
             return Err(RuntimeError::new("empty", "the message is empty"));
         }
-        let input = Message_::new(text);
+        let input = Message_::from_string(text);
         if typed {
             self.detect_language(&input);
         }
@@ -1778,13 +1778,11 @@ fn mentions_summary(e: &Expr) -> bool {
 
 /// The best match per flow, best first.
 fn distinct_targets<'m>(matches: &'m [Match], program: &Program) -> Vec<&'m Match> {
-    let mut seen = Vec::new();
-    let mut out = Vec::new();
+    let flow = |m: &Match| program.trigger_flows.get(m.spec).copied();
+    let mut out: Vec<&Match> = Vec::with_capacity(matches.len());
     for m in matches {
-        let flow = program.trigger_flows.get(m.spec).copied();
-        if let Some(f) = flow {
-            if !seen.contains(&f) {
-                seen.push(f);
+        if let Some(f) = flow(m) {
+            if !out.iter().any(|o| flow(o) == Some(f)) {
                 out.push(m);
             }
         }

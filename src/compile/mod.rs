@@ -122,7 +122,7 @@ impl<'b> Compiler<'b> {
             triggers: TriggerIndex::build(&[], &Synonyms::new()).0,
             trigger_flows: Vec::new(),
             trigger_spans: Vec::new(),
-            fingerprint: fingerprint(bot),
+            fingerprint: fingerprint(bot).into(),
         };
         let mut settings: Vec<(String, String)> = Vec::new();
         let mut synonyms = Synonyms::new();

@@ -11,6 +11,7 @@ use crate::understand::matcher::TriggerIndex;
 use crate::values::holidays::Country;
 use crate::values::{Lang, SlotType, Type, Value};
 use indexmap::IndexMap;
+use std::sync::Arc;
 
 pub type FlowId = usize;
 
@@ -172,7 +173,7 @@ pub struct Program {
     pub trigger_spans: Vec<Span>,
     /// Changes whenever the bot's sources change: a saved session from
     /// another version of the bot is checked before it resumes.
-    pub fingerprint: String,
+    pub fingerprint: Arc<str>,
 }
 
 /// What a conversation test can exercise.

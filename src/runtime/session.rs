@@ -5,6 +5,7 @@
 use crate::values::{Lang, Value};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Bumped when the saved shape changes incompatibly.
 pub const SESSION_FORMAT: u32 = 1;
@@ -12,8 +13,9 @@ pub const SESSION_FORMAT: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub format: u32,
-    /// Fingerprint of the bot the session was last run with.
-    pub bot: String,
+    /// Fingerprint of the bot the session was last run with; shared with
+    /// the program, as every turn copies the session.
+    pub bot: Arc<str>,
     pub lang: Lang,
     /// Whether the language was chosen or detected (before that, the first
     /// message decides).

@@ -120,12 +120,20 @@ fn parse_rules(text: &str) -> [LangRules; 3] {
     all
 }
 
+/// The number of characters of `s`: the bytes that do not continue a
+/// character. Inlined, as the stemmer counts short words many times;
+/// `chars().count()` is an out-of-line call each time.
+#[inline]
+fn char_len(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
 /// The stem of a folded word (lower case, no accents) in `lang`.
 /// Numbers, short words and anything that is not a plain word come back as
 /// they are (borrowed: most words of a message are not changed).
 pub fn stem(word: &str, lang: Lang) -> Cow<'_, str> {
     if word.len() > MAX_WORD_BYTES
-        || word.chars().count() < MIN_WORD_CHARS
+        || char_len(word) < MIN_WORD_CHARS
         || !word.chars().all(char::is_alphabetic)
     {
         return Cow::Borrowed(word);
@@ -170,6 +178,25 @@ enum Stripped {
     Replaced(String),
 }
 
+/// `word.strip_suffix(ending)`, comparing from the end: most endings tried
+/// differ from the word in their second-to-last letter, found before a
+/// call to `memcmp` would have started.
+#[inline]
+fn strip_ending<'w>(word: &'w str, ending: &str) -> Option<&'w str> {
+    let cut = word.len().checked_sub(ending.len())?;
+    let same = word.as_bytes()[cut..]
+        .iter()
+        .rev()
+        .zip(ending.as_bytes().iter().rev())
+        .all(|(a, b)| a == b);
+    // Equal bytes at the end of a string are whole characters: `cut` is a boundary.
+    if same {
+        word.get(..cut)
+    } else {
+        None
+    }
+}
+
 fn strip_suffix_once(word: &str, rules: &LangRules) -> Option<Stripped> {
     // The first (longest) ending that fits decides, even when it keeps the
     // word as it is: "ss" -> "ss" protects "class" from the plain "s" rule.
@@ -180,8 +207,8 @@ fn strip_suffix_once(word: &str, rules: &LangRules) -> Option<Stripped> {
         .iter()
         .filter_map(|&i| rules.suffixes.get(i))
         .find_map(|(ending, replacement)| {
-            let base = word.strip_suffix(ending.as_str())?;
-            (base.chars().count() + replacement.chars().count() >= MIN_STEM_CHARS)
+            let base = strip_ending(word, ending)?;
+            (char_len(base) + char_len(replacement) >= MIN_STEM_CHARS)
                 .then_some((base, replacement))
         })?;
     if base.len() + replacement.len() == word.len() && word.ends_with(replacement.as_str()) {
@@ -205,7 +232,7 @@ fn strip_participle(word: &str, rules: &LangRules) -> Option<String> {
             .strip_prefix(prefix.as_str())
             .and_then(|r| r.strip_prefix("ge"))
         {
-            if rest.chars().count() >= 4 {
+            if char_len(rest) >= 4 {
                 let joined = format!("{prefix}{rest}");
                 return Some(drop_weak_ending(&joined).unwrap_or(joined));
             }
@@ -214,7 +241,7 @@ fn strip_participle(word: &str, rules: &LangRules) -> Option<String> {
     let rest = word.strip_prefix("ge")?;
     // Plain "ge..." words are often nouns (gemeente, gebouw, gezondheid):
     // only long words with a weak participle ending are taken.
-    if rest.chars().count() >= 5 && !word.ends_with("heid") {
+    if char_len(rest) >= 5 && !word.ends_with("heid") {
         return drop_weak_ending(rest);
     }
     None
@@ -222,7 +249,7 @@ fn strip_participle(word: &str, rules: &LangRules) -> Option<String> {
 
 fn drop_weak_ending(word: &str) -> Option<String> {
     let base = word.strip_suffix('d').or_else(|| word.strip_suffix('t'))?;
-    (base.chars().count() >= MIN_STEM_CHARS).then(|| base.to_string())
+    (char_len(base) >= MIN_STEM_CHARS).then(|| base.to_string())
 }
 
 fn is_vowel(c: char) -> bool {
@@ -236,7 +263,7 @@ fn post_process<'a>(mut stem: Cow<'a, str>, rules: &LangRules) -> Cow<'a, str> {
             break;
         };
         let c4 = last.next();
-        let n = stem.chars().count();
+        let n = char_len(&stem);
         match step {
             PostStep::UndoubleConsonant => {
                 if c1 == c2 && !is_vowel(c1) && n > MIN_STEM_CHARS {
@@ -401,6 +428,18 @@ mod tests {
             for lang in Lang::ALL {
                 let _ = stem(&word, lang);
             }
+        }
+
+        #[test]
+        fn strip_ending_is_strip_suffix(word in "\\PC{0,12}", ending in "\\PC{0,4}") {
+            prop_assert_eq!(strip_ending(&word, &ending), word.strip_suffix(ending.as_str()));
+            let joined = format!("{word}{ending}");
+            prop_assert_eq!(strip_ending(&joined, &ending), Some(word.as_str()));
+        }
+
+        #[test]
+        fn char_len_counts_characters(word in "\\PC{0,40}") {
+            prop_assert_eq!(char_len(&word), word.chars().count());
         }
     }
 }

@@ -198,6 +198,11 @@ struct LangIndex {
     /// rather than a list per key: a big bot has hundreds of thousands.
     deletions: FastMap<u64, (u32, u32)>,
     deletion_targets: Vec<u32>,
+    /// Every folded word of the patterns and synonyms, with its stem and
+    /// whether it is a stop word. A message's words are mostly these:
+    /// looking them up costs a fraction of stemming them again, and the
+    /// patterns' words share the strings.
+    forms: FastMap<Arc<str>, (Arc<str>, bool)>,
 }
 
 /// All patterns, ready to match messages. Immutable once built.
@@ -314,6 +319,30 @@ fn words_of(text: &str, lang: Lang) -> Vec<Word<'static>> {
 }
 
 impl LangIndex {
+    /// A message word as `Word::new` reads it, from the vocabulary's forms
+    /// when the word is one of them.
+    fn word<'a>(&'a self, text: &'a str, lang: Lang) -> Word<'a> {
+        match self.forms.get(text) {
+            Some((stem, stop)) => Word {
+                text: Cow::Borrowed(text),
+                stem: Cow::Borrowed(stem),
+                stop: *stop,
+            },
+            None => Word::new(text, lang),
+        }
+    }
+
+    /// The shared strings of a vocabulary word and its stem.
+    fn form(&mut self, w: &Word) -> (Arc<str>, Arc<str>) {
+        if let Some((text, (stem, _))) = self.forms.get_key_value(w.text.as_ref()) {
+            return (text.clone(), stem.clone());
+        }
+        let text: Arc<str> = Arc::from(w.text.as_ref());
+        let stem: Arc<str> = Arc::from(w.stem.as_ref());
+        self.forms.insert(text.clone(), (stem.clone(), w.stop));
+        (text, stem)
+    }
+
     fn intern(&mut self, key: &str, display: &str) -> TermId {
         if let Some(&id) = self.terms.get(key) {
             return id;
@@ -346,6 +375,9 @@ impl LangIndex {
         // A key no stem can equal: the group is one concept of its own.
         let term = self.intern(&format!("\u{1}synonym{group_no}"), &label.join(" "));
         for member in &members {
+            for w in member {
+                self.form(w);
+            }
             if let [single] = member.as_slice() {
                 self.synonym_of
                     .entry(single.stem.to_string())
@@ -968,6 +1000,7 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
     let mut content = Vec::new();
     let mut courtesy = Vec::new();
     for (i, w) in words.iter().enumerate() {
+        let (written, written_stem) = index.form(w);
         let term = match phrases.get(i).copied().flatten() {
             Some((term, head)) if head == i => term,
             Some(_) => continue,
@@ -978,8 +1011,8 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
         };
         let pw = PatternWord {
             term,
-            written: Arc::from(w.text.as_ref()),
-            written_stem: Arc::from(w.stem.as_ref()),
+            written,
+            written_stem,
         };
         if w.stop {
             courtesy.push(pw);
@@ -998,11 +1031,12 @@ fn analyse<'a>(input: &'a Input, lang: Lang, index: &'a LangIndex) -> Analysis<'
         .tokens
         .iter()
         .take(MAX_MESSAGE_WORDS)
-        .map(|t| Word::new(&t.text, lang))
+        .map(|t| index.word(&t.text, lang))
         .collect();
     let phrases = index.phrase_terms(&words);
     let mut out: Vec<MessageWord> = Vec::with_capacity(words.len());
-    let mut present: FastMap<TermId, usize> = FastMap::default();
+    let mut present: FastMap<TermId, usize> =
+        FastMap::with_capacity_and_hasher(words.len(), Default::default());
     for (i, (w, token)) in words.into_iter().zip(&input.tokens).enumerate() {
         let text: &'a str = &token.text;
         let number = text.chars().all(|c| c.is_ascii_digit());
@@ -1078,8 +1112,10 @@ fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
     } else {
         MAX_CANDIDATES
     };
-    let mut seen: FastSet<u32> = FastSet::default();
-    let mut out = Vec::new();
+    // Sized once: growing a table step by step cost more than filling it.
+    let reachable: usize = terms.iter().map(|&t| postings(t)).sum::<usize>().min(cap);
+    let mut seen: FastSet<u32> = FastSet::with_capacity_and_hasher(reachable, Default::default());
+    let mut out = Vec::with_capacity(reachable);
     'terms: for t in terms {
         for &p in index.postings.get(t as usize).into_iter().flatten() {
             if out.len() >= cap {

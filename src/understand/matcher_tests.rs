@@ -517,3 +517,21 @@ fn a_built_index_serves_only_the_specs_it_was_built_from() {
     let m = rebuilt.find(&Input::new("inscription garderie"), Some(Lang::Fr), 1);
     assert_eq!(m.first().map(|m| m.target), Some(0));
 }
+
+#[test]
+fn vocabulary_forms_read_as_the_stemmer_reads_them() {
+    let index = commune_bot();
+    let mut checked = 0;
+    for (slot, lang) in [(0, Lang::Fr), (1, Lang::Nl), (2, Lang::En)] {
+        for (text, (stem, stop)) in &index.langs[slot].forms {
+            let fresh = Word::new(text, lang);
+            assert_eq!(&**stem, fresh.stem.as_ref(), "{lang} {text}");
+            assert_eq!(*stop, fresh.stop, "{lang} {text}");
+            checked += 1;
+        }
+    }
+    // Pattern words ("inscrire") and synonym words ("garderie") alike.
+    assert!(index.langs[0].forms.contains_key("inscrire"));
+    assert!(index.langs[0].forms.contains_key("garderie"));
+    assert!(checked > 40, "{checked}");
+}

@@ -357,7 +357,7 @@ impl<'p> Turn<'p> {
                 let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[first.spec]];
                 self.cover(self.program.trigger_spans.get(first.spec).copied());
                 self.intent = Some(flow.name.clone());
-                self.push(&flow.name, Some(input.original.clone()), digression)?;
+                self.push(&flow.name, prefill_for(flow, input), digression)?;
                 self.run()
             }
             _ => {
@@ -936,13 +936,11 @@ impl<'p> Turn<'p> {
                 m.score >= MATCH_THRESHOLD
                     && self.program.flows[self.program.trigger_flows[m.spec]].name != *own_flow
             }) {
-                let target = self.program.flows[self.program.trigger_flows[m.spec]]
-                    .name
-                    .clone();
+                let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[m.spec]];
                 self.cover(self.program.trigger_spans.get(m.spec).copied());
-                trace!(self, "digression to {target}: {}", m.explanation);
-                self.intent = Some(target.clone());
-                self.push(&target, Some(input.original.clone()), true)?;
+                trace!(self, "digression to {}: {}", flow.name, m.explanation);
+                self.intent = Some(flow.name.clone());
+                self.push(&flow.name, prefill_for(flow, input), true)?;
                 return self.run();
             }
         }
@@ -1774,6 +1772,13 @@ fn mentions_summary(e: &Expr) -> bool {
         K::List(items) => items.iter().any(mentions_summary),
         _ => false,
     }
+}
+
+/// The message that starts a flow, kept to pre-fill its first form; a
+/// flow without a form has no use for it (and it would weigh on its
+/// saved session).
+fn prefill_for(flow: &Flow, input: &Message_) -> Option<String> {
+    (!flow.forms.is_empty()).then(|| input.original.clone())
 }
 
 /// The best match per flow, best first.

@@ -416,24 +416,34 @@ impl LangIndex {
     /// phrase wins. Returns, per word, the term and the index of the first
     /// word of its phrase.
     fn phrase_terms(&self, words: &[Word]) -> Vec<Option<(TermId, usize)>> {
+        self.phrase_terms_of(words.len(), |i| (&words[i].stem, words[i].stop))
+    }
+
+    /// `phrase_terms` over `n` words, `word(i)` giving the stem of each
+    /// and whether it is a stop word.
+    fn phrase_terms_of<'w>(
+        &self,
+        n: usize,
+        word: impl Fn(usize) -> (&'w str, bool),
+    ) -> Vec<Option<(TermId, usize)>> {
         if self.phrases.is_empty() {
             // No multi-word synonym: no word belongs to a phrase (and an
             // empty list answers `None` for each).
             return Vec::new();
         }
-        let mut out = vec![None; words.len()];
-        let content: Vec<usize> = (0..words.len()).filter(|&i| !words[i].stop).collect();
+        let mut out = vec![None; n];
+        let content: Vec<usize> = (0..n).filter(|&i| !word(i).1).collect();
         let mut k = 0;
         while k < content.len() {
-            let head = &words[content[k]].stem;
+            let head = word(content[k]).0;
             let mut best: Option<&Phrase> = None;
-            if let Some(candidates) = self.phrases.get(head.as_ref()) {
+            if let Some(candidates) = self.phrases.get(head) {
                 for p in candidates {
                     let fits = p.stems.len() <= content.len() - k
                         && p.stems
                             .iter()
                             .zip(&content[k..])
-                            .all(|(s, &i)| *s == words[i].stem);
+                            .all(|(s, &i)| *s == word(i).0);
                     if fits && best.is_none_or(|b| p.stems.len() > b.stems.len()) {
                         best = Some(p);
                     }
@@ -717,13 +727,10 @@ impl TriggerIndex {
         explain: Explain,
     ) -> Vec<Match> {
         // The message is analysed once per language the bot has triggers in.
-        let analyses: Vec<(Lang, &LangIndex, Analysis)> = Lang::ALL
-            .into_iter()
-            .filter_map(|l| {
-                let index = &self.langs[lang_slot(l)];
-                (!index.postings.is_empty()).then(|| (l, index, analyse(input, l, index)))
-            })
-            .collect();
+        let analyses: [Option<(Lang, &LangIndex, Analysis)>; 3] = Lang::ALL.map(|l| {
+            let index = &self.langs[lang_slot(l)];
+            (!index.postings.is_empty()).then(|| (l, index, analyse(input, l, index)))
+        });
         let weight_of = |pattern_lang: Lang| match lang {
             Some(l) if l != pattern_lang => OTHER_LANGUAGE_WEIGHT,
             _ => 1.0,
@@ -731,7 +738,11 @@ impl TriggerIndex {
         let mut all: Vec<Ranked> = Vec::new();
         for &floor in floors {
             let mut best_by_target: FastMap<usize, Ranked> = FastMap::default();
-            for (a_no, (pattern_lang, index, analysis)) in analyses.iter().enumerate() {
+            let present = analyses
+                .iter()
+                .enumerate()
+                .filter_map(|(a_no, a)| Some((a_no, a.as_ref()?)));
+            for (a_no, (pattern_lang, index, analysis)) in present {
                 let weight = weight_of(*pattern_lang);
                 // Every candidate gets a cheap numeric score; only the winners
                 // are explained (the explanation allocates).
@@ -788,7 +799,7 @@ impl TriggerIndex {
                         explanation: String::new(),
                     });
                 }
-                let (pattern_lang, index, analysis) = analyses.get(r.analysis)?;
+                let (pattern_lang, index, analysis) = analyses.get(r.analysis)?.as_ref()?;
                 score(p, index, analysis, weight_of(*pattern_lang)).map(|(m, _)| m)
             })
             .collect()
@@ -1027,28 +1038,36 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
 }
 
 fn analyse<'a>(input: &'a Input, lang: Lang, index: &'a LangIndex) -> Analysis<'a> {
-    let words: Vec<Word<'a>> = input
+    let mut words: Vec<MessageWord<'a>> = input
         .tokens
         .iter()
         .take(MAX_MESSAGE_WORDS)
-        .map(|t| index.word(&t.text, lang))
+        .map(|t| {
+            let text: &'a str = &t.text;
+            let w = index.word(text, lang);
+            MessageWord {
+                text,
+                stem: w.stem,
+                stop: w.stop,
+                number: text.bytes().all(|b| b.is_ascii_digit()),
+                term: None,
+                corrected: None,
+            }
+        })
         .collect();
-    let phrases = index.phrase_terms(&words);
-    let mut out: Vec<MessageWord> = Vec::with_capacity(words.len());
+    let phrases = index.phrase_terms_of(words.len(), |i| (&words[i].stem, words[i].stop));
     let mut present: FastMap<TermId, usize> =
         FastMap::with_capacity_and_hasher(words.len(), Default::default());
-    for (i, (w, token)) in words.into_iter().zip(&input.tokens).enumerate() {
-        let text: &'a str = &token.text;
-        let number = text.chars().all(|c| c.is_ascii_digit());
+    for i in 0..words.len() {
+        let w = &words[i];
         let mut corrected = None;
-        let phrase = phrases.get(i).copied().flatten();
-        let term = match phrase {
+        let term = match phrases.get(i).copied().flatten() {
             Some((t, _)) => Some(t),
             None => index.term_of_stem(&w.stem).or_else(|| {
-                if w.stop || number {
+                if w.stop || w.number {
                     return None;
                 }
-                index.correct_typo(text).map(|(t, target)| {
+                index.correct_typo(w.text).map(|(t, target)| {
                     corrected = Some(target);
                     t
                 })
@@ -1059,26 +1078,17 @@ fn analyse<'a>(input: &'a Input, lang: Lang, index: &'a LangIndex) -> Analysis<'
             let replace = match present.get(&t) {
                 None => true,
                 Some(&old) => {
-                    out.get(old).is_some_and(|o| o.corrected.is_some()) && corrected.is_none()
+                    words.get(old).is_some_and(|o| o.corrected.is_some()) && corrected.is_none()
                 }
             };
             if replace {
                 present.insert(t, i);
             }
         }
-        out.push(MessageWord {
-            text,
-            stem: w.stem,
-            stop: w.stop,
-            number,
-            term,
-            corrected,
-        });
+        words[i].term = term;
+        words[i].corrected = corrected;
     }
-    Analysis {
-        words: out,
-        present,
-    }
+    Analysis { words, present }
 }
 
 /// The patterns that may score `floor` for the message, rarest terms first,

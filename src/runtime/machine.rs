@@ -338,8 +338,9 @@ impl<'p> Turn<'p> {
         for m in matches.iter().take(3) {
             trace!(self, "trigger: {}", m.explanation);
         }
-        let best: Vec<&Match> = distinct_targets(&matches, self.program);
-        match best.as_slice() {
+        // One match per target, and a target is a flow.
+        let best: &[Match] = &matches;
+        match best {
             [first, second, ..]
                 if first.score >= MATCH_THRESHOLD
                     && second.score >= MATCH_THRESHOLD
@@ -1779,18 +1780,4 @@ fn mentions_summary(e: &Expr) -> bool {
 /// saved session).
 fn prefill_for(flow: &Flow, input: &Message_) -> Option<String> {
     (!flow.forms.is_empty()).then(|| input.original.clone())
-}
-
-/// The best match per flow, best first.
-fn distinct_targets<'m>(matches: &'m [Match], program: &Program) -> Vec<&'m Match> {
-    let flow = |m: &Match| program.trigger_flows.get(m.spec).copied();
-    let mut out: Vec<&Match> = Vec::with_capacity(matches.len());
-    for m in matches {
-        if let Some(f) = flow(m) {
-            if !out.iter().any(|o| flow(o) == Some(f)) {
-                out.push(m);
-            }
-        }
-    }
-    out
 }

@@ -737,7 +737,6 @@ impl TriggerIndex {
         };
         let mut all: Vec<Ranked> = Vec::new();
         for &floor in floors {
-            let mut best_by_target: FastMap<usize, Ranked> = FastMap::default();
             let present = analyses
                 .iter()
                 .enumerate()
@@ -754,37 +753,27 @@ impl TriggerIndex {
                     else {
                         continue;
                     };
-                    if score < floor {
-                        continue;
-                    }
-                    let ranked = Ranked {
-                        score,
-                        matched_count,
-                        spec: p.spec,
-                        pattern: p_no,
-                        analysis: a_no,
-                    };
-                    let better = match best_by_target.get(&p.target) {
-                        None => true,
-                        Some(old) => ranked.before(old),
-                    };
-                    if better {
-                        best_by_target.insert(p.target, ranked);
+                    if score >= floor {
+                        all.push(Ranked {
+                            score,
+                            matched_count,
+                            spec: p.spec,
+                            target: p.target,
+                            pattern: p_no,
+                            analysis: a_no,
+                        });
                     }
                 }
             }
-            all = best_by_target.into_values().collect();
             if !all.is_empty() {
                 break;
             }
         }
-        all.sort_by(|a, b| {
-            if a.before(b) {
-                std::cmp::Ordering::Less
-            } else {
-                std::cmp::Ordering::Greater
-            }
-        });
+        // The best pattern of each target (a spec is one pattern: no ties),
+        // then the targets best first.
+        all.sort_unstable_by(|a, b| a.target.cmp(&b.target).then(a.order(b)));
+        all.dedup_by_key(|r| r.target);
+        all.sort_unstable_by(Ranked::order);
         all.into_iter()
             .take(limit)
             .filter_map(|r| {
@@ -812,20 +801,20 @@ struct Ranked {
     score: f32,
     matched_count: usize,
     spec: usize,
+    target: usize,
     pattern: u32,
     /// Which of the message's analyses (one per language) scored it.
     analysis: usize,
 }
 
 impl Ranked {
-    fn before(&self, other: &Ranked) -> bool {
+    /// Higher score first, then more matched words, then the earlier spec.
+    fn order(&self, other: &Ranked) -> std::cmp::Ordering {
         other
             .score
-            .partial_cmp(&self.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
+            .total_cmp(&self.score)
             .then(other.matched_count.cmp(&self.matched_count))
             .then(self.spec.cmp(&other.spec))
-            .is_lt()
     }
 }
 

@@ -25,12 +25,14 @@ pub fn fixed_now() -> NaiveDateTime {
 
 /// A choice like the sample bot's, for the `choice` slot type.
 fn choice_spec() -> ChoiceSpec {
-    let option = |key: &str, fr: &[&str], nl: &[&str], en: &[&str]| ChoiceOption {
-        key: key.to_string(),
-        phrases: [(Lang::Fr, fr), (Lang::Nl, nl), (Lang::En, en)]
-            .iter()
-            .flat_map(|(lang, phrases)| phrases.iter().map(|p| (*lang, p.to_string())))
-            .collect(),
+    let option = |key: &str, fr: &[&str], nl: &[&str], en: &[&str]| {
+        ChoiceOption::new(
+            key,
+            [(Lang::Fr, fr), (Lang::Nl, nl), (Lang::En, en)]
+                .iter()
+                .flat_map(|(lang, phrases)| phrases.iter().map(|p| (*lang, p.to_string())))
+                .collect(),
+        )
     };
     ChoiceSpec {
         options: vec![

@@ -81,9 +81,8 @@ impl<'b> Compiler<'b> {
                         options: ch
                             .options
                             .iter()
-                            .map(|o| ChoiceOption {
-                                key: o.key.name.clone(),
-                                phrases: phrase_pairs(&o.phrases),
+                            .map(|o| {
+                                ChoiceOption::new(o.key.name.clone(), phrase_pairs(&o.phrases))
                             })
                             .collect(),
                     };

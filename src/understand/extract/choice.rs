@@ -34,8 +34,17 @@ struct Match {
     rule: &'static str,
 }
 
+/// The words of a phrase as `tokenize` splits a message.
+pub(super) fn phrase_words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Where `phrase` occurs in `tokens`: (first token, tokens, with a typo).
-fn find_phrase(tokens: &[Token], phrase: &[&str]) -> Option<(usize, bool)> {
+fn find_phrase(tokens: &[Token], phrase: &[String]) -> Option<(usize, bool)> {
     let n = phrase.len();
     if n == 0 || n > tokens.len() {
         return None;
@@ -44,7 +53,7 @@ fn find_phrase(tokens: &[Token], phrase: &[&str]) -> Option<(usize, bool)> {
     for t in 0..=tokens.len() - n {
         let mut typos = 0;
         let all = (0..n).all(|k| {
-            let (got, want) = (tokens[t + k].text.as_str(), phrase[k]);
+            let (got, want) = (tokens[t + k].text.as_str(), phrase[k].as_str());
             if got == want {
                 true
             } else if long_enough_for_a_typo(want) && within_one_edit(got, want) {
@@ -77,28 +86,18 @@ fn phrase_matches(
     option: &ChoiceOption,
 ) -> Option<Match> {
     let tokens = &input.tokens;
-    let key = option.key.replace(['_', '-'], " ");
-    let phrases = option
-        .phrases
-        .iter()
-        .map(|(lang, p)| {
-            let c = if *lang == ctx.lang { 0.95 } else { 0.9 };
-            (p.as_str(), c, "choice.phrase")
-        })
-        .chain([(key.as_str(), 0.9, "choice.key")]);
     let mut best: Option<Match> = None;
-    for (text, conf, rule) in phrases {
-        // The words of the phrase as `tokenize` splits a message.
-        let folded = fold(text);
-        let words: Vec<&str> = folded
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+    for (lang, words) in &option.words {
+        let (conf, rule) = match lang {
+            Some(l) if *l == ctx.lang => (0.95, "choice.phrase"),
+            Some(_) => (0.9, "choice.phrase"),
+            None => (0.9, "choice.key"),
+        };
         // A one-letter key ("a") is an answer only on its own.
         if words.len() == 1 && words[0].chars().count() < 2 && tokens.len() != 1 {
             continue;
         }
-        let Some((t, typo)) = find_phrase(tokens, &words) else {
+        let Some((t, typo)) = find_phrase(tokens, words) else {
             continue;
         };
         let confidence = if typo { conf - 0.15 } else { conf };
@@ -219,13 +218,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn spec() -> ChoiceSpec {
-        let opt = |key: &str, fr: &str, nl: &str, en: &str| ChoiceOption {
-            key: key.to_string(),
-            phrases: vec![
-                (Lang::Fr, fr.to_string()),
-                (Lang::Nl, nl.to_string()),
-                (Lang::En, en.to_string()),
-            ],
+        let opt = |key: &str, fr: &str, nl: &str, en: &str| {
+            ChoiceOption::new(
+                key,
+                vec![
+                    (Lang::Fr, fr.to_string()),
+                    (Lang::Nl, nl.to_string()),
+                    (Lang::En, en.to_string()),
+                ],
+            )
         };
         ChoiceSpec {
             options: vec![

@@ -91,16 +91,35 @@ impl DateOrder {
 
 /// The options of a declared choice, with each option's phrases per language
 /// (the first phrase of a language is its label).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChoiceSpec {
     pub options: Vec<ChoiceOption>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceOption {
     /// The value the flow sees, e.g. `first`.
     pub key: String,
     pub phrases: Vec<(Lang, String)>,
+    /// The words of each phrase, then of the key (language `None`), as a
+    /// message is split: read once, not at every message.
+    words: Vec<(Option<Lang>, Vec<String>)>,
+}
+
+impl ChoiceOption {
+    pub fn new(key: impl Into<String>, phrases: Vec<(Lang, String)>) -> ChoiceOption {
+        let key = key.into();
+        let words = phrases
+            .iter()
+            .map(|(lang, p)| (Some(*lang), choice::phrase_words(p)))
+            .chain([(None, choice::phrase_words(&key.replace(['_', '-'], " ")))])
+            .collect();
+        ChoiceOption {
+            key,
+            phrases,
+            words,
+        }
+    }
 }
 
 /// What an extractor needs besides the text.

@@ -27,6 +27,10 @@ pub(crate) fn for_each_deletion_key(chars: &[char], mut f: impl FnMut(u64)) {
 
 /// One insertion, deletion, substitution or swap of neighbours (or none).
 pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+    // One edit changes the length by one character, at most four bytes.
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
     if a.is_ascii() && b.is_ascii() {
         return within_one_edit_of(a.as_bytes(), b.as_bytes());
     }

@@ -5,6 +5,7 @@
 //! accepted with less confidence (the list is not complete).
 
 use super::{Candidate, Context, Extraction, Reason, Rejected};
+use crate::lookup::FastMap;
 use crate::understand::normalize::{fold, tokenize, Input};
 use crate::values::Value;
 use std::sync::OnceLock;
@@ -45,6 +46,22 @@ fn communes() -> &'static [Commune] {
         // name it contains.
         table.sort_by_key(|c| std::cmp::Reverse(c.words.len()));
         table
+    })
+}
+
+/// The communes (positions in `communes()`, in its order) by the first
+/// word of their name: a message word is compared with the names it can
+/// start, not with the whole list.
+fn communes_by_first_word() -> &'static FastMap<&'static str, Vec<usize>> {
+    static INDEX: OnceLock<FastMap<&'static str, Vec<usize>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: FastMap<&'static str, Vec<usize>> = FastMap::default();
+        for (i, c) in communes().iter().enumerate() {
+            if let Some(first) = c.words.first() {
+                index.entry(first.as_str()).or_default().push(i);
+            }
+        }
+        index
     })
 }
 
@@ -110,12 +127,16 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
     let words: Vec<&str> = input.tokens.iter().map(|t| t.text.as_str()).collect();
     let mut i = 0;
     while i < words.len() {
-        let hit = communes().iter().find(|c| {
-            !c.words.is_empty()
-                && words
+        let hit = communes_by_first_word()
+            .get(words[i])
+            .into_iter()
+            .flatten()
+            .filter_map(|&j| communes().get(j))
+            .find(|c| {
+                words
                     .get(i..i + c.words.len())
                     .is_some_and(|w| w.iter().zip(&c.words).all(|(a, b)| a == b))
-        });
+            });
         let Some(commune) = hit else {
             i += 1;
             continue;

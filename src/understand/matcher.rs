@@ -1111,6 +1111,14 @@ fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
     } else {
         MAX_CANDIDATES
     };
+    if let [only] = terms.as_slice() {
+        // A term's patterns are listed once each: nothing to skip.
+        let list = index
+            .postings
+            .get(*only as usize)
+            .map_or(&[][..], Vec::as_slice);
+        return list[..list.len().min(cap)].to_vec();
+    }
     // Sized once: growing a table step by step cost more than filling it.
     let reachable: usize = terms.iter().map(|&t| postings(t)).sum::<usize>().min(cap);
     let mut seen: FastSet<u32> = FastSet::with_capacity_and_hasher(reachable, Default::default());

@@ -535,3 +535,17 @@ fn vocabulary_forms_read_as_the_stemmer_reads_them() {
     assert!(index.langs[0].forms.contains_key("garderie"));
     assert!(checked > 40, "{checked}");
 }
+
+#[test]
+fn a_term_lists_each_of_its_patterns_once() {
+    // The candidate search takes a lone term's list as it is.
+    let index = commune_bot();
+    for lang in &index.langs {
+        for list in &lang.postings {
+            let mut sorted = list.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), list.len(), "{list:?}");
+        }
+    }
+}

@@ -560,14 +560,31 @@ impl<'b> Compiler<'b> {
             Some((Prefer::Past, _)) => DatePolicy::Past,
             _ => DatePolicy::Future,
         };
+        let labels: Vec<(Lang, Vec<String>)> = labels_src
+            .labels
+            .iter()
+            .flat_map(phrase_pairs_grouped)
+            .collect();
+        let folded_labels: Vec<String> = labels
+            .iter()
+            .flat_map(|(_, words)| words.iter().map(|w| fold(w)))
+            .collect();
+        let label_phrases = folded_labels
+            .iter()
+            .map(|label| {
+                label
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
         let spec = SlotSpec {
             name: slot.name.name.clone(),
             ty,
-            labels: labels_src
-                .labels
-                .iter()
-                .flat_map(phrase_pairs_grouped)
-                .collect(),
+            labels,
+            folded_labels,
+            label_phrases,
             asks: asks_src
                 .asks
                 .iter()
@@ -708,13 +725,4 @@ fn fingerprint(bot: &ParsedBot) -> String {
         }
     }
     format!("{h:016x}")
-}
-
-/// Folded words of each slot label, for telling which slot a correction names.
-pub fn folded_labels(slot: &SlotSpec, lang: Lang) -> Vec<String> {
-    slot.labels
-        .iter()
-        .filter(|(l, _)| *l == lang)
-        .flat_map(|(_, words)| words.iter().map(|w| fold(w)))
-        .collect()
 }

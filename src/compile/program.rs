@@ -91,6 +91,12 @@ pub struct SlotSpec {
     pub ty: SlotType,
     /// Words that name the slot, per language ("date de naissance").
     pub labels: Vec<(Lang, Vec<String>)>,
+    /// The labels of every language folded once here, as every turn of a
+    /// form compares the message with them.
+    pub folded_labels: Vec<String>,
+    /// The folded labels with their words joined by single spaces, for
+    /// telling which slot a correction names ("non, la date c'est ...").
+    pub label_phrases: Vec<String>,
     pub asks: Vec<Prompt>,
     pub reprompts: Vec<Prompt>,
     pub validations: Vec<Validation>,

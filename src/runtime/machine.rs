@@ -1123,16 +1123,7 @@ impl<'p> Turn<'p> {
                 order.push(i);
             }
         }
-        let cues: Vec<Vec<String>> = form
-            .slots
-            .iter()
-            .map(|s| {
-                s.labels
-                    .iter()
-                    .flat_map(|(_, w)| w.iter().map(|w| fold(w)))
-                    .collect()
-            })
-            .collect();
+        let cues: Vec<&[String]> = form.slots.iter().map(|s| &s.folded_labels[..]).collect();
         let mut used: Vec<std::ops::Range<usize>> = Vec::new();
         let mut found = Vec::new();
         let mut rejected = Vec::new();
@@ -1229,19 +1220,12 @@ impl<'p> Turn<'p> {
         );
         let mut best: Option<(usize, usize)> = None;
         for (i, s) in form.slots.iter().enumerate() {
-            for (_, words) in &s.labels {
-                for w in words {
-                    let label = fold(w)
-                        .split(|c: char| !c.is_alphanumeric())
-                        .filter(|w| !w.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    if !label.is_empty()
-                        && text.contains(&format!(" {label} "))
-                        && best.is_none_or(|(_, len)| label.len() > len)
-                    {
-                        best = Some((i, label.len()));
-                    }
+            for label in &s.label_phrases {
+                if !label.is_empty()
+                    && text.contains(&format!(" {label} "))
+                    && best.is_none_or(|(_, len)| label.len() > len)
+                {
+                    best = Some((i, label.len()));
                 }
             }
         }

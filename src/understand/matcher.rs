@@ -538,7 +538,7 @@ impl TriggerIndex {
         }
         let mut patterns = Vec::new();
         let mut errors = Vec::new();
-        let mut read: [ReadTexts; 3] = Default::default();
+        let mut read: [WordReader; 3] = Default::default();
         for (spec_no, spec) in specs.iter().enumerate() {
             let slot = lang_slot(spec.lang);
             match compile(spec_no, spec, &mut langs[slot], &mut read[slot]) {
@@ -786,11 +786,9 @@ impl Ranked {
     }
 }
 
-/// Turns one spec into required slots and known words, or `None` when it has
-/// nothing to match on (a lone `*`).
-/// The pattern words of each text already read while building an index:
-/// big bots repeat the same phrasings ("je voudrais", "comment obtenir")
-/// across thousands of triggers.
+/// The pattern words of each text already read while building an index
+/// for a language with multi-word synonyms: a phrase may span the words of
+/// a text, which is then read whole.
 type ReadTexts = FastMap<String, (Vec<PatternWord>, Vec<PatternWord>)>;
 
 fn read_text<'c>(
@@ -806,30 +804,129 @@ fn read_text<'c>(
     &cache[text]
 }
 
-fn compile(
+/// What building an index remembers of the words of its patterns: big bots
+/// repeat the same words ("je voudrais", "comment obtenir") across
+/// thousands of triggers, and each is folded, split and stemmed once.
+#[derive(Default)]
+struct WordReader<'s> {
+    /// Each word as a pattern writes it, to its run of `tokens`.
+    raw: FastMap<&'s str, (u32, u32)>,
+    tokens: Vec<ReadToken>,
+    texts: ReadTexts,
+}
+
+struct ReadToken {
+    written: Arc<str>,
+    stem: Arc<str>,
+    stop: bool,
+    /// Set the first time the token is read within the first
+    /// `MAX_MESSAGE_WORDS` of a text, where `words_of` reads it: terms are
+    /// interned in the order the texts meet them.
+    term: Option<TermId>,
+}
+
+impl<'s> WordReader<'s> {
+    /// The content words and stop words of `words` read as one text: what
+    /// `read_text` gives for the words joined by spaces (folding never joins
+    /// two words, and splitting never splits inside a token).
+    fn read(
+        &mut self,
+        words: &[&'s str],
+        lang: Lang,
+        index: &mut LangIndex,
+    ) -> (Vec<PatternWord>, Vec<PatternWord>) {
+        if !index.phrases.is_empty() {
+            let mut text = String::new();
+            for w in words {
+                text.push_str(w);
+                text.push(' ');
+            }
+            let (content, courtesy) = read_text(&text, lang, index, &mut self.texts);
+            return (content.clone(), courtesy.clone());
+        }
+        let mut content: Vec<PatternWord> = Vec::new();
+        let mut courtesy: Vec<PatternWord> = Vec::new();
+        let mut read = 0;
+        'words: for &w in words {
+            let (start, end) = match self.raw.get(w) {
+                Some(&run) => run,
+                None => {
+                    let start = self.tokens.len() as u32;
+                    self.tokens
+                        .extend(words_of(w, lang).into_iter().map(|word| ReadToken {
+                            written: Arc::from(word.text.as_ref()),
+                            stem: Arc::from(word.stem.as_ref()),
+                            stop: word.stop,
+                            term: None,
+                        }));
+                    let run = (start, self.tokens.len() as u32);
+                    self.raw.insert(w, run);
+                    run
+                }
+            };
+            for t in self
+                .tokens
+                .get_mut(start as usize..end as usize)
+                .unwrap_or_default()
+            {
+                if read == MAX_MESSAGE_WORDS {
+                    break 'words;
+                }
+                read += 1;
+                let term = match t.term {
+                    Some(term) => term,
+                    None => {
+                        let term = match index.synonym_of.get(t.stem.as_ref()) {
+                            Some(&term) => term,
+                            None => index.intern(&t.stem, &t.written),
+                        };
+                        if !t.stop {
+                            index.add_typo_target(&t.written, term);
+                        }
+                        t.term = Some(term);
+                        term
+                    }
+                };
+                let pw = PatternWord {
+                    term,
+                    written: Arc::clone(&t.written),
+                    written_stem: Arc::clone(&t.stem),
+                };
+                if t.stop {
+                    courtesy.push(pw);
+                } else if !content.iter().any(|c| c.term == term) {
+                    content.push(pw);
+                }
+            }
+        }
+        (content, courtesy)
+    }
+}
+
+/// Turns one spec into required slots and known words, or `None` when it has
+/// nothing to match on (a lone `*`).
+fn compile<'s>(
     spec_no: usize,
-    spec: &TriggerSpec,
+    spec: &'s TriggerSpec,
     index: &mut LangIndex,
-    cache: &mut ReadTexts,
+    reader: &mut WordReader<'s>,
 ) -> Result<Option<Compiled>, PatternError> {
     let nodes = pattern::parse(&spec.pattern)?;
     let mut open = false;
     let mut raw_slots: Vec<Vec<pattern::Reading>> = Vec::new();
-    let mut optional_words: Vec<String> = Vec::new();
+    let mut optional_words: Vec<&str> = Vec::new();
     // Consecutive plain words form one run so multi-word synonyms can span them.
     let mut run: pattern::Reading = Vec::new();
     for node in &nodes {
         match node {
-            Node::Word(w) => run.push((w.clone(), false)),
+            Node::Word(w) => run.push((w, false)),
             Node::Star => open = true,
             Node::Optional(_) => {
-                let mut r = Vec::new();
                 for reading in
                     pattern::readings(std::slice::from_ref(node), &mut open).unwrap_or_default()
                 {
-                    r.extend(reading);
+                    optional_words.extend(reading.into_iter().map(|(w, _)| w));
                 }
-                optional_words.extend(r.into_iter().map(|(w, _)| w));
             }
             Node::Alternatives(branches) => {
                 if !run.is_empty() {
@@ -859,29 +956,37 @@ fn compile(
     let mut known: Vec<TermId> = Vec::new();
     let mut content_slots: Vec<Slot> = Vec::new();
     let mut courtesy_slots: Vec<Slot> = Vec::new();
-    let mut probe: Vec<String> = Vec::new();
-    for readings in raw_slots {
+    let mut probe = String::new();
+    let mut required: Vec<&str> = Vec::new();
+    for (slot_no, readings) in raw_slots.iter().enumerate() {
         // A run of plain words is a single reading: each of its terms is a slot.
         let split_run = readings.len() == 1;
-        let mut alternatives: Vec<Vec<PatternWord>> = Vec::new();
-        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::new();
+        let mut alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
+        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
         for (r_no, reading) in readings.iter().enumerate() {
-            let mut required_text = String::new();
-            for (w, optional) in reading {
-                if *optional {
-                    optional_words.push(w.clone());
+            required.clear();
+            for &(w, optional) in reading {
+                if optional {
+                    optional_words.push(w);
                 } else {
-                    required_text.push_str(w);
-                    required_text.push(' ');
+                    required.push(w);
                 }
             }
             if r_no == 0 {
-                probe.push(required_text.trim().to_string());
+                if slot_no > 0 {
+                    probe.push(' ');
+                }
+                for (i, w) in required.iter().enumerate() {
+                    if i > 0 {
+                        probe.push(' ');
+                    }
+                    probe.push_str(w);
+                }
             }
-            let (content, courtesy) = read_text(&required_text, lang, index, cache);
-            known.extend(content.iter().chain(courtesy).map(|w| w.term));
-            alternatives.push(content.clone());
-            courtesy_alternatives.push(courtesy.clone());
+            let (content, courtesy) = reader.read(&required, lang, index);
+            known.extend(content.iter().chain(&courtesy).map(|w| w.term));
+            alternatives.push(content);
+            courtesy_alternatives.push(courtesy);
         }
         if split_run {
             let content = alternatives.pop().unwrap_or_default();
@@ -900,8 +1005,8 @@ fn compile(
         // An alternative made only of stop words makes its slot optional.
     }
     for w in &optional_words {
-        let (content, courtesy) = read_text(w, lang, index, cache);
-        known.extend(content.iter().chain(courtesy).map(|w| w.term));
+        let (content, courtesy) = reader.read(std::slice::from_ref(w), lang, index);
+        known.extend(content.iter().chain(&courtesy).map(|w| w.term));
     }
     let courtesy = content_slots.is_empty();
     // A pattern with a single content word ("je ne veux plus", "comment ça
@@ -933,7 +1038,7 @@ fn compile(
         open,
         courtesy,
         thin,
-        probe: probe.join(" "),
+        probe,
     }))
 }
 

@@ -165,6 +165,10 @@ struct Compiled {
     thin: bool,
     /// The pattern's own words, to check whether another pattern hides it.
     probe: String,
+    /// The term of each word of `probe` as a message reads it, when its
+    /// language has no multi-word synonym (which group words differently
+    /// in a message than in a pattern).
+    probe_terms: Option<Vec<TermId>>,
 }
 
 #[derive(Debug, Clone)]
@@ -828,12 +832,15 @@ struct ReadToken {
 impl<'s> WordReader<'s> {
     /// The content words and stop words of `words` read as one text: what
     /// `read_text` gives for the words joined by spaces (folding never joins
-    /// two words, and splitting never splits inside a token).
+    /// two words, and splitting never splits inside a token). With
+    /// `probe`, also each token's term in order, when terms are per token
+    /// (no multi-word synonym).
     fn read(
         &mut self,
         words: &[&'s str],
         lang: Lang,
         index: &mut LangIndex,
+        probe: Option<&mut Vec<TermId>>,
     ) -> (Vec<PatternWord>, Vec<PatternWord>) {
         if !index.phrases.is_empty() {
             let mut text = String::new();
@@ -844,6 +851,7 @@ impl<'s> WordReader<'s> {
             let (content, courtesy) = read_text(&text, lang, index, &mut self.texts);
             return (content.clone(), courtesy.clone());
         }
+        let mut probe = probe;
         let mut content: Vec<PatternWord> = Vec::new();
         let mut courtesy: Vec<PatternWord> = Vec::new();
         let mut read = 0;
@@ -887,6 +895,9 @@ impl<'s> WordReader<'s> {
                         term
                     }
                 };
+                if let Some(p) = probe.as_deref_mut() {
+                    p.push(term);
+                }
                 let pw = PatternWord {
                     term,
                     written: Arc::clone(&t.written),
@@ -957,6 +968,7 @@ fn compile<'s>(
     let mut content_slots: Vec<Slot> = Vec::new();
     let mut courtesy_slots: Vec<Slot> = Vec::new();
     let mut probe = String::new();
+    let mut probe_terms = index.phrases.is_empty().then(Vec::new);
     let mut required: Vec<&str> = Vec::new();
     for (slot_no, readings) in raw_slots.iter().enumerate() {
         // A run of plain words is a single reading: each of its terms is a slot.
@@ -972,7 +984,7 @@ fn compile<'s>(
                     required.push(w);
                 }
             }
-            if r_no == 0 {
+            let probing = if r_no == 0 {
                 if slot_no > 0 {
                     probe.push(' ');
                 }
@@ -982,8 +994,11 @@ fn compile<'s>(
                     }
                     probe.push_str(w);
                 }
-            }
-            let (content, courtesy) = reader.read(&required, lang, index);
+                probe_terms.as_mut()
+            } else {
+                None
+            };
+            let (content, courtesy) = reader.read(&required, lang, index, probing);
             known.extend(content.iter().chain(&courtesy).map(|w| w.term));
             alternatives.push(content);
             courtesy_alternatives.push(courtesy);
@@ -1005,7 +1020,7 @@ fn compile<'s>(
         // An alternative made only of stop words makes its slot optional.
     }
     for w in &optional_words {
-        let (content, courtesy) = reader.read(std::slice::from_ref(w), lang, index);
+        let (content, courtesy) = reader.read(std::slice::from_ref(w), lang, index, None);
         known.extend(content.iter().chain(&courtesy).map(|w| w.term));
     }
     let courtesy = content_slots.is_empty();
@@ -1028,6 +1043,10 @@ fn compile<'s>(
     }
     known.sort_unstable();
     known.dedup();
+    if let Some(terms) = probe_terms.as_mut() {
+        // A message is read up to its first `MAX_MESSAGE_WORDS`.
+        terms.truncate(MAX_MESSAGE_WORDS);
+    }
     Ok(Some(Compiled {
         spec: spec_no,
         target: spec.target,
@@ -1039,6 +1058,7 @@ fn compile<'s>(
         courtesy,
         thin,
         probe,
+        probe_terms,
     }))
 }
 
@@ -1390,9 +1410,17 @@ fn explain(
 /// (hidden spec, winning spec), for the checker's warnings.
 pub fn hidden_triggers(index: &TriggerIndex) -> Vec<(usize, usize)> {
     let mut hidden = Vec::new();
+    let mut terms: Vec<TermId> = Vec::new();
     for p in &index.patterns {
         if p.probe.trim().is_empty() {
             continue;
+        }
+        if let Some(probe_terms) = &p.probe_terms {
+            terms.clear();
+            terms.extend(probe_terms);
+            if !may_be_hidden(index, p, &mut terms) {
+                continue;
+            }
         }
         let input = Input::new(&p.probe);
         // A pattern scores about 1 on its own words: only a match can beat it.
@@ -1404,6 +1432,54 @@ pub fn hidden_triggers(index: &TriggerIndex) -> Vec<(usize, usize)> {
         }
     }
     hidden
+}
+
+/// Whether a pattern of another target may score `MATCH_THRESHOLD` on a
+/// message made of `p`'s own words, whose terms are `terms`: most patterns
+/// share only common words with any other target, and replaying their
+/// words through `find_above` is most of the time checking a big bot takes.
+/// A pattern's coverage is at most the sum of the reaches of the terms it
+/// shares with the message (see `candidates`): one reached only through
+/// the weakest terms, adding up to less than the threshold, cannot match.
+fn may_be_hidden(index: &TriggerIndex, p: &Compiled, terms: &mut Vec<TermId>) -> bool {
+    let slot = lang_slot(p.lang);
+    let others_empty = index
+        .langs
+        .iter()
+        .enumerate()
+        .all(|(i, l)| i == slot || l.postings.is_empty());
+    if !others_empty {
+        // The message is read in the other languages too, with other terms.
+        return true;
+    }
+    let lang = &index.langs[slot];
+    let reach = |t: TermId| lang.reach.get(t as usize).copied().unwrap_or(1.0);
+    terms.sort_unstable();
+    terms.dedup();
+    terms.sort_by(|a, b| reach(*a).total_cmp(&reach(*b)).then(a.cmp(b)));
+    let mut weak = 0.0f32;
+    let mut skipped = 0;
+    for &t in terms.iter() {
+        let with = weak + reach(t);
+        // The same margin as `candidates`, for rounding.
+        if with.powf(COVERAGE_CURVE) >= MATCH_THRESHOLD - 0.001 {
+            break;
+        }
+        weak = with;
+        skipped += 1;
+    }
+    terms[skipped..].iter().any(|&t| {
+        lang.postings
+            .get(t as usize)
+            .into_iter()
+            .flatten()
+            .any(|&q| {
+                index
+                    .patterns
+                    .get(q as usize)
+                    .is_none_or(|q| q.target != p.target)
+            })
+    })
 }
 
 #[cfg(test)]

@@ -425,9 +425,25 @@ impl LangIndex {
     }
 
     fn build_typo_index(&mut self) {
-        self.typo_targets.sort();
+        // By word, then term: the first eight bytes of a word order it as
+        // the word does and spare most string comparisons.
+        let mut keyed: Vec<(u64, String, TermId)> = std::mem::take(&mut self.typo_targets)
+            .into_iter()
+            .map(|(word, term)| {
+                let mut prefix = [0u8; 8];
+                for (p, b) in prefix.iter_mut().zip(word.bytes()) {
+                    *p = b;
+                }
+                (u64::from_be_bytes(prefix), word, term)
+            })
+            .collect();
+        keyed.sort_unstable();
+        self.typo_targets = keyed
+            .into_iter()
+            .map(|(_, word, term)| (word, term))
+            .collect();
         self.typo_targets.dedup_by(|a, b| a.0 == b.0);
-        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(self.typo_targets.len() * 8);
         let mut chars: Vec<char> = Vec::new();
         for (i, (word, _)) in self.typo_targets.iter().enumerate() {
             chars.clear();
@@ -553,34 +569,42 @@ impl TriggerIndex {
         }
         // Rarity counts targets, not patterns: a word repeated across one
         // target's many phrasings ("crèche") still tells that target apart.
-        let mut targets_of_term: [FastMap<TermId, FastSet<usize>>; 3] = Default::default();
+        // Pairs sorted rather than a set per term: a big bot has tens of
+        // thousands of terms.
+        let mut term_targets: [Vec<(TermId, usize)>; 3] = Default::default();
+        let mut terms: Vec<TermId> = Vec::new();
         for (p_no, p) in patterns.iter().enumerate() {
-            let index = &mut langs[lang_slot(p.lang)];
-            let mut required: Vec<TermId> = p.slot_terms().collect();
-            required.sort_unstable();
-            required.dedup();
-            for t in required {
+            let slot = lang_slot(p.lang);
+            let index = &mut langs[slot];
+            terms.clear();
+            terms.extend(p.slot_terms());
+            terms.sort_unstable();
+            terms.dedup();
+            for &t in &terms {
                 if let Some(list) = index.postings.get_mut(t as usize) {
                     list.push(p_no as u32);
                 }
-                targets_of_term[lang_slot(p.lang)]
-                    .entry(t)
-                    .or_default()
-                    .insert(p.target);
+                term_targets[slot].push((t, p.target));
             }
         }
-        for (index, targets) in langs.iter_mut().zip(&targets_of_term) {
-            index.targets = (0..index.postings.len())
-                .map(|t| targets.get(&(t as TermId)).map_or(0, |s| s.len() as u32))
-                .collect();
-            let all: FastSet<usize> = targets.values().flatten().copied().collect();
+        for (index, pairs) in langs.iter_mut().zip(&mut term_targets) {
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut targets = vec![0u32; index.postings.len()];
+            for &(t, _) in pairs.iter() {
+                if let Some(n) = targets.get_mut(t as usize) {
+                    *n += 1;
+                }
+            }
+            let mut all: Vec<usize> = pairs.iter().map(|&(_, target)| target).collect();
+            all.sort_unstable();
+            all.dedup();
             let n = all.len().max(1) as f32;
-            index.idf = (0..index.postings.len())
-                .map(|t| {
-                    let df = targets.get(&(t as TermId)).map_or(1, |s| s.len().max(1));
-                    (1.0 + n / df as f32).ln()
-                })
+            index.idf = targets
+                .iter()
+                .map(|&df| (1.0 + n / df.max(1) as f32).ln())
                 .collect();
+            index.targets = targets;
             index.build_typo_index();
         }
         for p in &patterns {
@@ -602,7 +626,8 @@ impl TriggerIndex {
                         .min_by(f32::total_cmp)
                 })
                 .sum();
-            let mut terms: Vec<TermId> = p.slot_terms().collect();
+            terms.clear();
+            terms.extend(p.slot_terms());
             terms.sort_unstable();
             // A term in several slots counts once per slot.
             let mut i = 0;

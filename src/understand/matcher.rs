@@ -885,13 +885,23 @@ impl<'s> WordReader<'s> {
                 Some(&run) => run,
                 None => {
                     let start = self.tokens.len() as u32;
-                    self.tokens
-                        .extend(words_of(w, lang).into_iter().map(|word| ReadToken {
-                            written: Arc::from(word.text.as_ref()),
-                            stem: Arc::from(word.stem.as_ref()),
+                    // What `words_of` reads, without its owned copies.
+                    let folded = fold(w);
+                    for token in tokenize(&folded).iter().take(MAX_MESSAGE_WORDS) {
+                        let word = Word::new(&token.text, lang);
+                        let written: Arc<str> = Arc::from(word.text.as_ref());
+                        let stem = if word.stem == word.text {
+                            Arc::clone(&written)
+                        } else {
+                            Arc::from(word.stem.as_ref())
+                        };
+                        self.tokens.push(ReadToken {
+                            written,
+                            stem,
                             stop: word.stop,
                             term: None,
-                        }));
+                        });
+                    }
                     let run = (start, self.tokens.len() as u32);
                     self.raw.insert(w, run);
                     run
@@ -937,6 +947,13 @@ impl<'s> WordReader<'s> {
         }
         (content, courtesy)
     }
+}
+
+/// The stop words of a run of plain words (a slot per term), or a slot of
+/// alternatives made only of stop words.
+enum CourtesyPart {
+    Run(Vec<PatternWord>),
+    Slot(Slot),
 }
 
 /// Turns one spec into required slots and known words, or `None` when it has
@@ -991,8 +1008,10 @@ fn compile<'s>(
     let lang = spec.lang;
     let mut known: Vec<TermId> = Vec::new();
     let mut content_slots: Vec<Slot> = Vec::new();
-    let mut courtesy_slots: Vec<Slot> = Vec::new();
-    let mut probe = String::new();
+    // Stop-word slots count only in a pattern without content words or a
+    // thin one: they are split into slots only then.
+    let mut courtesy_parts: Vec<CourtesyPart> = Vec::new();
+    let mut probe = String::with_capacity(spec.pattern.len());
     let mut probe_terms = index.phrases.is_empty().then(Vec::new);
     let mut required: Vec<&str> = Vec::new();
     for (slot_no, readings) in raw_slots.iter().enumerate() {
@@ -1032,15 +1051,17 @@ fn compile<'s>(
             let content = alternatives.pop().unwrap_or_default();
             let courtesy = courtesy_alternatives.pop().unwrap_or_default();
             content_slots.extend(split_by_term(content));
-            courtesy_slots.extend(split_by_term(courtesy));
+            if !courtesy.is_empty() {
+                courtesy_parts.push(CourtesyPart::Run(courtesy));
+            }
         } else if alternatives.iter().all(|a| !a.is_empty()) {
             content_slots.push(Slot { alternatives });
         } else if courtesy_alternatives.iter().all(|a| !a.is_empty())
             && alternatives.iter().all(|a| a.is_empty())
         {
-            courtesy_slots.push(Slot {
+            courtesy_parts.push(CourtesyPart::Slot(Slot {
                 alternatives: courtesy_alternatives,
-            });
+            }));
         }
         // An alternative made only of stop words makes its slot optional.
     }
@@ -1055,10 +1076,20 @@ fn compile<'s>(
     let thin = !courtesy
         && content_slots.len() == 1
         && content_slots[0].alternatives.iter().all(|a| a.len() <= 1);
+    let courtesy_slots = || {
+        let mut slots = Vec::new();
+        for part in courtesy_parts {
+            match part {
+                CourtesyPart::Run(words) => slots.extend(split_by_term(words)),
+                CourtesyPart::Slot(slot) => slots.push(slot),
+            }
+        }
+        slots
+    };
     let slots = if courtesy {
-        courtesy_slots
+        courtesy_slots()
     } else if thin {
-        content_slots.extend(courtesy_slots);
+        content_slots.extend(courtesy_slots());
         content_slots
     } else {
         content_slots

@@ -51,7 +51,7 @@ enum Tok<'a> {
 }
 
 fn lex<'a>(pattern: &'a str) -> Vec<(usize, Tok<'a>)> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(pattern.len() / 4 + 1);
     let mut word_start: Option<usize> = None;
     let flush = |tokens: &mut Vec<(usize, Tok<'a>)>, start: &mut Option<usize>, end: usize| {
         if let Some(s) = start.take() {

@@ -124,18 +124,34 @@ pub fn parse(files: &[SourceFile]) -> ParsedBot {
         parsed.push((id, file, false));
     }
 
-    // The bot's own names replace the stdlib's.
-    let own: HashSet<(u8, String)> = parsed
+    // The bot's own names replace the stdlib's: which stdlib items stay.
+    let own: HashSet<(u8, &str)> = parsed
         .iter()
         .filter(|(_, _, stdlib)| !stdlib)
         .flat_map(|(_, f, _)| f.items.iter().filter_map(item_key))
         .collect();
+    let kept: Vec<Vec<bool>> = parsed
+        .iter()
+        .map(|(_, f, stdlib)| {
+            if !stdlib {
+                return Vec::new();
+            }
+            f.items
+                .iter()
+                .map(|item| item_key(item).is_none_or(|k| !own.contains(&k)))
+                .collect()
+        })
+        .collect();
+    drop(own);
+    bot.items
+        .reserve(parsed.iter().map(|(_, f, _)| f.items.len()).sum());
     // The bot's items come first: where a bot's trigger and the stdlib's
     // tie, the bot's wins.
-    parsed.sort_by_key(|(_, _, stdlib)| *stdlib);
-    for (id, file, stdlib) in parsed {
-        for item in file.items {
-            if stdlib && item_key(&item).is_some_and(|k| own.contains(&k)) {
+    let mut parsed: Vec<_> = parsed.into_iter().zip(kept).collect();
+    parsed.sort_by_key(|((_, _, stdlib), _)| *stdlib);
+    for ((id, file, stdlib), kept) in parsed {
+        for (i, item) in file.items.into_iter().enumerate() {
+            if stdlib && !kept.get(i).copied().unwrap_or(true) {
                 continue;
             }
             if let Item::Table(t) = &item {
@@ -185,15 +201,15 @@ pub fn parse(files: &[SourceFile]) -> ParsedBot {
 
 /// Namespace and name of an item, for stdlib replacement. Flows and FAQ
 /// entries share one namespace: both are started by triggers.
-fn item_key(item: &Item) -> Option<(u8, String)> {
+fn item_key(item: &Item) -> Option<(u8, &str)> {
     Some(match item {
-        Item::Flow(f) => (0, f.name.name.clone()),
-        Item::Faq(f) => (0, f.name.name.clone()),
-        Item::Action(a) => (1, a.name.name.clone()),
-        Item::Choice(c) => (2, c.name.name.clone()),
-        Item::Slot(s) => (3, s.name.name.clone()),
-        Item::Table(t) => (4, t.name.name.clone()),
-        Item::Text(t) => (5, t.name.name.clone()),
+        Item::Flow(f) => (0, &f.name.name),
+        Item::Faq(f) => (0, &f.name.name),
+        Item::Action(a) => (1, &a.name.name),
+        Item::Choice(c) => (2, &c.name.name),
+        Item::Slot(s) => (3, &s.name.name),
+        Item::Table(t) => (4, &t.name.name),
+        Item::Text(t) => (5, &t.name.name),
         Item::Bot(_) | Item::Synonyms(_) => return None,
     })
 }

@@ -92,7 +92,9 @@ fn collect_items(
         diagnostics,
     };
     if let Some(file) = pairs.next() {
-        for pair in file.into_inner() {
+        let inner = file.into_inner();
+        items.reserve(inner.len());
+        for pair in inner {
             if pair.as_rule() != Rule::EOI {
                 if let Some(item) = builder.item(pair) {
                     items.push(item);

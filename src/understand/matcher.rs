@@ -165,6 +165,10 @@ struct Compiled {
     thin: bool,
     /// The pattern's own words, to check whether another pattern hides it.
     probe: String,
+    /// The term of each word of `probe` as a message reads it, when its
+    /// language has no multi-word synonym (which group words differently
+    /// in a message than in a pattern).
+    probe_terms: Option<Vec<TermId>>,
 }
 
 #[derive(Debug, Clone)]
@@ -463,9 +467,25 @@ impl LangIndex {
     }
 
     fn build_typo_index(&mut self) {
-        self.typo_targets.sort();
+        // By word, then term: the first eight bytes of a word order it as
+        // the word does and spare most string comparisons.
+        let mut keyed: Vec<(u64, String, TermId)> = std::mem::take(&mut self.typo_targets)
+            .into_iter()
+            .map(|(word, term)| {
+                let mut prefix = [0u8; 8];
+                for (p, b) in prefix.iter_mut().zip(word.bytes()) {
+                    *p = b;
+                }
+                (u64::from_be_bytes(prefix), word, term)
+            })
+            .collect();
+        keyed.sort_unstable();
+        self.typo_targets = keyed
+            .into_iter()
+            .map(|(_, word, term)| (word, term))
+            .collect();
         self.typo_targets.dedup_by(|a, b| a.0 == b.0);
-        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(self.typo_targets.len() * 8);
         let mut chars: Vec<char> = Vec::new();
         for (i, (word, _)) in self.typo_targets.iter().enumerate() {
             chars.clear();
@@ -580,7 +600,7 @@ impl TriggerIndex {
         }
         let mut patterns = Vec::new();
         let mut errors = Vec::new();
-        let mut read: [ReadTexts; 3] = Default::default();
+        let mut read: [WordReader; 3] = Default::default();
         for (spec_no, spec) in specs.iter().enumerate() {
             let slot = lang_slot(spec.lang);
             match compile(spec_no, spec, &mut langs[slot], &mut read[slot]) {
@@ -591,34 +611,42 @@ impl TriggerIndex {
         }
         // Rarity counts targets, not patterns: a word repeated across one
         // target's many phrasings ("crèche") still tells that target apart.
-        let mut targets_of_term: [FastMap<TermId, FastSet<usize>>; 3] = Default::default();
+        // Pairs sorted rather than a set per term: a big bot has tens of
+        // thousands of terms.
+        let mut term_targets: [Vec<(TermId, usize)>; 3] = Default::default();
+        let mut terms: Vec<TermId> = Vec::new();
         for (p_no, p) in patterns.iter().enumerate() {
-            let index = &mut langs[lang_slot(p.lang)];
-            let mut required: Vec<TermId> = p.slot_terms().collect();
-            required.sort_unstable();
-            required.dedup();
-            for t in required {
+            let slot = lang_slot(p.lang);
+            let index = &mut langs[slot];
+            terms.clear();
+            terms.extend(p.slot_terms());
+            terms.sort_unstable();
+            terms.dedup();
+            for &t in &terms {
                 if let Some(list) = index.postings.get_mut(t as usize) {
                     list.push(p_no as u32);
                 }
-                targets_of_term[lang_slot(p.lang)]
-                    .entry(t)
-                    .or_default()
-                    .insert(p.target);
+                term_targets[slot].push((t, p.target));
             }
         }
-        for (index, targets) in langs.iter_mut().zip(&targets_of_term) {
-            index.targets = (0..index.postings.len())
-                .map(|t| targets.get(&(t as TermId)).map_or(0, |s| s.len() as u32))
-                .collect();
-            let all: FastSet<usize> = targets.values().flatten().copied().collect();
+        for (index, pairs) in langs.iter_mut().zip(&mut term_targets) {
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut targets = vec![0u32; index.postings.len()];
+            for &(t, _) in pairs.iter() {
+                if let Some(n) = targets.get_mut(t as usize) {
+                    *n += 1;
+                }
+            }
+            let mut all: Vec<usize> = pairs.iter().map(|&(_, target)| target).collect();
+            all.sort_unstable();
+            all.dedup();
             let n = all.len().max(1) as f32;
-            index.idf = (0..index.postings.len())
-                .map(|t| {
-                    let df = targets.get(&(t as TermId)).map_or(1, |s| s.len().max(1));
-                    (1.0 + n / df as f32).ln()
-                })
+            index.idf = targets
+                .iter()
+                .map(|&df| (1.0 + n / df.max(1) as f32).ln())
                 .collect();
+            index.targets = targets;
             index.build_typo_index();
         }
         for p in &patterns {
@@ -640,7 +668,8 @@ impl TriggerIndex {
                         .min_by(f32::total_cmp)
                 })
                 .sum();
-            let mut terms: Vec<TermId> = p.slot_terms().collect();
+            terms.clear();
+            terms.extend(p.slot_terms());
             terms.sort_unstable();
             // A term in several slots counts once per slot.
             let mut i = 0;
@@ -818,11 +847,9 @@ impl Ranked {
     }
 }
 
-/// Turns one spec into required slots and known words, or `None` when it has
-/// nothing to match on (a lone `*`).
-/// The pattern words of each text already read while building an index:
-/// big bots repeat the same phrasings ("je voudrais", "comment obtenir")
-/// across thousands of triggers.
+/// The pattern words of each text already read while building an index
+/// for a language with multi-word synonyms: a phrase may span the words of
+/// a text, which is then read whole.
 type ReadTexts = FastMap<String, (Vec<PatternWord>, Vec<PatternWord>)>;
 
 fn read_text<'c>(
@@ -838,30 +865,149 @@ fn read_text<'c>(
     &cache[text]
 }
 
-fn compile(
+/// What building an index remembers of the words of its patterns: big bots
+/// repeat the same words ("je voudrais", "comment obtenir") across
+/// thousands of triggers, and each is folded, split and stemmed once.
+#[derive(Default)]
+struct WordReader<'s> {
+    /// Each word as a pattern writes it, to its run of `tokens`.
+    raw: FastMap<&'s str, (u32, u32)>,
+    tokens: Vec<ReadToken>,
+    texts: ReadTexts,
+}
+
+struct ReadToken {
+    written: Arc<str>,
+    stem: Arc<str>,
+    stop: bool,
+    /// Set the first time the token is read within the first
+    /// `MAX_MESSAGE_WORDS` of a text, where `words_of` reads it: terms are
+    /// interned in the order the texts meet them.
+    term: Option<TermId>,
+}
+
+impl<'s> WordReader<'s> {
+    /// The content words and stop words of `words` read as one text: what
+    /// `read_text` gives for the words joined by spaces (folding never joins
+    /// two words, and splitting never splits inside a token). With
+    /// `probe`, also each token's term in order, when terms are per token
+    /// (no multi-word synonym).
+    fn read(
+        &mut self,
+        words: &[&'s str],
+        lang: Lang,
+        index: &mut LangIndex,
+        probe: Option<&mut Vec<TermId>>,
+    ) -> (Vec<PatternWord>, Vec<PatternWord>) {
+        if !index.phrases.is_empty() {
+            let mut text = String::new();
+            for w in words {
+                text.push_str(w);
+                text.push(' ');
+            }
+            let (content, courtesy) = read_text(&text, lang, index, &mut self.texts);
+            return (content.clone(), courtesy.clone());
+        }
+        let mut probe = probe;
+        let mut content: Vec<PatternWord> = Vec::new();
+        let mut courtesy: Vec<PatternWord> = Vec::new();
+        let mut read = 0;
+        'words: for &w in words {
+            let (start, end) = match self.raw.get(w) {
+                Some(&run) => run,
+                None => {
+                    let start = self.tokens.len() as u32;
+                    // What `words_of` reads, without its owned copies.
+                    let folded = fold(w);
+                    for token in tokenize(&folded).iter().take(MAX_MESSAGE_WORDS) {
+                        let word = Word::new(&token.text, lang);
+                        // Known forms spare messages the stemmer.
+                        let (written, stem) = index.form(&word);
+                        self.tokens.push(ReadToken {
+                            written,
+                            stem,
+                            stop: word.stop,
+                            term: None,
+                        });
+                    }
+                    let run = (start, self.tokens.len() as u32);
+                    self.raw.insert(w, run);
+                    run
+                }
+            };
+            for t in self
+                .tokens
+                .get_mut(start as usize..end as usize)
+                .unwrap_or_default()
+            {
+                if read == MAX_MESSAGE_WORDS {
+                    break 'words;
+                }
+                read += 1;
+                let term = match t.term {
+                    Some(term) => term,
+                    None => {
+                        let term = match index.synonym_of.get(t.stem.as_ref()) {
+                            Some(&term) => term,
+                            None => index.intern(&t.stem, &t.written),
+                        };
+                        if !t.stop {
+                            index.add_typo_target(&t.written, term);
+                        }
+                        t.term = Some(term);
+                        term
+                    }
+                };
+                if let Some(p) = probe.as_deref_mut() {
+                    p.push(term);
+                }
+                let pw = PatternWord {
+                    term,
+                    written: Arc::clone(&t.written),
+                    written_stem: Arc::clone(&t.stem),
+                };
+                if t.stop {
+                    courtesy.push(pw);
+                } else if !content.iter().any(|c| c.term == term) {
+                    content.push(pw);
+                }
+            }
+        }
+        (content, courtesy)
+    }
+}
+
+/// The stop words of a run of plain words (a slot per term), or a slot of
+/// alternatives made only of stop words.
+enum CourtesyPart {
+    Run(Vec<PatternWord>),
+    Slot(Slot),
+}
+
+/// Turns one spec into required slots and known words, or `None` when it has
+/// nothing to match on (a lone `*`).
+fn compile<'s>(
     spec_no: usize,
-    spec: &TriggerSpec,
+    spec: &'s TriggerSpec,
     index: &mut LangIndex,
-    cache: &mut ReadTexts,
+    reader: &mut WordReader<'s>,
 ) -> Result<Option<Compiled>, PatternError> {
     let nodes = pattern::parse(&spec.pattern)?;
     let mut open = false;
     let mut raw_slots: Vec<Vec<pattern::Reading>> = Vec::new();
-    let mut optional_words: Vec<String> = Vec::new();
+    let mut optional_words: Vec<&str> = Vec::new();
     // Consecutive plain words form one run so multi-word synonyms can span them.
     let mut run: pattern::Reading = Vec::new();
     for node in &nodes {
         match node {
-            Node::Word(w) => run.push((w.clone(), false)),
+            Node::Word(w) => run.push((w, false)),
             Node::Star => open = true,
             Node::Optional(_) => {
-                let mut r = Vec::new();
                 for reading in
                     pattern::readings(std::slice::from_ref(node), &mut open).unwrap_or_default()
                 {
-                    r.extend(reading);
+                    optional_words.extend(reading.into_iter().map(|(w, _)| w));
                 }
-                optional_words.extend(r.into_iter().map(|(w, _)| w));
             }
             Node::Alternatives(branches) => {
                 if !run.is_empty() {
@@ -890,50 +1036,66 @@ fn compile(
     let lang = spec.lang;
     let mut known: Vec<TermId> = Vec::new();
     let mut content_slots: Vec<Slot> = Vec::new();
-    let mut courtesy_slots: Vec<Slot> = Vec::new();
-    let mut probe: Vec<String> = Vec::new();
-    for readings in raw_slots {
+    // Stop-word slots count only in a pattern without content words or a
+    // thin one: they are split into slots only then.
+    let mut courtesy_parts: Vec<CourtesyPart> = Vec::new();
+    let mut probe = String::with_capacity(spec.pattern.len());
+    let mut probe_terms = index.phrases.is_empty().then(Vec::new);
+    let mut required: Vec<&str> = Vec::new();
+    for (slot_no, readings) in raw_slots.iter().enumerate() {
         // A run of plain words is a single reading: each of its terms is a slot.
         let split_run = readings.len() == 1;
-        let mut alternatives: Vec<Vec<PatternWord>> = Vec::new();
-        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::new();
+        let mut alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
+        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
         for (r_no, reading) in readings.iter().enumerate() {
-            let mut required_text = String::new();
-            for (w, optional) in reading {
-                if *optional {
-                    optional_words.push(w.clone());
+            required.clear();
+            for &(w, optional) in reading {
+                if optional {
+                    optional_words.push(w);
                 } else {
-                    required_text.push_str(w);
-                    required_text.push(' ');
+                    required.push(w);
                 }
             }
-            if r_no == 0 {
-                probe.push(required_text.trim().to_string());
-            }
-            let (content, courtesy) = read_text(&required_text, lang, index, cache);
-            known.extend(content.iter().chain(courtesy).map(|w| w.term));
-            alternatives.push(content.clone());
-            courtesy_alternatives.push(courtesy.clone());
+            let probing = if r_no == 0 {
+                if slot_no > 0 {
+                    probe.push(' ');
+                }
+                for (i, w) in required.iter().enumerate() {
+                    if i > 0 {
+                        probe.push(' ');
+                    }
+                    probe.push_str(w);
+                }
+                probe_terms.as_mut()
+            } else {
+                None
+            };
+            let (content, courtesy) = reader.read(&required, lang, index, probing);
+            known.extend(content.iter().chain(&courtesy).map(|w| w.term));
+            alternatives.push(content);
+            courtesy_alternatives.push(courtesy);
         }
         if split_run {
             let content = alternatives.pop().unwrap_or_default();
             let courtesy = courtesy_alternatives.pop().unwrap_or_default();
             content_slots.extend(split_by_term(content));
-            courtesy_slots.extend(split_by_term(courtesy));
+            if !courtesy.is_empty() {
+                courtesy_parts.push(CourtesyPart::Run(courtesy));
+            }
         } else if alternatives.iter().all(|a| !a.is_empty()) {
             content_slots.push(Slot { alternatives });
         } else if courtesy_alternatives.iter().all(|a| !a.is_empty())
             && alternatives.iter().all(|a| a.is_empty())
         {
-            courtesy_slots.push(Slot {
+            courtesy_parts.push(CourtesyPart::Slot(Slot {
                 alternatives: courtesy_alternatives,
-            });
+            }));
         }
         // An alternative made only of stop words makes its slot optional.
     }
     for w in &optional_words {
-        let (content, courtesy) = read_text(w, lang, index, cache);
-        known.extend(content.iter().chain(courtesy).map(|w| w.term));
+        let (content, courtesy) = reader.read(std::slice::from_ref(w), lang, index, None);
+        known.extend(content.iter().chain(&courtesy).map(|w| w.term));
     }
     let courtesy = content_slots.is_empty();
     // A pattern with a single content word ("je ne veux plus", "comment ça
@@ -942,10 +1104,20 @@ fn compile(
     let thin = !courtesy
         && content_slots.len() == 1
         && content_slots[0].alternatives.iter().all(|a| a.len() <= 1);
+    let courtesy_slots = || {
+        let mut slots = Vec::new();
+        for part in courtesy_parts {
+            match part {
+                CourtesyPart::Run(words) => slots.extend(split_by_term(words)),
+                CourtesyPart::Slot(slot) => slots.push(slot),
+            }
+        }
+        slots
+    };
     let slots = if courtesy {
-        courtesy_slots
+        courtesy_slots()
     } else if thin {
-        content_slots.extend(courtesy_slots);
+        content_slots.extend(courtesy_slots());
         content_slots
     } else {
         content_slots
@@ -955,6 +1127,10 @@ fn compile(
     }
     known.sort_unstable();
     known.dedup();
+    if let Some(terms) = probe_terms.as_mut() {
+        // A message is read up to its first `MAX_MESSAGE_WORDS`.
+        terms.truncate(MAX_MESSAGE_WORDS);
+    }
     Ok(Some(Compiled {
         spec: spec_no,
         target: spec.target,
@@ -965,7 +1141,8 @@ fn compile(
         open,
         courtesy,
         thin,
-        probe: probe.join(" "),
+        probe,
+        probe_terms,
     }))
 }
 
@@ -1328,9 +1505,17 @@ fn explain(
 /// (hidden spec, winning spec), for the checker's warnings.
 pub fn hidden_triggers(index: &TriggerIndex) -> Vec<(usize, usize)> {
     let mut hidden = Vec::new();
+    let mut terms: Vec<TermId> = Vec::new();
     for p in &index.patterns {
         if p.probe.trim().is_empty() {
             continue;
+        }
+        if let Some(probe_terms) = &p.probe_terms {
+            terms.clear();
+            terms.extend(probe_terms);
+            if !may_be_hidden(index, p, &mut terms) {
+                continue;
+            }
         }
         let input = Input::new(&p.probe);
         // A pattern scores about 1 on its own words: only a match can beat it.
@@ -1342,6 +1527,54 @@ pub fn hidden_triggers(index: &TriggerIndex) -> Vec<(usize, usize)> {
         }
     }
     hidden
+}
+
+/// Whether a pattern of another target may score `MATCH_THRESHOLD` on a
+/// message made of `p`'s own words, whose terms are `terms`: most patterns
+/// share only common words with any other target, and replaying their
+/// words through `find_above` is most of the time checking a big bot takes.
+/// A pattern's coverage is at most the sum of the reaches of the terms it
+/// shares with the message (see `candidates`): one reached only through
+/// the weakest terms, adding up to less than the threshold, cannot match.
+fn may_be_hidden(index: &TriggerIndex, p: &Compiled, terms: &mut Vec<TermId>) -> bool {
+    let slot = lang_slot(p.lang);
+    let others_empty = index
+        .langs
+        .iter()
+        .enumerate()
+        .all(|(i, l)| i == slot || l.postings.is_empty());
+    if !others_empty {
+        // The message is read in the other languages too, with other terms.
+        return true;
+    }
+    let lang = &index.langs[slot];
+    let reach = |t: TermId| lang.reach.get(t as usize).copied().unwrap_or(1.0);
+    terms.sort_unstable();
+    terms.dedup();
+    terms.sort_by(|a, b| reach(*a).total_cmp(&reach(*b)).then(a.cmp(b)));
+    let mut weak = 0.0f32;
+    let mut skipped = 0;
+    for &t in terms.iter() {
+        let with = weak + reach(t);
+        // The same margin as `candidates`, for rounding.
+        if with.powf(COVERAGE_CURVE) >= MATCH_THRESHOLD - 0.001 {
+            break;
+        }
+        weak = with;
+        skipped += 1;
+    }
+    terms[skipped..].iter().any(|&t| {
+        lang.postings
+            .get(t as usize)
+            .into_iter()
+            .flatten()
+            .any(|&q| {
+                index
+                    .patterns
+                    .get(q as usize)
+                    .is_none_or(|q| q.target != p.target)
+            })
+    })
 }
 
 #[cfg(test)]

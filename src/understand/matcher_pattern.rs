@@ -11,14 +11,15 @@ const MAX_DEPTH: usize = 8;
 pub(super) const MAX_BRANCHES: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Node {
-    Word(String),
-    Alternatives(Vec<Vec<Node>>),
-    Optional(Vec<Node>),
+pub(super) enum Node<'a> {
+    /// Borrowed from the pattern: a big bot has tens of thousands of words.
+    Word(&'a str),
+    Alternatives(Vec<Vec<Node<'a>>>),
+    Optional(Vec<Node<'a>>),
     Star,
 }
 
-pub(super) fn parse(pattern: &str) -> Result<Vec<Node>, PatternError> {
+pub(super) fn parse(pattern: &str) -> Result<Vec<Node<'_>>, PatternError> {
     let tokens = lex(pattern);
     let mut parser = Parser { tokens, at: 0 };
     let nodes = parser.sequence(0)?;
@@ -50,7 +51,7 @@ enum Tok<'a> {
 }
 
 fn lex<'a>(pattern: &'a str) -> Vec<(usize, Tok<'a>)> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(pattern.len() / 4 + 1);
     let mut word_start: Option<usize> = None;
     let flush = |tokens: &mut Vec<(usize, Tok<'a>)>, start: &mut Option<usize>, end: usize| {
         if let Some(s) = start.take() {
@@ -83,15 +84,15 @@ struct Parser<'a> {
     at: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// Reads nodes until a closing bracket, a bar or the end (not consumed).
-    fn sequence(&mut self, depth: usize) -> Result<Vec<Node>, PatternError> {
+    fn sequence(&mut self, depth: usize) -> Result<Vec<Node<'a>>, PatternError> {
         let mut nodes = Vec::new();
         while let Some(&(offset, tok)) = self.tokens.get(self.at) {
             match tok {
                 Tok::Word(w) => {
                     self.at += 1;
-                    nodes.push(Node::Word(w.to_string()));
+                    nodes.push(Node::Word(w));
                 }
                 Tok::Star => {
                     self.at += 1;
@@ -115,7 +116,7 @@ impl Parser<'_> {
         open: char,
         open_offset: usize,
         depth: usize,
-    ) -> Result<Node, PatternError> {
+    ) -> Result<Node<'a>, PatternError> {
         let close = if open == '(' { ')' } else { ']' };
         let mut branches = Vec::new();
         loop {
@@ -173,21 +174,21 @@ fn has_content(nodes: &[Node]) -> bool {
 }
 
 /// One way to read a branch: its words in order, each flagged optional or not.
-pub(super) type Reading = Vec<(String, bool)>;
+pub(super) type Reading<'a> = Vec<(&'a str, bool)>;
 
 /// All readings of a branch (nested alternatives multiply), at most
 /// `MAX_BRANCHES`; `open` is set when the branch contains a `*`.
-pub(super) fn readings(nodes: &[Node], open: &mut bool) -> Option<Vec<Reading>> {
+pub(super) fn readings<'a>(nodes: &[Node<'a>], open: &mut bool) -> Option<Vec<Reading<'a>>> {
     let mut out: Vec<Reading> = vec![Vec::new()];
     for node in nodes {
         match node {
-            Node::Word(w) => out.iter_mut().for_each(|r| r.push((w.clone(), false))),
+            Node::Word(w) => out.iter_mut().for_each(|r| r.push((w, false))),
             Node::Star => *open = true,
             Node::Optional(inner) => {
                 let mut words = Vec::new();
                 all_words(inner, &mut words, open);
                 for r in out.iter_mut() {
-                    r.extend(words.iter().map(|w| (w.clone(), true)));
+                    r.extend(words.iter().map(|w| (*w, true)));
                 }
             }
             Node::Alternatives(branches) => {
@@ -199,7 +200,7 @@ pub(super) fn readings(nodes: &[Node], open: &mut bool) -> Option<Vec<Reading>> 
                                 return None;
                             }
                             let mut r = head.clone();
-                            r.extend(tail.iter().cloned());
+                            r.extend(tail.iter().copied());
                             next.push(r);
                         }
                     }
@@ -211,10 +212,10 @@ pub(super) fn readings(nodes: &[Node], open: &mut bool) -> Option<Vec<Reading>> 
     Some(out)
 }
 
-fn all_words(nodes: &[Node], words: &mut Vec<String>, open: &mut bool) {
+fn all_words<'a>(nodes: &[Node<'a>], words: &mut Vec<&'a str>, open: &mut bool) {
     for node in nodes {
         match node {
-            Node::Word(w) => words.push(w.clone()),
+            Node::Word(w) => words.push(w),
             Node::Star => *open = true,
             Node::Optional(inner) => all_words(inner, words, open),
             Node::Alternatives(branches) => {

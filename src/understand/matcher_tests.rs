@@ -549,3 +549,53 @@ fn a_term_lists_each_of_its_patterns_once() {
         }
     }
 }
+
+/// Every pattern replayed through `find_above`, as `hidden_triggers` did
+/// before it skipped the ones no other target can beat.
+fn hidden_by_replaying_all(index: &TriggerIndex) -> Vec<(usize, usize)> {
+    let mut hidden = Vec::new();
+    for p in &index.patterns {
+        if p.probe.trim().is_empty() {
+            continue;
+        }
+        let found = index.find_above(
+            &Input::new(&p.probe),
+            Some(p.lang),
+            1,
+            MATCH_THRESHOLD,
+            Explain::No,
+        );
+        if let Some(winner) = found.first() {
+            if winner.target != p.target {
+                hidden.push((p.spec, winner.spec));
+            }
+        }
+    }
+    hidden
+}
+
+#[test]
+fn hidden_triggers_skip_only_patterns_no_other_target_can_beat() {
+    let mut specs = Vec::new();
+    for i in 0..200 {
+        let a = generated_word(i % 7);
+        let b = generated_word(i % 13 + 7);
+        let c = generated_word(i % 50 + 20);
+        let pattern = match i % 4 {
+            0 => format!("je voudrais (un|une) * pour {a} {c}"),
+            1 => format!("comment (obtenir|demander) {b} [{c}] *"),
+            2 => format!("{a} {b}"),
+            _ => format!("({a}|{b}) {c}"),
+        };
+        specs.push(spec(i % 60, Lang::Fr, &pattern));
+    }
+    specs.push(spec(60, Lang::Fr, "je voudrais"));
+    let (index, errors) = TriggerIndex::build(&specs, &Synonyms::new());
+    assert!(errors.is_empty(), "{errors:?}");
+    let hidden = hidden_triggers(&index);
+    assert!(!hidden.is_empty());
+    assert_eq!(hidden, hidden_by_replaying_all(&index));
+    for bot in [commune_bot(), shared_words_bot()] {
+        assert_eq!(hidden_triggers(&bot), hidden_by_replaying_all(&bot));
+    }
+}

@@ -774,7 +774,7 @@ impl TriggerIndex {
                 let weight = weight_of(*pattern_lang);
                 // Every candidate gets a cheap numeric score; only the winners
                 // are explained (the explanation allocates).
-                for p_no in candidates(index, analysis, floor) {
+                for &p_no in candidates(index, analysis, floor).iter() {
                     let Some(p) = self.patterns.get(p_no as usize) else {
                         continue;
                     };
@@ -1262,7 +1262,7 @@ fn analyse<'a>(input: &'a Input, lang: Lang, index: &'a LangIndex) -> Analysis<'
 /// reaches add up to less than the floor cannot get there: the coverage of
 /// a pattern is at most the sum of its present words' reaches, and the
 /// score at most the coverage raised to `COVERAGE_CURVE`.
-fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
+fn candidates<'i>(index: &'i LangIndex, analysis: &Analysis, floor: f32) -> Cow<'i, [u32]> {
     let reach = |t: TermId| index.reach.get(t as usize).copied().unwrap_or(1.0);
     let mut terms: Vec<TermId> = analysis.present.keys().copied().collect();
     terms.sort_by(|a, b| reach(*a).total_cmp(&reach(*b)).then(a.cmp(b)));
@@ -1294,7 +1294,7 @@ fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
             .postings
             .get(*only as usize)
             .map_or(&[][..], Vec::as_slice);
-        return list[..list.len().min(cap)].to_vec();
+        return Cow::Borrowed(&list[..list.len().min(cap)]);
     }
     // Sized once: growing a table step by step cost more than filling it.
     let reachable: usize = terms.iter().map(|&t| postings(t)).sum::<usize>().min(cap);
@@ -1310,7 +1310,7 @@ fn candidates(index: &LangIndex, analysis: &Analysis, floor: f32) -> Vec<u32> {
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn via(word: &MessageWord, pattern_word: &PatternWord) -> Via {

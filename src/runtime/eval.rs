@@ -3,7 +3,7 @@
 //! never a panic.
 
 use super::RuntimeError;
-use crate::compile::{Flow, Program};
+use crate::compile::Program;
 use crate::syntax::ast::{BinaryOp, DurationUnit, Expr, ExprKind, StrLit, StrPart, UnaryOp};
 use crate::understand::extract::{self, Context, DatePolicy};
 use crate::understand::normalize::fold;
@@ -27,9 +27,10 @@ pub struct Env<'a> {
     pub summary: &'a str,
     /// The flow the current one interrupted, if it is a digression.
     pub interrupted: Option<&'a str>,
-    /// The flow whose variables these are: a choice slot interpolates as
-    /// its option's label.
-    pub flow: Option<&'a Flow>,
+    /// The name of the flow whose variables these are: a choice slot
+    /// interpolates as its option's label. Looked up only when a variable
+    /// is shown, as most texts show none.
+    pub flow: Option<&'a str>,
 }
 
 fn err(message: impl Into<String>) -> RuntimeError {
@@ -155,7 +156,11 @@ impl<'a> Env<'a> {
     /// write it: a choice as its option's label ("premier véhicule", not
     /// `first`), a phone number or IBAN in groups.
     fn display(&self, e: &Expr, v: &Value) -> String {
-        let slot_type = match (&e.kind, self.flow) {
+        let flow = match &e.kind {
+            ExprKind::Var(_) => self.flow.and_then(|name| self.program.flow(name)),
+            _ => None,
+        };
+        let slot_type = match (&e.kind, flow) {
             (ExprKind::Var(id), Some(flow)) => flow
                 .forms
                 .iter()

@@ -40,7 +40,8 @@ pub struct Turn<'p> {
     pub events: Vec<Event>,
     fuel: u32,
     rng: u64,
-    pub intent: Option<String>,
+    /// The flow the turn started, named as the program names it.
+    pub intent: Option<&'p str>,
     pub unmatched: bool,
     /// Why things happened, for the REPL's trace; kept only when `tracing`.
     pub trace: Vec<String>,
@@ -206,8 +207,8 @@ impl<'p> Turn<'p> {
 
     fn on_button(&mut self, payload: &str) -> Result<(), RuntimeError> {
         let Some(idx) = self.top() else {
-            if self.program.flow_ids.contains_key(payload) {
-                self.intent = Some(payload.to_string());
+            if let Some((name, _)) = self.program.flow_ids.get_key_value(payload) {
+                self.intent = Some(name);
                 self.push(payload, None, false)?;
                 return self.run();
             }
@@ -258,8 +259,8 @@ impl<'p> Turn<'p> {
             }
             _ => {}
         }
-        if self.program.flow_ids.contains_key(payload) {
-            self.intent = Some(payload.to_string());
+        if let Some((name, _)) = self.program.flow_ids.get_key_value(payload) {
+            self.intent = Some(name);
             self.push(payload, None, true)?;
             return self.run();
         }
@@ -357,7 +358,7 @@ impl<'p> Turn<'p> {
             [first, ..] if first.score >= MATCH_THRESHOLD => {
                 let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[first.spec]];
                 self.cover(self.program.trigger_spans.get(first.spec).copied());
-                self.intent = Some(flow.name.clone());
+                self.intent = Some(&flow.name);
                 self.push(&flow.name, prefill_for(flow, input), digression)?;
                 self.run()
             }
@@ -940,7 +941,7 @@ impl<'p> Turn<'p> {
                 let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[m.spec]];
                 self.cover(self.program.trigger_spans.get(m.spec).copied());
                 trace!(self, "digression to {}: {}", flow.name, m.explanation);
-                self.intent = Some(flow.name.clone());
+                self.intent = Some(&flow.name);
                 self.push(&flow.name, prefill_for(flow, input), true)?;
                 return self.run();
             }
@@ -1500,7 +1501,7 @@ impl<'p> Turn<'p> {
             ..
         } = self;
         let stack = &session.stack;
-        let flow = stack.last().and_then(|f| program.flow(&f.flow));
+        let flow = stack.last().map(|f| f.flow.as_str());
         let interrupted = match stack.as_slice() {
             [.., caller, top] if top.digression => Some(caller.flow.as_str()),
             _ => None,
@@ -1663,10 +1664,10 @@ impl<'p> Turn<'p> {
     pub fn turn_end(&self) -> Event {
         Event::TurnEnd {
             lang: self.session.lang,
-            flow: self.session.stack.last().map(|f| f.flow.clone()),
+            flow: self.session.stack.last().map(|f| f.flow.to_string()),
             expecting: self.expecting(),
             slots: self.top().map(|i| self.slot_json(i)).unwrap_or_default(),
-            intent: self.intent.clone(),
+            intent: self.intent.map(str::to_string),
             unmatched: self.unmatched,
         }
     }

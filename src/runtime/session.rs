@@ -3,6 +3,7 @@
 //! session survives a reload of an edited bot when its flows still exist.
 
 use crate::values::{Lang, Value};
+use compact_str::CompactString;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -34,7 +35,9 @@ pub struct Session {
 /// One running flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
-    pub flow: String,
+    /// Inline up to 24 bytes: starting a flow then allocates nothing for
+    /// its name.
+    pub flow: CompactString,
     pub pc: usize,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub vars: IndexMap<String, Value>,
@@ -59,7 +62,7 @@ pub struct Frame {
 impl Frame {
     pub fn new(flow: &str) -> Frame {
         Frame {
-            flow: flow.to_string(),
+            flow: CompactString::from(flow),
             pc: 0,
             vars: IndexMap::new(),
             form: None,

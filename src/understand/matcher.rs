@@ -206,7 +206,18 @@ struct LangIndex {
     /// whether it is a stop word. A message's words are mostly these:
     /// looking them up costs a fraction of stemming them again, and the
     /// patterns' words share the strings.
-    forms: FastMap<Arc<str>, (Arc<str>, bool)>,
+    forms: FastMap<Arc<str>, Form>,
+}
+
+/// A word of the vocabulary as the stemmer reads it.
+#[derive(Debug)]
+struct Form {
+    stem: Arc<str>,
+    stop: bool,
+    /// The term of its stem alone (a single-word synonym's group, or the
+    /// stem's own term), settled once the index is built: a message word
+    /// found here needs no further lookup.
+    term: Option<TermId>,
 }
 
 /// All patterns, ready to match messages. Immutable once built.
@@ -324,26 +335,53 @@ fn words_of(text: &str, lang: Lang) -> Vec<Word<'static>> {
 
 impl LangIndex {
     /// A message word as `Word::new` reads it, from the vocabulary's forms
-    /// when the word is one of them.
-    fn word<'a>(&'a self, text: &'a str, lang: Lang) -> Word<'a> {
+    /// when the word is one of them, with what `term_of_stem` gives for it
+    /// then (`None` for a word the vocabulary does not know).
+    fn word<'a>(&'a self, text: &'a str, lang: Lang) -> (Word<'a>, Option<Option<TermId>>) {
         match self.forms.get(text) {
-            Some((stem, stop)) => Word {
-                text: Cow::Borrowed(text),
-                stem: Cow::Borrowed(stem),
-                stop: *stop,
-            },
-            None => Word::new(text, lang),
+            Some(form) => (
+                Word {
+                    text: Cow::Borrowed(text),
+                    stem: Cow::Borrowed(&form.stem),
+                    stop: form.stop,
+                },
+                Some(form.term),
+            ),
+            None => (Word::new(text, lang), None),
+        }
+    }
+
+    /// Settles each form's term, once every term and synonym is known.
+    fn settle_form_terms(&mut self) {
+        let LangIndex {
+            forms,
+            synonym_of,
+            terms,
+            ..
+        } = self;
+        for form in forms.values_mut() {
+            form.term = synonym_of
+                .get(&*form.stem)
+                .or_else(|| terms.get(&*form.stem))
+                .copied();
         }
     }
 
     /// The shared strings of a vocabulary word and its stem.
     fn form(&mut self, w: &Word) -> (Arc<str>, Arc<str>) {
-        if let Some((text, (stem, _))) = self.forms.get_key_value(w.text.as_ref()) {
-            return (text.clone(), stem.clone());
+        if let Some((text, form)) = self.forms.get_key_value(w.text.as_ref()) {
+            return (text.clone(), form.stem.clone());
         }
         let text: Arc<str> = Arc::from(w.text.as_ref());
         let stem: Arc<str> = Arc::from(w.stem.as_ref());
-        self.forms.insert(text.clone(), (stem.clone(), w.stop));
+        self.forms.insert(
+            text.clone(),
+            Form {
+                stem: stem.clone(),
+                stop: w.stop,
+                term: None,
+            },
+        );
         (text, stem)
     }
 
@@ -577,6 +615,9 @@ struct MessageWord<'a> {
     stop: bool,
     number: bool,
     term: Option<TermId>,
+    /// Whether the word is in the vocabulary, `term` then holding its
+    /// stem's term.
+    known: bool,
     /// The vocabulary word a typo was corrected to.
     corrected: Option<&'a str>,
 }
@@ -648,6 +689,7 @@ impl TriggerIndex {
                 .collect();
             index.targets = targets;
             index.build_typo_index();
+            index.settle_form_terms();
         }
         for p in &patterns {
             let index = &mut langs[lang_slot(p.lang)];
@@ -1210,13 +1252,14 @@ fn analyse<'a>(input: &'a Input, lang: Lang, index: &'a LangIndex) -> Analysis<'
         .take(MAX_MESSAGE_WORDS)
         .map(|t| {
             let text: &'a str = &t.text;
-            let w = index.word(text, lang);
+            let (w, known) = index.word(text, lang);
             MessageWord {
                 text,
                 stem: w.stem,
                 stop: w.stop,
                 number: text.bytes().all(|b| b.is_ascii_digit()),
-                term: None,
+                term: known.flatten(),
+                known: known.is_some(),
                 corrected: None,
             }
         })
@@ -1229,7 +1272,12 @@ fn analyse<'a>(input: &'a Input, lang: Lang, index: &'a LangIndex) -> Analysis<'
         let mut corrected = None;
         let term = match phrases.get(i).copied().flatten() {
             Some((t, _)) => Some(t),
-            None => index.term_of_stem(&w.stem).or_else(|| {
+            None => if w.known {
+                w.term
+            } else {
+                index.term_of_stem(&w.stem)
+            }
+            .or_else(|| {
                 if w.stop || w.number {
                     return None;
                 }

@@ -523,10 +523,17 @@ fn vocabulary_forms_read_as_the_stemmer_reads_them() {
     let index = commune_bot();
     let mut checked = 0;
     for (slot, lang) in [(0, Lang::Fr), (1, Lang::Nl), (2, Lang::En)] {
-        for (text, (stem, stop)) in &index.langs[slot].forms {
+        let lang_index = &index.langs[slot];
+        for (text, form) in &lang_index.forms {
             let fresh = Word::new(text, lang);
-            assert_eq!(&**stem, fresh.stem.as_ref(), "{lang} {text}");
-            assert_eq!(*stop, fresh.stop, "{lang} {text}");
+            assert_eq!(&*form.stem, fresh.stem.as_ref(), "{lang} {text}");
+            assert_eq!(form.stop, fresh.stop, "{lang} {text}");
+            // The settled term is the one a lookup of the stem finds.
+            assert_eq!(
+                form.term,
+                lang_index.term_of_stem(&fresh.stem),
+                "{lang} {text}"
+            );
             checked += 1;
         }
     }

@@ -3,6 +3,7 @@
 //! replace the stdlib's of the same name.
 
 use crate::diagnostics::{Diagnostic, SourceId, Sources, Span};
+use crate::lookup::FastSet;
 use crate::syntax::ast::{File, Item};
 use crate::syntax::parse_file;
 use std::collections::{HashMap, HashSet};
@@ -125,7 +126,7 @@ pub fn parse(files: &[SourceFile]) -> ParsedBot {
     }
 
     // The bot's own names replace the stdlib's: which stdlib items stay.
-    let own: HashSet<(u8, &str)> = parsed
+    let own: FastSet<(u8, &str)> = parsed
         .iter()
         .filter(|(_, _, stdlib)| !stdlib)
         .flat_map(|(_, f, _)| f.items.iter().filter_map(item_key))

@@ -470,12 +470,21 @@ fn reserved_words() -> Vec<String> {
         .expect("the pest grammar has a keyword rule");
     let body = &pest[start..];
     let body = &body[..body.find("\n}").expect("the keyword rule closes")];
-    let words: Vec<String> = body
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    // The rule is a trie, a line per first letter: `'a'..'a' ~ ("ction" |
+    // "nd")` reads `action` and `and`.
+    let mut words: Vec<String> = Vec::new();
+    for line in body.lines() {
+        let letter = line
+            .split_once("'..'")
+            .map(|(before, _)| before.rsplit('\'').next().unwrap_or_default())
+            .unwrap_or_default();
+        words.extend(
+            line.split('"')
+                .skip(1)
+                .step_by(2)
+                .map(|rest| format!("{letter}{rest}")),
+        );
+    }
     assert!(
         words.len() > 40,
         "read only {} keywords from the pest grammar",

@@ -15,11 +15,11 @@ mod types;
 
 use crate::diagnostics::{self, Diagnostic, SourceId, Span};
 use crate::load::ParsedBot;
+use crate::lookup::{FastMap, FastSet};
 use crate::syntax::ast::{
     ActionDecl, BotDecl, ChoiceDecl, FaqDecl, FlowDecl, Item, SlotDecl, TableDecl, TextDecl,
 };
 use crate::understand::matcher::BuiltIndex;
-use std::collections::{HashMap, HashSet};
 
 /// Checks a parsed bot: every error and warning the checker finds, sorted
 /// by file and position. The loader's own (syntax, missing table files)
@@ -49,17 +49,17 @@ pub(crate) struct Checker<'a> {
     pub bot_decl: Option<&'a BotDecl>,
     /// The bot's languages that guichet knows, as written (`fr`, `nl`, `en`).
     pub languages: Vec<String>,
-    pub flows: HashMap<&'a str, &'a FlowDecl>,
-    pub faqs: HashMap<&'a str, &'a FaqDecl>,
-    pub actions: HashMap<&'a str, &'a ActionDecl>,
-    pub choices: HashMap<&'a str, &'a ChoiceDecl>,
-    pub slots: HashMap<&'a str, &'a SlotDecl>,
-    pub tables: HashMap<&'a str, &'a TableDecl>,
-    pub texts: HashMap<&'a str, &'a TextDecl>,
+    pub flows: FastMap<&'a str, &'a FlowDecl>,
+    pub faqs: FastMap<&'a str, &'a FaqDecl>,
+    pub actions: FastMap<&'a str, &'a ActionDecl>,
+    pub choices: FastMap<&'a str, &'a ChoiceDecl>,
+    pub slots: FastMap<&'a str, &'a SlotDecl>,
+    pub tables: FastMap<&'a str, &'a TableDecl>,
+    pub texts: FastMap<&'a str, &'a TextDecl>,
     /// Flows and FAQs named by a `call`, `goto`, button or bot setting.
-    pub used_flows: HashSet<String>,
-    pub used_actions: HashSet<String>,
-    pub used_slots: HashSet<String>,
+    pub used_flows: FastSet<String>,
+    pub used_actions: FastSet<String>,
+    pub used_slots: FastSet<String>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -71,18 +71,26 @@ impl<'a> Checker<'a> {
             bot,
             bot_decl: None,
             languages: Vec::new(),
-            flows: HashMap::new(),
-            faqs: HashMap::new(),
-            actions: HashMap::new(),
-            choices: HashMap::new(),
-            slots: HashMap::new(),
-            tables: HashMap::new(),
-            texts: HashMap::new(),
-            used_flows: HashSet::new(),
-            used_actions: HashSet::new(),
-            used_slots: HashSet::new(),
+            flows: FastMap::default(),
+            faqs: FastMap::default(),
+            actions: FastMap::default(),
+            choices: FastMap::default(),
+            slots: FastMap::default(),
+            tables: FastMap::default(),
+            texts: FastMap::default(),
+            used_flows: FastSet::default(),
+            used_actions: FastSet::default(),
+            used_slots: FastSet::default(),
             diags: Vec::new(),
         };
+        // Sized up front: a big bot's flows and FAQ entries number thousands.
+        let (flows, faqs) = bot.items.iter().fold((0, 0), |(fl, fa), item| match item {
+            Item::Flow(_) => (fl + 1, fa),
+            Item::Faq(_) => (fl, fa + 1),
+            _ => (fl, fa),
+        });
+        c.flows.reserve(flows);
+        c.faqs.reserve(faqs);
         for item in &bot.items {
             match item {
                 Item::Bot(b) => {

@@ -4,9 +4,9 @@
 use super::{list_names, suggest, Checker, KNOWN_LANGUAGES};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::file_start;
+use crate::lookup::FastMap;
 use crate::syntax::ast::{FlowHeaders, Ident, Item, Param};
 use crate::values::Type;
-use std::collections::HashMap;
 
 const BOT_EXAMPLE: &str = "start the bot with a block like:\n\n  bot \"Commune de ...\"\n    languages fr, nl, en\n    default fr\n  end";
 
@@ -99,7 +99,7 @@ fn check_bot_block(c: &mut Checker) {
         );
     }
 
-    let mut seen: HashMap<&str, Span> = HashMap::new();
+    let mut seen: FastMap<&str, Span> = FastMap::default();
     for (key, value) in &first.settings {
         if let Some(prev) = seen.get(key.name.as_str()) {
             c.push(
@@ -215,7 +215,7 @@ pub(super) fn duplicates_in<'i>(
     what: &str,
     names: impl IntoIterator<Item = &'i Ident>,
 ) {
-    let mut seen: HashMap<&str, &Ident> = HashMap::new();
+    let mut seen: FastMap<&str, &Ident> = FastMap::default();
     for n in names {
         match seen.get(n.name.as_str()) {
             Some(first) => duplicate(c, what, first, n),
@@ -227,7 +227,8 @@ pub(super) fn duplicates_in<'i>(
 }
 
 fn check_duplicates(c: &mut Checker) {
-    let mut seen: HashMap<(u8, &str), (&Ident, &str)> = HashMap::new();
+    let mut seen: FastMap<(u8, &str), (&Ident, &str)> = FastMap::default();
+    seen.reserve(c.bot.items.len());
     let items = &c.bot.items;
     let mut found = Vec::new();
     for item in items {

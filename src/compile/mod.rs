@@ -17,7 +17,6 @@ use crate::understand::matcher::{BuiltIndex, Synonyms, TriggerIndex, TriggerSpec
 use crate::understand::normalize::fold;
 use crate::values::holidays::Country;
 use crate::values::{Lang, SlotType, Type};
-use std::collections::HashMap;
 
 /// When a slot does not say how many attempts, the citizen gets three,
 /// then the conversation goes to staff.
@@ -48,8 +47,8 @@ pub fn compile_reusing(
 
 struct Compiler<'b> {
     bot: &'b ParsedBot,
-    texts: HashMap<&'b str, &'b ast::TextDecl>,
-    slot_decls: HashMap<&'b str, &'b ast::SlotDecl>,
+    texts: FastMap<&'b str, &'b ast::TextDecl>,
+    slot_decls: FastMap<&'b str, &'b ast::SlotDecl>,
     choices: FastMap<String, ChoiceSpec>,
     languages: Vec<Lang>,
     errors: Vec<Diagnostic>,
@@ -59,8 +58,8 @@ impl<'b> Compiler<'b> {
     fn new(bot: &'b ParsedBot) -> Self {
         Compiler {
             bot,
-            texts: HashMap::new(),
-            slot_decls: HashMap::new(),
+            texts: FastMap::default(),
+            slot_decls: FastMap::default(),
             choices: FastMap::default(),
             languages: Vec::new(),
             errors: Vec::new(),

@@ -925,3 +925,74 @@ fn unescape(raw: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `word` reads as a name, whole.
+    fn is_name(word: &str) -> bool {
+        GuichetParser::parse(Rule::ident, word)
+            .is_ok_and(|mut pairs| pairs.next().is_some_and(|p| p.as_str() == word))
+    }
+
+    /// The reserved words. Which words are reserved follows from the order
+    /// of the `keyword` rule as much as from its words, so a rewrite of the
+    /// rule (for speed) must keep this list as it is.
+    const RESERVED: [&str; 55] = [
+        "action", "and", "answer", "as", "attempts", "bot", "button", "call", "cancel", "case",
+        "choice", "close", "confirm", "default", "do", "elif", "else", "end", "examples", "failed",
+        "false", "faq", "flow", "form", "from", "goto", "handoff", "if", "in", "label", "language",
+        "like", "link", "match", "no", "ok", "option", "or", "prefer", "reprompt", "require",
+        "restart", "return", "say", "set", "slot", "stop", "synonyms", "table", "text", "then",
+        "triggers", "true", "when", "yes",
+    ];
+
+    /// Listed in the `keyword` rule after a word they start with: that word
+    /// matches first, is not followed by a word boundary, and the rule
+    /// fails, so these stay names.
+    const SHADOWED: [&str; 4] = ["ask", "not", "nothing", "optional"];
+
+    #[test]
+    fn reserved_words_are_not_names() {
+        for word in RESERVED {
+            assert!(!is_name(word), "`{word}` should be reserved");
+            assert!(
+                GuichetParser::parse(Rule::keyword, word).is_ok(),
+                "`{word}` should be a keyword"
+            );
+        }
+    }
+
+    #[test]
+    fn shadowed_keywords_are_names() {
+        for word in SHADOWED {
+            assert!(is_name(word), "`{word}` should be a name");
+            assert!(GuichetParser::parse(Rule::keyword, word).is_err());
+        }
+    }
+
+    #[test]
+    fn words_around_keywords_are_names() {
+        for word in RESERVED.iter().chain(&SHADOWED) {
+            for name in [
+                format!("{word}s"),
+                format!("{word}_"),
+                format!("{word}2"),
+                format!("_{word}"),
+                word.to_uppercase(),
+                word[..word.len() - 1].to_string(),
+            ] {
+                if RESERVED.contains(&name.as_str()) {
+                    continue;
+                }
+                assert!(is_name(&name), "`{name}` should be a name");
+            }
+        }
+        for name in [
+            "a", "b", "x", "r0", "zeta", "jour", "quand", "vote", "kiosk",
+        ] {
+            assert!(is_name(name), "`{name}` should be a name");
+        }
+    }
+}

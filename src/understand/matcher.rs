@@ -530,19 +530,35 @@ impl LangIndex {
             chars.extend(word.chars());
             for_each_deletion_key(&chars, |key| pairs.push((key, i as u32)));
         }
-        // By key, and within a key by target, as the targets were listed.
-        pairs.sort_unstable();
-        pairs.dedup();
+        // Each key's run holds its targets in the order they are listed,
+        // once each. Counted, then filled, rather than sorted: the pairs of
+        // a big bot number hundreds of thousands, and come by target
+        // already. First the size of each run (and the last target counted).
         let mut deletions: FastMap<u64, (u32, u32)> = FastMap::default();
         deletions.reserve(pairs.len());
-        let mut start = 0;
-        while start < pairs.len() {
-            let key = pairs[start].0;
-            let end = start + pairs[start..].iter().take_while(|p| p.0 == key).count();
-            deletions.insert(key, (start as u32, end as u32));
-            start = end;
+        for &(key, target) in &pairs {
+            let run = deletions.entry(key).or_insert((0, u32::MAX));
+            if run.1 != target {
+                *run = (run.0 + 1, target);
+            }
         }
-        self.deletion_targets = pairs.into_iter().map(|(_, target)| target).collect();
+        let mut start = 0;
+        for run in deletions.values_mut() {
+            let len = run.0;
+            *run = (start, start);
+            start += len;
+        }
+        let mut targets = vec![0u32; start as usize];
+        for &(key, target) in &pairs {
+            if let Some(run) = deletions.get_mut(&key) {
+                let (first, end) = (run.0 as usize, run.1 as usize);
+                if end == first || targets[end - 1] != target {
+                    targets[end] = target;
+                    run.1 += 1;
+                }
+            }
+        }
+        self.deletion_targets = targets;
         self.deletions = deletions;
     }
 
@@ -650,15 +666,9 @@ impl TriggerIndex {
                 Err(e) => errors.push((spec_no, e)),
             }
         }
-        // Rarity counts targets, not patterns: a word repeated across one
-        // target's many phrasings ("crèche") still tells that target apart.
-        // Pairs sorted rather than a set per term: a big bot has tens of
-        // thousands of terms.
-        let mut term_targets: [Vec<(TermId, usize)>; 3] = Default::default();
         let mut terms: Vec<TermId> = Vec::new();
         for (p_no, p) in patterns.iter().enumerate() {
-            let slot = lang_slot(p.lang);
-            let index = &mut langs[slot];
+            let index = &mut langs[lang_slot(p.lang)];
             terms.clear();
             terms.extend(p.slot_terms());
             terms.sort_unstable();
@@ -667,22 +677,33 @@ impl TriggerIndex {
                 if let Some(list) = index.postings.get_mut(t as usize) {
                     list.push(p_no as u32);
                 }
-                term_targets[slot].push((t, p.target));
             }
         }
-        for (index, pairs) in langs.iter_mut().zip(&mut term_targets) {
-            pairs.sort_unstable();
-            pairs.dedup();
+        // Rarity counts targets, not patterns: a word repeated across one
+        // target's many phrasings ("crèche") still tells that target apart.
+        // A term's postings list its patterns; each target is counted once
+        // per term by remembering the last term that counted it.
+        let target_count = patterns.iter().map(|p| p.target + 1).max().unwrap_or(0);
+        let mut counted_by: Vec<TermId> = Vec::new();
+        for index in langs.iter_mut() {
+            counted_by.clear();
+            counted_by.resize(target_count, TermId::MAX);
             let mut targets = vec![0u32; index.postings.len()];
-            for &(t, _) in pairs.iter() {
-                if let Some(n) = targets.get_mut(t as usize) {
-                    *n += 1;
+            let mut all = 0usize;
+            for (t, (list, n)) in index.postings.iter().zip(&mut targets).enumerate() {
+                for &p in list {
+                    let target = patterns[p as usize].target;
+                    let by = &mut counted_by[target];
+                    if *by != t as TermId {
+                        if *by == TermId::MAX {
+                            all += 1;
+                        }
+                        *by = t as TermId;
+                        *n += 1;
+                    }
                 }
             }
-            let mut all: Vec<usize> = pairs.iter().map(|&(_, target)| target).collect();
-            all.sort_unstable();
-            all.dedup();
-            let n = all.len().max(1) as f32;
+            let n = all.max(1) as f32;
             index.idf = targets
                 .iter()
                 .map(|&df| (1.0 + n / df.max(1) as f32).ln())

@@ -46,13 +46,54 @@ impl fmt::Display for Lang {
 impl FromStr for Lang {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "fr" | "fr-be" | "fr-fr" => Ok(Lang::Fr),
-            "nl" | "nl-be" | "nl-nl" => Ok(Lang::Nl),
-            "en" | "en-gb" | "en-us" => Ok(Lang::En),
-            other => Err(format!(
-                "unknown language `{other}` (guichet speaks fr, nl and en)"
-            )),
+        // Compared in place rather than lowercased into a new string: a
+        // bot's every text line names its language and is read this way.
+        let is = |codes: [&str; 3]| codes.iter().any(|c| s.eq_ignore_ascii_case(c));
+        if is(["fr", "fr-be", "fr-fr"]) {
+            Ok(Lang::Fr)
+        } else if is(["nl", "nl-be", "nl-nl"]) {
+            Ok(Lang::Nl)
+        } else if is(["en", "en-gb", "en-us"]) {
+            Ok(Lang::En)
+        } else {
+            Err(format!(
+                "unknown language `{}` (guichet speaks fr, nl and en)",
+                s.to_ascii_lowercase()
+            ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_in_any_case_with_or_without_region() {
+        for (code, lang) in [
+            ("fr", Lang::Fr),
+            ("FR", Lang::Fr),
+            ("fr-BE", Lang::Fr),
+            ("Fr-fr", Lang::Fr),
+            ("nl", Lang::Nl),
+            ("NL-be", Lang::Nl),
+            ("nl-nl", Lang::Nl),
+            ("en", Lang::En),
+            ("en-GB", Lang::En),
+            ("EN-us", Lang::En),
+        ] {
+            assert_eq!(code.parse::<Lang>(), Ok(lang), "{code}");
+        }
+    }
+
+    #[test]
+    fn other_codes_are_refused_in_lowercase() {
+        for code in ["de", "", "f", "fr-", "fr-ca", "english"] {
+            assert!(code.parse::<Lang>().is_err(), "{code}");
+        }
+        assert_eq!(
+            "DE".parse::<Lang>(),
+            Err("unknown language `de` (guichet speaks fr, nl and en)".to_string())
+        );
     }
 }

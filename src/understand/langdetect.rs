@@ -93,16 +93,11 @@ fn parse_clues(text: &str) -> Clues {
 /// names and domains, not language.
 fn address_ranges(folded: &str) -> Vec<std::ops::Range<usize>> {
     let mut ranges = Vec::new();
-    let mut start = 0;
     for piece in folded.split_whitespace() {
-        let Some(at) = folded.get(start..).and_then(|rest| rest.find(piece)) else {
-            continue;
-        };
-        let from = start + at;
-        let to = from + piece.len();
-        start = to;
         if piece.contains('@') || piece.contains("://") || piece.starts_with("www.") {
-            ranges.push(from..to);
+            // A piece is a slice of `folded`: its offset is where it starts.
+            let from = piece.as_ptr() as usize - folded.as_ptr() as usize;
+            ranges.push(from..from + piece.len());
         }
     }
     ranges
@@ -142,7 +137,7 @@ fn evidence(input: &Input) -> Weights {
             add(&mut per_word, w, 1.0);
         }
         for (pattern, w) in &clues.contains {
-            if word.contains(pattern.as_str()) {
+            if contains_bytes(word, pattern) {
                 add(&mut per_word, w, 1.0);
             }
         }
@@ -163,6 +158,27 @@ fn evidence(input: &Input) -> Weights {
         *t += c.min(MAX_CHARACTER_EVIDENCE);
     }
     total
+}
+
+/// `word.contains(pattern)` for a short word and a pattern of a few
+/// letters: comparing at each position costs less than setting up the
+/// general substring search, once per word and pattern.
+fn contains_bytes(word: &str, pattern: &str) -> bool {
+    let pattern = pattern.as_bytes();
+    let Some((&first, rest)) = pattern.split_first() else {
+        return true;
+    };
+    let word = word.as_bytes();
+    // The first byte is compared inline: a call to compare the slices at
+    // every position cost more than the search.
+    (0..word.len().saturating_sub(rest.len())).any(|i| {
+        word[i] == first
+            && word[i + 1..]
+                .iter()
+                .zip(rest)
+                .take(rest.len())
+                .all(|(a, b)| a == b)
+    })
 }
 
 fn add(into: &mut Weights, w: &Weights, factor: f32) {
@@ -318,6 +334,11 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn byte_search_finds_what_contains_finds(word in "[aeijosuéë]{0,10}", pattern in "[aeijosuéë]{0,3}") {
+            prop_assert_eq!(contains_bytes(&word, &pattern), word.contains(pattern.as_str()));
+        }
+
         #[test]
         fn never_panics(text in "\\PC{0,80}") {
             for current in [None, Some(Lang::Fr)] {

@@ -53,9 +53,21 @@ pub(crate) struct Atom {
     pub word_end: bool,
     /// Index of the source token (for `parse_number_words`).
     pub token: usize,
+    /// A word's entry in the lexicon of the language it was read in, looked
+    /// up once: the grammar asks for it at every rule that may start there.
+    pub entry: Option<(Lang, Option<Word>)>,
 }
 
 impl Atom {
+    /// The word's lexicon entry in `lang`: the one looked up when it was
+    /// read, if it was read in `lang`.
+    fn entry_in(&self, lex: &Lexicon, lang: Lang) -> Option<Word> {
+        match self.entry {
+            Some((read_in, entry)) if read_in == lang => entry,
+            _ => lex.lookup(self.word()?),
+        }
+    }
+
     pub fn word(&self) -> Option<&str> {
         match &self.kind {
             AtomKind::Word(w) => Some(w),
@@ -91,7 +103,6 @@ fn is_vulgar_fraction(c: char) -> Option<(i64, i64)> {
 /// Cuts folded text into atoms. `original` (when known) tells capitals apart:
 /// "10M" is ten million, "10m" ten metres.
 pub(crate) fn lex(text: &str, original: Option<(&str, &Folded)>, lang: Lang) -> Vec<Atom> {
-    let lex = lexicon::lexicon(lang);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
     let ch = |i: usize| chars.get(i).map(|c| c.1);
@@ -117,6 +128,7 @@ pub(crate) fn lex(text: &str, original: Option<(&str, &Folded)>, lang: Lang) -> 
                 word_start: true,
                 word_end: true,
                 token,
+                entry: None,
             });
             token += 1;
             i = next;
@@ -135,6 +147,7 @@ pub(crate) fn lex(text: &str, original: Option<(&str, &Folded)>, lang: Lang) -> 
                 word_start: true,
                 word_end: true,
                 token,
+                entry: None,
             });
             i += 1;
         } else if c.is_alphanumeric() {
@@ -143,7 +156,7 @@ pub(crate) fn lex(text: &str, original: Option<(&str, &Folded)>, lang: Lang) -> 
                 j += 1;
             }
             let (s, e) = (byte_at(i), byte_at(j));
-            push_word(&mut atoms, &text[s..e], s, glued_left, token, lex);
+            push_word(&mut atoms, &text[s..e], s, glued_left, token, lang);
             token += 1;
             i = j;
         } else {
@@ -155,6 +168,7 @@ pub(crate) fn lex(text: &str, original: Option<(&str, &Folded)>, lang: Lang) -> 
                 word_start: true,
                 word_end: true,
                 token,
+                entry: None,
             });
             i += 1;
         }
@@ -168,9 +182,11 @@ fn push_word(
     start: usize,
     glued_left: bool,
     token: usize,
-    lex: &Lexicon,
+    lang: Lang,
 ) {
-    let pieces = if lex.lookup(word).is_none() {
+    let lex = lexicon::lexicon(lang);
+    let entry = lex.lookup(word);
+    let pieces = if entry.is_none() {
         lex.split_compound(word)
     } else {
         None
@@ -179,14 +195,16 @@ fn push_word(
         Some(pieces) => {
             let last = pieces.len() - 1;
             for (n, (s, e)) in pieces.into_iter().enumerate() {
+                let piece = &word[s..e];
                 atoms.push(Atom {
-                    kind: AtomKind::Word(word[s..e].to_string()),
+                    kind: AtomKind::Word(piece.to_string()),
                     start: start + s,
                     end: start + e,
                     glued_left: glued_left || n > 0,
                     word_start: n == 0,
                     word_end: n == last,
                     token,
+                    entry: Some((lang, lex.lookup(piece))),
                 });
             }
         }
@@ -198,6 +216,7 @@ fn push_word(
             word_start: true,
             word_end: true,
             token,
+            entry: Some((lang, entry)),
         }),
     }
 }
@@ -575,8 +594,10 @@ impl<'a> Grammar<'a> {
             }
             return Some((*w, k));
         }
-        let word = self.atoms.get(i)?.word()?;
-        self.lex.lookup(word).map(|w| (w, i + 1))
+        self.atoms
+            .get(i)?
+            .entry_in(self.lex, self.lang)
+            .map(|w| (w, i + 1))
     }
 
     fn kind_at(&self, i: usize, limit: usize) -> Option<Kind> {
@@ -1048,17 +1069,20 @@ impl<'a> Grammar<'a> {
         let mut negative = false;
         // Signs: "-12", "- 1 4/5", "minus five", "min 5" (not "au moins 3").
         // A dash after a number is a range or a hyphen, not a sign.
-        let after_number = j > 0
-            && match &self.atoms[j - 1].kind {
-                AtomKind::Literal(_) => true,
-                AtomKind::Word(w) => self.lex.lookup(w).is_some_and(|w| {
-                    matches!(
-                        w.kind,
-                        Kind::Small | Kind::One | Kind::Hundred | Kind::Scale | Kind::Dozen
-                    )
-                }),
-                AtomKind::Sym(_) => false,
-            };
+        let after_number =
+            j > 0
+                && match &self.atoms[j - 1].kind {
+                    AtomKind::Literal(_) => true,
+                    AtomKind::Word(_) => self.atoms[j - 1]
+                        .entry_in(self.lex, self.lang)
+                        .is_some_and(|w| {
+                            matches!(
+                                w.kind,
+                                Kind::Small | Kind::One | Kind::Hundred | Kind::Scale | Kind::Dozen
+                            )
+                        }),
+                    AtomKind::Sym(_) => false,
+                };
         let sign_glued = self
             .atoms
             .get(j + 1)
@@ -1374,8 +1398,7 @@ fn judge(atoms: &[Atom], i: usize, p: &mut Parsed, input: &Input, lang: Lang) ->
     }
     if p.lone_one {
         let determiner = before
-            .and_then(Atom::word)
-            .and_then(|w| lex.lookup(w))
+            .and_then(|a| a.entry_in(lex, lang))
             .is_some_and(|w| w.kind == Kind::Determiner);
         if determiner {
             return false;
@@ -1427,7 +1450,6 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
 /// its value and how many tokens it used. Other extractors use it for
 /// "douze euros", "drieëntwintig jaar".
 pub fn parse_number_words(tokens: &[Token], lang: Lang) -> Option<(Decimal, usize)> {
-    let lex = lexicon::lexicon(lang);
     let mut atoms = Vec::new();
     for (n, t) in tokens.iter().enumerate().take(64) {
         if !t.text.is_empty()
@@ -1448,9 +1470,10 @@ pub fn parse_number_words(tokens: &[Token], lang: Lang) -> Option<(Decimal, usiz
                 word_start: true,
                 word_end: true,
                 token: n,
+                entry: None,
             });
         } else {
-            push_word(&mut atoms, &t.text, t.start, false, n, lex);
+            push_word(&mut atoms, &t.text, t.start, false, n, lang);
         }
     }
     let p = parse_at(&atoms, 0, lang)?;

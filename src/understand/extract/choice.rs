@@ -4,9 +4,9 @@
 //! "de laatste"). Several options mentioned give several candidates.
 
 use super::number;
-use super::{Candidate, ChoiceOption, Context, Extraction};
+use super::{Candidate, ChoiceOption, ChoiceSpec, Context, Extraction};
 use crate::understand::normalize::{fold, Input, Token};
-use crate::understand::typo::within_one_edit;
+use crate::understand::typo::{for_each_deletion_key, within_one_edit};
 use crate::values::Value;
 use rust_decimal::prelude::ToPrimitive;
 use std::sync::OnceLock;
@@ -43,14 +43,20 @@ pub(super) fn phrase_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Where `phrase` occurs in `tokens`: (first token, tokens, with a typo).
-fn find_phrase(tokens: &[Token], phrase: &[String]) -> Option<(usize, bool)> {
+/// Where `phrase` occurs in `tokens`, trying only the places `starts`
+/// lists (ascending): (first token, with a typo). An exact occurrence wins
+/// over an earlier one with a typo.
+fn find_phrase_at(
+    tokens: &[Token],
+    phrase: &[String],
+    starts: impl Iterator<Item = usize>,
+) -> Option<(usize, bool)> {
     let n = phrase.len();
     if n == 0 || n > tokens.len() {
         return None;
     }
     let mut typo_hit = None;
-    for t in 0..=tokens.len() - n {
+    for t in starts.filter(|&t| t + n <= tokens.len()) {
         let mut typos = 0;
         let all = (0..n).all(|k| {
             let (got, want) = (tokens[t + k].text.as_str(), phrase[k].as_str());
@@ -73,6 +79,29 @@ fn find_phrase(tokens: &[Token], phrase: &[String]) -> Option<(usize, bool)> {
     typo_hit
 }
 
+/// The deletion keys of each message word that is short enough to begin a
+/// phrase of `spec`, with the word's position.
+fn start_keys(tokens: &[Token], spec: &ChoiceSpec) -> Vec<(u64, u32)> {
+    let longest = spec
+        .options
+        .iter()
+        .map(|o| o.longest_start)
+        .max()
+        .unwrap_or(0);
+    let mut keys = Vec::new();
+    let mut chars: Vec<char> = Vec::new();
+    for (t, token) in tokens.iter().enumerate() {
+        chars.clear();
+        chars.extend(token.text.chars().take(longest + 2));
+        // One edit adds at most one letter.
+        if chars.len() > longest + 1 {
+            continue;
+        }
+        for_each_deletion_key(&chars, |key| keys.push((key, t as u32)));
+    }
+    keys
+}
+
 fn long_enough_for_a_typo(word: &str) -> bool {
     // Bytes are at least as many as letters: most words are settled
     // without counting.
@@ -84,10 +113,23 @@ fn phrase_matches(
     ctx: &Context,
     idx: usize,
     option: &ChoiceOption,
+    keys: &[(u64, u32)],
 ) -> Option<Match> {
     let tokens = &input.tokens;
+    // (phrase, place) pairs where a phrase's first word may stand.
+    let mut places: Vec<(u32, u32)> = Vec::new();
+    for &(key, t) in keys {
+        if let Some(phrases) = option.starts.get(&key) {
+            places.extend(phrases.iter().map(|&p| (p, t)));
+        }
+    }
+    places.sort_unstable();
+    places.dedup();
     let mut best: Option<Match> = None;
-    for (lang, words) in &option.words {
+    for group in places.chunk_by(|a, b| a.0 == b.0) {
+        let Some((lang, words)) = option.words.get(group[0].0 as usize) else {
+            continue;
+        };
         let (conf, rule) = match lang {
             Some(l) if *l == ctx.lang => (0.95, "choice.phrase"),
             Some(_) => (0.9, "choice.phrase"),
@@ -97,7 +139,8 @@ fn phrase_matches(
         if words.len() == 1 && words[0].chars().count() < 2 && tokens.len() != 1 {
             continue;
         }
-        let Some((t, typo)) = find_phrase(tokens, words) else {
+        let starts = group.iter().map(|&(_, t)| t as usize);
+        let Some((t, typo)) = find_phrase_at(tokens, words, starts) else {
             continue;
         };
         let confidence = if typo { conf - 0.15 } else { conf };
@@ -124,11 +167,12 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
         return Extraction::default();
     };
     let count = spec.options.len();
+    let keys = start_keys(&input.tokens, spec);
     let mut matches: Vec<Match> = spec
         .options
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| phrase_matches(input, ctx, i, o))
+        .filter_map(|(i, o)| phrase_matches(input, ctx, i, o, &keys))
         .collect();
     // A phrase inside a longer phrase of another option ("appartement" in
     // "grand appartement") is not a mention of its own.
@@ -308,8 +352,48 @@ mod tests {
         assert!(extract(&Input::new("crèche"), &ctx).candidates.is_empty());
     }
 
+    /// Every place of the message tried, as the search did before it kept
+    /// to the places a phrase's first word may stand.
+    fn find_phrase_everywhere(tokens: &[Token], phrase: &[String]) -> Option<(usize, bool)> {
+        find_phrase_at(tokens, phrase, 0..tokens.len())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn phrases_are_found_where_trying_every_place_finds_them(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("creche"), Just("crech"), Just("cerche"), Just("ecole"), Just("ecoles"),
+                    Just("maternelle"), Just("maternele"), Just("gardienne"), Just("a"),
+                    Just("domicile"), Just("day"), Just("nursery"), Just("nursrey"), Just("x"),
+                    Just("school"), Just("kleuterschool"), Just("kleuterschol"), Just("le"),
+                ],
+                0..8,
+            ),
+            lang in prop_oneof![Just(Lang::Fr), Just(Lang::Nl), Just(Lang::En)],
+        ) {
+            let input = Input::new(&words.join(" "));
+            let spec = spec();
+            let keys = start_keys(&input.tokens, &spec);
+            for option in &spec.options {
+                for (p, (_, phrase)) in option.words.iter().enumerate() {
+                    let mut starts: Vec<usize> = keys
+                        .iter()
+                        .filter(|(k, _)| option.starts.get(k).is_some_and(|l| l.contains(&(p as u32))))
+                        .map(|&(_, t)| t as usize)
+                        .collect();
+                    starts.sort_unstable();
+                    starts.dedup();
+                    prop_assert_eq!(
+                        find_phrase_at(&input.tokens, phrase, starts.into_iter()),
+                        find_phrase_everywhere(&input.tokens, phrase),
+                        "{:?} in {:?} ({:?})", phrase, words, lang
+                    );
+                }
+            }
+        }
+
         #[test]
         fn never_panics(s in "\\PC{0,60}") {
             for lang in Lang::ALL {

@@ -6,7 +6,9 @@
 //! bad checksum) is not silently dropped: it comes back in
 //! `Extraction::rejected` with a reason the flow can show to the citizen.
 
+use crate::lookup::FastMap;
 use crate::understand::normalize::Input;
+use crate::understand::typo::for_each_deletion_key;
 use crate::values::{Lang, SlotType, Value};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -104,20 +106,44 @@ pub struct ChoiceOption {
     /// The words of each phrase, then of the key (language `None`), as a
     /// message is split: read once, not at every message.
     words: Vec<(Option<Lang>, Vec<String>)>,
+    /// The deletion keys (`typo::for_each_deletion_key`) of each phrase's
+    /// first word, to the phrases (indices into `words`) it begins: a
+    /// message word can begin a phrase, exactly or with a typo, only if it
+    /// shares one of them, so the other places are never tried.
+    starts: FastMap<u64, Vec<u32>>,
+    /// The most letters of a first word: a longer message word begins no phrase.
+    longest_start: usize,
 }
 
 impl ChoiceOption {
     pub fn new(key: impl Into<String>, phrases: Vec<(Lang, String)>) -> ChoiceOption {
         let key = key.into();
-        let words = phrases
+        let words: Vec<(Option<Lang>, Vec<String>)> = phrases
             .iter()
             .map(|(lang, p)| (Some(*lang), choice::phrase_words(p)))
             .chain([(None, choice::phrase_words(&key.replace(['_', '-'], " ")))])
             .collect();
+        let mut starts: FastMap<u64, Vec<u32>> = FastMap::default();
+        let mut longest_start = 0;
+        for (i, (_, phrase)) in words.iter().enumerate() {
+            let Some(first) = phrase.first() else {
+                continue;
+            };
+            let chars: Vec<char> = first.chars().collect();
+            longest_start = longest_start.max(chars.len());
+            for_each_deletion_key(&chars, |key| {
+                let list = starts.entry(key).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            });
+        }
         ChoiceOption {
             key,
             phrases,
             words,
+            starts,
+            longest_start,
         }
     }
 }

@@ -614,19 +614,22 @@ impl<'p> Turn<'p> {
     fn finish(&mut self, idx: usize, value: Option<Value>) -> Result<(), RuntimeError> {
         let frame = self.session.stack.remove(idx);
         self.session.stack.truncate(idx);
-        let result = match value {
-            Some(v) => v,
-            None => {
-                let flow = self.flow(&frame.flow)?;
-                Value::Record(
-                    flow.slot_names()
-                        .filter_map(|n| Some((n.to_string(), frame.vars.get(n)?.clone())))
-                        .collect(),
-                )
+        // The result is built only for a caller that keeps it (`call ... as x`).
+        if let (Some(bind), false) = (frame.bind, self.session.stack.is_empty()) {
+            let result = match value {
+                Some(v) => v,
+                None => {
+                    let flow = self.flow(&frame.flow)?;
+                    Value::Record(
+                        flow.slot_names()
+                            .filter_map(|n| Some((n.to_string(), frame.vars.get(n)?.clone())))
+                            .collect(),
+                    )
+                }
+            };
+            if let Some(parent) = self.session.stack.last_mut() {
+                parent.vars.insert(bind, result);
             }
-        };
-        if let (Some(bind), Some(parent)) = (frame.bind, self.session.stack.last_mut()) {
-            parent.vars.insert(bind, result);
         }
         if frame.digression {
             if let Some(top) = self.top() {

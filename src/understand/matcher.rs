@@ -180,8 +180,9 @@ struct Phrase {
 /// The index of one language's patterns.
 #[derive(Debug, Default)]
 struct LangIndex {
-    terms: FastMap<String, TermId>,
-    display: Vec<String>,
+    /// Each stem to its term; the key shares the stem's string with the
+    /// vocabulary's forms.
+    terms: FastMap<Arc<str>, TermId>,
     idf: Vec<f32>,
     /// The most a term can add to the coverage of any pattern holding it
     /// (its weight over the lightest reading of that pattern): lets `find`
@@ -195,7 +196,7 @@ struct LangIndex {
     /// Stem of a single-word synonym to its group's term.
     synonym_of: FastMap<String, TermId>,
     /// Folded words of the vocabulary that typos may be corrected to.
-    typo_targets: Vec<(String, TermId)>,
+    typo_targets: Vec<(Arc<str>, TermId)>,
     /// The hash of each typo target and of its one-letter deletions, to
     /// the run of `deletion_targets` holding the targets that have it (a
     /// shared hash is checked by `within_one_edit`). One table and one list
@@ -385,13 +386,12 @@ impl LangIndex {
         (text, stem)
     }
 
-    fn intern(&mut self, key: &str, display: &str) -> TermId {
-        if let Some(&id) = self.terms.get(key) {
+    fn intern(&mut self, key: &Arc<str>) -> TermId {
+        if let Some(&id) = self.terms.get(&**key) {
             return id;
         }
-        let id = self.display.len() as TermId;
-        self.terms.insert(key.to_string(), id);
-        self.display.push(display.to_string());
+        let id = self.postings.len() as TermId;
+        self.terms.insert(Arc::clone(key), id);
         self.postings.push(Vec::new());
         id
     }
@@ -410,21 +410,21 @@ impl LangIndex {
             })
             .filter(|w| !w.is_empty())
             .collect();
-        let Some(first) = members.first() else {
+        if members.is_empty() {
             return;
-        };
-        let label: Vec<&str> = first.iter().map(|w| w.text.as_ref()).collect();
+        }
         // A key no stem can equal: the group is one concept of its own.
-        let term = self.intern(&format!("\u{1}synonym{group_no}"), &label.join(" "));
+        let term = self.intern(&Arc::from(format!("\u{1}synonym{group_no}")));
         for member in &members {
+            let mut written = None;
             for w in member {
-                self.form(w);
+                written = Some(self.form(w).0);
             }
-            if let [single] = member.as_slice() {
+            if let ([single], Some(written)) = (member.as_slice(), written) {
                 self.synonym_of
                     .entry(single.stem.to_string())
                     .or_insert(term);
-                self.add_typo_target(&single.text, term);
+                self.add_typo_target(&written, term);
             } else {
                 let stems: Vec<String> = member.iter().map(|w| w.stem.to_string()).collect();
                 if let Some(head) = stems.first().cloned() {
@@ -437,12 +437,12 @@ impl LangIndex {
         }
     }
 
-    fn add_typo_target(&mut self, word: &str, term: TermId) {
+    fn add_typo_target(&mut self, word: &Arc<str>, term: TermId) {
         let n = word.chars().count();
         if (MIN_TYPO_TARGET_CHARS..=MAX_TYPO_CHARS).contains(&n)
             && word.chars().all(char::is_alphabetic)
         {
-            self.typo_targets.push((word.to_string(), term));
+            self.typo_targets.push((Arc::clone(word), term));
         }
     }
 
@@ -507,7 +507,7 @@ impl LangIndex {
     fn build_typo_index(&mut self) {
         // By word, then term: the first eight bytes of a word order it as
         // the word does and spare most string comparisons.
-        let mut keyed: Vec<(u64, String, TermId)> = std::mem::take(&mut self.typo_targets)
+        let mut keyed: Vec<(u64, Arc<str>, TermId)> = std::mem::take(&mut self.typo_targets)
             .into_iter()
             .map(|(word, term)| {
                 let mut prefix = [0u8; 8];
@@ -589,13 +589,13 @@ impl LangIndex {
                 let Some((target, term)) = self.typo_targets.get(i as usize) else {
                     continue;
                 };
-                if target == word || !within_one_edit(word, target) {
+                if **target == *word || !within_one_edit(word, target) {
                     continue;
                 }
                 let df = self.postings.get(*term as usize).map_or(0, |p| p.len()) as u32;
                 // Among equally close words, the more used one is the likelier intent.
                 if best.is_none_or(|(best_df, _, _)| df > best_df) {
-                    best = Some((df, *term, target.as_str()));
+                    best = Some((df, *term, &**target));
                 }
             }
         });
@@ -1012,7 +1012,7 @@ impl<'s> WordReader<'s> {
                     None => {
                         let term = match index.synonym_of.get(t.stem.as_ref()) {
                             Some(&term) => term,
-                            None => index.intern(&t.stem, &t.written),
+                            None => index.intern(&t.stem),
                         };
                         if !t.stop {
                             index.add_typo_target(&t.written, term);
@@ -1246,9 +1246,12 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
             Some(_) => continue,
             None => match index.synonym_of.get(w.stem.as_ref()) {
                 Some(&t) => t,
-                None => index.intern(&w.stem, &w.text),
+                None => index.intern(&written_stem),
             },
         };
+        if !w.stop {
+            index.add_typo_target(&written, term);
+        }
         let pw = PatternWord {
             term,
             written,
@@ -1257,7 +1260,6 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
         if w.stop {
             courtesy.push(pw);
         } else {
-            index.add_typo_target(&w.text, term);
             if !content.iter().any(|c: &PatternWord| c.term == term) {
                 content.push(pw);
             }

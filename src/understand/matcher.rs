@@ -141,10 +141,23 @@ struct PatternWord {
     written_stem: Arc<str>,
 }
 
+/// Each alternative is a set of words that must all be there.
 #[derive(Debug, Clone)]
-struct Slot {
-    /// Each alternative is a set of words that must all be there.
-    alternatives: Vec<Vec<PatternWord>>,
+enum Slot {
+    /// One word, one alternative: most slots, held in place rather than in
+    /// two lists of one (two allocations per slot in a big bot).
+    Word([PatternWord; 1]),
+    Alternatives(Vec<Vec<PatternWord>>),
+}
+
+impl Slot {
+    fn alternatives(&self) -> impl Iterator<Item = &[PatternWord]> + '_ {
+        let (one, many): (Option<&[PatternWord]>, &[Vec<PatternWord>]) = match self {
+            Slot::Word(w) => (Some(w), &[]),
+            Slot::Alternatives(a) => (None, a),
+        };
+        one.into_iter().chain(many.iter().map(Vec::as_slice))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -655,7 +668,10 @@ impl TriggerIndex {
         for (group_no, (lang, group)) in synonyms.groups.iter().enumerate() {
             langs[lang_slot(*lang)].add_synonyms(group, *lang, group_no);
         }
-        let mut patterns = Vec::new();
+        // Sized up front: a big bot's patterns grown by doubling copy
+        // megabytes, and free blocks large enough to make the allocator
+        // sweep its small free blocks each time.
+        let mut patterns = Vec::with_capacity(specs.len());
         let mut errors = Vec::new();
         let mut read: [WordReader; 3] = Default::default();
         for (spec_no, spec) in specs.iter().enumerate() {
@@ -724,8 +740,7 @@ impl TriggerIndex {
                 .slots
                 .iter()
                 .filter_map(|s| {
-                    s.alternatives
-                        .iter()
+                    s.alternatives()
                         .map(|alt| alt.iter().map(|w| idf(w.term)).sum::<f32>())
                         .filter(|w| *w > 0.0)
                         .min_by(f32::total_cmp)
@@ -1108,8 +1123,10 @@ fn compile<'s>(
     for (slot_no, readings) in raw_slots.iter().enumerate() {
         // A run of plain words is a single reading: each of its terms is a slot.
         let split_run = readings.len() == 1;
-        let mut alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
-        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
+        // A run's words go straight to their slots: no lists of alternatives.
+        let lists = if split_run { 0 } else { readings.len() };
+        let mut alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(lists);
+        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(lists);
         for (r_no, reading) in readings.iter().enumerate() {
             required.clear();
             for &(w, optional) in reading {
@@ -1135,24 +1152,26 @@ fn compile<'s>(
             };
             let (content, courtesy) = reader.read(&required, lang, index, probing);
             known.extend(content.iter().chain(&courtesy).map(|w| w.term));
-            alternatives.push(content);
-            courtesy_alternatives.push(courtesy);
+            if split_run {
+                split_by_term(content, &mut content_slots);
+                if !courtesy.is_empty() {
+                    courtesy_parts.push(CourtesyPart::Run(courtesy));
+                }
+            } else {
+                alternatives.push(content);
+                courtesy_alternatives.push(courtesy);
+            }
         }
         if split_run {
-            let content = alternatives.pop().unwrap_or_default();
-            let courtesy = courtesy_alternatives.pop().unwrap_or_default();
-            content_slots.extend(split_by_term(content));
-            if !courtesy.is_empty() {
-                courtesy_parts.push(CourtesyPart::Run(courtesy));
-            }
+            // Its slots are in place already.
         } else if alternatives.iter().all(|a| !a.is_empty()) {
-            content_slots.push(Slot { alternatives });
+            content_slots.push(Slot::Alternatives(alternatives));
         } else if courtesy_alternatives.iter().all(|a| !a.is_empty())
             && alternatives.iter().all(|a| a.is_empty())
         {
-            courtesy_parts.push(CourtesyPart::Slot(Slot {
-                alternatives: courtesy_alternatives,
-            }));
+            courtesy_parts.push(CourtesyPart::Slot(Slot::Alternatives(
+                courtesy_alternatives,
+            )));
         }
         // An alternative made only of stop words makes its slot optional.
     }
@@ -1166,12 +1185,12 @@ fn compile<'s>(
     // that one word ("je ne sais plus") would start it.
     let thin = !courtesy
         && content_slots.len() == 1
-        && content_slots[0].alternatives.iter().all(|a| a.len() <= 1);
+        && content_slots[0].alternatives().all(|a| a.len() <= 1);
     let courtesy_slots = || {
         let mut slots = Vec::new();
         for part in courtesy_parts {
             match part {
-                CourtesyPart::Run(words) => slots.extend(split_by_term(words)),
+                CourtesyPart::Run(words) => split_by_term(words, &mut slots),
                 CourtesyPart::Slot(slot) => slots.push(slot),
             }
         }
@@ -1214,23 +1233,21 @@ impl Compiled {
     fn slot_terms(&self) -> impl Iterator<Item = TermId> + '_ {
         self.slots
             .iter()
-            .flat_map(|s| s.alternatives.iter().flatten().map(|w| w.term))
+            .flat_map(|s| s.alternatives().flatten().map(|w| w.term))
     }
 }
 
-fn split_by_term(words: Vec<PatternWord>) -> Vec<Slot> {
-    let mut slots: Vec<Slot> = Vec::new();
+/// Adds a slot per term of `words` to `slots`, a term written twice once.
+fn split_by_term(words: Vec<PatternWord>, slots: &mut Vec<Slot>) {
+    let start = slots.len();
     for w in words {
-        let dup = slots
+        let dup = slots[start..]
             .iter()
-            .any(|s| s.alternatives.iter().flatten().any(|x| x.term == w.term));
+            .any(|s| s.alternatives().flatten().any(|x| x.term == w.term));
         if !dup {
-            slots.push(Slot {
-                alternatives: vec![vec![w]],
-            });
+            slots.push(Slot::Word([w]));
         }
     }
-    slots
 }
 
 /// The pattern words of a reading, split into content words and stop words,
@@ -1451,8 +1468,8 @@ fn evaluate<'p>(
     let mut matched_count = 0usize;
     let mut missing_any = false;
     for slot in &p.slots {
-        let mut best: Option<(f32, f32, &Vec<PatternWord>)> = None;
-        for alt in &slot.alternatives {
+        let mut best: Option<(f32, f32, &[PatternWord])> = None;
+        for alt in slot.alternatives() {
             let alt_weight: f32 = alt.iter().map(|w| idf(w.term)).sum();
             if alt_weight <= 0.0 {
                 continue;

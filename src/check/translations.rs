@@ -64,7 +64,9 @@ pub(super) fn lang_tag(c: &mut Checker, tag: &LangTag) -> bool {
     false
 }
 
-fn duplicate_lang(c: &mut Checker, seen: &mut Vec<(String, Span)>, tag: &LangTag) {
+// The codes seen borrow from the tree: a text is checked line by line,
+// and a bot has one per answer.
+fn duplicate_lang<'t>(c: &mut Checker, seen: &mut Vec<(&'t str, Span)>, tag: &'t LangTag) {
     if let Some((_, first)) = seen.iter().find(|(code, _)| *code == tag.code) {
         let first = *first;
         c.push(
@@ -78,14 +80,14 @@ fn duplicate_lang(c: &mut Checker, seen: &mut Vec<(String, Span)>, tag: &LangTag
             .with_help("put the variants on one line, separated by `|` (or `,` for phrases)"),
         );
     } else {
-        seen.push((tag.code.clone(), tag.span));
+        seen.push((&tag.code, tag.span));
     }
 }
 
-fn missing(c: &Checker, present: &[(String, Span)]) -> Vec<String> {
+fn missing(c: &Checker, present: &[(&str, Span)]) -> Vec<String> {
     c.languages
         .iter()
-        .filter(|l| !present.iter().any(|(p, _)| p == *l))
+        .filter(|l| !present.iter().any(|(p, _)| p == l))
         .cloned()
         .collect()
 }

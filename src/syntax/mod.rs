@@ -4,6 +4,7 @@
 
 pub mod ast;
 mod errors;
+mod fast;
 pub mod format;
 mod parser;
 

@@ -3,6 +3,7 @@
 
 use super::ast::*;
 use super::errors::syntax_diagnostic;
+use super::fast::Reader;
 use crate::diagnostics::{Diagnostic, SourceId, Span};
 use chrono::{NaiveDate, NaiveTime};
 use pest::iterators::{Pair, Pairs};
@@ -23,16 +24,68 @@ const ITEM_KEYWORDS: [&str; 9] = [
     "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow",
 ];
 
+/// The rule of the item each word starts, in the order of the `item` rule.
+/// No word starts another, so the first that matches is the only rule of
+/// `item` that can.
+const ITEM_RULES: [(&str, Rule); 9] = [
+    ("faq", Rule::faq_decl),
+    ("flow", Rule::flow_decl),
+    ("text", Rule::text_decl),
+    ("bot", Rule::bot_decl),
+    ("action", Rule::action_decl),
+    ("choice", Rule::choice_decl),
+    ("slot", Rule::slot_decl),
+    ("table", Rule::table_decl),
+    ("synonyms", Rule::synonyms_decl),
+];
+
 /// Parses one file. Returns the items it could read and a diagnostic per
 /// mistake; a file with syntax errors still yields its good items.
 pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
+    match read_items(source, text) {
+        Some(read) => read,
+        None => parse_with_pest(source, text),
+    }
+}
+
+/// Reads the file item by item: the frequent items directly (see
+/// `fast.rs`), the others with pest, one item at a time. `None` at the
+/// first item that neither reads: the file has a mistake, and
+/// `parse_with_pest` reports it as it always has.
+fn read_items(source: SourceId, text: &str) -> Option<(File, Vec<Diagnostic>)> {
+    let reader = Reader::new(source, text);
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut at = reader.skip(0);
+    while at < text.len() {
+        if let Some((item, end)) = reader.item(at) {
+            items.push(item);
+            at = reader.skip(end);
+            continue;
+        }
+        let rest = &text[at..];
+        let (_, rule) = ITEM_RULES.iter().find(|(word, _)| rest.starts_with(word))?;
+        let pair = parse_rule(*rule, rest, false).ok()?.next()?;
+        let end = at + pair.as_span().end();
+        let mut builder = Builder {
+            source,
+            offset: at,
+            diagnostics: &mut diagnostics,
+        };
+        items.push(builder.item(pair)?);
+        at = reader.skip(end);
+    }
+    Some((File { items }, diagnostics))
+}
+
+fn parse_with_pest(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
     let mut start = 0;
     // Each round parses from `start` to the end; on error, it resumes at the next item boundary.
     while start <= text.len() {
         let rest = &text[start..];
-        match parse_rule(rest, false) {
+        match parse_rule(Rule::file, rest, false) {
             Ok(pairs) => {
                 collect_items(pairs, source, start, &mut diagnostics, &mut items);
                 break;
@@ -40,7 +93,7 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
             Err(fast_err) => {
                 // The detailed attempt is only for the message: it knows what
                 // each position expected, and costs a third more time.
-                let err = parse_rule(rest, true).err().unwrap_or(fast_err);
+                let err = parse_rule(Rule::file, rest, true).err().unwrap_or(fast_err);
                 let diag = syntax_diagnostic(source, text, start, &err);
                 let error_at = diag.span.start;
                 // Resuming at the line of an error can meet the same error again.
@@ -51,7 +104,7 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
                 // boundary that precedes the error.
                 let region_end = previous_boundary(text, start, error_at);
                 if region_end > start {
-                    if let Ok(pairs) = parse_rule(&text[start..region_end], false) {
+                    if let Ok(pairs) = parse_rule(Rule::file, &text[start..region_end], false) {
                         collect_items(pairs, source, start, &mut diagnostics, &mut items);
                     }
                 }
@@ -70,12 +123,16 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
 /// another thread from getting the wrong setting.
 static DETAIL_SWITCH: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn parse_rule(text: &str, detailed: bool) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+fn parse_rule(
+    rule: Rule,
+    text: &str,
+    detailed: bool,
+) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
     let _switch = DETAIL_SWITCH
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     pest::set_error_detail(detailed);
-    GuichetParser::parse(Rule::file, text)
+    GuichetParser::parse(rule, text)
 }
 
 /// Builds the items of a parsed `file` whose text starts at `offset`.
@@ -905,7 +962,7 @@ impl Builder<'_> {
     }
 }
 
-fn unescape(raw: &str) -> String {
+pub(super) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
@@ -929,6 +986,91 @@ fn unescape(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The direct reading and pest's agree on `text`: the same items, the
+    /// same spans, the same diagnostics.
+    fn agree(text: &str) {
+        let direct = parse_file(SourceId(3), text);
+        let pest = parse_with_pest(SourceId(3), text);
+        assert_eq!(direct, pest, "readings differ on {text:?}");
+    }
+
+    fn flow_files(dir: &std::path::Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                flow_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "flow") {
+                out.extend(std::fs::read_to_string(&path));
+            }
+        }
+    }
+
+    const TRICKY: &str = "\u{feff}# a comment\n\
+        faq r0 # c\n  triggers fr: \"a\" , \"b\" # x\n  label nl: \"c\"\n\
+        answer fr: \"R0\" | \"x\"  # y\n button yes \"Oui\"  \nend  \n\
+        text t fr: \"z\\\" \\n {{ }} é\"  # q\n \n\
+        text u t\n\
+        text v \"plain\" button \"a b\" fr: \"A\" link \"http://x\" w\n\
+        flow f\n  say fr: \"a\"  \n  say t  \n say \"\" \nend\n\
+        flow g triggers fr: \"g\", \"h\" examples fr: \"i\" say u end\n\
+        faqr1 triggersfr:\"a\"answerfr:\"b\"end\n\
+        flow h(x: text) say \"{x}\" end\n\
+        faq r2 answer fr: \"{a}\" end\n";
+
+    #[test]
+    fn direct_reading_agrees_with_pest_on_sample_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![TRICKY.to_string()];
+        for dir in ["flows", "stdlib", "tests", "examples", "docs"] {
+            flow_files(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 40);
+        for text in &files {
+            agree(text);
+        }
+    }
+
+    /// Mistakes and unusual spacing around every token of the tricky file
+    /// and the sample files: the readings must still agree.
+    #[test]
+    fn direct_reading_agrees_with_pest_on_mutations() {
+        const PIECES: [&str; 34] = [
+            "\"", "{", "}", "{{", "\\", "\\n", ",", "|", ":", " ", "\n", "#", "end", "say",
+            "button", "link", "fr", "fr:", "\"x\"", "answer", "triggers", "faq", "text", "(",
+            "{x}", "yes", "\u{feff}", "label", "flow", "é", "x", "_", "0", "if",
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![TRICKY.to_string()];
+        flow_files(&root.join("flows"), &mut files);
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for text in &files {
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for _ in 0..300 {
+                let a = bounds[next(bounds.len())];
+                let b = bounds[next(bounds.len())].min(a + 12).max(a);
+                let b = *bounds.iter().find(|&&i| i >= b).unwrap_or(&text.len());
+                let piece = PIECES[next(PIECES.len())];
+                let mutated = match next(3) {
+                    0 => format!("{}{}", &text[..a], &text[b..]),
+                    1 => format!("{}{}{}", &text[..a], piece, &text[a..]),
+                    _ => format!("{}{}{}", &text[..a], piece, &text[b..]),
+                };
+                agree(&mutated);
+            }
+        }
+    }
 
     /// Whether `word` reads as a name, whole.
     fn is_name(word: &str) -> bool {
@@ -955,6 +1097,8 @@ mod tests {
 
     #[test]
     fn reserved_words_are_not_names() {
+        // The direct reading knows the reserved words by this list.
+        assert_eq!(RESERVED, crate::syntax::fast::RESERVED);
         for word in RESERVED {
             assert!(!is_name(word), "`{word}` should be reserved");
             assert!(

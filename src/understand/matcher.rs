@@ -141,10 +141,23 @@ struct PatternWord {
     written_stem: Arc<str>,
 }
 
+/// Each alternative is a set of words that must all be there.
 #[derive(Debug, Clone)]
-struct Slot {
-    /// Each alternative is a set of words that must all be there.
-    alternatives: Vec<Vec<PatternWord>>,
+enum Slot {
+    /// One word, one alternative: most slots, held in place rather than in
+    /// two lists of one (two allocations per slot in a big bot).
+    Word([PatternWord; 1]),
+    Alternatives(Vec<Vec<PatternWord>>),
+}
+
+impl Slot {
+    fn alternatives(&self) -> impl Iterator<Item = &[PatternWord]> + '_ {
+        let (one, many): (Option<&[PatternWord]>, &[Vec<PatternWord>]) = match self {
+            Slot::Word(w) => (Some(w), &[]),
+            Slot::Alternatives(a) => (None, a),
+        };
+        one.into_iter().chain(many.iter().map(Vec::as_slice))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -180,8 +193,9 @@ struct Phrase {
 /// The index of one language's patterns.
 #[derive(Debug, Default)]
 struct LangIndex {
-    terms: FastMap<String, TermId>,
-    display: Vec<String>,
+    /// Each stem to its term; the key shares the stem's string with the
+    /// vocabulary's forms.
+    terms: FastMap<Arc<str>, TermId>,
     idf: Vec<f32>,
     /// The most a term can add to the coverage of any pattern holding it
     /// (its weight over the lightest reading of that pattern): lets `find`
@@ -195,7 +209,7 @@ struct LangIndex {
     /// Stem of a single-word synonym to its group's term.
     synonym_of: FastMap<String, TermId>,
     /// Folded words of the vocabulary that typos may be corrected to.
-    typo_targets: Vec<(String, TermId)>,
+    typo_targets: Vec<(Arc<str>, TermId)>,
     /// The hash of each typo target and of its one-letter deletions, to
     /// the run of `deletion_targets` holding the targets that have it (a
     /// shared hash is checked by `within_one_edit`). One table and one list
@@ -385,13 +399,12 @@ impl LangIndex {
         (text, stem)
     }
 
-    fn intern(&mut self, key: &str, display: &str) -> TermId {
-        if let Some(&id) = self.terms.get(key) {
+    fn intern(&mut self, key: &Arc<str>) -> TermId {
+        if let Some(&id) = self.terms.get(&**key) {
             return id;
         }
-        let id = self.display.len() as TermId;
-        self.terms.insert(key.to_string(), id);
-        self.display.push(display.to_string());
+        let id = self.postings.len() as TermId;
+        self.terms.insert(Arc::clone(key), id);
         self.postings.push(Vec::new());
         id
     }
@@ -410,21 +423,21 @@ impl LangIndex {
             })
             .filter(|w| !w.is_empty())
             .collect();
-        let Some(first) = members.first() else {
+        if members.is_empty() {
             return;
-        };
-        let label: Vec<&str> = first.iter().map(|w| w.text.as_ref()).collect();
+        }
         // A key no stem can equal: the group is one concept of its own.
-        let term = self.intern(&format!("\u{1}synonym{group_no}"), &label.join(" "));
+        let term = self.intern(&Arc::from(format!("\u{1}synonym{group_no}")));
         for member in &members {
+            let mut written = None;
             for w in member {
-                self.form(w);
+                written = Some(self.form(w).0);
             }
-            if let [single] = member.as_slice() {
+            if let ([single], Some(written)) = (member.as_slice(), written) {
                 self.synonym_of
                     .entry(single.stem.to_string())
                     .or_insert(term);
-                self.add_typo_target(&single.text, term);
+                self.add_typo_target(&written, term);
             } else {
                 let stems: Vec<String> = member.iter().map(|w| w.stem.to_string()).collect();
                 if let Some(head) = stems.first().cloned() {
@@ -437,12 +450,12 @@ impl LangIndex {
         }
     }
 
-    fn add_typo_target(&mut self, word: &str, term: TermId) {
+    fn add_typo_target(&mut self, word: &Arc<str>, term: TermId) {
         let n = word.chars().count();
         if (MIN_TYPO_TARGET_CHARS..=MAX_TYPO_CHARS).contains(&n)
             && word.chars().all(char::is_alphabetic)
         {
-            self.typo_targets.push((word.to_string(), term));
+            self.typo_targets.push((Arc::clone(word), term));
         }
     }
 
@@ -507,7 +520,7 @@ impl LangIndex {
     fn build_typo_index(&mut self) {
         // By word, then term: the first eight bytes of a word order it as
         // the word does and spare most string comparisons.
-        let mut keyed: Vec<(u64, String, TermId)> = std::mem::take(&mut self.typo_targets)
+        let mut keyed: Vec<(u64, Arc<str>, TermId)> = std::mem::take(&mut self.typo_targets)
             .into_iter()
             .map(|(word, term)| {
                 let mut prefix = [0u8; 8];
@@ -589,13 +602,13 @@ impl LangIndex {
                 let Some((target, term)) = self.typo_targets.get(i as usize) else {
                     continue;
                 };
-                if target == word || !within_one_edit(word, target) {
+                if **target == *word || !within_one_edit(word, target) {
                     continue;
                 }
                 let df = self.postings.get(*term as usize).map_or(0, |p| p.len()) as u32;
                 // Among equally close words, the more used one is the likelier intent.
                 if best.is_none_or(|(best_df, _, _)| df > best_df) {
-                    best = Some((df, *term, target.as_str()));
+                    best = Some((df, *term, &**target));
                 }
             }
         });
@@ -655,7 +668,10 @@ impl TriggerIndex {
         for (group_no, (lang, group)) in synonyms.groups.iter().enumerate() {
             langs[lang_slot(*lang)].add_synonyms(group, *lang, group_no);
         }
-        let mut patterns = Vec::new();
+        // Sized up front: a big bot's patterns grown by doubling copy
+        // megabytes, and free blocks large enough to make the allocator
+        // sweep its small free blocks each time.
+        let mut patterns = Vec::with_capacity(specs.len());
         let mut errors = Vec::new();
         let mut read: [WordReader; 3] = Default::default();
         for (spec_no, spec) in specs.iter().enumerate() {
@@ -724,8 +740,7 @@ impl TriggerIndex {
                 .slots
                 .iter()
                 .filter_map(|s| {
-                    s.alternatives
-                        .iter()
+                    s.alternatives()
                         .map(|alt| alt.iter().map(|w| idf(w.term)).sum::<f32>())
                         .filter(|w| *w > 0.0)
                         .min_by(f32::total_cmp)
@@ -1012,7 +1027,7 @@ impl<'s> WordReader<'s> {
                     None => {
                         let term = match index.synonym_of.get(t.stem.as_ref()) {
                             Some(&term) => term,
-                            None => index.intern(&t.stem, &t.written),
+                            None => index.intern(&t.stem),
                         };
                         if !t.stop {
                             index.add_typo_target(&t.written, term);
@@ -1108,8 +1123,10 @@ fn compile<'s>(
     for (slot_no, readings) in raw_slots.iter().enumerate() {
         // A run of plain words is a single reading: each of its terms is a slot.
         let split_run = readings.len() == 1;
-        let mut alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
-        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(readings.len());
+        // A run's words go straight to their slots: no lists of alternatives.
+        let lists = if split_run { 0 } else { readings.len() };
+        let mut alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(lists);
+        let mut courtesy_alternatives: Vec<Vec<PatternWord>> = Vec::with_capacity(lists);
         for (r_no, reading) in readings.iter().enumerate() {
             required.clear();
             for &(w, optional) in reading {
@@ -1135,24 +1152,26 @@ fn compile<'s>(
             };
             let (content, courtesy) = reader.read(&required, lang, index, probing);
             known.extend(content.iter().chain(&courtesy).map(|w| w.term));
-            alternatives.push(content);
-            courtesy_alternatives.push(courtesy);
+            if split_run {
+                split_by_term(content, &mut content_slots);
+                if !courtesy.is_empty() {
+                    courtesy_parts.push(CourtesyPart::Run(courtesy));
+                }
+            } else {
+                alternatives.push(content);
+                courtesy_alternatives.push(courtesy);
+            }
         }
         if split_run {
-            let content = alternatives.pop().unwrap_or_default();
-            let courtesy = courtesy_alternatives.pop().unwrap_or_default();
-            content_slots.extend(split_by_term(content));
-            if !courtesy.is_empty() {
-                courtesy_parts.push(CourtesyPart::Run(courtesy));
-            }
+            // Its slots are in place already.
         } else if alternatives.iter().all(|a| !a.is_empty()) {
-            content_slots.push(Slot { alternatives });
+            content_slots.push(Slot::Alternatives(alternatives));
         } else if courtesy_alternatives.iter().all(|a| !a.is_empty())
             && alternatives.iter().all(|a| a.is_empty())
         {
-            courtesy_parts.push(CourtesyPart::Slot(Slot {
-                alternatives: courtesy_alternatives,
-            }));
+            courtesy_parts.push(CourtesyPart::Slot(Slot::Alternatives(
+                courtesy_alternatives,
+            )));
         }
         // An alternative made only of stop words makes its slot optional.
     }
@@ -1166,12 +1185,12 @@ fn compile<'s>(
     // that one word ("je ne sais plus") would start it.
     let thin = !courtesy
         && content_slots.len() == 1
-        && content_slots[0].alternatives.iter().all(|a| a.len() <= 1);
+        && content_slots[0].alternatives().all(|a| a.len() <= 1);
     let courtesy_slots = || {
         let mut slots = Vec::new();
         for part in courtesy_parts {
             match part {
-                CourtesyPart::Run(words) => slots.extend(split_by_term(words)),
+                CourtesyPart::Run(words) => split_by_term(words, &mut slots),
                 CourtesyPart::Slot(slot) => slots.push(slot),
             }
         }
@@ -1214,23 +1233,21 @@ impl Compiled {
     fn slot_terms(&self) -> impl Iterator<Item = TermId> + '_ {
         self.slots
             .iter()
-            .flat_map(|s| s.alternatives.iter().flatten().map(|w| w.term))
+            .flat_map(|s| s.alternatives().flatten().map(|w| w.term))
     }
 }
 
-fn split_by_term(words: Vec<PatternWord>) -> Vec<Slot> {
-    let mut slots: Vec<Slot> = Vec::new();
+/// Adds a slot per term of `words` to `slots`, a term written twice once.
+fn split_by_term(words: Vec<PatternWord>, slots: &mut Vec<Slot>) {
+    let start = slots.len();
     for w in words {
-        let dup = slots
+        let dup = slots[start..]
             .iter()
-            .any(|s| s.alternatives.iter().flatten().any(|x| x.term == w.term));
+            .any(|s| s.alternatives().flatten().any(|x| x.term == w.term));
         if !dup {
-            slots.push(Slot {
-                alternatives: vec![vec![w]],
-            });
+            slots.push(Slot::Word([w]));
         }
     }
-    slots
 }
 
 /// The pattern words of a reading, split into content words and stop words,
@@ -1246,9 +1263,12 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
             Some(_) => continue,
             None => match index.synonym_of.get(w.stem.as_ref()) {
                 Some(&t) => t,
-                None => index.intern(&w.stem, &w.text),
+                None => index.intern(&written_stem),
             },
         };
+        if !w.stop {
+            index.add_typo_target(&written, term);
+        }
         let pw = PatternWord {
             term,
             written,
@@ -1257,7 +1277,6 @@ fn pattern_words(words: &[Word], index: &mut LangIndex) -> (Vec<PatternWord>, Ve
         if w.stop {
             courtesy.push(pw);
         } else {
-            index.add_typo_target(&w.text, term);
             if !content.iter().any(|c: &PatternWord| c.term == term) {
                 content.push(pw);
             }
@@ -1449,8 +1468,8 @@ fn evaluate<'p>(
     let mut matched_count = 0usize;
     let mut missing_any = false;
     for slot in &p.slots {
-        let mut best: Option<(f32, f32, &Vec<PatternWord>)> = None;
-        for alt in &slot.alternatives {
+        let mut best: Option<(f32, f32, &[PatternWord])> = None;
+        for alt in slot.alternatives() {
             let alt_weight: f32 = alt.iter().map(|w| idf(w.term)).sum();
             if alt_weight <= 0.0 {
                 continue;

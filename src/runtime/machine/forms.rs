@@ -1,0 +1,494 @@
+//! Forms: asking slots, re-prompts and attempts, filling slots from a
+//! message, validation.
+
+use super::confirm::starts_like_a_correction;
+use super::inputs::prefill_for;
+use super::{err, Turn};
+use crate::compile::{Flow, FormSpec, SlotSpec};
+use crate::runtime::events::{Button, Event};
+use crate::runtime::phrases::{phrase, Phrase, SKIP_WORDS};
+use crate::runtime::session::{FormState, Phase};
+use crate::runtime::RuntimeError;
+use crate::understand::extract::{self, Candidate, Context, Reason};
+use crate::understand::matcher::MATCH_THRESHOLD;
+use crate::understand::normalize::fold;
+use crate::understand::Input as Message_;
+use crate::values::format::format_value;
+use crate::values::{SlotType, Value};
+
+/// Confidence needed to fill a slot that was not the one asked.
+const OTHER_SLOT_CONFIDENCE: f32 = 0.8;
+/// Confidence of a name introduced by words like "je m'appelle".
+const INTRODUCED_NAME: f32 = 0.9;
+
+impl<'p> Turn<'p> {
+    pub(super) fn form_spec(
+        &self,
+        idx: usize,
+        fs: &FormState,
+    ) -> Result<&'p FormSpec, RuntimeError> {
+        self.flow(&self.session.stack[idx].flow)?
+            .forms
+            .get(fs.form)
+            .ok_or_else(|| err("the form of this session no longer exists"))
+    }
+
+    pub(super) fn slot_spec(
+        &self,
+        idx: usize,
+        fs: &FormState,
+    ) -> Result<&'p SlotSpec, RuntimeError> {
+        self.form_spec(idx, fs)?
+            .slots
+            .get(fs.slot.unwrap_or(usize::MAX))
+            .ok_or_else(|| err("the slot of this session no longer exists"))
+    }
+
+    pub(super) fn form_state(&self, idx: usize) -> Result<FormState, RuntimeError> {
+        self.session.stack[idx]
+            .form
+            .clone()
+            .ok_or_else(|| err("no form is in progress"))
+    }
+
+    pub(super) fn set_form_state(&mut self, idx: usize, fs: FormState) {
+        self.session.stack[idx].form = Some(fs);
+    }
+
+    /// Asks the next slot that has no value, or the confirmation, or ends
+    /// the form and moves on.
+    pub(super) fn advance_form(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        for (i, slot) in form.slots.iter().enumerate() {
+            self.burn()?;
+            let frame = &self.session.stack[idx];
+            if frame.vars.get(&slot.name).is_some_and(|v| !v.is_null())
+                || fs.skipped.contains(&slot.name)
+            {
+                continue;
+            }
+            if let Some(cond) = &slot.when {
+                if !self.eval(idx, cond)?.is_true() {
+                    trace!(self, "slot {}: not asked (its `when` is false)", slot.name);
+                    self.resolve_without_value(idx, &mut fs, slot)?;
+                    continue;
+                }
+            }
+            fs.phase = Phase::Filling;
+            fs.slot = Some(i);
+            fs.attempts = 0;
+            self.set_form_state(idx, fs);
+            return self.ask_slot(idx, 0);
+        }
+        if form.confirm.is_some() && fs.phase != Phase::Confirming {
+            fs.phase = Phase::Confirming;
+            fs.slot = None;
+            self.set_form_state(idx, fs);
+            return self.ask_confirmation(idx);
+        }
+        let frame = &mut self.session.stack[idx];
+        frame.form = None;
+        frame.pc += 1;
+        Ok(())
+    }
+
+    fn resolve_without_value(
+        &mut self,
+        idx: usize,
+        fs: &mut FormState,
+        slot: &SlotSpec,
+    ) -> Result<(), RuntimeError> {
+        if let Some(d) = &slot.default {
+            let v = self.eval(idx, d)?;
+            self.session.stack[idx].vars.insert(slot.name.clone(), v);
+        } else if !fs.skipped.contains(&slot.name) {
+            fs.skipped.push(slot.name.clone());
+        }
+        Ok(())
+    }
+
+    pub(super) fn ask_slot(&mut self, idx: usize, attempt: u32) -> Result<(), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let slot = self.slot_spec(idx, &fs)?;
+        let prompt = if attempt == 0 {
+            slot.asks.first()
+        } else if !slot.reprompts.is_empty() {
+            slot.reprompts
+                .get((attempt as usize - 1).min(slot.reprompts.len() - 1))
+        } else {
+            slot.asks
+                .get((attempt as usize).min(slot.asks.len().saturating_sub(1)))
+        };
+        let lang = self.lang();
+        let mut extra = Vec::new();
+        let has_buttons = prompt.is_some_and(|p| !p.buttons.is_empty());
+        if !has_buttons {
+            if slot.ty == SlotType::YesNo {
+                extra.push(Button {
+                    label: phrase(Phrase::Yes, lang).into(),
+                    payload: "yes".into(),
+                });
+                extra.push(Button {
+                    label: phrase(Phrase::No, lang).into(),
+                    payload: "no".into(),
+                });
+            }
+            if slot.optional {
+                extra.push(Button {
+                    label: phrase(Phrase::Skip, lang).into(),
+                    payload: "skip".into(),
+                });
+            }
+        }
+        match prompt {
+            Some(p) => {
+                self.cover(Some(p.span));
+                self.say(idx, p, &extra)
+            }
+            None => {
+                self.events.push(Event::Say {
+                    text: format!("{}?", slot.name.replace('_', " ")),
+                    buttons: extra,
+                    links: vec![],
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Re-asks whatever the frame waits for (after a digression or a
+    /// returning visitor).
+    pub(super) fn reask(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let Some(fs) = self.session.stack[idx].form.clone() else {
+            return Ok(());
+        };
+        match fs.phase {
+            Phase::Filling if fs.slot.is_some() => self.ask_slot(idx, fs.attempts),
+            Phase::Confirming => self.ask_confirmation(idx),
+            Phase::Correcting => self.ask_which_to_change(idx),
+            Phase::Filling => Ok(()),
+        }
+    }
+
+    pub(super) fn skip_slot(&mut self, idx: usize) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let slot = self.slot_spec(idx, &fs)?;
+        trace!(self, "slot {}: skipped", slot.name);
+        self.resolve_without_value(idx, &mut fs, slot)?;
+        fs.slot = None;
+        self.set_form_state(idx, fs);
+        self.advance_form(idx)?;
+        self.run()
+    }
+
+    pub(super) fn fill_from_text(
+        &mut self,
+        idx: usize,
+        fs: &FormState,
+        input: &Message_,
+    ) -> Result<(), RuntimeError> {
+        let slot = self.slot_spec(idx, fs)?;
+        let current = fs.slot.unwrap_or(0);
+        let folded = fold(input.original.trim());
+        if slot.optional
+            && SKIP_WORDS
+                .iter()
+                .any(|w| folded == *w || folded.starts_with(&format!("{w} ")))
+        {
+            return self.skip_slot(idx);
+        }
+        // "non, la date de naissance c'est le 4 mai": a correction of an
+        // answered slot, even though a date would also fit this question.
+        if starts_like_a_correction(&folded) && self.correct_in_passing(idx, fs, current, input)? {
+            return Ok(());
+        }
+        let (found, rejected) = self.extract_for_form(idx, input, Some(current))?;
+        let mine = found
+            .iter()
+            .find(|(i, _)| *i == current)
+            .map(|(_, c)| c.clone());
+
+        // Another flow asked for by name wins over a free-text answer, and
+        // over no answer at all: the citizen changed the subject.
+        let free = matches!(slot.ty, SlotType::Text | SlotType::Name);
+        if mine.is_none() || free {
+            let matches = self.program.triggers.find_above(
+                input,
+                Some(self.lang()),
+                3,
+                MATCH_THRESHOLD,
+                self.explain(),
+            );
+            let own_flow = &self.session.stack[idx].flow;
+            if let Some(m) = matches.first().filter(|m| {
+                m.score >= MATCH_THRESHOLD
+                    && self.program.flows[self.program.trigger_flows[m.spec]].name != *own_flow
+            }) {
+                let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[m.spec]];
+                self.cover(self.program.trigger_spans.get(m.spec).copied());
+                trace!(self, "digression to {}: {}", flow.name, m.explanation);
+                self.intent = Some(&flow.name);
+                self.push(&flow.name, prefill_for(flow, input), true)?;
+                return self.run();
+            }
+        }
+
+        // The asked slot is set first: the others' rules may depend on it
+        // ("the start date follows the birth date").
+        let others: Vec<(usize, Value)> = found
+            .iter()
+            .filter(|(i, _)| *i != current)
+            .map(|(i, c)| (*i, c.value.clone()))
+            .collect();
+        match mine {
+            Some(c) => {
+                trace!(
+                    self,
+                    "slot {}: filled with {} from \"{}\" ({}, confidence {:.2})",
+                    slot.name,
+                    format_value(&c.value, self.lang()),
+                    input.original.get(c.span.clone()).unwrap_or(""),
+                    c.rule,
+                    c.confidence
+                );
+                self.offer_value(idx, c.value, others)
+            }
+            None if !others.is_empty() => {
+                // The citizen answered another question of the form first.
+                for (i, v) in others {
+                    self.try_set(idx, i, v)?;
+                }
+                self.advance_form(idx)?;
+                self.run()
+            }
+            None => {
+                if self.correct_in_passing(idx, fs, current, input)? {
+                    return Ok(());
+                }
+                trace!(
+                    self,
+                    "slot {}: no {} found in the message",
+                    slot.name,
+                    slot.ty
+                );
+                let reasons: Vec<Reason> = rejected.iter().map(|r| r.reason).collect();
+                self.wrong_answer(
+                    idx,
+                    reasons.first().map(|r| r.message(self.lang()).to_string()),
+                )
+            }
+        }
+    }
+
+    /// A value for the slot being asked: validated, then kept or refused.
+    pub(super) fn offer_value(
+        &mut self,
+        idx: usize,
+        value: Value,
+        others: Vec<(usize, Value)>,
+    ) -> Result<(), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let current = fs.slot.unwrap_or(0);
+        let verdict = self.validate(idx, current, &value)?;
+        if verdict.is_ok() {
+            let slot = self.slot_spec(idx, &fs)?;
+            self.session.stack[idx]
+                .vars
+                .insert(slot.name.clone(), value);
+        }
+        for (i, v) in others {
+            self.try_set(idx, i, v)?;
+        }
+        match verdict {
+            Ok(()) => {
+                let mut fs = fs;
+                fs.slot = None;
+                self.set_form_state(idx, fs);
+                self.advance_form(idx)?;
+                self.run()
+            }
+            Err(message) => {
+                trace!(self, "validation failed: {message}");
+                self.wrong_answer(idx, Some(message))
+            }
+        }
+    }
+
+    fn wrong_answer(&mut self, idx: usize, message: Option<String>) -> Result<(), RuntimeError> {
+        let mut fs = self.form_state(idx)?;
+        let slot = self.slot_spec(idx, &fs)?;
+        fs.attempts += 1;
+        let attempts = fs.attempts;
+        self.set_form_state(idx, fs);
+        if let Some(m) = message {
+            self.events.push(Event::Say {
+                text: m,
+                buttons: vec![],
+                links: vec![],
+            });
+        }
+        if attempts >= slot.max_attempts {
+            trace!(
+                self,
+                "slot {}: {attempts} failed attempts, giving up",
+                slot.name
+            );
+            return match slot.give_up {
+                Some(pc) => {
+                    let frame = &mut self.session.stack[idx];
+                    frame.form = None;
+                    frame.pc = pc;
+                    self.run()
+                }
+                None => {
+                    self.say_phrase(Phrase::TooManyAttempts);
+                    self.handoff("too_many_attempts")
+                }
+            };
+        }
+        self.ask_slot(idx, attempts)
+    }
+
+    /// Checks a value against the slot's `require` rules; `Err` holds the
+    /// message for the citizen.
+    pub(super) fn validate(
+        &mut self,
+        idx: usize,
+        slot: usize,
+        value: &Value,
+    ) -> Result<Result<(), String>, RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let spec = self.form_spec(idx, &fs)?;
+        let Some(slot) = spec.slots.get(slot) else {
+            return Ok(Ok(()));
+        };
+        let mut vars = self.session.stack[idx].vars.clone();
+        vars.insert(slot.name.clone(), value.clone());
+        for rule in &slot.validations {
+            let ok = self.eval_with(&vars, &rule.condition)?.is_true();
+            if !ok {
+                self.cover(Some(rule.span));
+                let text = self.render_message(&vars, &rule.message)?;
+                return Ok(Err(text));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Sets a slot if its value passes validation (quietly otherwise: it
+    /// will be asked, and the rule's message shown then).
+    pub(super) fn try_set(
+        &mut self,
+        idx: usize,
+        slot: usize,
+        value: Value,
+    ) -> Result<bool, RuntimeError> {
+        if self.validate(idx, slot, &value)?.is_ok() {
+            let fs = self.form_state(idx)?;
+            let name = self.form_spec(idx, &fs)?.slots[slot].name.clone();
+            trace!(self, "slot {name}: filled from the same message");
+            self.session.stack[idx].vars.insert(name, value);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Finds values for the form's empty slots in one message. The slot
+    /// being asked takes the best candidate; other slots take only
+    /// confident ones, and a candidate right after a slot's label ("né le",
+    /// "à partir du") goes to that slot.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn extract_for_form(
+        &mut self,
+        idx: usize,
+        input: &Message_,
+        current: Option<usize>,
+    ) -> Result<(Vec<(usize, Candidate)>, Vec<extract::Rejected>), RuntimeError> {
+        let fs = self.form_state(idx)?;
+        let form = self.form_spec(idx, &fs)?;
+        let lang = self.lang();
+        let frame = &self.session.stack[idx];
+        let mut order: Vec<usize> = current.into_iter().collect();
+        for (i, s) in form.slots.iter().enumerate() {
+            let filled = frame.vars.get(&s.name).is_some_and(|v| !v.is_null());
+            if Some(i) != current && !filled && !fs.skipped.contains(&s.name) {
+                order.push(i);
+            }
+        }
+        let cues: Vec<&[String]> = form.slots.iter().map(|s| &s.folded_labels[..]).collect();
+        let mut used: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut found = Vec::new();
+        let mut rejected = Vec::new();
+        for i in order {
+            self.burn()?;
+            let slot = &form.slots[i];
+            if Some(i) != current && matches!(slot.ty, SlotType::Text) {
+                continue;
+            }
+            let ctx = Context {
+                lang,
+                now: self.now,
+                policy: slot.policy,
+                order: self.program.date_order,
+                choice: match &slot.ty {
+                    SlotType::Choice(name) => self.program.choices.get(name),
+                    _ => None,
+                },
+            };
+            let ex = extract::extract(&slot.ty, input, &ctx);
+            if Some(i) == current {
+                rejected = ex.rejected.clone();
+            }
+            let scored = ex
+                .candidates
+                .into_iter()
+                .filter(|c| {
+                    !used
+                        .iter()
+                        .any(|u| u.start < c.span.end && c.span.start < u.end)
+                })
+                .map(|c| {
+                    let before = fold(input.original.get(..c.span.start).unwrap_or(""));
+                    let window: String = before
+                        .chars()
+                        .rev()
+                        .take(40)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    let mine = cues[i]
+                        .iter()
+                        .any(|w| !w.is_empty() && window.contains(w.as_str()));
+                    let others = cues.iter().enumerate().any(|(j, ws)| {
+                        j != i
+                            && ws.iter().any(|w| {
+                                !w.is_empty() && window.ends_with(w.as_str())
+                                    || window.trim_end().ends_with(w.as_str())
+                            })
+                    });
+                    let score = c.confidence + if mine { 0.3 } else { 0.0 }
+                        - if others && !mine { 0.5 } else { 0.0 };
+                    (score, c)
+                })
+                .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            if let Some((score, c)) = scored {
+                let accept = if Some(i) == current {
+                    score > 0.0
+                } else if slot.ty == SlotType::Name {
+                    // Any short phrase reads as a bare name; only an
+                    // introduced one ("ma fille Louise") fills another slot.
+                    c.confidence >= INTRODUCED_NAME && score >= OTHER_SLOT_CONFIDENCE
+                } else {
+                    score >= OTHER_SLOT_CONFIDENCE
+                };
+                if accept {
+                    used.push(c.span.clone());
+                    found.push((i, c));
+                }
+            }
+        }
+        Ok((found, rejected))
+    }
+}

@@ -1,0 +1,307 @@
+//! Inputs: the start of a conversation, an action's result, a button,
+//! a typed message; routing a message outside any question (triggers,
+//! suggestions, fallback) and detecting its language.
+
+use super::{err, Turn, MAX_MESSAGE_BYTES};
+use crate::compile::{Flow, Program};
+use crate::runtime::events::{Button, Event};
+use crate::runtime::phrases::{phrase, Phrase};
+use crate::runtime::session::Phase;
+use crate::runtime::RuntimeError;
+use crate::understand::langdetect;
+use crate::understand::matcher::{Match, MATCH_THRESHOLD, SUGGEST_THRESHOLD};
+use crate::understand::Input as Message_;
+use crate::values::{SlotType, Value};
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+impl<'p> Turn<'p> {
+    pub(super) fn on_start(&mut self) -> Result<(), RuntimeError> {
+        if let Some(idx) = self.top() {
+            // A visitor coming back to a conversation in progress: ask again.
+            return self.reask(idx);
+        }
+        if let Some(start) = self.program.start {
+            let name = self.program.flows[start].name.clone();
+            self.push(&name, None, false)?;
+            self.run()?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn on_action_result(
+        &mut self,
+        r: crate::runtime::events::ActionResult,
+    ) -> Result<(), RuntimeError> {
+        let waiting = self
+            .top()
+            .and_then(|i| self.session.stack[i].pending.as_ref())
+            .is_some_and(|p| p.id == r.id);
+        if !waiting {
+            return Err(RuntimeError::new(
+                "unknown_action",
+                format!("no action `{}` is waiting for a result", r.id),
+            ));
+        }
+        let idx = self.top().ok_or_else(|| err("no flow"))?;
+        let frame = &mut self.session.stack[idx];
+        let Some(pending) = frame.pending.take() else {
+            return Ok(());
+        };
+        let mut fields = IndexMap::new();
+        fields.insert("ok".to_string(), Value::Bool(r.ok));
+        if r.ok {
+            let declared = self.program.actions.get(&pending.action);
+            if let Some(Json::Object(map)) = &r.value {
+                for (k, v) in map {
+                    let ty = declared
+                        .and_then(|a| a.results.iter().find(|(name, _)| name == k))
+                        .map(|(_, ty)| ty);
+                    let value = Value::from_json(v);
+                    fields.insert(k.clone(), ty.map_or(value.clone(), |t| value.coerce(t)));
+                }
+            } else if let Some(v) = &r.value {
+                fields.insert("value".to_string(), Value::from_json(v));
+            }
+            frame.pc += 1;
+        } else {
+            fields.insert(
+                "error".to_string(),
+                Value::text(r.error.clone().unwrap_or_default()),
+            );
+            frame.pc = pending.on_failure;
+        }
+        if let Some(bind) = pending.bind {
+            frame.vars.insert(bind, Value::Record(fields));
+        }
+        trace!(
+            self,
+            "action {} ({}) answered: {}",
+            pending.id,
+            pending.action,
+            if r.ok { "ok" } else { "failed" }
+        );
+        self.run()
+    }
+
+    pub(super) fn on_button(&mut self, payload: &str) -> Result<(), RuntimeError> {
+        let Some(idx) = self.top() else {
+            if let Some((name, _)) = self.program.flow_ids.get_key_value(payload) {
+                self.intent = Some(name);
+                self.push(payload, None, false)?;
+                return self.run();
+            }
+            return self.on_message(payload.to_string(), false);
+        };
+        if self.session.stack[idx].pending.is_some() {
+            self.say_phrase(Phrase::StillWaiting);
+            return Ok(());
+        }
+        let state = self.session.stack[idx].form.clone();
+        match state {
+            Some(fs) if fs.phase == Phase::Filling && fs.slot.is_some() => {
+                let slot = self.slot_spec(idx, &fs)?;
+                if payload == "skip" && slot.optional {
+                    return self.skip_slot(idx);
+                }
+                let direct = match &slot.ty {
+                    SlotType::Choice(name) => self
+                        .program
+                        .choices
+                        .get(name)
+                        .and_then(|c| c.options.iter().find(|o| o.key == payload))
+                        .map(|o| Value::text(o.key.clone())),
+                    SlotType::YesNo => match payload {
+                        "yes" => Some(Value::Bool(true)),
+                        "no" => Some(Value::Bool(false)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(value) = direct {
+                    return self.offer_value(idx, value, Vec::new());
+                }
+            }
+            Some(fs) if fs.phase == Phase::Confirming => match payload {
+                "yes" => return self.confirmed(idx),
+                "no" => return self.ask_which_to_change(idx),
+                _ => {}
+            },
+            Some(fs) if fs.phase == Phase::Correcting => {
+                let form = self.form_spec(idx, &fs)?;
+                if let Some(i) = form.slots.iter().position(|s| s.name == payload) {
+                    return self.reopen_slot(idx, i);
+                }
+                if payload == "yes" {
+                    return self.confirmed(idx);
+                }
+            }
+            _ => {}
+        }
+        if let Some((name, _)) = self.program.flow_ids.get_key_value(payload) {
+            self.intent = Some(name);
+            self.push(payload, None, true)?;
+            return self.run();
+        }
+        self.on_message(payload.to_string(), false)
+    }
+
+    pub(super) fn on_text(&mut self, text: String) -> Result<(), RuntimeError> {
+        self.on_message(text, true)
+    }
+
+    /// A typed message, or a button payload read as one (a payload says
+    /// nothing about the citizen's language).
+    fn on_message(&mut self, text: String, typed: bool) -> Result<(), RuntimeError> {
+        if text.len() > MAX_MESSAGE_BYTES {
+            return Err(RuntimeError::new(
+                "too_long",
+                format!(
+                    "the message is {} bytes long; at most {MAX_MESSAGE_BYTES} are read",
+                    text.len()
+                ),
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(RuntimeError::new("empty", "the message is empty"));
+        }
+        let input = Message_::from_string(text);
+        if typed {
+            self.detect_language(&input);
+        }
+
+        let Some(idx) = self.top() else {
+            return self.route(&input, false);
+        };
+        if self.session.stack[idx].pending.is_some() {
+            self.say_phrase(Phrase::StillWaiting);
+            return Ok(());
+        }
+        match self.session.stack[idx].form.clone() {
+            Some(fs) if fs.phase == Phase::Filling && fs.slot.is_some() => {
+                self.fill_from_text(idx, &fs, &input)
+            }
+            Some(fs) if fs.phase == Phase::Confirming => self.confirm_from_text(idx, &fs, &input),
+            Some(fs) if fs.phase == Phase::Correcting => self.correct_from_text(idx, &fs, &input),
+            _ => self.route(&input, true),
+        }
+    }
+
+    fn detect_language(&mut self, input: &Message_) {
+        if self.program.languages.len() < 2 {
+            return;
+        }
+        let current = self.session.lang_settled.then_some(self.session.lang);
+        if let Some((lang, confidence)) =
+            langdetect::detect(input, &self.program.languages, current)
+        {
+            if lang != self.session.lang {
+                trace!(
+                    self,
+                    "language: switched from {} to {lang} (confidence {confidence:.2})",
+                    self.session.lang
+                );
+                self.session.lang = lang;
+            }
+            self.session.lang_settled = true;
+        }
+    }
+
+    /// A message outside any question: start the flow it asks for, offer
+    /// choices when it is ambiguous, or fall back.
+    pub(super) fn route(&mut self, input: &Message_, digression: bool) -> Result<(), RuntimeError> {
+        let lang = Some(self.lang());
+        let matches =
+            self.program
+                .triggers
+                .find_match_or_suggestions(input, lang, 5, self.explain());
+        for m in matches.iter().take(3) {
+            trace!(self, "trigger: {}", m.explanation);
+        }
+        // One match per target, and a target is a flow.
+        let best: &[Match] = &matches;
+        match best {
+            [first, second, ..]
+                if first.score >= MATCH_THRESHOLD
+                    && second.score >= MATCH_THRESHOLD
+                    && first.score - second.score < 0.05
+                    && !self.overrides(first, second) =>
+            {
+                let ids = [
+                    self.program.trigger_flows[first.spec],
+                    self.program.trigger_flows[second.spec],
+                ];
+                self.offer_flows(&ids, Phrase::DidYouMean);
+                Ok(())
+            }
+            [first, ..] if first.score >= MATCH_THRESHOLD => {
+                let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[first.spec]];
+                self.cover(self.program.trigger_spans.get(first.spec).copied());
+                self.intent = Some(&flow.name);
+                self.push(&flow.name, prefill_for(flow, input), digression)?;
+                self.run()
+            }
+            _ => {
+                self.unmatched = true;
+                let suggestions: Vec<usize> = best
+                    .iter()
+                    .filter(|m| m.score >= SUGGEST_THRESHOLD)
+                    .take(3)
+                    .map(|m| self.program.trigger_flows[m.spec])
+                    .collect();
+                if digression {
+                    // Mid-question, an unknown message is a wrong answer: the caller re-asks.
+                    return Err(RuntimeError::new("no_route", ""));
+                }
+                match self.program.fallback {
+                    Some(fallback) => {
+                        let program: &'p Program = self.program;
+                        self.push(&program.flows[fallback].name, None, false)?;
+                        self.run()?;
+                    }
+                    None => self.say_phrase(Phrase::NotUnderstood),
+                }
+                if !suggestions.is_empty() {
+                    self.offer_flows(&suggestions, Phrase::DidYouMean);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A bot's own flow is not ambiguous with a stdlib flow it ties with:
+    /// the bot's author meant it.
+    fn overrides(&self, first: &Match, second: &Match) -> bool {
+        let flow = |m: &Match| {
+            self.program
+                .trigger_flows
+                .get(m.spec)
+                .and_then(|&id| self.program.flows.get(id))
+        };
+        matches!((flow(first), flow(second)), (Some(a), Some(b)) if !a.stdlib && b.stdlib)
+    }
+
+    fn offer_flows(&mut self, ids: &[usize], intro: Phrase) {
+        let lang = self.lang();
+        let buttons = ids
+            .iter()
+            .filter_map(|&id| self.program.flows.get(id))
+            .map(|f| Button {
+                label: f.label(lang),
+                payload: f.name.clone(),
+            })
+            .collect();
+        self.events.push(Event::Say {
+            text: phrase(intro, lang).to_string(),
+            buttons,
+            links: vec![],
+        });
+    }
+}
+
+/// The message that starts a flow, kept to pre-fill its first form; a
+/// flow without a form has no use for it (and it would weigh on its
+/// saved session).
+pub(super) fn prefill_for(flow: &Flow, input: &Message_) -> Option<String> {
+    (!flow.forms.is_empty()).then(|| input.original.clone())
+}

@@ -48,6 +48,9 @@ pub mod lookup;
 #[cfg(feature = "cli")]
 pub mod render;
 pub mod runtime;
+/// The server (`guichet serve`), with the `serve` feature.
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod stdlib;
 pub mod syntax;
 pub mod understand;

@@ -9,6 +9,8 @@ mod extract;
 mod fmt;
 mod graph;
 pub(crate) mod run;
+#[cfg(feature = "serve")]
+mod serve;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -82,6 +84,31 @@ enum Command {
         lang: Option<String>,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+    },
+    /// Serve a bot on the web: the chat API, the widget, operations endpoints.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The bot's folder (or one .flow file).
+        path: PathBuf,
+        /// The address to listen on; port 0 picks a free one (printed).
+        #[arg(long, env = "GUICHET_ADDR")]
+        addr: Option<String>,
+        /// The conversation store: sqlite://PATH (default sqlite://guichet.db)
+        /// or postgres://USER:PASSWORD@HOST/DB.
+        #[arg(long, env = "GUICHET_STORE")]
+        store: Option<String>,
+        /// The settings file (default: guichet.toml when it exists).
+        #[arg(long, env = "GUICHET_CONFIG")]
+        config: Option<PathBuf>,
+        /// Perform the sample commune's actions with the demo back office.
+        #[arg(long, env = "GUICHET_DEMO")]
+        demo: bool,
+        /// The address citizens reach the server at, e.g. https://chat.bruyeres.be.
+        #[arg(long, env = "GUICHET_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Origins allowed to call the API from a browser, comma-separated.
+        #[arg(long, env = "GUICHET_ALLOWED_ORIGINS")]
+        allowed_origins: Option<String>,
     },
     /// Explain a diagnostic code: what it means, why it matters, a mistake and its fix.
     /// Without a code, list every code.
@@ -201,6 +228,24 @@ pub fn main() -> ExitCode {
             lang,
             seed,
         } => crate::repl::run(&path, now.as_deref(), lang.as_deref(), seed),
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            path,
+            addr,
+            store,
+            config,
+            demo,
+            public_url,
+            allowed_origins,
+        } => serve::run(serve::Args {
+            path,
+            addr,
+            store,
+            config,
+            demo,
+            public_url,
+            allowed_origins,
+        }),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt {
             paths,

@@ -1,0 +1,127 @@
+//! Actions performed by an HTTP hook of the commune's back office:
+//! `POST url` with the action as JSON, a secret header, a timeout, retries
+//! with exponential backoff on 5xx answers and network failures, and an
+//! `Idempotency-Key` so that a repeated call is recognised.
+
+use super::{ActionCall, ActionPerformer, ActionReply, ActionResult};
+use crate::serve::config::{HookConfig, Secret};
+use crate::serve::conversation::log::Notice;
+use async_trait::async_trait;
+use serde::Deserialize;
+use serde_json::{json, Value as Json};
+use std::time::Duration;
+
+pub struct HookPerformer {
+    client: reqwest::Client,
+    url: String,
+    secret: Option<(String, Secret)>,
+    timeout: Duration,
+    retries: u32,
+    backoff: Duration,
+}
+
+impl HookPerformer {
+    pub fn new(client: reqwest::Client, hook: &HookConfig) -> HookPerformer {
+        HookPerformer {
+            client,
+            url: hook.url.clone(),
+            secret: hook.secret_header.clone().zip(hook.secret.clone()),
+            timeout: hook.timeout,
+            retries: hook.retries,
+            backoff: hook.backoff,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    #[serde(default)]
+    ok: Option<bool>,
+    #[serde(default)]
+    value: Option<Json>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    pending: Option<bool>,
+    #[serde(default)]
+    say: Option<Notice>,
+}
+
+enum Attempt {
+    Final(ActionReply),
+    /// Worth trying again (5xx, timeout, connection refused).
+    Again(String),
+}
+
+impl HookPerformer {
+    async fn attempt(&self, call: &ActionCall) -> Attempt {
+        let body = json!({
+            "action": call.name,
+            "id": call.action_id,
+            "conversation": call.conversation,
+            "lang": call.lang,
+            "channel": call.channel,
+            "args": call.args,
+            "callback_url": call.callback_url,
+        });
+        let mut request = self
+            .client
+            .post(&self.url)
+            .timeout(self.timeout)
+            .header("Idempotency-Key", &call.idempotency_key)
+            .json(&body);
+        if let Some((name, value)) = &self.secret {
+            request = request.header(name.as_str(), value.expose());
+        }
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) if e.is_timeout() => {
+                return Attempt::Again("the hook did not answer in time".into())
+            }
+            Err(_) => return Attempt::Again("the hook could not be reached".into()),
+        };
+        let status = response.status();
+        if status.is_server_error() {
+            return Attempt::Again(format!("the hook answered {}", status.as_u16()));
+        }
+        let text = match response.text().await {
+            Ok(t) => t,
+            Err(e) if e.is_timeout() => {
+                return Attempt::Again("the hook did not answer in time".into())
+            }
+            Err(_) => return Attempt::Again("the hook's answer was cut".into()),
+        };
+        let answer: Option<Answer> = serde_json::from_str(&text).ok();
+        Attempt::Final(match (status.as_u16(), answer) {
+            (200, Some(a)) if a.ok == Some(true) => {
+                ActionReply::Done(ActionResult::ok(a.value.unwrap_or(Json::Null)))
+            }
+            (200, Some(a)) if a.ok == Some(false) => ActionReply::Done(ActionResult::failed(
+                a.error.unwrap_or_else(|| "the back office refused".into()),
+            )),
+            (202, Some(a)) if a.pending == Some(true) => ActionReply::Pending(a.say),
+            (202, None) if text.trim().is_empty() => ActionReply::Pending(None),
+            (code, _) => ActionReply::Done(ActionResult::failed(format!(
+                "the hook answered {code} without a result"
+            ))),
+        })
+    }
+}
+
+#[async_trait]
+impl ActionPerformer for HookPerformer {
+    async fn perform(&self, call: &ActionCall) -> ActionReply {
+        let mut last = String::new();
+        for attempt in 0..=self.retries {
+            if attempt > 0 {
+                let factor = 1u32 << (attempt - 1).min(10);
+                tokio::time::sleep(self.backoff.saturating_mul(factor)).await;
+            }
+            match self.attempt(call).await {
+                Attempt::Final(reply) => return reply,
+                Attempt::Again(why) => last = why,
+            }
+        }
+        ActionReply::Done(ActionResult::failed(last))
+    }
+}

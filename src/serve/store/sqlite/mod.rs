@@ -1,0 +1,552 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! One writer thread owns the write connection and commits the turns that
+//! arrived together in one transaction (group commit), answering each after
+//! the commit; reads go to a small pool of read connections. A turn's lock
+//! is an async mutex per conversation in this process: the embedded store
+//! serves one process. With `synchronous=NORMAL` in WAL mode a committed
+//! transaction survives the process being killed (it may be lost only if
+//! the machine itself loses power before the next checkpoint).
+
+mod demo;
+mod locks;
+mod writer;
+
+use super::{
+    ActionRecord, ActionState, ConversationInfo, ConversationState, ConversationStore,
+    LockedConversation, Migrations, NewConversation, StoreError, StoredEvent, TurnWrite,
+};
+use async_trait::async_trait;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const MIGRATIONS: Migrations = &[
+    (
+        1,
+        include_str!("../../../../migrations/sqlite/0001_conversations.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../../migrations/sqlite/0002_demo_backoffice.sql"),
+    ),
+];
+
+/// Read connections kept open.
+const READERS: usize = 4;
+
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: writer::Writer,
+    readers: Mutex<Vec<Connection>>,
+    locks: locks::LockMap,
+}
+
+pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Conflict
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Creates the file readable and writable by its owner only, before SQLite
+/// opens it: its `-wal` and `-shm` files take the same permissions.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)",
+    )?;
+    for (version, sql) in MIGRATIONS {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let done: Option<i64> = tx
+            .query_row(
+                "SELECT version FROM schema_migrations WHERE version = ?1",
+                [version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if done.is_none() {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_ms) VALUES (?1, ?2)",
+                params![version, chrono::Utc::now().timestamp_millis()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the store in the file at `path`, applying the
+    /// migrations.
+    pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let p = path.clone();
+        let conn = tokio::task::spawn_blocking(move || -> Result<Connection, StoreError> {
+            create_private(&p)
+                .map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", p.display())))?;
+            let mut conn = Connection::open(&p).map_err(backend)?;
+            configure(&conn).map_err(backend)?;
+            migrate(&mut conn).map_err(backend)?;
+            Ok(conn)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))??;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path,
+                writer: writer::Writer::start(conn),
+                readers: Mutex::new(Vec::new()),
+                locks: locks::LockMap::default(),
+            }),
+        })
+    }
+}
+
+impl Inner {
+    fn reader(&self) -> rusqlite::Result<Connection> {
+        if let Some(c) = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+            return Ok(c);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut pool = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < READERS {
+            pool.push(conn);
+        }
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    {
+        read(&self.inner, f).await
+    }
+
+    pub(crate) async fn write<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        self.inner.writer.run(f).await
+    }
+}
+
+async fn read<R, F>(inner: &Arc<Inner>, f: F) -> Result<R, StoreError>
+where
+    R: Send + 'static,
+    F: FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+{
+    let inner = inner.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = inner.reader().map_err(backend)?;
+        let result = f(&conn).map_err(backend);
+        inner.give_back(conn);
+        result
+    })
+    .await
+    .map_err(|e| StoreError::Backend(e.to_string()))?
+}
+
+const INFO_COLUMNS: &str = "id, token_hash, channel, external_key, lang, last_seq, updated_ms";
+
+fn info_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationInfo> {
+    Ok(ConversationInfo {
+        id: r.get(0)?,
+        token_hash: r.get(1)?,
+        channel: r.get(2)?,
+        external_key: r.get(3)?,
+        lang: r.get(4)?,
+        last_seq: r.get(5)?,
+        updated_ms: r.get(6)?,
+    })
+}
+
+const ACTION_COLUMNS: &str =
+    "conversation_id, action_id, name, args, client_id, state, attempts, created_ms";
+
+fn action_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActionRecord> {
+    let state: String = r.get(5)?;
+    Ok(ActionRecord {
+        conversation_id: r.get(0)?,
+        action_id: r.get(1)?,
+        name: r.get(2)?,
+        args: r.get(3)?,
+        client_id: r.get(4)?,
+        state: ActionState::parse(&state),
+        attempts: r.get(6)?,
+        created_ms: r.get(7)?,
+    })
+}
+
+struct SqliteLocked {
+    inner: Arc<Inner>,
+    state: ConversationState,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+#[async_trait]
+impl LockedConversation for SqliteLocked {
+    fn state(&self) -> &ConversationState {
+        &self.state
+    }
+
+    async fn answer_for(&mut self, client_id: &str) -> Result<Option<String>, StoreError> {
+        let id = self.state.info.id.clone();
+        let client_id = client_id.to_string();
+        read(&self.inner, move |c| {
+            c.prepare_cached(
+                "SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2",
+            )?
+            .query_row(params![id, client_id], |r| r.get(0))
+            .optional()
+        })
+        .await
+    }
+
+    async fn action(&mut self, action_id: &str) -> Result<Option<ActionRecord>, StoreError> {
+        let id = self.state.info.id.clone();
+        let action_id = action_id.to_string();
+        read(&self.inner, move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {ACTION_COLUMNS} FROM actions WHERE conversation_id = ?1 AND action_id = ?2"
+            ))?
+            .query_row(params![id, action_id], action_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn commit(self: Box<Self>, write: TurnWrite) -> Result<(), StoreError> {
+        let id = self.state.info.id.clone();
+        let result = self
+            .inner
+            .writer
+            .run(move |c| write_turn(c, &id, &write))
+            .await;
+        drop(self);
+        result
+    }
+}
+
+fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError> {
+    let last_seq = w.events.last().map(|e| e.seq);
+    let changed = c
+        .prepare_cached(
+            "UPDATE conversations SET session = ?1, lang = COALESCE(?2, lang),
+                last_seq = COALESCE(?3, last_seq), offered = COALESCE(?4, offered), updated_ms = ?5
+             WHERE id = ?6",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                w.session, w.lang, last_seq, w.offered, w.now_ms, id
+            ])
+        })
+        .map_err(backend)?;
+    if changed != 1 {
+        return Err(StoreError::NotFound);
+    }
+    {
+        let mut insert = c
+            .prepare_cached(
+                "INSERT INTO events (conversation_id, seq, body, at_ms) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(backend)?;
+        for e in &w.events {
+            insert
+                .execute(params![id, e.seq, e.body, w.now_ms])
+                .map_err(backend)?;
+        }
+    }
+    if let Some(a) = &w.answer {
+        if a.append {
+            c.prepare_cached(
+                "UPDATE inputs SET answer = CASE WHEN answer = '' THEN ?1 ELSE answer || char(10) || ?1 END
+                 WHERE conversation_id = ?2 AND client_id = ?3",
+            )
+            .and_then(|mut s| s.execute(params![a.events, id, a.client_id]))
+            .map_err(backend)?;
+        } else {
+            c.prepare_cached(
+                "INSERT INTO inputs (conversation_id, client_id, answer, at_ms) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| s.execute(params![id, a.client_id, a.events, w.now_ms]))
+            .map_err(backend)?;
+        }
+    }
+    for a in &w.new_actions {
+        c.prepare_cached(
+            "INSERT INTO actions (conversation_id, action_id, name, args, client_id, token_hash, state, attempts, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'owed', 0, ?7, ?7)
+             ON CONFLICT (conversation_id, action_id) DO UPDATE SET name = excluded.name,
+                args = excluded.args, client_id = excluded.client_id, token_hash = excluded.token_hash,
+                state = 'owed', attempts = 0, created_ms = excluded.created_ms, updated_ms = excluded.updated_ms",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                id,
+                a.action_id,
+                a.name,
+                a.args,
+                a.client_id,
+                a.token_hash,
+                w.now_ms
+            ])
+        })
+        .map_err(backend)?;
+    }
+    for (action_id, state) in &w.action_states {
+        c.prepare_cached(
+            "UPDATE actions SET state = ?1, updated_ms = ?2 WHERE conversation_id = ?3 AND action_id = ?4",
+        )
+        .and_then(|mut s| s.execute(params![state.as_str(), w.now_ms, id, action_id]))
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ConversationStore for SqliteStore {
+    async fn create_conversation(&self, new: NewConversation) -> Result<(), StoreError> {
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO conversations (id, token_hash, channel, external_key, lang, session, last_seq, offered, created_ms, updated_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, '[]', ?7, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    new.id,
+                    new.token_hash,
+                    new.channel,
+                    new.external_key,
+                    new.lang,
+                    new.session,
+                    new.now_ms
+                ])
+            })
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn conversation(&self, id: &str) -> Result<Option<ConversationInfo>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {INFO_COLUMNS} FROM conversations WHERE id = ?1"
+            ))?
+            .query_row([id], info_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn conversation_by_key(
+        &self,
+        channel: &str,
+        external_key: &str,
+    ) -> Result<Option<ConversationInfo>, StoreError> {
+        let (channel, key) = (channel.to_string(), external_key.to_string());
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {INFO_COLUMNS} FROM conversations WHERE channel = ?1 AND external_key = ?2"
+            ))?
+            .query_row([channel, key], info_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn lock(
+        &self,
+        id: &str,
+        wait: Duration,
+    ) -> Result<Box<dyn LockedConversation>, StoreError> {
+        let guard = tokio::time::timeout(wait, self.inner.locks.lock(id))
+            .await
+            .map_err(|_| StoreError::Busy)?;
+        let id = id.to_string();
+        let state = self
+            .read(move |c| {
+                c.prepare_cached(&format!(
+                    "SELECT {INFO_COLUMNS}, session, offered FROM conversations WHERE id = ?1"
+                ))?
+                .query_row([id], |r| {
+                    Ok(ConversationState {
+                        info: info_row(r)?,
+                        session: r.get(7)?,
+                        offered: r.get(8)?,
+                    })
+                })
+                .optional()
+            })
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(Box::new(SqliteLocked {
+            inner: self.inner.clone(),
+            state,
+            _guard: guard,
+        }))
+    }
+
+    async fn events_after(
+        &self,
+        id: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| {
+            let mut s = c.prepare_cached(
+                "SELECT seq, body FROM events WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = s.query_map(params![id, after, limit as i64], |r| {
+                Ok(StoredEvent {
+                    seq: r.get(0)?,
+                    body: r.get(1)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn action_by_token(&self, token_hash: &[u8]) -> Result<Option<ActionRecord>, StoreError> {
+        let hash = token_hash.to_vec();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {ACTION_COLUMNS} FROM actions WHERE token_hash = ?1"
+            ))?
+            .query_row([hash], action_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn claim_owed_actions(
+        &self,
+        stale_before_ms: i64,
+        now_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<ActionRecord>, StoreError> {
+        self.write(move |c| {
+            let mut s = c
+                .prepare_cached(&format!(
+                    "UPDATE actions SET attempts = attempts + 1, updated_ms = ?1
+                     WHERE rowid IN (SELECT rowid FROM actions WHERE state = 'owed' AND updated_ms < ?2 LIMIT ?3)
+                     RETURNING {ACTION_COLUMNS}"
+                ))
+                .map_err(backend)?;
+            let rows = s
+                .query_map(params![now_ms, stale_before_ms, limit as i64], action_row)
+                .map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn rekey_action(
+        &self,
+        conversation_id: &str,
+        action_id: &str,
+        token_hash: &[u8],
+    ) -> Result<(), StoreError> {
+        let (c_id, a_id, hash) = (
+            conversation_id.to_string(),
+            action_id.to_string(),
+            token_hash.to_vec(),
+        );
+        self.write(move |c| {
+            c.execute(
+                "UPDATE actions SET token_hash = ?1 WHERE conversation_id = ?2 AND action_id = ?3",
+                params![hash, c_id, a_id],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn expire_idle(&self, before_ms: i64) -> Result<u64, StoreError> {
+        self.write(move |c| {
+            let idle = "SELECT id FROM conversations WHERE updated_ms < ?1";
+            for table in ["events", "inputs", "actions"] {
+                c.execute(
+                    &format!("DELETE FROM {table} WHERE conversation_id IN ({idle})"),
+                    [before_ms],
+                )
+                .map_err(backend)?;
+            }
+            let n = c
+                .execute(
+                    "DELETE FROM conversations WHERE updated_ms < ?1",
+                    [before_ms],
+                )
+                .map_err(backend)?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
+            .await
+            .map(|_| ())
+    }
+}
+
+#[async_trait]
+impl super::Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}

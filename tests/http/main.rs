@@ -1,0 +1,15 @@
+//! The HTTP server's tests: one binary (`cargo test --test http`), with
+//! the chat API, live events, actions, the demo back office, operations,
+//! the store's conformance suite (SQLite and PostgreSQL) and real
+//! processes killed mid-conversation.
+
+mod support;
+
+mod actions;
+mod api;
+mod backends;
+mod demo;
+mod ops;
+mod process;
+mod sse;
+mod store;

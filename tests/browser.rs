@@ -22,6 +22,9 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// A `guichet serve` process; killed when dropped.
 struct Server {
     child: Child,
+    /// The commune's own site, another origin the server allows (the
+    /// browser tests serve it on this free port).
+    site: String,
     url: String,
     dir: PathBuf,
 }
@@ -36,11 +39,16 @@ impl Server {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let site = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
+        };
         let log = std::fs::File::create(dir.join("server.log")).expect("a log file");
         let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
             .current_dir(&dir)
             .args(["serve", &format!("{ROOT}/flows"), "--demo"])
             .args(["--addr", "127.0.0.1:0"])
+            .args(["--allowed-origins", &site])
             .arg("--store")
             .arg(format!("sqlite://{}", dir.join("guichet.db").display()))
             .env("RUST_LOG", "warn")
@@ -70,7 +78,12 @@ impl Server {
         };
         // Keep reading its output so that it never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, url, dir }
+        Server {
+            child,
+            site,
+            url,
+            dir,
+        }
     }
 
     fn log(&self) -> String {
@@ -265,6 +278,7 @@ fn the_widget_in_a_real_browser() {
         .current_dir(ROOT)
         .arg("tests/browser/run.mjs")
         .env("GUICHET_URL", &server.url)
+        .env("GUICHET_COMMUNE_SITE", &server.site)
         .env("GUICHET_TEST_CHROMIUM", &chromium)
         .env("GUICHET_SCREENSHOTS", &shots)
         .stdin(Stdio::null())

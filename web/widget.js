@@ -109,17 +109,34 @@
 
   const SVG = "http://www.w3.org/2000/svg";
 
+  /** The launcher's speech bubble, hidden from screen readers (the button has a name). */
+  function icon() {
+    const svg = document.createElementNS(SVG, "svg");
+    const path = document.createElementNS(SVG, "path");
+    for (const [k, v] of Object.entries({ viewBox: "0 0 24 24", width: "28", height: "28", "aria-hidden": "true", focusable: "false" })) {
+      svg.setAttribute(k, v);
+    }
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute(
+      "d",
+      "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z"
+    );
+    svg.appendChild(path);
+    return svg;
+  }
+
   /** The first two letters of a language tag when the widget speaks it. */
   function known(lang) {
     const l = String(lang || "").slice(0, 2).toLowerCase();
     return Object.prototype.hasOwnProperty.call(TEXTS, l) ? l : null;
   }
 
-  /** An element with a class and, optionally, a text (as text). */
-  function el(tag, className, text) {
+  /** An element with a class, optionally a text (as text) and attributes. */
+  function el(tag, className, text, attributes) {
     const e = document.createElement(tag);
     if (className) e.className = className;
     if (text !== undefined && text !== null) e.textContent = String(text);
+    for (const [k, v] of Object.entries(attributes || {})) e.setAttribute(k, v);
     return e;
   }
 
@@ -156,14 +173,6 @@
         window.localStorage.setItem(key, JSON.stringify(value));
       } catch (e) {
         /* private mode or full: memory only */
-      }
-    },
-    remove(key) {
-      memory.delete(key);
-      try {
-        window.localStorage.removeItem(key);
-      } catch (e) {
-        /* nothing to do */
       }
     },
   };
@@ -224,7 +233,7 @@
       if (this.conv) {
         this.resume(saved.open === true || options.open === true);
       } else if (options.open) {
-        this.open();
+        this.open(true);
       }
     }
 
@@ -232,96 +241,70 @@
 
     build() {
       const host = document.createElement("guichet-widget");
-      this.host = host;
       const root = host.attachShadow({ mode: "open" });
-      this.root = root;
-      const link = document.createElement("link");
-      link.rel = "stylesheet";
-      link.href = this.server + "/widget.css";
+      const link = el("link", "", null, { rel: "stylesheet", href: this.server + "/widget.css" });
       root.appendChild(link);
-
       // Nothing shows before the styles: an unstyled flash would be worse.
-      const frame = el("div", "frame pos-" + this.position);
-      frame.hidden = true;
+      const frame = el("div", "frame pos-" + this.position, null, { hidden: "" });
       link.addEventListener("load", () => (frame.hidden = false));
       link.addEventListener("error", () => (frame.hidden = false));
       root.appendChild(frame);
 
-      const launcher = el("button", "launcher");
-      launcher.type = "button";
-      launcher.setAttribute("aria-expanded", "false");
-      launcher.appendChild(this.icon());
-      this.unreadDot = el("span", "unread");
-      this.unreadDot.setAttribute("aria-hidden", "true");
-      this.unreadDot.hidden = true;
-      launcher.appendChild(this.unreadDot);
-      launcher.addEventListener("click", () => this.open());
-      this.launcher = launcher;
-      frame.appendChild(launcher);
-
-      const panel = el("section", "panel");
-      panel.id = "guichet-panel";
-      panel.setAttribute("role", "dialog");
-      panel.setAttribute("aria-modal", "false");
-      panel.setAttribute("aria-labelledby", "guichet-title");
-      panel.hidden = true;
+      const panel = el("section", "panel", null, {
+        id: "guichet-panel",
+        role: "dialog",
+        "aria-modal": "false",
+        "aria-labelledby": "guichet-title",
+        hidden: "",
+      });
       panel.addEventListener("keydown", (e) => {
         if (e.key === "Escape" && !e.isComposing) {
           e.preventDefault();
           this.close();
         }
       });
-      launcher.setAttribute("aria-controls", panel.id);
       this.panel = panel;
+      this.launcher = el("button", "launcher", null, {
+        type: "button",
+        "aria-expanded": "false",
+        "aria-controls": panel.id,
+      });
+      this.launcher.appendChild(icon());
+      this.unreadDot = el("span", "unread", null, { "aria-hidden": "true", hidden: "" });
+      this.launcher.appendChild(this.unreadDot);
+      this.launcher.addEventListener("click", () => this.open(false));
+      frame.append(this.launcher, panel);
 
       const header = el("header", "header");
-      this.titleEl = el("h2", "title");
-      this.titleEl.id = "guichet-title";
-      header.appendChild(this.titleEl);
-      this.langGroup = el("div", "langs");
-      this.langGroup.setAttribute("role", "group");
-      header.appendChild(this.langGroup);
-      this.closeButton = el("button", "close");
-      this.closeButton.type = "button";
-      const x = el("span", "", "×");
-      x.setAttribute("aria-hidden", "true");
-      this.closeButton.appendChild(x);
+      this.titleEl = el("h2", "title", null, { id: "guichet-title" });
+      this.langGroup = el("div", "langs", null, { role: "group" });
+      this.closeButton = el("button", "close", null, { type: "button" });
+      this.closeButton.appendChild(el("span", "", "×", { "aria-hidden": "true" }));
       this.closeButton.addEventListener("click", () => this.close());
-      header.appendChild(this.closeButton);
-      panel.appendChild(header);
+      header.append(this.titleEl, this.langGroup, this.closeButton);
 
-      this.log = el("div", "log");
-      this.log.setAttribute("role", "log");
-      this.log.setAttribute("aria-live", "polite");
-      this.log.setAttribute("aria-relevant", "additions");
-      this.log.tabIndex = 0;
-      panel.appendChild(this.log);
-
-      this.typing = el("div", "typing");
-      this.typing.setAttribute("role", "status");
+      this.log = el("div", "log", null, {
+        role: "log",
+        "aria-live": "polite",
+        "aria-relevant": "additions",
+        tabindex: "0",
+      });
+      // The typing indicator's text is set once per wait: heard once, not per dot.
+      this.typing = el("div", "typing off", null, { role: "status" });
       this.typingText = el("span", "sr");
-      this.typing.appendChild(this.typingText);
-      const dots = el("span", "dots");
-      dots.setAttribute("aria-hidden", "true");
-      for (let i = 0; i < 3; i++) dots.appendChild(el("i"));
-      this.typing.appendChild(dots);
-      this.typing.classList.add("off");
-      panel.appendChild(this.typing);
+      const dots = el("span", "dots", null, { "aria-hidden": "true" });
+      dots.append(el("i"), el("i"), el("i"));
+      this.typing.append(this.typingText, dots);
+      this.status = el("p", "status off", null, { role: "status" });
 
-      this.status = el("p", "status");
-      this.status.setAttribute("role", "status");
-      panel.appendChild(this.status);
-
-      const form = el("form", "composer");
-      form.noValidate = true;
-      this.inputLabel = el("label", "sr");
-      this.inputLabel.htmlFor = "guichet-input";
-      form.appendChild(this.inputLabel);
-      this.input = el("textarea", "input");
-      this.input.id = "guichet-input";
-      this.input.rows = 1;
-      this.input.maxLength = 2000;
-      this.input.autocomplete = "off";
+      const form = el("form", "composer", null, { novalidate: "" });
+      this.inputLabel = el("label", "sr", null, { for: "guichet-input" });
+      this.input = el("textarea", "input", null, {
+        id: "guichet-input",
+        rows: "1",
+        maxlength: "2000",
+        autocomplete: "off",
+      });
       this.input.addEventListener("input", () => this.fitInput());
       this.input.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -329,26 +312,18 @@
           this.submitText();
         }
       });
-      form.appendChild(this.input);
-      this.sendButton = el("button", "send");
-      this.sendButton.type = "submit";
-      form.appendChild(this.sendButton);
+      this.sendButton = el("button", "send", null, { type: "submit" });
+      form.append(this.inputLabel, this.input, this.sendButton);
       form.addEventListener("submit", (e) => {
         e.preventDefault();
         this.submitText();
       });
-      panel.appendChild(form);
 
       // The date picker, beside the text, when the bot asks for a date.
-      const dateRow = el("div", "date-row");
-      dateRow.hidden = true;
-      this.dateLabel = el("label", "date-label");
-      this.dateLabel.htmlFor = "guichet-date";
-      this.dateInput = el("input", "date");
-      this.dateInput.type = "date";
-      this.dateInput.id = "guichet-date";
-      this.dateButton = el("button", "date-send");
-      this.dateButton.type = "button";
+      this.dateRow = el("div", "date-row", null, { hidden: "" });
+      this.dateLabel = el("label", "date-label", null, { for: "guichet-date" });
+      this.dateInput = el("input", "date", null, { type: "date", id: "guichet-date" });
+      this.dateButton = el("button", "date-send", null, { type: "button" });
       this.dateButton.addEventListener("click", () => {
         const v = this.dateInput.value;
         if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
@@ -357,29 +332,10 @@
           this.input.focus();
         }
       });
-      dateRow.append(this.dateLabel, this.dateInput, this.dateButton);
-      this.dateRow = dateRow;
-      panel.appendChild(dateRow);
+      this.dateRow.append(this.dateLabel, this.dateInput, this.dateButton);
 
-      frame.appendChild(panel);
+      panel.append(header, this.log, this.typing, this.status, form, this.dateRow);
       (document.body || document.documentElement).appendChild(host);
-    }
-
-    icon() {
-      const svg = document.createElementNS(SVG, "svg");
-      svg.setAttribute("viewBox", "0 0 24 24");
-      svg.setAttribute("width", "28");
-      svg.setAttribute("height", "28");
-      svg.setAttribute("aria-hidden", "true");
-      svg.setAttribute("focusable", "false");
-      const path = document.createElementNS(SVG, "path");
-      path.setAttribute(
-        "d",
-        "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z"
-      );
-      path.setAttribute("fill", "currentColor");
-      svg.appendChild(path);
-      return svg;
     }
 
     get t() {
@@ -414,11 +370,12 @@
     renderLanguages() {
       this.langGroup.textContent = "";
       for (const l of this.languages) {
-        const b = el("button", "lang", l.toUpperCase());
-        b.type = "button";
-        b.lang = l;
-        b.setAttribute("aria-label", l.toUpperCase() + " — " + LANGUAGE_NAMES[l]);
-        b.setAttribute("aria-pressed", String(l === this.lang));
+        const b = el("button", "lang", l.toUpperCase(), {
+          type: "button",
+          lang: l,
+          "aria-label": l.toUpperCase() + " — " + LANGUAGE_NAMES[l],
+          "aria-pressed": String(l === this.lang),
+        });
         b.addEventListener("click", () => this.chooseLanguage(l));
         this.langGroup.appendChild(b);
       }
@@ -450,7 +407,8 @@
 
     // ---- opening and closing -------------------------------------------------
 
-    open() {
+    /** Opens the panel; the focus goes to the text box unless `quietly` (a page load). */
+    open(quietly) {
       this.panel.hidden = false;
       this.launcher.hidden = true;
       this.launcher.setAttribute("aria-expanded", "true");
@@ -458,7 +416,7 @@
       this.updateLauncherName();
       this.remember({ open: true });
       this.scrollDown();
-      this.input.focus();
+      if (!quietly) this.input.focus();
       if (!this.conv) this.start();
     }
 
@@ -511,17 +469,8 @@
       if (this.starting) return this.starting;
       this.starting = (async () => {
         try {
-          const body = {};
           const lang = known(this.requestedLang) || this.lang;
-          if (lang) body.lang = lang;
-          const c = await fetch(this.api(""), {
-            method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify(body),
-            credentials: "omit",
-          });
-          if (!c.ok) throw new ApiError(c.status);
-          const created = await c.json();
+          const created = await this.call("POST", "", lang ? { lang } : {});
           this.conv = { id: created.id, token: created.token };
           this.lastSeq = 0;
           this.botName = created.bot || this.botName;
@@ -538,9 +487,11 @@
           });
           this.applyTexts();
           this.openStream();
-          this.sendInput({ event: "start" }, null);
+          // The greeting comes before anything typed while the chat opened.
+          this.queue.unshift({ clientId: randomId(), body: { event: "start" }, echo: null, node: null });
+          this.pump();
         } catch (e) {
-          this.postDown = true;
+          this.streamDown = true;
           this.renderStatus();
           this.scheduleRetry(() => this.start());
         } finally {
@@ -552,7 +503,7 @@
 
     /** After a reload: the history, then the live stream. */
     async resume(open) {
-      if (open) this.open();
+      if (open) this.open(true);
       try {
         await this.catchUp(true);
         this.openStream();
@@ -923,17 +874,14 @@
         this.turnClosed = false;
         this.turnMessages = [];
       }
-      const node = el("div", "msg bot" + (e.type === "notice" ? " notice" : ""));
-      node.dataset.seq = String(e.seq);
+      const node = el("div", "msg bot" + (e.type === "notice" ? " notice" : ""), null, { "data-seq": e.seq });
       node.appendChild(el("span", "sr who", this.t.bot));
       if (typeof e.text === "string" && e.text) node.appendChild(el("p", "text", e.text));
       if (e.image && typeof e.image === "object") {
         const src = safeUrl(e.image.url, this.server);
         if (src) {
-          const img = el("img", "image");
-          img.src = src;
-          img.alt = typeof e.image.alt === "string" ? e.image.alt : "";
-          img.referrerPolicy = "no-referrer";
+          const alt = typeof e.image.alt === "string" ? e.image.alt : "";
+          const img = el("img", "image", null, { src, alt, referrerpolicy: "no-referrer" });
           // Its height is known once loaded: keep the latest message in view.
           img.addEventListener("load", () => {
             if (node === this.log.lastElementChild) this.scrollDown();
@@ -943,19 +891,14 @@
       }
       const links = Array.isArray(e.links) ? e.links : [];
       if (links.length) {
-        const ul = el("ul", "links");
-        ul.setAttribute("aria-label", this.t.links);
+        const ul = el("ul", "links", null, { "aria-label": this.t.links });
         for (const l of links) {
           if (!l || typeof l !== "object") continue;
           const li = el("li");
           const href = safeUrl(l.url, this.server);
           const label = typeof l.label === "string" && l.label ? l.label : String(l.url || "");
           if (href) {
-            const a = el("a", "link", label);
-            a.href = href;
-            a.target = "_blank";
-            a.rel = "noopener noreferrer";
-            li.appendChild(a);
+            li.appendChild(el("a", "link", label, { href, target: "_blank", rel: "noopener noreferrer" }));
           } else {
             li.textContent = label;
           }
@@ -965,14 +908,11 @@
       }
       const buttons = Array.isArray(e.buttons) ? e.buttons : [];
       if (buttons.length) {
-        const group = el("div", "replies");
-        group.setAttribute("role", "group");
-        group.setAttribute("aria-label", this.t.replies);
+        const group = el("div", "replies", null, { role: "group", "aria-label": this.t.replies });
         for (const b of buttons) {
           if (!b || typeof b.payload !== "string") continue;
           const label = typeof b.label === "string" && b.label ? b.label : b.payload;
-          const button = el("button", "reply", label);
-          button.type = "button";
+          const button = el("button", "reply", label, { type: "button" });
           button.addEventListener("click", () => {
             if (button.disabled) return;
             button.classList.add("chosen");
@@ -1007,8 +947,7 @@
     }
 
     appendNote(text) {
-      const p = el("p", "note", text);
-      this.log.appendChild(p);
+      this.log.appendChild(el("p", "note", text));
       this.scrollDown();
     }
   }
@@ -1028,14 +967,19 @@
    * position ("right" or "left"), open (true: opened at once).
    */
   function init(options) {
-    if (instance) return instance;
+    if (instance || pending) return;
     const o = Object.assign({}, options || {});
     const server = safeUrl(o.server || scriptOrigin || location.origin, location.href);
     if (!server) throw new Error("GuichetWidget.init: `server` must be an http(s) address");
     o.server = new URL(server).origin;
-    instance = new Widget(o);
-    return instance;
+    if (document.body) {
+      instance = new Widget(o);
+    } else {
+      pending = true;
+      document.addEventListener("DOMContentLoaded", () => (instance = new Widget(o)), { once: true });
+    }
   }
+  let pending = false;
 
   const script = document.currentScript;
   let scriptOrigin = null;
@@ -1047,8 +991,8 @@
 
   window.GuichetWidget = Object.freeze({
     init: (options) => {
-      const w = init(options);
-      return { open: () => w.open(), close: () => w.close() };
+      init(options);
+      return { open: () => instance && instance.open(false), close: () => instance && instance.close() };
     },
   });
 
@@ -1061,7 +1005,6 @@
       position: d.position,
       open: d.open === "true",
     };
-    if (document.body) init(options);
-    else document.addEventListener("DOMContentLoaded", () => init(options), { once: true });
+    init(options);
   }
 })();

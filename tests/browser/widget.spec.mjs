@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { createRequire } from "node:module";
 
@@ -172,13 +173,17 @@ test("parking card renewal paid on the payment page; the confirmation arrives by
   );
 
   const [payPage] = await Promise.all([page.context().waitForEvent("page"), link.click()]);
+  // The citizen closes the chat while paying.
+  await page.getByRole("button", { name: "Fermer le chat" }).click();
   await payPage.waitForLoadState();
   await payPage.getByRole("heading", { name: "Paiement" }).waitFor();
   await payPage.getByText("15,00 €").waitFor();
   await payPage.getByRole("button", { name: "Payer", exact: true }).click();
   await payPage.getByText("Paiement reçu").waitFor();
 
-  // The widget, untouched, shows what the payment's callback caused.
+  // The closed widget says that a message came; opened, it shows what the
+  // payment's callback caused.
+  await w.launcher(LAUNCHER + " (nouveau message)").click();
   const confirmation = await w.waitBot(/référence RC-\d{4}-\d{4}/);
   assert.match(await confirmation.innerText(), /paiement de 15,00 € est reçu/);
 });
@@ -337,6 +342,40 @@ test("a network drop: the message waits, is sent once when the network is back, 
   assert.equal(users("où se trouve la maison communale ?"), 1);
 });
 
+test("a conversation the server no longer knows starts a new one cleanly", async (h) => {
+  h.allowHttpError(/\/api\/conversations\//);
+  const page = await h.newPage();
+  const key = "guichet-widget:" + new URL(h.url).origin;
+  await page.goto(h.url + "/");
+  // An earlier visit left a conversation the server has forgotten.
+  await page.evaluate((key) => localStorage.setItem(key, JSON.stringify({ id: "c_forgotten", token: "x".repeat(32) })), key);
+  const gone = page.waitForResponse((r) => r.url().includes("/c_forgotten/") && r.status() === 404);
+  await page.reload();
+  await gone;
+  const w = widget(page);
+  await w.launcher().click();
+  await w.waitBot("Bonjour et bienvenue");
+  const first = await saved(page, h.url);
+  assert.notEqual(first.id, "c_forgotten");
+
+  // The server forgets it in the middle (here: it no longer knows its token).
+  await page.route("**/api/conversations/*/inputs", (route) =>
+    route.continue({ headers: { ...route.request().headers(), authorization: "Bearer forgotten-token-0000000000000" } })
+  );
+  await w.say("quels sont les horaires de la commune ?");
+  await w.log.getByText("La conversation précédente a expiré").waitFor();
+  await page.unroute("**/api/conversations/*/inputs");
+  await w.waitBot("Bonjour et bienvenue");
+  // What the citizen typed is back in the text box, to send again.
+  assert.equal(await w.input().inputValue(), "quels sont les horaires de la commune ?");
+  await w.input().press("Enter");
+  await w.waitBot("8h30 à 12h30");
+  const second = await saved(page, h.url);
+  assert.notEqual(second.id, first.id);
+  const events = await serverEvents(h.url, second);
+  assert.ok(events.some((e) => e.type === "user" && e.text === "quels sont les horaires de la commune ?"));
+});
+
 test("screenshots at desktop and phone sizes", async (h) => {
   const shots = {};
   for (const [name, viewport, extra] of [
@@ -415,4 +454,64 @@ test("accessibility rules (axe-core) on the demo page with the widget open", asy
     return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`);
   });
   assert.deepEqual(violations, []);
+});
+
+test("on the commune's own site: another origin, a strict CSP, init() from the page's own script", async (h) => {
+  // The commune's site: another origin, which the server allows
+  // (--allowed-origins), served here by a small HTTP server of its own.
+  const site = process.env.GUICHET_COMMUNE_SITE;
+  if (!site) throw new Error("GUICHET_COMMUNE_SITE: the origin the server allows (tests/browser.rs sets it)");
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${h.url}`,
+    `style-src 'self' ${h.url}`,
+    `img-src 'self' ${h.url}`,
+    `connect-src ${h.url}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+  ].join("; ");
+  const files = {
+    "/": [
+      "text/html; charset=utf-8",
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bruyères</title>
+<script src="${h.url}/widget.js" data-manual defer></script>
+<script src="/start-chat.js" defer></script></head>
+<body><main><h1>Commune of Bruyères</h1><p>Welcome.</p></main></body></html>`,
+    ],
+    "/start-chat.js": [
+      "text/javascript; charset=utf-8",
+      `GuichetWidget.init({ server: ${JSON.stringify(h.url)}, lang: "en", title: "Bruyères", position: "left" });`,
+    ],
+    "/favicon.ico": ["image/x-icon", ""],
+  };
+  const server = http.createServer((req, res) => {
+    const f = files[new URL(req.url, site).pathname];
+    if (!f) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "Content-Type": f[0], "Content-Security-Policy": csp }).end(f[1]);
+  });
+  const { hostname, port } = new URL(site);
+  await new Promise((resolve, reject) => server.once("error", reject).listen(Number(port), hostname, resolve));
+  try {
+    const page = await h.newPage();
+    await page.goto(site + "/");
+    const launcher = page.getByRole("button", { name: "Open the commune's chat", exact: true });
+    await launcher.click();
+    const w = widget(page);
+    await page.getByRole("dialog", { name: "Bruyères" }).waitFor();
+    await w.waitBot("Hello and welcome");
+    await w.say("what are the town hall's opening hours?", "Your message");
+    await w.waitBot("The town hall is open");
+    // Placed at the left, as asked.
+    const box = await page.getByRole("dialog").boundingBox();
+    assert.ok(box.x < 40, `the panel is at the left (x = ${box.x})`);
+    // The conversation is kept in the commune site's storage, under the server's origin.
+    const conv = await saved(page, h.url);
+    const events = await serverEvents(h.url, conv);
+    assert.ok(events.some((e) => e.type === "user" && e.text === "what are the town hall's opening hours?"));
+  } finally {
+    server.close();
+  }
 });

@@ -200,6 +200,13 @@ test("keyboard only: launcher, typing, a quick reply, Escape; roles and names", 
     onLauncher = !!f && f.cls.includes("launcher") && f.label === LAUNCHER;
   }
   assert.ok(onLauncher, "Tab reaches the launcher");
+  // A visible focus outline.
+  const outline = await w.launcher().evaluate((b) => {
+    const st = getComputedStyle(b);
+    return { style: st.outlineStyle, width: parseFloat(st.outlineWidth) };
+  });
+  assert.equal(outline.style, "solid");
+  assert.ok(outline.width >= 2, `outline ${outline.width}px`);
   assert.equal(await w.launcher().getAttribute("aria-expanded"), "false");
   await page.keyboard.press("Enter");
 
@@ -219,9 +226,22 @@ test("keyboard only: launcher, typing, a quick reply, Escape; roles and names", 
   // Bot and citizen messages are told apart for screen readers.
   assert.match(await w.bot("Bonjour et bienvenue").innerText(), /^Commune :/);
 
+  // While the bot answers, a typing indicator says so, once.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route("**/api/conversations/*/inputs", async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.keyboard.type("aide");
   await page.keyboard.press("Enter");
+  const typing = page.getByRole("status").filter({ hasText: "La commune écrit…" });
+  await typing.waitFor();
+  await w.you("aide").waitFor();
+  release();
   const help = await w.waitBot("Je peux vous aider");
+  await typing.waitFor({ state: "detached" });
+  await page.unroute("**/api/conversations/*/inputs");
   assert.match(await w.you("aide").innerText(), /^Vous :/);
   let f = await focused(page);
   assert.equal(f.tag, "textarea", "the focus stays in the text box after sending");
@@ -381,6 +401,8 @@ test("screenshots at desktop and phone sizes", async (h) => {
   for (const [name, viewport, extra] of [
     ["desktop", { width: 1280, height: 800 }, {}],
     ["phone", { width: 390, height: 844 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
+    // A small phone, whose owner asked for less motion.
+    ["small-phone", { width: 360, height: 640 }, { isMobile: true, hasTouch: true, reducedMotion: "reduce" }],
   ]) {
     const page = await h.newPage({ viewport, ...extra });
     const w = await openOnDemoPage(h, page);
@@ -396,7 +418,7 @@ test("screenshots at desktop and phone sizes", async (h) => {
     await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await qr.elementHandle());
     await page.evaluate(() => document.fonts.ready);
     const panel = await w.dialog().boundingBox();
-    if (name === "phone") {
+    if (name !== "desktop") {
       // Full screen on a phone.
       assert.deepEqual(
         [panel.x, panel.y, panel.width, panel.height].map(Math.round),
@@ -406,6 +428,8 @@ test("screenshots at desktop and phone sizes", async (h) => {
       assert.ok(panel.width <= 400 && panel.x + panel.width <= viewport.width - 10, "a panel at the right");
       assert.ok(panel.y >= 0 && panel.y + panel.height <= viewport.height);
     }
+    const animation = await w.dialog().evaluate((e) => getComputedStyle(e).animationName);
+    assert.equal(animation, name === "small-phone" ? "none" : "rise", "the panel's animation");
     // Nothing sticks out sideways.
     const overflow = await w.log.evaluate((e) => e.scrollWidth - e.clientWidth);
     assert.ok(overflow <= 0, `the message list does not scroll sideways (${overflow} px)`);

@@ -913,11 +913,14 @@
           if (!b || typeof b.payload !== "string") continue;
           const label = typeof b.label === "string" && b.label ? b.label : b.payload;
           const button = el("button", "reply", label, { type: "button" });
-          button.addEventListener("click", () => {
+          button.addEventListener("click", (ev) => {
             if (button.disabled) return;
             button.classList.add("chosen");
             this.sendInput({ button: b.payload }, label);
-            this.input.focus();
+            // The disabled button loses the focus: it goes to the text box,
+            // or, after a tap on a touch screen, to the list (no keyboard pops up).
+            if (ev.detail === 0 || !window.matchMedia("(pointer: coarse)").matches) this.input.focus();
+            else this.log.focus({ preventScroll: true });
           });
           group.appendChild(button);
         }

@@ -942,7 +942,10 @@
       }
       const x = e.expecting;
       const wantsDate = !!x && x.kind === "slot" && x.type === "date";
-      this.dateRow.hidden = !wantsDate;
+      if (this.dateRow.hidden === wantsDate) {
+        this.dateRow.hidden = !wantsDate;
+        this.scrollDown(); // the list's height changed
+      }
     }
 
     disableReplies() {

@@ -11,7 +11,7 @@ use crate::values::Lang;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-const DATE_WORDS: &str = include_str!("../lexicon/date_words.txt");
+const DATE_WORDS: &str = include_str!("../../lexicon/date_words.txt");
 
 /// One phrase of the lexicon: what it is (`kind`), what it means (`value`),
 /// and its words after folding and splitting.

@@ -1,0 +1,244 @@
+//! Dates in a whole sentence, in French, Dutch and English: numeric
+//! (`15/03/2025`, `2025-03-15`), with month names (`le 1er mai`,
+//! `March 15th`), relative (`demain`, `over twee weken`, `3 days ago`),
+//! weekdays (`lundi prochain`, `volgende week dinsdag`) and public holidays
+//! (`lundi de Pâques 2026`).
+//!
+//! Every phrase is read relative to `ctx.now`; when a phrase could be in the
+//! past or the future ("vendredi", "22/04") `ctx.policy` decides.
+//! Numbers are read day first unless `ctx.order` says month first (US
+//! English): the bots serve Belgium.
+
+mod absolute;
+mod calendar;
+mod holiday;
+pub(crate) mod lexicon;
+mod month_rank;
+mod offset;
+mod relative;
+#[cfg(test)]
+mod tests;
+mod tokens;
+mod weekday;
+
+use super::{longest_readings, Context, DateOrder, DatePolicy, Extraction, Reading, Reason};
+use crate::understand::normalize::Input;
+use crate::values::{Lang, Value};
+use chrono::NaiveDate;
+use lexicon::{lexicon, Tok, TokenEntries};
+
+/// Longer texts are cut: nobody types a date after ten thousand bytes.
+const MAX_INPUT: usize = 10_000;
+/// Relative phrases nest ("two days after tomorrow") but not deeper.
+const MAX_DEPTH: u8 = 2;
+
+pub fn extract(input: &Input, ctx: &Context) -> Extraction {
+    let mut toks = lexicon::words_of(input);
+    toks.retain(|t| t.end <= MAX_INPUT);
+    let entries = lexicon().index(&toks);
+    let parser = Parser {
+        toks: &toks,
+        folded: &input.folded.text,
+        lex: &entries,
+        today: ctx.now.date(),
+        policy: ctx.policy,
+        order: ctx.order,
+        lang: ctx.lang,
+        this_year: false,
+    };
+    let found: Vec<Found> = (0..toks.len())
+        .filter_map(|i| parser.parse_at(i, 0))
+        .collect();
+    let readings = found
+        .into_iter()
+        .filter_map(|f| {
+            let (first, last) = (toks.get(f.start)?, toks.get(f.end.checked_sub(1)?)?);
+            Some(Reading {
+                value: f.date.map(Value::Date),
+                folded: first.start..last.end,
+                words: f.end - f.start,
+                confidence: f.confidence,
+                rule: format!("date:{}", f.rule),
+            })
+        })
+        .collect();
+    longest_readings(input, readings)
+}
+
+/// The kinds of words each rule can start with (besides digits, which
+/// `parse_at` knows), as bits of the lexicon's kinds.
+struct Starts {
+    month_name: u64,
+    relative: u64,
+    weekday_phrase: u64,
+    holiday: u64,
+    this: u64,
+    /// A day: `bare_day`, `nth_weekday`, `week_of_month`.
+    day: u64,
+    last: u64,
+    /// A count: `weekday_count`, `offset`.
+    count: u64,
+    weekday: u64,
+}
+
+fn starts() -> &'static Starts {
+    static STARTS: std::sync::OnceLock<Starts> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        let lex = lexicon();
+        Starts {
+            month_name: lex.mask(&["month", "ord", "card"]),
+            relative: lex.mask(&["rel", "rel_vague"]),
+            weekday_phrase: lex.mask(&["wdmod", "week", "weekday", "weekday_short"]),
+            holiday: lex.mask(&["wdmod", "holiday", "holiday_us", "holiday_generic"]),
+            this: lex.mask(&["wdmod"]),
+            day: lex.mask(&["article", "ord", "card"]),
+            last: lex.mask(&["article", "last"]),
+            count: lex.mask(&["ago_before", "in", "num", "few", "count"]),
+            weekday: lex.mask(&["weekday"]),
+        }
+    })
+}
+
+/// A date (or an impossible one) read over tokens `start..end`.
+#[derive(Debug, Clone)]
+struct Found {
+    date: Result<NaiveDate, Reason>,
+    start: usize,
+    end: usize,
+    confidence: f32,
+    rule: &'static str,
+}
+
+fn found(
+    date: Result<NaiveDate, Reason>,
+    start: usize,
+    end: usize,
+    confidence: f32,
+    rule: &'static str,
+) -> Option<Found> {
+    Some(Found {
+        date,
+        start,
+        end,
+        confidence,
+        rule,
+    })
+}
+
+/// A piece of a date written with a month name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    /// Digits, with how many there were.
+    Number(u32, usize),
+    /// An ordinal or a number word: only ever a day.
+    Day(u32),
+    Month(u32),
+}
+
+/// Up to three pieces of a date, each with its first and end token (on
+/// the stack: this runs at every word).
+struct Parts {
+    items: [(Part, usize, usize); 3],
+    len: usize,
+}
+
+impl Default for Parts {
+    fn default() -> Parts {
+        Parts {
+            items: [(Part::Day(0), 0, 0); 3],
+            len: 0,
+        }
+    }
+}
+
+impl Parts {
+    fn push(&mut self, part: (Part, usize, usize)) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = part;
+            self.len += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn as_slice(&self) -> &[(Part, usize, usize)] {
+        self.items.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// A span of time to add: months and days apart (a month is not 30 days).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    months: i64,
+    days: i64,
+    working_days: i64,
+}
+
+struct Parser<'a> {
+    toks: &'a [Tok<'a>],
+    folded: &'a str,
+    lex: &'a TokenEntries<'static>,
+    today: NaiveDate,
+    policy: DatePolicy,
+    order: DateOrder,
+    lang: Lang,
+    /// Day and month without a year are this year's ("this 5/12").
+    this_year: bool,
+}
+
+impl Parser<'_> {
+    pub(super) fn parse_at(&self, i: usize, depth: u8) -> Option<Found> {
+        // Every rule starts with digits or with a word of some kinds: only
+        // the rules that can start at token `i` are tried.
+        let digits = self.tok(i)?.digits;
+        let kinds = self.lex.kinds_at(i);
+        if !digits && kinds == 0 {
+            return None;
+        }
+        let s = starts();
+        let can = |mask: u64, with_digits: bool| (with_digits && digits) || kinds & mask != 0;
+        let all = [
+            can(0, true).then(|| self.numeric(i)).flatten(),
+            can(0, true).then(|| self.compact(i)).flatten(),
+            can(s.month_name, true)
+                .then(|| self.month_name(i))
+                .flatten(),
+            can(s.relative, false)
+                .then(|| self.relative_word(i))
+                .flatten(),
+            can(s.weekday_phrase, false)
+                .then(|| self.weekday_phrase(i))
+                .flatten(),
+            can(s.holiday, false).then(|| self.holiday(i)).flatten(),
+            can(s.this, false).then(|| self.this_date(i)).flatten(),
+            can(s.day, true).then(|| self.bare_day(i)).flatten(),
+            can(s.day, true).then(|| self.nth_weekday(i)).flatten(),
+            can(s.last, false).then(|| self.last_of_month(i)).flatten(),
+            can(s.day, true).then(|| self.week_of_month(i)).flatten(),
+            can(s.count, true).then(|| self.weekday_count(i)).flatten(),
+        ];
+        let nested = if depth < MAX_DEPTH {
+            [
+                can(s.count, true).then(|| self.offset(i, depth)).flatten(),
+                can(s.weekday, false)
+                    .then(|| self.weekday_offset(i, depth))
+                    .flatten(),
+            ]
+        } else {
+            [None, None]
+        };
+        // The longest, then the surest; the last of equals.
+        let best = all.into_iter().chain(nested).flatten().max_by(|a, b| {
+            a.end
+                .cmp(&b.end)
+                .then(a.confidence.total_cmp(&b.confidence))
+        })?;
+        Some(self.plus_minus(best))
+    }
+}

@@ -1,0 +1,161 @@
+//! Durations and offsets: a count of units (`3 jours`, `twee weken`,
+//! `a fortnight`) before or after an anchor that is now, a date, a named
+//! day or a year (`dans 3 jours`, `2 weeks ago`, `two years after 2011`).
+
+use super::{found, Found, Parser, Span};
+
+impl Parser<'_> {
+    /// A count of units: "3 jours", "twee weken", "1 month, 21 days", "a fortnight".
+    pub(super) fn span(&self, i: usize) -> Option<(Span, usize)> {
+        let mut total = Span::default();
+        let mut j = i;
+        let mut terms = 0;
+        loop {
+            let count = if let Some((n, len)) = self.digits(j) {
+                (len <= 5).then_some((n as i64, j + 1))
+            } else {
+                self.number_word(j, "num")
+                    .or_else(|| self.number_word(j, "few"))
+                    .or_else(|| self.number_word(j, "count"))
+            };
+            let Some((n, cend)) = count else { break };
+            let Some((unit, uend)) = self.text_word(cend, "unit") else {
+                break;
+            };
+            match unit {
+                "d" => total.days += n,
+                "w" => total.days += 7 * n,
+                "f" => total.days += 14 * n,
+                "m" => total.months += n,
+                "y" => total.months += 12 * n,
+                "b" => total.working_days += n,
+                _ => break,
+            }
+            terms += 1;
+            j = uend;
+            let next = if self.is_text(j, &["en", "and", "et"]) {
+                j + 1
+            } else {
+                j
+            };
+            if self.span_term(next) {
+                j = next;
+                continue;
+            }
+            break;
+        }
+        (terms > 0).then_some((total, j))
+    }
+
+    pub(super) fn span_term(&self, i: usize) -> bool {
+        let count_end = self
+            .digits(i)
+            .map(|_| i + 1)
+            .or_else(|| self.number_word(i, "num").map(|(_, e)| e))
+            .or_else(|| self.number_word(i, "count").map(|(_, e)| e));
+        count_end.is_some_and(|e| self.word(e, "unit").is_some())
+    }
+
+    /// "dans 3 jours", "il y a 5 jours", "over twee weken", "3 dagen geleden",
+    /// "2 weeks ago", "two days after tomorrow", "4 maanden vanaf morgen".
+    pub(super) fn offset(&self, i: usize, depth: u8) -> Option<Found> {
+        let (prefix, j) = if let Some(end) = self.word(i, "ago_before") {
+            (Some(-1), end)
+        } else if let Some(end) = self.word(i, "in") {
+            (Some(1), end)
+        } else {
+            (None, i)
+        };
+        let j = match prefix {
+            Some(_) => self.word(j, "about").unwrap_or(j),
+            None => j,
+        };
+        let (span, end) = self.span(j)?;
+        let today = Ok(self.today);
+        let (anchor, sign, end) = if prefix == Some(-1) {
+            (today, -1, end)
+        } else if let Some(e) = self.word(end, "ago_after") {
+            (today, -1, e)
+        } else if let Some(e) = self.word(end, "later") {
+            (today, 1, e)
+        } else if let Some((sign, k)) = self
+            .word(end, "from")
+            .map(|k| (1, k))
+            .or_else(|| self.word(end, "before").map(|k| (-1, k)))
+        {
+            if let Some(e) = self.word(k, "now") {
+                (today, sign, e)
+            } else if let Some(anchor) = [Some(k), self.word(k, "article")]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| self.parse_at(k, depth + 1))
+                .max_by_key(|f| f.end)
+            {
+                (anchor.date, sign, anchor.end)
+            } else if let Some((year, yend)) = self.year_anchor(k) {
+                (self.ymd(year, 1, 1), sign, yend)
+            } else if prefix.is_some() {
+                (today, 1, end)
+            } else if sign < 0 {
+                // "4 days before": before today.
+                (today, -1, k)
+            } else {
+                return None;
+            }
+        } else if prefix.is_some() {
+            (today, 1, end)
+        } else if i == 0 && end == self.toks.len() {
+            // "2 weeks" as the whole answer to "when?": from now.
+            (today, 1, end)
+        } else {
+            return None;
+        };
+        let date = anchor.and_then(|a| self.shift(a, span, sign));
+        // "in 3 days on Friday", "over twee weken op vrijdag": that week's Friday.
+        let k = if self.is_text(end, &["on", "op", "le"]) {
+            end + 1
+        } else {
+            end
+        };
+        if let Some((wd, wend)) = self.weekday(k, false) {
+            return found(
+                date.map(|d| Self::in_week_of(d, wd)),
+                i,
+                wend,
+                0.85,
+                "offset_weekday",
+            );
+        }
+        found(date, i, end, 0.85, "offset")
+    }
+
+    /// A year as the start of a count: "2011", "the year 2011", "l'année 2011".
+    pub(super) fn year_anchor(&self, i: usize) -> Option<(i32, usize)> {
+        let mut k = self.word(i, "article").unwrap_or(i);
+        if self.is_text(k, &["year", "annee", "jaar"]) {
+            k += 1;
+        }
+        let (y, len) = self.digits(k)?;
+        if len != 4 || self.tok(k + 1).is_some_and(|t| t.digits) && self.close(k + 1) {
+            return None;
+        }
+        Some((y as i32, k + 1))
+    }
+
+    /// "Monday two weeks from now", "jeudi, dans deux ans": the weekday in the
+    /// week the offset lands in.
+    pub(super) fn weekday_offset(&self, i: usize, depth: u8) -> Option<Found> {
+        let (wd, end) = self.weekday(i, false)?;
+        let offset = self.offset(end, depth + 1)?;
+        if offset.rule != "offset" {
+            return None;
+        }
+        found(
+            offset.date.map(|d| Self::in_week_of(d, wd)),
+            i,
+            offset.end,
+            0.85,
+            "weekday_offset",
+        )
+    }
+}

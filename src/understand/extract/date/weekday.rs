@@ -1,0 +1,163 @@
+//! Weekdays alone or with a modifier (`next / this / last`, `prochain`,
+//! `volgende`, `komende`), with a week (`volgende week dinsdag`), with a
+//! date (`mardi 4 mars`), or counted (`two Sundays from now`).
+
+use super::{found, Found, Parser};
+use crate::understand::extract::Reason;
+use chrono::{Duration, Weekday};
+
+impl Parser<'_> {
+    /// Weekdays alone, with a modifier, with a week, or with a date.
+    pub(super) fn weekday_phrase(&self, i: usize) -> Option<Found> {
+        let mut best: Vec<Found> = Vec::new();
+        // Modifiers before: "next Friday", "ce vendredi", "deze aankomende vrijdag".
+        let mut j = i;
+        let mut modifier = None;
+        for _ in 0..2 {
+            if let Some((m, end)) = self.text_word(j, "wdmod") {
+                modifier = Some(m);
+                j = end;
+            }
+        }
+        // "volgende week (op) dinsdag", "next week on Friday".
+        {
+            if let Some((weeks, end)) = self.number_word(i, "week") {
+                let mut k = end;
+                if self.is_text(k, &["op", "on", "le"]) {
+                    k += 1;
+                }
+                if let Some((wd, end)) = self.weekday(k, false) {
+                    best.push(found(self.in_week(weeks, wd), i, end, 0.9, "week_weekday")?);
+                }
+            }
+        }
+        if let Some((wd, end)) = self.weekday(j, true) {
+            let full_name = self.weekday(j, false).is_some();
+            // A modifier after: "dimanche prochain", "vendredi dernier".
+            let after = self
+                .text_word(end, "wdmod")
+                .filter(|(m, _)| full_name && matches!(*m, "next" | "prev"));
+            // A week after: "dinsdag van vorige week", "vendredi la semaine prochaine".
+            let mut k = end;
+            if self.word(k, "connector").is_some() && self.number_word(k, "week").is_none() {
+                k += 1;
+            }
+            if self.is_text(k, &["la", "the"]) && self.number_word(k, "week").is_none() {
+                k += 1;
+            }
+            if modifier.is_none() {
+                if let Some((weeks, wend)) = self.number_word(k, "week") {
+                    best.push(found(
+                        self.in_week(weeks, wd),
+                        i,
+                        wend,
+                        0.9,
+                        "weekday_week",
+                    )?);
+                }
+            }
+            let modifier = modifier.or(after.map(|(m, _)| m));
+            let end = after.map(|(_, e)| e).unwrap_or(end);
+            let date = match modifier {
+                Some("next") => self.in_week(1, wd),
+                Some("this") => self.in_week(0, wd),
+                Some("prev") => self.in_week(-1, wd),
+                Some("coming") => Ok(self.nearest_weekday(wd, true, false)),
+                Some("past") => Ok(self.nearest_weekday(wd, false, false)),
+                _ => Ok(self.nearest_weekday(wd, self.future(), true)),
+            };
+            let plain = modifier.is_none();
+            if plain || j == i {
+                // Weekday with a date: "mardi 4 mars", "vrijdag de 22ste", "Monday 21".
+                let mut k = end;
+                if let Some(full) = self.full_date(k) {
+                    best.push(found(
+                        full.date,
+                        i,
+                        full.end,
+                        full.confidence,
+                        "weekday_date",
+                    )?);
+                }
+                if self.is_text(k, &["de", "the", "le"]) {
+                    k += 1;
+                }
+                let long_enough = self.tok(j).is_some_and(|t| t.text.len() >= 3);
+                if let Some((day, dend, _)) = self.day(k).filter(|_| long_enough) {
+                    if self.longest(dend, "month").is_none() {
+                        best.push(found(
+                            self.weekday_and_day(wd, day),
+                            i,
+                            dend,
+                            0.85,
+                            "weekday_day",
+                        )?);
+                    }
+                }
+            }
+            if !full_name && (plain || self.tok(j).is_some_and(|t| t.text.len() < 3)) {
+                // A lone abbreviation ("ma", "do") is too often another word.
+            } else {
+                let confidence = if plain { 0.8 } else { 0.9 };
+                best.push(found(date, i, end, confidence, "weekday")?);
+            }
+        }
+        best.into_iter().max_by_key(|f| f.end)
+    }
+
+    /// "two Sundays from now", "over twee zondagen", "dans deux dimanches",
+    /// "three Fridays ago": the nth such weekday after (before) today.
+    pub(super) fn weekday_count(&self, i: usize) -> Option<Found> {
+        let (prefix, j) = if let Some(end) = self.word(i, "ago_before") {
+            (Some(-1), end)
+        } else if let Some(end) = self.word(i, "in") {
+            (Some(1), end)
+        } else {
+            (None, i)
+        };
+        let j = match prefix {
+            Some(_) => self.word(j, "about").unwrap_or(j),
+            None => j,
+        };
+        let (n, cend) = match self.digits(j) {
+            Some((n, len)) if len <= 2 => (n as i64, j + 1),
+            Some(_) => return None,
+            None => self
+                .number_word(j, "num")
+                .or_else(|| self.number_word(j, "count"))?,
+        };
+        if !(1..=52).contains(&n) {
+            return None;
+        }
+        let (wd, wend) = match self.number_word(cend, "weekdays") {
+            Some((_, end)) => (self.weekday_of(cend, end)?, end),
+            // "two monday later": the singular, but only with a word after.
+            None => self.weekday(cend, false)?,
+        };
+        let (sign, end) = if let Some(e) = self.word(wend, "later") {
+            (1, e)
+        } else if let Some(e) = self.word(wend, "ago_after") {
+            (-1, e)
+        } else if let Some(e) = self.word(wend, "from").and_then(|k| self.word(k, "now")) {
+            (1, e)
+        } else if let Some(p) = prefix {
+            // "in two Sundays"; "in two Sunday" is no phrasing.
+            self.number_word(cend, "weekdays")?;
+            (p, wend)
+        } else {
+            return None;
+        };
+        let first = self.nearest_weekday(wd, sign > 0, false);
+        let date = first
+            .checked_add_signed(Duration::weeks(sign * (n - 1)))
+            .ok_or(Reason::OutOfRange);
+        found(date, i, end, 0.85, "weekday_count")
+    }
+
+    /// The weekday a plural ("zondagen") names.
+    pub(super) fn weekday_of(&self, i: usize, end: usize) -> Option<Weekday> {
+        let (n, e) = self.number_word(i, "weekdays")?;
+        (e == end).then_some(())?;
+        Weekday::try_from(u8::try_from(n - 1).ok()?).ok()
+    }
+}

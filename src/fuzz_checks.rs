@@ -135,6 +135,20 @@ pub fn check_extraction(ty: &SlotType, text: &str, found: &Extraction) -> Result
             ));
         }
     }
+    // Alternatives read the best candidate's very words, each a value of
+    // the slot type's kind and none the best's own.
+    for a in &found.ambiguous {
+        let Some(best) = found.best() else {
+            return Err("alternatives without a best candidate".to_string());
+        };
+        if a.span != best.span || a.value == best.value {
+            return Err(format!(
+                "alternative {:?} is no other reading of the best",
+                a.value
+            ));
+        }
+        check_value(ty, &a.value)?;
+    }
     for r in &found.rejected {
         check_span(text, &r.span)?;
         if r.reason.code().is_empty() || Lang::ALL.iter().any(|&l| r.reason.message(l).is_empty()) {
@@ -317,7 +331,7 @@ mod tests {
     fn one(c: Candidate) -> Extraction {
         Extraction {
             candidates: vec![c],
-            rejected: Vec::new(),
+            ..Extraction::default()
         }
     }
 
@@ -349,6 +363,7 @@ mod tests {
                 span: 0..100,
                 reason: Reason::BadChecksum,
             }],
+            ..Extraction::default()
         };
         assert!(check_extraction(&SlotType::Iban, text, &refused).is_err());
     }

@@ -252,11 +252,32 @@ pub struct Extraction {
     /// Best first.
     pub candidates: Vec<Candidate>,
     pub rejected: Vec<Rejected>,
+    /// Other readings of the very words the best candidate reads, when the
+    /// language does not tell them apart ("mercredi prochain" said on a
+    /// Tuesday: tomorrow or the week after?). Empty when the best candidate
+    /// is the only sensible reading. A slot should not guess then: it can
+    /// offer `best()` and these, in this order, for the citizen to choose.
+    pub ambiguous: Vec<Candidate>,
 }
 
 impl Extraction {
     pub fn best(&self) -> Option<&Candidate> {
         self.candidates.first()
+    }
+
+    /// Whether the best candidate is one of several readings of the same
+    /// words that only the citizen can choose between (see `ambiguous`).
+    pub fn is_ambiguous(&self) -> bool {
+        !self.ambiguous.is_empty()
+    }
+
+    /// The best candidate and its equally plausible alternatives, in the
+    /// order to offer them; just the best when the reading is clear.
+    pub fn readings_to_offer(&self) -> Vec<&Candidate> {
+        self.best()
+            .into_iter()
+            .chain(self.ambiguous.iter())
+            .collect()
     }
 
     /// Sorts candidates best first: higher confidence, then longer span,
@@ -281,6 +302,8 @@ pub(crate) struct Reading {
     pub words: usize,
     pub confidence: f32,
     pub rule: String,
+    /// Another value the same words can mean, as likely as `value`.
+    pub alternative: Option<Value>,
 }
 
 /// Keeps the readings that do not overlap, longest first (so "après-demain"
@@ -295,6 +318,7 @@ pub(crate) fn longest_readings(input: &Input, mut found: Vec<Reading>) -> Extrac
     });
     let mut taken: Vec<Range<usize>> = Vec::new();
     let mut out = Extraction::default();
+    let mut alternatives: Vec<Candidate> = Vec::new();
     for r in found {
         if taken
             .iter()
@@ -305,16 +329,32 @@ pub(crate) fn longest_readings(input: &Input, mut found: Vec<Reading>) -> Extrac
         taken.push(r.folded.clone());
         let span = input.folded.original_span(r.folded);
         match r.value {
-            Ok(value) => out.candidates.push(Candidate {
-                value,
-                span,
-                confidence: r.confidence,
-                rule: r.rule,
-            }),
+            Ok(value) => {
+                if let Some(alternative) = r.alternative {
+                    alternatives.push(Candidate {
+                        value: alternative,
+                        span: span.clone(),
+                        confidence: r.confidence,
+                        rule: format!("{}:alternative", r.rule),
+                    });
+                }
+                out.candidates.push(Candidate {
+                    value,
+                    span,
+                    confidence: r.confidence,
+                    rule: r.rule,
+                })
+            }
             Err(reason) => out.rejected.push(Rejected { span, reason }),
         }
     }
     out.sort();
+    if let Some(best) = out.best() {
+        out.ambiguous = alternatives
+            .into_iter()
+            .filter(|a| a.span == best.span && a.value != best.value)
+            .collect();
+    }
     out
 }
 

@@ -18,7 +18,7 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
             confidence: 1.0,
             rule: "text".to_string(),
         }],
-        rejected: Vec::new(),
+        ..Extraction::default()
     }
 }
 

@@ -34,6 +34,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
                 words: f.end - f.start,
                 confidence: f.confidence,
                 rule: format!("time:{}", f.rule),
+                alternative: None,
             })
         })
         .collect();

@@ -6,6 +6,9 @@ use super::{found, Found, Parser, Part, Parts};
 use crate::understand::extract::{DateOrder, Reason};
 use chrono::{Datelike, NaiveDate};
 
+/// A date read from pieces, how sure, and its month and day when no year was said.
+type PartsRead = (Result<NaiveDate, Reason>, f32, Option<(u32, u32)>);
+
 impl Parser<'_> {
     /// A full date with a month and/or year: numeric or with a month name.
     pub(super) fn full_date(&self, i: usize) -> Option<Found> {
@@ -93,7 +96,9 @@ impl Parser<'_> {
             '-' => 0.8,
             _ => 0.7,
         };
-        found(date, i, i + 2, confidence, "numeric_day_month")
+        let mut f = found(date, i, i + 2, confidence, "numeric_day_month")?;
+        f.yearless = Some((month, day));
+        Some(f)
     }
 
     /// 20200701 inside a file name or a reference.
@@ -178,7 +183,7 @@ impl Parser<'_> {
     pub(super) fn read_parts(
         &self,
         parts: &[(Part, usize, usize)],
-    ) -> Option<(Result<NaiveDate, Reason>, f32)> {
+    ) -> Option<PartsRead> {
         let mut months = parts.iter().filter_map(|p| match p.0 {
             Part::Month(m) => Some(m),
             _ => None,
@@ -209,9 +214,9 @@ impl Parser<'_> {
             }
         }
         match (day, year) {
-            (Some(d), Some(y)) => Some((self.ymd(y, month, d), 0.95)),
-            (Some(d), None) => Some((self.month_day(month, d), 0.9)),
-            (None, Some(y)) => Some((self.ymd(y, month, 1), 0.6)),
+            (Some(d), Some(y)) => Some((self.ymd(y, month, d), 0.95, None)),
+            (Some(d), None) => Some((self.month_day(month, d), 0.9, Some((month, d)))),
+            (None, Some(y)) => Some((self.ymd(y, month, 1), 0.6, None)),
             (None, None) => None,
         }
     }
@@ -221,7 +226,7 @@ impl Parser<'_> {
         let parts = self.parts(i);
         let parts = parts.as_slice();
         for n in (1..=parts.len()).rev() {
-            if let Some((date, confidence)) = self.read_parts(&parts[..n]) {
+            if let Some((date, confidence, yearless)) = self.read_parts(&parts[..n]) {
                 let end = parts[n - 1].2;
                 let has_year = parts[..n]
                     .iter()
@@ -253,7 +258,9 @@ impl Parser<'_> {
                         }
                     }
                 }
-                return found(date, i, end, confidence, "month_name");
+                let mut f = found(date, i, end, confidence, "month_name")?;
+                f.yearless = yearless;
+                return Some(f);
             }
         }
         // A month alone after "en", "in", "vanaf", "à partir de": its first day.

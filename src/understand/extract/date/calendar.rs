@@ -74,6 +74,23 @@ impl Parser<'_> {
         Err(Reason::NoSuchDate)
     }
 
+    /// The other reading of a day of the month alone, when it is the likelier
+    /// one in time: said on the 29th, "le 27" read ahead is a month away,
+    /// but two days ago is as plausible; said on the 2nd, "the 30th" read
+    /// back is a month ago, but four weeks ahead is as plausible.
+    pub(super) fn day_alone_alternative(&self, day: u32, chosen: NaiveDate) -> Option<NaiveDate> {
+        let other = Parser {
+            policy: match self.policy {
+                DatePolicy::Future => DatePolicy::Past,
+                DatePolicy::Past => DatePolicy::Future,
+            },
+            ..*self
+        };
+        let alt = other.day_alone(day).ok()?;
+        let away = |d: NaiveDate| (d - self.today).num_days().abs();
+        (away(alt) <= 7 && away(chosen) > 20).then_some(alt)
+    }
+
     /// "vrijdag de 22ste": this month if it fits, else the nearest month
     /// (by the policy) where that day is that weekday.
     pub(super) fn weekday_and_day(&self, wd: Weekday, day: u32) -> Result<NaiveDate, Reason> {

@@ -20,6 +20,7 @@ mod relative;
 mod tests;
 mod tokens;
 mod weekday;
+mod year;
 
 use super::{longest_readings, Context, DateOrder, DatePolicy, Extraction, Reading, Reason};
 use crate::understand::normalize::Input;
@@ -36,12 +37,18 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
     let mut toks = lexicon::words_of(input);
     toks.retain(|t| t.end <= MAX_INPUT);
     let entries = lexicon().index(&toks);
+    // "due", "prévu", "verwacht": what is awaited lies ahead, whatever the slot prefers.
+    let future_context = (0..toks.len()).any(|i| entries.kinds_at(i) & starts().future != 0);
     let parser = Parser {
         toks: &toks,
         folded: &input.folded.text,
         lex: &entries,
         today: ctx.now.date(),
-        policy: ctx.policy,
+        policy: if future_context {
+            DatePolicy::Future
+        } else {
+            ctx.policy
+        },
         order: ctx.order,
         lang: ctx.lang,
         this_year: false,
@@ -59,6 +66,7 @@ pub fn extract(input: &Input, ctx: &Context) -> Extraction {
                 words: f.end - f.start,
                 confidence: f.confidence,
                 rule: format!("date:{}", f.rule),
+                alternative: f.alt.filter(|_| f.date.is_ok()).map(Value::Date),
             })
         })
         .collect();
@@ -79,6 +87,10 @@ struct Starts {
     /// A count: `weekday_count`, `offset`.
     count: u64,
     weekday: u64,
+    /// "la veille", "the day after": a day counted from an anchor.
+    anchored: u64,
+    /// Words that put a date in the future ("due", "prévu", "verwacht").
+    future: u64,
 }
 
 fn starts() -> &'static Starts {
@@ -93,8 +105,10 @@ fn starts() -> &'static Starts {
             this: lex.mask(&["wdmod"]),
             day: lex.mask(&["article", "ord", "card"]),
             last: lex.mask(&["article", "last"]),
-            count: lex.mask(&["ago_before", "in", "num", "few", "count"]),
+            count: lex.mask(&["ago_before", "in", "num", "few", "count", "duration"]),
             weekday: lex.mask(&["weekday"]),
+            anchored: lex.mask(&["anchor_shift"]),
+            future: lex.mask(&["future_context"]),
         }
     })
 }
@@ -107,6 +121,11 @@ struct Found {
     end: usize,
     confidence: f32,
     rule: &'static str,
+    /// Month and day, when the year was not said: a year modifier after
+    /// ("l'année dernière", "vorig jaar") may still set it.
+    yearless: Option<(u32, u32)>,
+    /// Another date the same words mean as plausibly (see `Extraction::ambiguous`).
+    alt: Option<NaiveDate>,
 }
 
 fn found(
@@ -122,6 +141,8 @@ fn found(
         end,
         confidence,
         rule,
+        yearless: None,
+        alt: None,
     })
 }
 
@@ -229,9 +250,12 @@ impl Parser<'_> {
                 can(s.weekday, false)
                     .then(|| self.weekday_offset(i, depth))
                     .flatten(),
+                can(s.anchored, false)
+                    .then(|| self.anchored_day(i, depth))
+                    .flatten(),
             ]
         } else {
-            [None, None]
+            [None, None, None]
         };
         // The longest, then the surest; the last of equals.
         let best = all.into_iter().chain(nested).flatten().max_by(|a, b| {
@@ -239,6 +263,6 @@ impl Parser<'_> {
                 .cmp(&b.end)
                 .then(a.confidence.total_cmp(&b.confidence))
         })?;
-        Some(self.plus_minus(best))
+        Some(self.plus_minus(self.year_modifier(best)))
     }
 }

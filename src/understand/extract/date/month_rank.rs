@@ -53,13 +53,15 @@ impl Parser<'_> {
                     "day_of_month_name",
                 );
             }
-            return found(
+            let mut f = found(
                 self.month_day(m as u32, day),
                 i,
                 mend,
                 0.85,
                 "day_of_month_name",
-            );
+            )?;
+            f.yearless = Some((m as u32, day));
+            return Some(f);
         }
         if let Some((offset, mend)) = self.number_word(k, "monthref") {
             let first = self.today.with_day(1)?;
@@ -77,7 +79,13 @@ impl Parser<'_> {
             );
         }
         let confidence = if word { 0.5 } else { 0.6 };
-        found(self.day_alone(day), i, end, confidence, "day_alone")
+        let mut f = found(self.day_alone(day), i, end, confidence, "day_alone")?;
+        f.alt = f
+            .date
+            .as_ref()
+            .ok()
+            .and_then(|d| self.day_alone_alternative(day, *d));
+        Some(f)
     }
 
     /// "premier vendredi de juillet", "de tweede maandag van de volgende maand", "third Tuesday".

@@ -11,6 +11,13 @@ impl Parser<'_> {
         let mut j = i;
         let mut terms = 0;
         loop {
+            // "quinze jours" is two weeks, "acht dagen" one: said as a whole.
+            if let Some((days, end)) = self.number_word(j, "duration") {
+                total.days += days;
+                terms += 1;
+                j = self.word(end, "unit_tail").unwrap_or(end);
+                break;
+            }
             let count = if let Some((n, len)) = self.digits(j) {
                 (len <= 5).then_some((n as i64, j + 1))
             } else {
@@ -32,7 +39,8 @@ impl Parser<'_> {
                 _ => break,
             }
             terms += 1;
-            j = uend;
+            // "in three weeks' time".
+            j = self.word(uend, "unit_tail").unwrap_or(uend);
             let next = if self.is_text(j, &["en", "and", "et"]) {
                 j + 1
             } else {

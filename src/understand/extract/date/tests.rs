@@ -1,6 +1,7 @@
 //! The date reader's tests, part by part and language by language.
 
 use super::*;
+use chrono::Datelike;
 use proptest::prelude::*;
 
 fn ctx(lang: Lang, now: &str, policy: DatePolicy) -> Context<'static> {
@@ -520,5 +521,246 @@ proptest! {
         let input = Input::new(&s);
         let _ = extract(&input, &ctx(Lang::En, "1583-01-01", DatePolicy::Past));
         let _ = extract(&input, &ctx(Lang::En, "9999-12-31", DatePolicy::Future));
+    }
+}
+
+// ----- parts added for the compositional reader ---------------------------
+
+#[test]
+fn a_year_said_relative_to_this_one() {
+    use Lang::*;
+    for (text, lang, date) in [
+        ("le 3 mars de l'année dernière", Fr, "2024-03-03"),
+        ("né le 3 mars l'an dernier", Fr, "2024-03-03"),
+        ("le 24 décembre de l'an prochain", Fr, "2026-12-24"),
+        ("3 maart vorig jaar", Nl, "2024-03-03"),
+        ("5 mei volgend jaar", Nl, "2026-05-05"),
+        ("3 maart van verleden jaar", Nl, "2024-03-03"),
+        ("the 3rd of March last year", En, "2024-03-03"),
+        ("December 24 next year", En, "2026-12-24"),
+        ("15/8 of next year", En, "2026-08-15"),
+    ] {
+        // The year said wins over either policy.
+        assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+        assert_eq!(past(text, lang, NOW).as_deref(), Some(date), "{text}");
+    }
+}
+
+#[test]
+fn what_is_due_or_expected_lies_ahead_under_either_policy() {
+    use Lang::*;
+    for (text, lang, date) in [
+        ("due date is the 12th of August", En, "2025-08-12"),
+        ("the baby is expected on 2 February", En, "2026-02-02"),
+        ("l'accouchement est prévu le 12 août", Fr, "2025-08-12"),
+        ("terme prévu le 2 février", Fr, "2026-02-02"),
+        ("de uitgerekende datum is 12 augustus", Nl, "2025-08-12"),
+        (
+            "de bevalling wordt verwacht op 2 februari",
+            Nl,
+            "2026-02-02",
+        ),
+    ] {
+        assert_eq!(past(text, lang, NOW).as_deref(), Some(date), "{text}");
+        assert_eq!(future(text, lang, NOW).as_deref(), Some(date), "{text}");
+    }
+    // Without such a word a birth date stays in the past.
+    assert_eq!(
+        past("né le 12 août", Fr, NOW).as_deref(),
+        Some("2024-08-12")
+    );
+}
+
+#[test]
+fn a_day_counted_from_a_named_day_or_a_date() {
+    use Lang::*;
+    read_as_future(&[
+        ("la veille de Noël", Fr, "2025-12-24"),
+        ("le lendemain de la Toussaint", Fr, "2025-11-02"),
+        ("le surlendemain de Noël", Fr, "2025-12-27"),
+        ("la veille du 1er mai", Fr, "2025-04-30"),
+        ("trois jours après le lundi de Pâques", Fr, "2025-04-24"),
+        ("de dag na Pasen", Nl, "2025-04-21"),
+        ("de dag voor Kerstmis", Nl, "2025-12-24"),
+        ("twee dagen voor Allerheiligen", Nl, "2025-10-30"),
+        ("the day before Christmas", En, "2025-12-24"),
+        ("the day after New Year's Day", En, "2026-01-02"),
+        ("three days after Easter Monday", En, "2025-04-24"),
+        ("the eve of All Saints", En, "2025-10-31"),
+        // Without an anchor, from today.
+        ("le lendemain", Fr, "2025-03-13"),
+        ("le surlendemain", Fr, "2025-03-14"),
+        ("the day after", En, "2025-03-13"),
+    ]);
+}
+
+#[test]
+fn weekdays_a_week_or_two_after_the_coming_one() {
+    use Lang::*;
+    // NOW is Wednesday 12 March.
+    read_as_future(&[
+        ("jeudi en huit", Fr, "2025-03-20"),
+        ("jeudi en quinze", Fr, "2025-03-27"),
+        // Said on a Wednesday, "mercredi en huit" is a week from today.
+        ("mercredi en huit", Fr, "2025-03-19"),
+        ("Friday week", En, "2025-03-21"),
+        ("donderdag over een week", Nl, "2025-03-20"),
+        ("vrijdag jongstleden", Nl, "2025-03-07"),
+        ("zaterdag aanstaande", Nl, "2025-03-15"),
+        ("dans quinze jours", Fr, "2025-03-26"),
+        ("dans une quinzaine de jours", Fr, "2025-03-26"),
+        ("over acht dagen", Nl, "2025-03-19"),
+        ("binnen twee weken", Nl, "2025-03-26"),
+        ("d'ici trois semaines", Fr, "2025-04-02"),
+        ("in three weeks' time", En, "2025-04-02"),
+    ]);
+}
+
+fn offered(text: &str, lang: Lang, now: &str, policy: DatePolicy) -> Vec<String> {
+    let out = extract(&Input::new(text), &ctx(lang, now, policy));
+    out.readings_to_offer()
+        .iter()
+        .map(|c| match &c.value {
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn truly_ambiguous_readings_come_with_their_alternatives() {
+    use DatePolicy::*;
+    use Lang::*;
+    // NOW is a Wednesday: "mercredi" is today or next week.
+    assert_eq!(
+        offered("mercredi", Fr, NOW, Future),
+        ["2025-03-12", "2025-03-19"]
+    );
+    assert_eq!(
+        offered("woensdag", Nl, NOW, Past),
+        ["2025-03-12", "2025-03-05"]
+    );
+    // Said on Tuesday 11 March, "mercredi prochain" is tomorrow or the 19th.
+    assert_eq!(
+        offered("mercredi prochain", Fr, "2025-03-11", Future),
+        ["2025-03-19", "2025-03-12"]
+    );
+    assert_eq!(
+        offered("next Friday", En, "2025-03-11", Future),
+        ["2025-03-21", "2025-03-14"]
+    );
+    // Said on the 29th, "le 27" is a month ahead or two days ago.
+    assert_eq!(
+        offered("le 27", Fr, "2025-03-29", Future),
+        ["2025-04-27", "2025-03-27"]
+    );
+    // Clear readings offer only themselves.
+    for (text, now) in [
+        ("jeudi", NOW),
+        ("mercredi prochain", "2025-03-13"),
+        ("le 27", "2025-03-12"),
+        ("le 3 mai 2026", NOW),
+        ("demain", NOW),
+    ] {
+        let out = extract(&Input::new(text), &ctx(Fr, now, Future));
+        assert!(!out.is_ambiguous(), "{text}: {:?}", out.ambiguous);
+        assert_eq!(out.readings_to_offer().len(), 1, "{text}");
+    }
+}
+
+#[test]
+fn numbers_that_belong_to_something_else_are_left_alone() {
+    use Lang::*;
+    read_as_future(&[
+        (
+            "ma référence est CR-2025-0042, je passe le 18 mars",
+            Fr,
+            "2025-03-18",
+        ),
+        ("RDV à 14h le 20 mars", Fr, "2025-03-20"),
+        ("le loyer de 850 euros est dû le 5 avril", Fr, "2025-04-05"),
+        ("om 14u op 20 maart", Nl, "2025-03-20"),
+        (
+            "le 20 mars au 24 rue de la Station, 1330 Rixensart",
+            Fr,
+            "2025-03-20",
+        ),
+        (
+            "dossier 2025/1234 wordt behandeld op 12 november",
+            Nl,
+            "2025-11-12",
+        ),
+        ("at 9:30 on November 6", En, "2025-11-06"),
+    ]);
+    for text in [
+        "ma référence est CR-2025-0042",
+        "ça coûte 14,50 €",
+        "plaque 1-ABC-234",
+        "code postal 1330",
+        "rendez-vous à 14h30",
+    ] {
+        assert_eq!(future(text, Fr, NOW), None, "{text}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A date written out by the bot's own formatter, with or without its
+    /// weekday, its month abbreviated with or without a dot, reads back.
+    #[test]
+    fn formatted_dates_read_back(days in 0i64..40_000, style in 0u8..4) {
+        use crate::values::format::{format_date, format_date_long, weekday_name};
+        let d = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(days);
+        for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+            let text = match style {
+                0 => format_date(d, lang),
+                1 => format_date_long(d, lang),
+                _ => {
+                    // The abbreviations each language's style guides give.
+                    let abbr: [&str; 12] = match lang {
+                        Lang::Fr => ["janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct", "nov", "déc"],
+                        Lang::Nl => ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+                        Lang::En => ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
+                    };
+                    let month = abbr[d.month0() as usize];
+                    let dot = if style == 2 { "." } else { "" };
+                    format!("{} {} {month}{dot} {}", weekday_name(d, lang), d.day(), d.year())
+                }
+            };
+            let expected = d.format("%Y-%m-%d").to_string();
+            prop_assert_eq!(future(&text, lang, NOW), Some(expected.clone()), "{}", text);
+            prop_assert_eq!(past(&text, lang, NOW), Some(expected), "{}", text);
+        }
+    }
+
+    /// "in N days" and "N days ago" land N days away, in every language.
+    #[test]
+    fn counted_days_read_back(n in 1i64..400) {
+        let today = NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
+        let ahead = (today + chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+        let back = (today - chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+        for (text, lang, want) in [
+            (format!("dans {n} jours"), Lang::Fr, &ahead),
+            (format!("il y a {n} jours"), Lang::Fr, &back),
+            (format!("over {n} dagen"), Lang::Nl, &ahead),
+            (format!("{n} dagen geleden"), Lang::Nl, &back),
+            (format!("in {n} days"), Lang::En, &ahead),
+            (format!("{n} days ago"), Lang::En, &back),
+        ] {
+            let got = future(&text, lang, NOW);
+            prop_assert_eq!(got.as_ref(), Some(want), "{}", text);
+        }
+    }
+
+    #[test]
+    fn never_panics_on_anchors_and_modifiers(s in "((la veille|le lendemain|de dag na|the day before) (de |du |of |van )?(la |the )?)?(noel|paques|christmas|pasen|[0-9]{1,9} (mai|mei|may)|mercredi|friday)( en huit| en quinze| week| prochain| jl| jongstleden)?( de l annee derniere| vorig jaar| last year| next year)?") {
+        let input = Input::new(&s);
+        for (now, policy) in [("1583-01-01", DatePolicy::Past), ("9999-12-31", DatePolicy::Future), (NOW, DatePolicy::Past)] {
+            for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+                let out = extract(&input, &ctx(lang, now, policy));
+                prop_assert!(crate::fuzz_checks::check_extraction(&crate::values::SlotType::Date, &s, &out).is_ok());
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{found, Found, Parser};
 use crate::understand::extract::Reason;
-use chrono::{Duration, Weekday};
+use chrono::{Datelike, Duration, Weekday};
 
 impl Parser<'_> {
     /// Weekdays alone, with a modifier, with a week, or with a date.
@@ -36,7 +36,7 @@ impl Parser<'_> {
             // A modifier after: "dimanche prochain", "vendredi dernier".
             let after = self
                 .text_word(end, "wdmod")
-                .filter(|(m, _)| full_name && matches!(*m, "next" | "prev"));
+                .filter(|(m, _)| full_name && matches!(*m, "next" | "prev" | "past" | "coming"));
             // A week after: "dinsdag van vorige week", "vendredi la semaine prochaine".
             let mut k = end;
             if self.word(k, "connector").is_some() && self.number_word(k, "week").is_none() {
@@ -67,6 +67,31 @@ impl Parser<'_> {
                 _ => Ok(self.nearest_weekday(wd, self.future(), true)),
             };
             let plain = modifier.is_none();
+            // "mercredi en huit", "jeudi en quinze", "Friday week": a week
+            // (or two) after the coming one, today's counting.
+            if plain && full_name {
+                if let Some((days, wend)) = self.number_word(end, "wdafter") {
+                    let date = self
+                        .nearest_weekday(wd, true, true)
+                        .checked_add_signed(Duration::days(days))
+                        .ok_or(Reason::OutOfRange);
+                    best.push(found(date, i, wend, 0.9, "weekday_weeks_after")?);
+                }
+            }
+            // Truly ambiguous: a bare weekday that is today (today, or the
+            // one a week away?), and "next Wednesday" said before Wednesday
+            // in the same week (this week's, or the next week's?).
+            let today_wd = self.today.weekday();
+            let alt = match modifier {
+                None if wd == today_wd => {
+                    let week = if self.future() { 7 } else { -7 };
+                    self.today.checked_add_signed(Duration::days(week))
+                }
+                Some("next") if wd.num_days_from_monday() > today_wd.num_days_from_monday() => {
+                    self.in_week(0, wd).ok()
+                }
+                _ => None,
+            };
             if plain || j == i {
                 // Weekday with a date: "mardi 4 mars", "vrijdag de 22ste", "Monday 21".
                 let mut k = end;
@@ -99,7 +124,9 @@ impl Parser<'_> {
                 // A lone abbreviation ("ma", "do") is too often another word.
             } else {
                 let confidence = if plain { 0.8 } else { 0.9 };
-                best.push(found(date, i, end, confidence, "weekday")?);
+                let mut f = found(date, i, end, confidence, "weekday")?;
+                f.alt = alt.filter(|a| f.date.as_ref().is_ok_and(|d| d != a));
+                best.push(f);
             }
         }
         best.into_iter().max_by_key(|f| f.end)

@@ -185,7 +185,7 @@ const DEFINITIONS: &[Definition] = &[
     },
     // Days that are no public holiday but that people name as dates. The
     // Belgian date is the one a Belgian bot reads; the `us_` variants are
-    // read only in US English (see `date_words.txt`, kind `holiday_us`).
+    // read only in US English (see `lexicon/dates/`, kind `holiday_us`).
     Definition {
         id: "valentines_day",
         rule: Rule::Fixed { month: 2, day: 14 },

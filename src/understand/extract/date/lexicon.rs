@@ -1,9 +1,10 @@
 //! The word lists behind the date and time extractors, and the word
 //! splitting they share.
 //!
-//! The words themselves live in `lexicon/date_words.txt` so that a
-//! maintainer can add a month abbreviation or a holiday name without
-//! touching the matching code.
+//! The words themselves live in `lexicon/dates/`, one file per language
+//! and one for the words they share, so that a maintainer can add a month
+//! abbreviation, a holiday name or a whole language without touching the
+//! matching code.
 
 use crate::lookup::FastMap;
 use crate::understand::normalize::{fold, Input};
@@ -11,7 +12,13 @@ use crate::values::Lang;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-const DATE_WORDS: &str = include_str!("../../lexicon/date_words.txt");
+/// The word files, read in this order: a new language is one more file.
+const FILES: &[&str] = &[
+    include_str!("../../lexicon/dates/common.txt"),
+    include_str!("../../lexicon/dates/fr.txt"),
+    include_str!("../../lexicon/dates/nl.txt"),
+    include_str!("../../lexicon/dates/en.txt"),
+];
 
 /// One phrase of the lexicon: what it is (`kind`), what it means (`value`),
 /// and its words after folding and splitting.
@@ -151,7 +158,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
     LEXICON.get_or_init(|| {
         let mut by_first_word: FastMap<String, Vec<Entry>> = FastMap::default();
         let mut kinds: Vec<String> = Vec::new();
-        for line in DATE_WORDS.lines() {
+        for line in FILES.iter().flat_map(|f| f.lines()) {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;

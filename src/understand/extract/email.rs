@@ -5,6 +5,7 @@
 use super::{Candidate, Context, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
 use crate::values::Value;
+use std::ops::Range;
 
 /// Addresses are short; a longer "local part" is pasted junk.
 const MAX_LOCAL: usize = 64;
@@ -20,7 +21,7 @@ fn is_domain_char(c: char) -> bool {
     c.is_alphanumeric() || c == '.' || c == '-' || c == '_'
 }
 
-fn local_valid(local: &str) -> bool {
+pub(super) fn local_valid(local: &str) -> bool {
     !local.is_empty()
         && local.len() <= MAX_LOCAL
         && !local.starts_with('.')
@@ -28,7 +29,7 @@ fn local_valid(local: &str) -> bool {
         && !local.contains("..")
 }
 
-fn domain_valid(domain: &str) -> bool {
+pub(super) fn domain_valid(domain: &str) -> bool {
     if let Some(inner) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
         let parts: Vec<&str> = inner.split('.').collect();
         return parts.len() == 4 && parts.iter().all(|p| p.parse::<u8>().is_ok());
@@ -54,6 +55,40 @@ fn domain_valid(domain: &str) -> bool {
 
 pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
     let text = input.original.as_str();
+    let Some((respelled, map)) = super::email_spelled::respell(text) else {
+        return scan(text);
+    };
+    // Spans in the rewriting are mapped back to the words they stand for.
+    let back = |span: &Range<usize>| -> Option<Range<usize>> {
+        let first = map.get(span.start)?;
+        let last = map.get(span.end.checked_sub(1)?)?;
+        Some(first.start..last.end)
+    };
+    let mut found = scan(&respelled);
+    found.candidates.retain_mut(|c| {
+        let Some(original) = back(&c.span) else {
+            return false;
+        };
+        if text.get(original.clone()) != respelled.get(c.span.clone()) {
+            c.rule = "email_spelled".to_string();
+            c.confidence = 0.9;
+        }
+        c.span = original;
+        true
+    });
+    found.rejected.retain_mut(|r| match back(&r.span) {
+        Some(original) => {
+            r.span = original;
+            true
+        }
+        None => false,
+    });
+    found.sort();
+    found
+}
+
+/// The addresses typed with an "@" in `text`, spans in `text`.
+fn scan(text: &str) -> Extraction {
     let mut found = Extraction::default();
     let mut search_from = 0;
     while let Some(rel) = text.get(search_from..).and_then(|t| t.find('@')) {
@@ -173,10 +208,107 @@ mod tests {
         assert_eq!(best("merci @Carol"), None);
     }
 
+    #[test]
+    fn addresses_spelled_out_in_three_languages() {
+        for (text, address, span) in [
+            (
+                "marie at gmail dot com",
+                "marie@gmail.com",
+                "marie at gmail dot com",
+            ),
+            (
+                "c'est marie arobase gmail point com merci",
+                "marie@gmail.com",
+                "marie arobase gmail point com",
+            ),
+            (
+                "marie apenstaartje telenet punt be",
+                "marie@telenet.be",
+                "marie apenstaartje telenet punt be",
+            ),
+            (
+                "marie.dupont(at)skynet.be",
+                "marie.dupont@skynet.be",
+                "marie.dupont(at)skynet.be",
+            ),
+            (
+                "mon mail: marie.dupont @ skynet.be.",
+                "marie.dupont@skynet.be",
+                "marie.dupont @ skynet.be",
+            ),
+            (
+                "John dot Smith at Outlook dot com",
+                "John.Smith@outlook.com",
+                "John dot Smith at Outlook dot com",
+            ),
+            (
+                "jean point dupont arobase hotmail point fr",
+                "jean.dupont@hotmail.fr",
+                "jean point dupont arobase hotmail point fr",
+            ),
+            (
+                "info [at] bruyeres [dot] be",
+                "info@bruyeres.be",
+                "info [at] bruyeres [dot] be",
+            ),
+            (
+                "contact(a)commune.be",
+                "contact@commune.be",
+                "contact(a)commune.be",
+            ),
+            (
+                "paul tiret bas martin arobase gmail point com",
+                "paul_martin@gmail.com",
+                "paul tiret bas martin arobase gmail point com",
+            ),
+            (
+                "pieter streepje desmet apenstaartje gmail punt com",
+                "pieter-desmet@gmail.com",
+                "pieter streepje desmet apenstaartje gmail punt com",
+            ),
+            (
+                "sarah at yahoo dot co dot uk",
+                "sarah@yahoo.co.uk",
+                "sarah at yahoo dot co dot uk",
+            ),
+        ] {
+            assert_eq!(best(text), Some((address.into(), span.into())), "{text}");
+        }
+        // A typed address keeps its confidence; a spelled one is a little less sure.
+        let c = extract(&Input::new("marie at gmail dot com"), &ctx());
+        assert_eq!(c.best().unwrap().rule, "email_spelled");
+        assert!(c.best().unwrap().confidence < 1.0);
+    }
+
+    #[test]
+    fn at_and_dot_in_ordinary_sentences_are_no_address() {
+        for text in [
+            "meet me at the station",
+            "I arrive at 10 dot 30",
+            "rendez-vous à la gare point final",
+            "ik ben at home punt",
+            "at gmail dot com",
+            "marie at gmail",
+            "le point de contact",
+        ] {
+            assert_eq!(best(text), None, "{text}");
+            assert!(rejected(text).is_empty(), "{text}");
+        }
+        for text in ["email me at j.doe@example.co.uk please", "write at: jan@proximus.be"] {
+            let (address, _) = best(text).unwrap();
+            assert!(address.ends_with(".be") || address.ends_with(".uk"), "{text}");
+            assert!(rejected(text).is_empty(), "{text}");
+        }
+        for text in ["~", "meet me at"] {
+            assert_eq!(best(text), None, "{text}");
+            assert!(rejected(text).is_empty(), "{text}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]
-        fn never_panics(s in "\\PC{0,80}|[a-zé.@\\[\\]]{0,40}") {
+        fn never_panics(s in "\\PC{0,80}|[a-zé.@\\[\\]]{0,40}|((marie|\\(at\\)|at|dot|point|punt|arobase|tiret bas|@|\\[|\\]|\\.|é) ?){0,12}") {
             let _ = extract(&Input::new(&s), &ctx());
         }
     }

@@ -17,6 +17,7 @@ use std::ops::Range;
 pub mod choice;
 pub mod date;
 pub mod email;
+mod email_spelled;
 pub mod iban;
 pub mod money;
 pub mod name;

@@ -180,10 +180,7 @@ impl Parser<'_> {
     }
 
     /// Reads day, month and year out of pieces; None when they do not fit.
-    pub(super) fn read_parts(
-        &self,
-        parts: &[(Part, usize, usize)],
-    ) -> Option<PartsRead> {
+    pub(super) fn read_parts(&self, parts: &[(Part, usize, usize)]) -> Option<PartsRead> {
         let mut months = parts.iter().filter_map(|p| match p.0 {
             Part::Month(m) => Some(m),
             _ => None,

@@ -294,9 +294,15 @@ mod tests {
             assert_eq!(best(text), None, "{text}");
             assert!(rejected(text).is_empty(), "{text}");
         }
-        for text in ["email me at j.doe@example.co.uk please", "write at: jan@proximus.be"] {
+        for text in [
+            "email me at j.doe@example.co.uk please",
+            "write at: jan@proximus.be",
+        ] {
             let (address, _) = best(text).unwrap();
-            assert!(address.ends_with(".be") || address.ends_with(".uk"), "{text}");
+            assert!(
+                address.ends_with(".be") || address.ends_with(".uk"),
+                "{text}"
+            );
             assert!(rejected(text).is_empty(), "{text}");
         }
         for text in ["~", "meet me at"] {

@@ -24,6 +24,7 @@ pub mod name;
 pub mod national_number;
 pub mod number;
 pub mod phone;
+mod phone_plans;
 pub mod plate;
 pub mod postal_code;
 pub mod structured_communication;

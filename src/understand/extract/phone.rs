@@ -6,11 +6,20 @@
 //! Belgian numbering (BIPT): the national form has a trunk 0; landlines have
 //! 9 digits with it (zones 02, 03, 04, 09 and two-digit zones like 071),
 //! mobiles 10 digits starting 045-049. A number written without a prefix is
-//! read as Belgian, so a wrong digit count is reported, not guessed at.
+//! read as Belgian first. One that is no valid Belgian number is read in the
+//! numbering plans of the citizen's language (`lexicon/phone_plans.txt`:
+//! French numbers for French, Dutch for Dutch, British, Irish then North
+//! American for English): "06 12 34 56 78" is +33612345678 for a French
+//! speaker, "06-12345678" +31612345678 for a Dutch one, "07700 900123"
+//! +447700900123 in English. When several countries fit, or a number written
+//! the French way in pairs is also a Belgian mobile, the first reading is
+//! the candidate and the others come in `Extraction::ambiguous`, for the
+//! slot to ask back. A number that fits nowhere is refused as malformed.
 
+use super::phone_plans::plans;
 use super::{Candidate, Context, Extraction, Reason, Rejected};
 use crate::understand::normalize::Input;
-use crate::values::Value;
+use crate::values::{Lang, Value};
 use std::ops::Range;
 
 /// E.164 allows 15 digits; "00" and a trunk "(0)" may come on top.
@@ -108,7 +117,14 @@ fn belgian_nsn_valid(nsn: &str) -> bool {
 }
 
 enum Reading {
-    Number { e164: String, belgian: bool },
+    /// `others`: as plausible readings in other countries, best first.
+    Number {
+        e164: String,
+        /// `phone_be`, `phone_international` or `phone_national` (another
+        /// country's national form).
+        rule: &'static str,
+        others: Vec<String>,
+    },
     Malformed,
     NotAPhone,
 }
@@ -125,7 +141,7 @@ fn looks_like_date(raw: &str) -> bool {
         && parts.get(2).is_none_or(|y| y.len() == 2 || y.len() == 4)
 }
 
-fn read(text: &str, groups: &[Group]) -> Reading {
+fn read(text: &str, groups: &[Group], lang: Lang) -> Reading {
     let (Some(first), Some(last)) = (groups.first(), groups.last()) else {
         return Reading::NotAPhone;
     };
@@ -172,7 +188,8 @@ fn read(text: &str, groups: &[Group]) -> Reading {
             return if belgian_nsn_valid(nsn) {
                 Reading::Number {
                     e164: format!("+{cc}{nsn}"),
-                    belgian: true,
+                    rule: "phone_be",
+                    others: Vec::new(),
                 }
             } else {
                 Reading::Malformed
@@ -181,30 +198,93 @@ fn read(text: &str, groups: &[Group]) -> Reading {
         return if nsn.len() >= 6 && cc.len() + nsn.len() <= 15 {
             Reading::Number {
                 e164: format!("+{cc}{nsn}"),
-                belgian: false,
+                rule: "phone_international",
+                others: Vec::new(),
             }
         } else {
             Reading::Malformed
         };
     }
-    let Some(nsn) = digits.strip_prefix('0') else {
-        return Reading::NotAPhone;
-    };
-    if belgian_nsn_valid(nsn) {
-        Reading::Number {
-            e164: format!("+{BELGIUM}{nsn}"),
-            belgian: true,
+    national(&digits, groups, lang)
+}
+
+/// A number without an international prefix: Belgian, else in the plans
+/// of the citizen's language.
+fn national(digits: &str, groups: &[Group], lang: Lang) -> Reading {
+    let plans = plans();
+    let mut readings: Vec<String> = Vec::new();
+    for country in plans.countries(lang) {
+        for plan in plans.of(country) {
+            // North America writes no trunk prefix as often as it writes one.
+            let whole = (plan.trunk != "0").then_some(digits);
+            let Some(nsn) = [digits.strip_prefix(plan.trunk.as_str()), whole]
+                .into_iter()
+                .flatten()
+                .find(|nsn| plan.fits(nsn))
+            else {
+                continue;
+            };
+            let e164 = format!("+{}{nsn}", plan.code);
+            if !readings.contains(&e164) {
+                readings.push(e164);
+            }
         }
-    } else if (7..=12).contains(&digits.len()) {
+    }
+    // Without a trunk 0 only the plans that write none can read it.
+    if !digits.starts_with('0') {
+        if digits.len() < 10 || readings.is_empty() {
+            return Reading::NotAPhone;
+        }
+        let e164 = readings.remove(0);
+        return Reading::Number {
+            e164,
+            rule: "phone_national",
+            others: readings,
+        };
+    }
+    let lengths: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
+    let nsn = &digits[1..];
+    if belgian_nsn_valid(nsn) {
+        let be = format!("+{BELGIUM}{nsn}");
+        // "04 91 23 45 67": written in French pairs, it is first Marseille.
+        let foreign_style = plans
+            .countries(lang)
+            .iter()
+            .find(|c| plans.written_as_in(c, &lengths) && plans.of(c).any(|p| p.fits(nsn)));
+        if let Some(country) = foreign_style {
+            if let Some(code) = plans.of(country).next().map(|p| p.code.clone()) {
+                return Reading::Number {
+                    e164: format!("+{code}{nsn}"),
+                    rule: "phone_national",
+                    others: vec![be],
+                };
+            }
+        }
+        return Reading::Number {
+            e164: be,
+            rule: "phone_be",
+            others: Vec::new(),
+        };
+    }
+    if !readings.is_empty() {
+        let e164 = readings.remove(0);
+        return Reading::Number {
+            e164,
+            rule: "phone_national",
+            others: readings,
+        };
+    }
+    if (7..=12).contains(&digits.len()) {
         Reading::Malformed
     } else {
         Reading::NotAPhone
     }
 }
 
-pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
+pub fn extract(input: &Input, ctx: &Context) -> Extraction {
     let text = &input.folded.text;
     let mut found = Extraction::default();
+    let mut alternatives: Vec<Candidate> = Vec::new();
     for groups in runs(text) {
         let mut i = 0;
         let mut malformed: Option<Range<usize>> = None;
@@ -213,9 +293,9 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
             // Longest reading first, so "0470 12 34 56" is not read as "0470".
             let mut taken = None;
             for j in (i..groups.len()).rev() {
-                match read(text, &groups[i..=j]) {
-                    Reading::Number { e164, belgian } => {
-                        taken = Some((j, e164, belgian));
+                match read(text, &groups[i..=j], ctx.lang) {
+                    Reading::Number { e164, rule, others } => {
+                        taken = Some((j, e164, rule, others));
                         break;
                     }
                     Reading::Malformed if j + 1 == groups.len() && malformed.is_none() => {
@@ -234,20 +314,29 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
                 }
             }
             match taken {
-                Some((j, e164, belgian)) => {
+                Some((j, e164, rule, others)) => {
                     any = true;
                     let start = span_start(text, &groups[i]);
                     let end = span_end(text, &groups[j]);
+                    let span = input.folded.original_span(start..end);
+                    let confidence = match rule {
+                        "phone_be" => 1.0,
+                        "phone_international" => 0.9,
+                        _ => 0.8,
+                    };
+                    for other in others {
+                        alternatives.push(Candidate {
+                            value: Value::text(other),
+                            span: span.clone(),
+                            confidence,
+                            rule: format!("{rule}:alternative"),
+                        });
+                    }
                     found.candidates.push(Candidate {
                         value: Value::text(e164),
-                        span: input.folded.original_span(start..end),
-                        confidence: if belgian { 1.0 } else { 0.9 },
-                        rule: if belgian {
-                            "phone_be"
-                        } else {
-                            "phone_international"
-                        }
-                        .to_string(),
+                        span,
+                        confidence,
+                        rule: rule.to_string(),
                     });
                     i = j + 1;
                 }
@@ -262,6 +351,12 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
         }
     }
     found.sort();
+    if let Some(best) = found.best() {
+        found.ambiguous = alternatives
+            .into_iter()
+            .filter(|a| a.span == best.span && a.value != best.value)
+            .collect();
+    }
     found
 }
 
@@ -387,6 +482,64 @@ mod tests {
             assert_eq!(value(text), None, "{text}");
             assert!(rejected(text).is_empty(), "{text}");
         }
+    }
+
+    fn in_lang(text: &str, lang: Lang) -> (Option<String>, Vec<String>) {
+        let out = extract(&Input::new(text), &test_support::context(lang));
+        let text_of = |c: &Candidate| match &c.value {
+            Value::Text(t) => t.clone(),
+            other => format!("{other:?}"),
+        };
+        (
+            out.best().map(text_of),
+            out.ambiguous.iter().map(text_of).collect(),
+        )
+    }
+
+    #[test]
+    fn national_numbers_of_other_countries_in_the_citizens_language() {
+        use Lang::*;
+        for (text, lang, e164) in [
+            ("mon numéro est le 06 12 34 56 78", Fr, "+33612345678"),
+            ("01 42 68 53 00", Fr, "+33142685300"),
+            ("06-12345678", Nl, "+31612345678"),
+            ("020-1234567", Nl, "+31201234567"),
+            ("07700 900123", En, "+447700900123"),
+            ("call me on 020 7946 0958", En, "+442079460958"),
+            ("(555) 123-4567", En, "+15551234567"),
+            ("1-541-754-3010", En, "+15417543010"),
+            ("my number is 085 123 4567", En, "+353851234567"),
+            // Belgian numbers stay Belgian in every language.
+            ("0470 12 34 56", Fr, "+32470123456"),
+            ("0470 12 34 56", En, "+32470123456"),
+            ("09 123 45 67", Nl, "+3291234567"),
+        ] {
+            assert_eq!(in_lang(text, lang).0.as_deref(), Some(e164), "{text}");
+        }
+        // Only the citizen's own countries: a Dutch mobile is not French.
+        assert_eq!(
+            in_lang("06-12345678", Fr).0.as_deref(),
+            Some("+33612345678")
+        );
+        assert_ne!(
+            in_lang("06-12345678", En).0.as_deref(),
+            Some("+31612345678")
+        );
+    }
+
+    #[test]
+    fn numbers_two_countries_can_read_are_offered_both() {
+        use Lang::*;
+        // Five pairs are the French way; 0491 is also a Belgian mobile.
+        assert_eq!(
+            in_lang("04 91 23 45 67", Fr),
+            (Some("+33491234567".into()), vec!["+32491234567".into()])
+        );
+        // Written the Belgian way it is Belgian, and nothing else.
+        assert_eq!(
+            in_lang("0491 23 45 67", Fr),
+            (Some("+32491234567".into()), vec![])
+        );
     }
 
     proptest! {

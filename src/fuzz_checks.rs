@@ -199,6 +199,13 @@ fn check_value(ty: &SlotType, value: &Value) -> Result<(), String> {
         (SlotType::Email, Value::Text(t)) if t.matches('@').count() != 1 => {
             bad("not one @ in an e-mail address")
         }
+        (SlotType::Url, Value::Text(t))
+            if !["https://", "http://", "ftp://"]
+                .iter()
+                .any(|s| t.starts_with(s)) =>
+        {
+            bad("not a web address with its scheme")
+        }
         (SlotType::Choice(_), Value::Text(t))
             if !choice_spec().options.iter().any(|o| &o.key == t) =>
         {

@@ -41,3 +41,45 @@ fn every_example_of_the_language_reference_loads() {
         }
     }
 }
+
+#[test]
+fn the_url_example_reads_an_address_in_a_sentence() {
+    use guichet::{Event, Input};
+    let doc = include_str!("../docs/language.md");
+    let (_, text) = examples_of(doc)
+        .into_iter()
+        .find(|(_, t)| t.contains("slot page: url"))
+        .expect("the reference shows a url slot");
+    let bot = Bot::from_sources(&[("example.flow", text.as_str())]).expect("the example loads");
+    let now = chrono::NaiveDate::from_ymd_opt(2025, 4, 14)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .expect("a moment");
+    let says = |events: Vec<Event>| -> Vec<String> {
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Say { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut session = bot.new_session(Some(guichet::values::Lang::Fr), 1);
+    let asked = says(bot.turn(&mut session, Input::text("signaler une page"), now));
+    assert!(asked.iter().any(|t| t.contains("Quelle page")), "{asked:?}");
+    // A script link is no page: asked again.
+    let again = says(bot.turn(&mut session, Input::text("javascript:alert(1)"), now));
+    assert!(
+        !again.iter().any(|t| t.contains("nous vérifions")),
+        "{again:?}"
+    );
+    let done = says(bot.turn(
+        &mut session,
+        Input::text("c'est la page www.bruyeres.be/horaires merci"),
+        now,
+    ));
+    assert!(
+        done.iter()
+            .any(|t| t.contains("nous vérifions https://www.bruyeres.be/horaires")),
+        "{done:?}"
+    );
+}

@@ -281,6 +281,7 @@ pub(super) fn declared_type(c: &mut Checker, ty: &Ident) -> Type {
         "plate",
         "name",
         "text",
+        "url",
     ];
     let candidates: Vec<&str> = builtin
         .iter()

@@ -29,6 +29,7 @@ pub enum Family {
     YesNo,
     Email,
     Phone,
+    Url,
     Iban,
     /// A national register number, a BIS number, or either (`Any`).
     PersonNumber(PersonKind),
@@ -51,6 +52,7 @@ impl Family {
             "number" | "ordinal" => Family::Number,
             "email" => Family::Email,
             "phone" => Family::Phone,
+            "url" => Family::Url,
             "iban" => Family::Iban,
             "be_nn" | "be_national_number" => Family::PersonNumber(PersonKind::NationalRegister),
             "be_bis" | "be_bis_number" => Family::PersonNumber(PersonKind::Bis),
@@ -89,6 +91,7 @@ impl Family {
             Family::YesNo => SlotType::YesNo,
             Family::Email => SlotType::Email,
             Family::Phone => SlotType::Phone,
+            Family::Url => SlotType::Url,
             Family::Iban => SlotType::Iban,
             Family::PersonNumber(_) => SlotType::NationalNumber,
             Family::Unsupported => return None,
@@ -164,6 +167,8 @@ pub enum Expected {
     Text(String),
     /// A phone number as the suite writes it: E.164 with `+`, or digits.
     Phone(String),
+    /// A web address as the suite writes it, with or without its scheme.
+    Url(String),
     Unsupported,
 }
 
@@ -346,6 +351,7 @@ fn read_expected(
                 .ok_or("no `expected` phone number")?;
             Expected::Phone(s)
         }
+        Family::Url => Expected::Url(as_str(expected).ok_or("no `expected` address")?),
         Family::Email | Family::Iban | Family::PersonNumber(_) => {
             Expected::Text(as_str(expected).ok_or("no `expected` text")?)
         }
@@ -394,6 +400,18 @@ pub fn phone_matches(expected: &str, got: &str) -> bool {
         && g.len() - national.len() <= 3
 }
 
+/// The suite's address and the extractor's normal form, without regard to
+/// case; when the suite writes none, the scheme the extractor added is left out.
+pub fn url_matches(expected: &str, got: &str) -> bool {
+    let (e, g) = (expected.trim(), got.trim());
+    if e.eq_ignore_ascii_case(g) {
+        return true;
+    }
+    !e.contains("://")
+        && g.split_once("://")
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(e))
+}
+
 fn person_kind_fits(kind: PersonKind, digits: &str) -> bool {
     match (kind, person_number_kind(digits)) {
         (_, None) => false,
@@ -431,6 +449,7 @@ pub fn value_matches(expected: &Expected, family: Family, got: &Value) -> bool {
         (Expected::Decimal(e), Value::Number(g) | Value::Money(g)) => same_number(*e, *g),
         (Expected::Bool(e), Value::Bool(g)) => e == g,
         (Expected::Phone(e), Value::Text(g)) => phone_matches(e, g),
+        (Expected::Url(e), Value::Text(g)) => url_matches(e, g),
         (Expected::Text(e), Value::Text(g)) => {
             let same = e.trim().eq_ignore_ascii_case(g.trim())
                 || compact(e).eq_ignore_ascii_case(&compact(g));
@@ -469,7 +488,7 @@ pub fn score(row: &Row, policy: DatePolicy) -> Scored {
         Expected::Date(d) => d.format("%Y-%m-%d").to_string(),
         Expected::Decimal(d) => d.to_string(),
         Expected::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
-        Expected::Text(s) | Expected::Phone(s) => s.clone(),
+        Expected::Text(s) | Expected::Phone(s) | Expected::Url(s) => s.clone(),
         Expected::Unsupported => "?".to_string(),
     };
     let mut scored = Scored {

@@ -24,13 +24,15 @@ pub enum SlotType {
     Name,
     /// Free text: the whole message.
     Text,
+    /// A web address, normalised with its scheme (`https://www.bruyeres.be`).
+    Url,
     /// One of the options of a declared choice, by the choice's name.
     Choice(String),
 }
 
 impl SlotType {
     /// The built-in type names, as written in flows.
-    pub const BUILTIN: [(&'static str, SlotType); 14] = [
+    pub const BUILTIN: [(&'static str, SlotType); 15] = [
         ("date", SlotType::Date),
         ("time", SlotType::Time),
         ("number", SlotType::Number),
@@ -48,6 +50,7 @@ impl SlotType {
         ("plate", SlotType::Plate),
         ("name", SlotType::Name),
         ("text", SlotType::Text),
+        ("url", SlotType::Url),
     ];
 
     pub fn builtin(name: &str) -> Option<SlotType> {

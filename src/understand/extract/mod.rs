@@ -30,6 +30,7 @@ pub mod postal_code;
 pub mod structured_communication;
 pub mod text;
 pub mod time;
+pub mod url;
 pub mod yesno;
 
 #[cfg(test)]
@@ -194,6 +195,8 @@ pub enum Reason {
     MalformedEmail,
     /// A phone number that cannot be dialled.
     MalformedPhone,
+    /// A `javascript:`, `data:` or other address that is no web page.
+    UnsafeUrl,
 }
 
 impl Reason {
@@ -206,6 +209,7 @@ impl Reason {
             Reason::UnknownPostalCode => "unknown_postal_code",
             Reason::MalformedEmail => "malformed_email",
             Reason::MalformedPhone => "malformed_phone",
+            Reason::UnsafeUrl => "unsafe_url",
         }
     }
 
@@ -237,6 +241,9 @@ impl Reason {
             (MalformedPhone, Fr) => "Ce numéro de téléphone n'est pas valide.",
             (MalformedPhone, Nl) => "Dit telefoonnummer is niet geldig.",
             (MalformedPhone, En) => "That phone number is not valid.",
+            (UnsafeUrl, Fr) => "Ce lien n'est pas l'adresse d'une page web.",
+            (UnsafeUrl, Nl) => "Die link is geen adres van een webpagina.",
+            (UnsafeUrl, En) => "That link is not the address of a web page.",
         }
     }
 }
@@ -377,6 +384,7 @@ pub fn extract(ty: &SlotType, input: &Input, ctx: &Context) -> Extraction {
         SlotType::Plate => plate::extract(input, ctx),
         SlotType::Name => name::extract(input, ctx),
         SlotType::Text => text::extract(input, ctx),
+        SlotType::Url => url::extract(input, ctx),
         SlotType::Choice(_) => choice::extract(input, ctx),
     };
     found.sort();

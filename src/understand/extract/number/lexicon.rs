@@ -245,9 +245,9 @@ pub fn lexicon(lang: Lang) -> &'static Lexicon {
     static NL: OnceLock<Lexicon> = OnceLock::new();
     static EN: OnceLock<Lexicon> = OnceLock::new();
     match lang {
-        Lang::Fr => FR.get_or_init(|| parse(include_str!("../lexicon/numbers_fr.txt"), false)),
-        Lang::Nl => NL.get_or_init(|| parse(include_str!("../lexicon/numbers_nl.txt"), true)),
-        Lang::En => EN.get_or_init(|| parse(include_str!("../lexicon/numbers_en.txt"), false)),
+        Lang::Fr => FR.get_or_init(|| parse(include_str!("../../lexicon/numbers_fr.txt"), false)),
+        Lang::Nl => NL.get_or_init(|| parse(include_str!("../../lexicon/numbers_nl.txt"), true)),
+        Lang::En => EN.get_or_init(|| parse(include_str!("../../lexicon/numbers_en.txt"), false)),
     }
 }
 
@@ -266,7 +266,7 @@ pub fn common() -> &'static Common {
     static COMMON: OnceLock<Common> = OnceLock::new();
     COMMON.get_or_init(|| {
         let mut c = Common::default();
-        for line in include_str!("../lexicon/number_common.txt").lines() {
+        for line in include_str!("../../lexicon/number_common.txt").lines() {
             let parts: Vec<&str> = line.split_whitespace().collect();
             match parts.as_slice() {
                 ["suffix", word, value, rest @ ..] => {

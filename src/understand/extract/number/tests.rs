@@ -314,7 +314,7 @@ fn dutch(n: u32) -> String {
     fn below_100(n: u32) -> String {
         match n {
             0..=19 => UNITS[n as usize].to_string(),
-            _ if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+            _ if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
             _ => {
                 let unit = UNITS[(n % 10) as usize];
                 let and = if unit.ends_with('e') { "ën" } else { "en" };
@@ -379,7 +379,7 @@ fn english(n: u32) -> String {
     fn below_100(n: u32) -> String {
         match n {
             0..=19 => UNITS[n as usize].to_string(),
-            _ if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+            _ if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
             _ => format!("{}-{}", TENS[(n / 10) as usize], UNITS[(n % 10) as usize]),
         }
     }

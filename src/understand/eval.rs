@@ -772,8 +772,16 @@ mod tests {
     }
 
     #[test]
+    fn urls_match_with_or_without_the_added_scheme() {
+        assert!(url_matches("www.abc.com", "https://www.abc.com"));
+        assert!(url_matches("http://abc.com/A", "http://abc.com/a"));
+        assert!(!url_matches("http://abc.com", "https://abc.com"));
+        assert!(!url_matches("abc.com", "https://abc.org"));
+    }
+
+    #[test]
     fn unreadable_rows_are_reported_not_fatal() {
-        let contents = "{\"id\":1\n\n[1,2]\n{\"id\":\"u\",\"text\":\"https://a.be\",\"kind\":\"url\",\"expected\":\"https://a.be\",\"verified\":true}\n{\"id\":\"dates-9\",\"text\":\"x\",\"expected\":\"not a date\",\"verified\":true}\n";
+        let contents = "{\"id\":1\n\n[1,2]\n{\"id\":\"u\",\"text\":\"10.0.0.1\",\"kind\":\"ip\",\"expected\":\"10.0.0.1\",\"verified\":true}\n{\"id\":\"dates-9\",\"text\":\"x\",\"expected\":\"not a date\",\"verified\":true}\n";
         let r = evaluate("f.jsonl", contents, DatePolicy::Future);
         let lines: Vec<usize> = r.malformed.iter().map(|m| m.line).collect();
         assert_eq!(lines, vec![1, 3, 5]);

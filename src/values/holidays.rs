@@ -187,6 +187,54 @@ const DEFINITIONS: &[Definition] = &[
     // Belgian date is the one a Belgian bot reads; the `us_` variants are
     // read only in US English (see `lexicon/dates/`, kind `holiday_us`).
     Definition {
+        id: "sinterklaas",
+        rule: Rule::Fixed { month: 12, day: 6 },
+        names: ["Saint-Nicolas", "Sinterklaas", "St Nicholas Day"],
+    },
+    Definition {
+        id: "nl_sinterklaas_eve",
+        rule: Rule::Fixed { month: 12, day: 5 },
+        names: [
+            "veille de la Saint-Nicolas",
+            "Pakjesavond",
+            "St Nicholas' Eve",
+        ],
+    },
+    Definition {
+        id: "shrove_tuesday",
+        rule: Rule::Easter(-47),
+        names: ["Mardi gras", "Vastenavond", "Shrove Tuesday"],
+    },
+    Definition {
+        id: "ash_wednesday",
+        rule: Rule::Easter(-46),
+        names: ["mercredi des Cendres", "Aswoensdag", "Ash Wednesday"],
+    },
+    Definition {
+        id: "palm_sunday",
+        rule: Rule::Easter(-7),
+        names: ["dimanche des Rameaux", "Palmzondag", "Palm Sunday"],
+    },
+    Definition {
+        id: "maundy_thursday",
+        rule: Rule::Easter(-3),
+        names: ["Jeudi saint", "Witte Donderdag", "Maundy Thursday"],
+    },
+    Definition {
+        id: "holy_saturday",
+        rule: Rule::Easter(-1),
+        names: ["Samedi saint", "Stille Zaterdag", "Holy Saturday"],
+    },
+    Definition {
+        id: "trinity_sunday",
+        rule: Rule::Easter(56),
+        names: [
+            "dimanche de la Trinité",
+            "Drievuldigheidszondag",
+            "Trinity Sunday",
+        ],
+    },
+    Definition {
         id: "valentines_day",
         rule: Rule::Fixed { month: 2, day: 14 },
         names: ["Saint-Valentin", "Valentijnsdag", "Valentine's Day"],
@@ -388,6 +436,14 @@ const IDS: &[&str] = &[
     "christmas",
     "boxing_day",
     "new_years_eve",
+    "sinterklaas",
+    "nl_sinterklaas_eve",
+    "shrove_tuesday",
+    "ash_wednesday",
+    "palm_sunday",
+    "maundy_thursday",
+    "holy_saturday",
+    "trinity_sunday",
     "valentines_day",
     "st_patricks_day",
     "earth_day",

@@ -75,7 +75,12 @@ impl Parser<'_> {
             }
             return found(date, i, i + 3, 0.95, "numeric");
         }
-        if la > 2 || lb > 2 || s1 == ' ' || s1 == ',' || longer(i + 2) {
+        // "17 02" only after an article ("le 17 02") or as the whole answer.
+        let spaced_ok = i
+            .checked_sub(1)
+            .is_some_and(|a| self.word(a, "article") == Some(i))
+            || (i == 0 && i + 2 == self.toks.len());
+        if la > 2 || lb > 2 || (s1 == ' ' && !spaced_ok) || s1 == ',' || longer(i + 2) {
             return None;
         }
         let (day, month) = match self.order {

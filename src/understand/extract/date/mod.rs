@@ -1,13 +1,65 @@
-//! Dates in a whole sentence, in French, Dutch and English: numeric
-//! (`15/03/2025`, `2025-03-15`), with month names (`le 1er mai`,
-//! `March 15th`), relative (`demain`, `over twee weken`, `3 days ago`),
-//! weekdays (`lundi prochain`, `volgende week dinsdag`) and public holidays
-//! (`lundi de Pâques 2026`).
+//! Dates in a whole sentence, in French, Dutch and English, read as the
+//! languages build them: a reading is a composition of parts, each in its
+//! own file.
+//!
+//! - `tokens`: digits and number words, days of the month ("15", "1er",
+//!   "21st", "vingt et un", "tweede"), weekdays with or without a dot
+//!   ("ven.", "za"), years in words ("deux mille vingt-quatre").
+//! - `absolute`: numeric dates (`15/03/2025`, `2025-03-15`, `20250315`) and
+//!   dates with a month name in any order, abbreviated or not (`le 1er mai
+//!   2024`, `March 15th`, `12 févr. 2019`, `2020/Sep/23`).
+//! - `relative`: days named from today (`demain`, `overmorgen`, `the day
+//!   before yesterday`) and a signed count (`tomorrow +3 days`).
+//! - `weekday`: a weekday alone or modified (`next / this / last`,
+//!   `prochain`, `volgende`, `komende`, `jongstleden`), with a week
+//!   (`volgende week dinsdag`), a date (`mardi 4 mars`), a week or two
+//!   after the coming one (`jeudi en huit`, `en quinze`, `Friday week`), or
+//!   counted (`two Sundays from now`).
+//! - `offset`: durations (`3 jours`, `quinze jours`, `twee weken`, `a
+//!   fortnight`) before or after an anchor that is now, a date, a named day
+//!   or a year (`dans 3 jours`, `2 weeks ago`, `three days after Easter
+//!   Monday`, `drie dagen na paasmaandag`).
+//! - `year`: a year said relative to this one after a day and month (`le 3
+//!   mars de l'année dernière`, `3 maart vorig jaar`, `the 12th of August
+//!   next year`), and days counted from an anchor (`la veille de Noël`, `le
+//!   lendemain de la Toussaint`, `de dag na Pasen`, `the day before
+//!   Christmas`).
+//! - `month_rank`: days by rank in a month (`le 15`, `de 20ste van volgende
+//!   maand`, `the second Tuesday in May`, `le dernier vendredi d'avril`).
+//! - `holiday`: public holidays and named days (`lundi de Pâques 2026`,
+//!   `Kerstmis`, `Thanksgiving`).
+//! - `calendar`: the arithmetic and the resolution policy.
+//! - `lexicon`: the words, from `lexicon/dates/` (one file per language):
+//!   a new phrasing or a new language is an addition there.
 //!
 //! Every phrase is read relative to `ctx.now`; when a phrase could be in the
-//! past or the future ("vendredi", "22/04") `ctx.policy` decides.
-//! Numbers are read day first unless `ctx.order` says month first (US
-//! English): the bots serve Belgium.
+//! past or the future ("vendredi", "22/04") `ctx.policy` decides, except in
+//! a sentence that says the date is awaited ("due", "expected", "prévu",
+//! "attendu", "terme", "verwacht", "uitgerekend"), which is read in the
+//! future whatever the slot prefers. Numbers are read day first unless
+//! `ctx.order` says month first (US English): the bots serve Belgium.
+//!
+//! Only the date's own words are read: a number of something else (a
+//! reference `CR-2025-0042`, a price, a plate, a postal code, a time `à
+//! 14h`) is not taken for a day or a year.
+//!
+//! # Ambiguous readings
+//!
+//! When the words cannot tell which day is meant, the best reading is
+//! `Extraction::best()` as always, and the others are in
+//! `Extraction::ambiguous` (same span, best first; `readings_to_offer()`
+//! lists them all, `is_ambiguous()` says whether there are any). A date
+//! slot should then ask back with these dates as buttons rather than guess.
+//! The cases:
+//!
+//! - a bare weekday that is today ("mercredi" on a Wednesday): today, or a
+//!   week away (ahead under the future policy, back under the past one);
+//! - "next" + a weekday still ahead this week ("mercredi prochain" said on
+//!   a Tuesday, "next Friday" on a Tuesday): next week's (the best) or this
+//!   week's;
+//! - a day of the month alone whose policy reading is weeks away while the
+//!   other reading is within a week ("le 27" said on the 29th under the
+//!   future policy: next month's 27th, or two days ago).
 
 mod absolute;
 mod calendar;

@@ -13,10 +13,24 @@ impl Parser<'_> {
         let j = article.unwrap_or(i);
         let (day, end, ordinal) = self.day(j)?;
         let word = !self.tok(j).is_some_and(|t| t.digits);
-        if article.is_none() && (word || !ordinal) {
+        // What follows can make a day of a bare number or word: "20 of next
+        // month", "derde dag in oktober", "third day of October".
+        let followed = {
+            let mut k = end;
+            let day_word = self.is_text(k, &["day", "dag", "jour"]);
+            if day_word {
+                k += 1;
+            }
+            if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
+                k += 1;
+            }
+            (day_word && ordinal && self.number_word(k, "month").is_some())
+                || self.number_word(k, "monthref").is_some()
+        };
+        if article.is_none() && (word || !ordinal) && !followed {
             return None;
         }
-        if word && !ordinal && !self.is_text(i, &["the", "le"]) {
+        if word && !ordinal && !self.is_text(i, &["the", "le"]) && !followed {
             return None;
         }
         // "15 jours", "15 minutes": a count, not a day.

@@ -104,9 +104,9 @@ impl Parser<'_> {
                 (self.ymd(year, 1, 1), sign, yend)
             } else if prefix.is_some() {
                 (today, 1, end)
-            } else if sign < 0 {
-                // "4 days before": before today.
-                (today, -1, k)
+            } else if self.tok(k).is_none_or(|t| !t.digits) {
+                // "4 days before", "deux jours après": from today.
+                (today, sign, k)
             } else {
                 return None;
             }
@@ -139,7 +139,10 @@ impl Parser<'_> {
 
     /// A year as the start of a count: "2011", "the year 2011", "l'année 2011".
     pub(super) fn year_anchor(&self, i: usize) -> Option<(i32, usize)> {
-        let mut k = self.word(i, "article").unwrap_or(i);
+        let mut k = self
+            .word(i, "article")
+            .or_else(|| self.is_text(i, &["het"]).then_some(i + 1))
+            .unwrap_or(i);
         if self.is_text(k, &["year", "annee", "jaar"]) {
             k += 1;
         }

@@ -764,3 +764,91 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn more_weekday_modifiers_and_lone_abbreviations() {
+    use Lang::*;
+    // Said on Tuesday 11 March 2025.
+    let tue = "2025-03-11";
+    for (text, lang, date) in [
+        ("ce lundi", Fr, "2025-03-17"),
+        ("this Monday", En, "2025-03-17"),
+        ("ce jeudi", Fr, "2025-03-13"),
+        ("lundi en 8", Fr, "2025-03-24"),
+        ("mardi en 15", Fr, "2025-03-25"),
+        ("mardi suivant", Fr, "2025-03-18"),
+        ("mercredi d'après", Fr, "2025-03-19"),
+        ("mardi de la semaine d'après", Fr, "2025-03-18"),
+        ("Friday after next", En, "2025-03-21"),
+        ("Sunday from last week", En, "2025-03-09"),
+        ("last week's Sunday", En, "2025-03-09"),
+        ("lun.", Fr, "2025-03-17"),
+        ("za.", Nl, "2025-03-15"),
+        ("woe.", Nl, "2025-03-12"),
+        ("Thu", En, "2025-03-13"),
+    ] {
+        assert_eq!(future(text, lang, tue).as_deref(), Some(date), "{text}");
+    }
+    // Looking back, "this Monday" is this week's.
+    assert_eq!(past("ce lundi", Fr, tue).as_deref(), Some("2025-03-10"));
+    // Inside a sentence a short form stays a word ("ma" is mum, "do" a verb).
+    assert_eq!(future("ik ga met ma naar de markt", Nl, tue), None);
+    assert_eq!(future("I do", En, tue), None);
+}
+
+#[test]
+fn a_weekday_with_a_date_near_today_picks_the_year() {
+    use Lang::*;
+    // 10 February 2013 was a Sunday, two days before 12 February 2013.
+    assert_eq!(
+        future("Sunday, Feb 10", En, "2013-02-12").as_deref(),
+        Some("2013-02-10")
+    );
+    assert_eq!(
+        offered("zondag 10 februari", Nl, "2013-02-12", DatePolicy::Future),
+        ["2013-02-10", "2014-02-10"]
+    );
+    // Far from today the policy decides, as for a date without a weekday.
+    assert_eq!(
+        future("Je reviendrai mardi 22 janvier", Fr, "2016-11-07").as_deref(),
+        Some("2017-01-22")
+    );
+}
+
+#[test]
+fn days_of_a_month_said_without_an_article_and_counts_without_an_anchor() {
+    use Lang::*;
+    let tue = "2025-03-11";
+    for (text, lang, date) in [
+        ("20 of next month", En, "2025-04-20"),
+        ("20 of this month", En, "2025-03-20"),
+        ("derde dag in oktober", Nl, "2025-10-03"),
+        ("third day of October", En, "2025-10-03"),
+        ("le 17 04", Fr, "2025-04-17"),
+        ("17 04", Fr, "2025-04-17"),
+        ("deux jours après", Fr, "2025-03-13"),
+        ("three weeks hence", En, "2025-04-01"),
+        ("le jour d'après", Fr, "2025-03-12"),
+        ("le jour précédent", Fr, "2025-03-10"),
+    ] {
+        assert_eq!(future(text, lang, tue).as_deref(), Some(date), "{text}");
+    }
+    // Two numbers apart inside a sentence are no date.
+    assert_eq!(future("j'ai 17 04 choses", Fr, tue), None);
+}
+
+#[test]
+fn movable_feasts_and_saint_nicholas() {
+    use Lang::*;
+    // Easter 2025 is 20 April.
+    read_as_future(&[
+        ("le mercredi des Cendres 2026", Fr, "2026-02-18"),
+        ("mardi gras", Fr, "2026-02-17"),
+        ("Palmzondag", Nl, "2025-04-13"),
+        ("Maundy Thursday", En, "2025-04-17"),
+        ("la Saint-Nicolas", Fr, "2025-12-06"),
+        ("Sinterklaas", Nl, "2025-12-06"),
+        ("pakjesavond", Nl, "2025-12-05"),
+        ("trinity sunday", En, "2025-06-15"),
+    ]);
+}

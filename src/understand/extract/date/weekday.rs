@@ -23,7 +23,8 @@ impl Parser<'_> {
         {
             if let Some((weeks, end)) = self.number_word(i, "week") {
                 let mut k = end;
-                if self.is_text(k, &["op", "on", "le"]) {
+                // "next week on Friday", "last week's Sunday".
+                if self.is_text(k, &["op", "on", "le", "s"]) {
                     k += 1;
                 }
                 if let Some((wd, end)) = self.weekday(k, false) {
@@ -39,7 +40,10 @@ impl Parser<'_> {
                 .filter(|(m, _)| full_name && matches!(*m, "next" | "prev" | "past" | "coming"));
             // A week after: "dinsdag van vorige week", "vendredi la semaine prochaine".
             let mut k = end;
-            if self.word(k, "connector").is_some() && self.number_word(k, "week").is_none() {
+            // "dinsdag van vorige week", "Sunday from last week".
+            if (self.word(k, "connector").is_some() || self.is_text(k, &["from"]))
+                && self.number_word(k, "week").is_none()
+            {
                 k += 1;
             }
             if self.is_text(k, &["la", "the"]) && self.number_word(k, "week").is_none() {
@@ -60,7 +64,15 @@ impl Parser<'_> {
             let end = after.map(|(_, e)| e).unwrap_or(end);
             let date = match modifier {
                 Some("next") => self.in_week(1, wd),
-                Some("this") => self.in_week(0, wd),
+                // "ce lundi", "this Monday": this week's, or, looking ahead
+                // when this week's is gone, the coming one.
+                Some("this") => self.in_week(0, wd).map(|d| {
+                    if self.future() && d < self.today {
+                        self.nearest_weekday(wd, true, true)
+                    } else {
+                        d
+                    }
+                }),
                 Some("prev") => self.in_week(-1, wd),
                 Some("coming") => Ok(self.nearest_weekday(wd, true, false)),
                 Some("past") => Ok(self.nearest_weekday(wd, false, false)),
@@ -96,13 +108,28 @@ impl Parser<'_> {
                 // Weekday with a date: "mardi 4 mars", "vrijdag de 22ste", "Monday 21".
                 let mut k = end;
                 if let Some(full) = self.full_date(k) {
-                    best.push(found(
-                        full.date,
+                    // Without a year, the weekday tells which: "Sunday, Feb 10"
+                    // is the nearest 10 February that is a Sunday.
+                    // Without a year, a weekday that fits a date within a
+                    // week of today tells which: "Sunday, Feb 10" said on
+                    // 12 February is two days ago, whatever the policy;
+                    // further away the policy decides, the other reading
+                    // being offered.
+                    let near = match (full.yearless, full.date.as_ref()) {
+                        (Some((m, d)), Ok(x)) if x.weekday() != wd => self
+                            .year_of_weekday(m, d, wd)
+                            .filter(|n| (*n - self.today).num_days().abs() <= 7),
+                        _ => None,
+                    };
+                    let mut f = found(
+                        near.map_or(full.date, Ok),
                         i,
                         full.end,
                         full.confidence,
                         "weekday_date",
-                    )?);
+                    )?;
+                    f.alt = near.and(full.date.as_ref().ok().copied());
+                    best.push(f);
                 }
                 if self.is_text(k, &["de", "the", "le"]) {
                     k += 1;
@@ -120,8 +147,13 @@ impl Parser<'_> {
                     }
                 }
             }
-            if !full_name && (plain || self.tok(j).is_some_and(|t| t.text.len() < 3)) {
-                // A lone abbreviation ("ma", "do") is too often another word.
+            // A lone abbreviation ("ma", "do") is too often another word,
+            // unless it is the whole answer ("lun.", "za.", "Thu").
+            let whole_answer = i == 0 && end == self.toks.len();
+            if !full_name
+                && !whole_answer
+                && (plain || self.tok(j).is_some_and(|t| t.text.len() < 3))
+            {
             } else {
                 let confidence = if plain { 0.8 } else { 0.9 };
                 let mut f = found(date, i, end, confidence, "weekday")?;
@@ -186,5 +218,18 @@ impl Parser<'_> {
         let (n, e) = self.number_word(i, "weekdays")?;
         (e == end).then_some(())?;
         Weekday::try_from(u8::try_from(n - 1).ok()?).ok()
+    }
+
+    /// The date of day `d` of month `m` nearest to today (the policy's side
+    /// on a tie) that falls on `wd`, within a few years.
+    pub(super) fn year_of_weekday(&self, m: u32, d: u32, wd: Weekday) -> Option<chrono::NaiveDate> {
+        let this = self.today.year();
+        (this - 6..=this + 6)
+            .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, m, d))
+            .filter(|date| date.weekday() == wd)
+            .min_by_key(|date| {
+                let away = (*date - self.today).num_days();
+                (away.abs(), !self.on_the_policy_side(*date))
+            })
     }
 }

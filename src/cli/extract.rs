@@ -74,6 +74,8 @@ pub fn run(
             "confidence": (c.confidence as f64 * 1000.0).round() / 1000.0,
             "rule": c.rule,
         })).collect::<Vec<_>>(),
+        // Other readings of the best candidate's words, for a slot to offer.
+        "ambiguous": found.ambiguous.iter().map(|c| c.value.to_normal_json()).collect::<Vec<_>>(),
         "rejected": found.rejected.iter().map(|r| serde_json::json!({
             "span": [r.span.start, r.span.end],
             "text": piece(&r.span),

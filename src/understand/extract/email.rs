@@ -313,6 +313,32 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+        /// An address said out in words in each language reads back.
+        #[test]
+        fn spelled_addresses_read_back(
+            first in "[a-z]{1,8}",
+            last in proptest::option::of("[a-z]{1,8}"),
+            host in "[a-z]{2,10}",
+            tld in "(be|com|fr|nl|eu)",
+            style in 0usize..3,
+        ) {
+            let (at, dot) = [("at", "dot"), ("arobase", "point"), ("apenstaartje", "punt")][style];
+            let local = match &last {
+                Some(l) => format!("{first}.{l}"),
+                None => first.clone(),
+            };
+            let spoken_local = match &last {
+                Some(l) => format!("{first} {dot} {l}"),
+                None => first.clone(),
+            };
+            let text = format!("mon adresse: {spoken_local} {at} {host} {dot} {tld} merci");
+            let want = format!("{local}@{host}.{tld}");
+            // Words that are themselves keywords cannot be told apart.
+            prop_assume!(![&first, &host].iter().any(|w| ["at", "dot", "point", "punt", "a", "tiret", "dash"].contains(&w.as_str())));
+            prop_assume!(last.as_deref().is_none_or(|l| !["at", "dot", "point", "punt", "a", "tiret", "dash"].contains(&l)));
+            prop_assert_eq!(best(&text).map(|b| b.0), Some(want));
+        }
+
         #[test]
         fn never_panics(s in "\\PC{0,80}|[a-zé.@\\[\\]]{0,40}|((marie|\\(at\\)|at|dot|point|punt|arobase|tiret bas|@|\\[|\\]|\\.|é) ?){0,12}") {
             let _ = extract(&Input::new(&s), &ctx());

@@ -544,6 +544,22 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// National numbers written as each country writes them read back
+        /// as E.164 in the citizen's language.
+        #[test]
+        fn national_forms_read_back(d in "[0-9]{8}", mobile in "[67]", uk in "[1-9]") {
+            let pairs = |s: &str| s.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+            for (text, lang, want) in [
+                (format!("0{mobile} {}", pairs(&d)), Lang::Fr, format!("+33{mobile}{d}")),
+                (format!("06-{d}"), Lang::Nl, format!("+316{d}")),
+                (format!("07{uk}{} {}", &d[..2], &d[2..]), Lang::En, format!("+447{uk}{d}")),
+                (format!("0470 {} {} {}", &d[..2], &d[2..4], &d[4..6]), Lang::En, format!("+32470{}", &d[..6])),
+            ] {
+                prop_assert_eq!(in_lang(&text, lang).0, Some(want), "{}", text);
+            }
+        }
+
         #[test]
         fn never_panics(s in "\\PC{0,80}|[0-9 +()./\\-]{0,60}") {
             let _ = extract(&Input::new(&s), &ctx());

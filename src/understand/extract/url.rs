@@ -313,6 +313,14 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+        /// A site named in a sentence reads back with its scheme.
+        #[test]
+        fn named_sites_read_back(host in "[a-z][a-z0-9-]{1,12}[a-z]", tld in "(be|com|org|eu|nl|fr)", path in proptest::option::of("[a-zA-Z0-9_-]{1,10}"), www in any::<bool>()) {
+            let site = format!("{}{host}.{tld}{}", if www { "www." } else { "" }, path.as_ref().map(|p| format!("/{p}")).unwrap_or_default());
+            let text = format!("voir {site}, merci");
+            prop_assert_eq!(best(&text).map(|b| b.0), Some(format!("https://{site}")));
+        }
+
         #[test]
         fn never_panics_and_reads_only_safe_schemes(s in "\\PC{0,80}|((https?://|www\\.|javascript:|[a-zé]{1,6}\\.)[a-zé0-9./?#()\\[\\]:@-]{0,30} ?){0,4}") {
             let out = extract(&Input::new(&s), &test_support::context(Lang::En));

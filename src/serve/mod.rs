@@ -25,7 +25,7 @@ pub use app::{App, Parts};
 pub use config::ServeConfig;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware;
 use axum::Router;
 use std::future::Future;
@@ -33,17 +33,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::timeout::TimeoutLayer;
 
 /// The HTTP application.
 pub fn router(app: Arc<App>) -> Router {
-    let limits = &app.config.limits;
+    let limits = app.config.limits.clone();
     let bounded = api::routes()
         .merge(demo::routes())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            limits.request_timeout,
-        ));
+        .layer(middleware::from_fn_with_state(app.clone(), ops::time_limit));
     let api = bounded
         .merge(api::stream_routes())
         .layer(middleware::from_fn_with_state(

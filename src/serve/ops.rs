@@ -110,6 +110,16 @@ pub async fn per_ip_limit(State(app): State<Arc<App>>, req: Request, next: Next)
     next.run(req).await
 }
 
+/// Answers `503 busy` (in the API's JSON) to a request that takes longer
+/// than the limit. A turn cut short this way is either committed or not
+/// at all; the client's retry with the same client id gets its answer.
+pub async fn time_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(app.config.limits.request_timeout, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::Busy.into_response(),
+    }
+}
+
 /// Logs each request: method, route template, conversation id, status,
 /// time. Never the body or the query (a text, a token).
 pub async fn log_requests(req: Request, next: Next) -> Response {

@@ -1,0 +1,342 @@
+//! Load generator for `guichet serve` (loopback only, bounded in count and
+//! time). It starts the release binary on a free port of 127.0.0.1 with a
+//! fresh store and reports, beside a trivial route of the same server
+//! (`/healthz`):
+//!   1. the most turns per second sustained, closed loop, 64 connections;
+//!   2. p50/p99 latency at a fixed 1,000 turns/s over 2,000 conversations
+//!      (each citizen pauses about two seconds between messages);
+//!   3. the server's memory, idle and after 10,000 idle conversations.
+//!
+//!     cargo build --release && cargo run --release --example loadgen -- [--postgres URL] [--seconds N]
+//!
+//! `bench/serve/run` starts a throwaway PostgreSQL and runs it on SQLite,
+//! PostgreSQL and two PostgreSQL replicas.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CONNECTIONS: usize = 64;
+const RATE: u64 = 1000;
+const LIVE_CONVERSATIONS: usize = 2000;
+const IDLE_CONVERSATIONS: usize = 10_000;
+
+/// What citizens type, in turn: small talk, a FAQ, a form started and
+/// cancelled.
+const SCRIPT: &[&str] = &[
+    "bonjour",
+    "quels sont les horaires de la commune ?",
+    "je voudrais une place en crèche",
+    "Tom",
+    "Dubois",
+    "annuler",
+    "merci",
+];
+
+struct Server {
+    child: Child,
+    url: String,
+    _dir: PathBuf,
+}
+
+impl Server {
+    fn start(bin: &Path, store: &str, tag: &str) -> Server {
+        let dir =
+            std::env::temp_dir().join(format!("guichet-loadgen-{}-{tag}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("guichet.toml"),
+            "reload_poll = \"0s\"\n[limits]\nper_ip_rate = 0.0\nper_conversation_rate = 0.0\n",
+        )
+        .unwrap();
+        let store = store.replace("{dir}", &dir.display().to_string());
+        let flows = Path::new(env!("CARGO_MANIFEST_DIR")).join("flows");
+        let mut child = Command::new(bin)
+            .arg("serve")
+            .arg(&flows)
+            .args(["--addr", "127.0.0.1:0", "--store", &store])
+            .current_dir(&dir)
+            .env("GUICHET_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the release binary starts (cargo build --release first)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("guichet serve: listening on ")
+            .expect("the server prints its address")
+            .to_string();
+        Server {
+            child,
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// Resident memory, in MiB.
+    fn rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self._dir);
+    }
+}
+
+#[derive(Clone)]
+struct Conv {
+    url: String,
+    id: String,
+    token: String,
+}
+
+async fn create(client: &reqwest::Client, url: &str) -> Conv {
+    let r: Value = client
+        .post(format!("{url}/api/conversations"))
+        .json(&json!({"lang": "fr"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = Conv {
+        url: url.to_string(),
+        id: r["id"].as_str().unwrap().to_string(),
+        token: r["token"].as_str().unwrap().to_string(),
+    };
+    turn(client, &c, &json!({"client_id": "start", "event": "start"})).await;
+    c
+}
+
+async fn turn(client: &reqwest::Client, c: &Conv, body: &Value) -> bool {
+    let r = client
+        .post(format!("{}/api/conversations/{}/inputs", c.url, c.id))
+        .bearer_auth(&c.token)
+        .json(body)
+        .send()
+        .await;
+    match r {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
+static CLIENT_IDS: AtomicU64 = AtomicU64::new(0);
+
+fn input(i: usize) -> Value {
+    json!({
+        "client_id": format!("l{}", CLIENT_IDS.fetch_add(1, Ordering::Relaxed)),
+        "text": SCRIPT[i % SCRIPT.len()],
+    })
+}
+
+/// Closed loop: each connection sends its next request when the last
+/// answered. Returns requests per second.
+async fn closed_loop(client: &reqwest::Client, convs: &[Conv], seconds: u64, trivial: bool) -> f64 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    let started = Instant::now();
+    for c in convs.iter().take(CONNECTIONS).cloned() {
+        let (client, stop, done) = (client.clone(), stop.clone(), done.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let ok = if trivial {
+                    client
+                        .get(format!("{}/healthz", c.url))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success())
+                } else {
+                    turn(&client, &c, &input(i)).await
+                };
+                if ok {
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                i += 1;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let n = done.load(Ordering::Relaxed);
+    let elapsed = started.elapsed().as_secs_f64();
+    for t in tasks {
+        let _ = t.await;
+    }
+    n as f64 / elapsed
+}
+
+/// Open loop at `RATE` turns a second, round-robin over the conversations;
+/// latency counted from each turn's scheduled time. Returns (p50, p99, max,
+/// failed) in milliseconds.
+async fn fixed_rate(
+    client: &reqwest::Client,
+    convs: &[Conv],
+    seconds: u64,
+) -> (f64, f64, f64, u64) {
+    let total = RATE * seconds;
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(total as usize)));
+    let failed = Arc::new(AtomicU64::new(0));
+    let start = tokio::time::Instant::now();
+    let mut tasks = Vec::with_capacity(total as usize);
+    for k in 0..total {
+        let at = start + Duration::from_micros(k * 1_000_000 / RATE);
+        tokio::time::sleep_until(at).await;
+        let c = convs[k as usize % convs.len()].clone();
+        let (client, latencies, failed) = (client.clone(), latencies.clone(), failed.clone());
+        tasks.push(tokio::spawn(async move {
+            let ok = turn(&client, &c, &input(k as usize / convs.len())).await;
+            let ms = at.elapsed().as_secs_f64() * 1000.0;
+            if ok {
+                latencies.lock().unwrap().push(ms);
+            } else {
+                failed.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let mut l = latencies.lock().unwrap().clone();
+    l.sort_by(|a, b| a.total_cmp(b));
+    let q = |p: f64| {
+        l.get(((l.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    (
+        q(0.5),
+        q(0.99),
+        l.last().copied().unwrap_or(f64::NAN),
+        failed.load(Ordering::Relaxed),
+    )
+}
+
+async fn create_many(client: &reqwest::Client, urls: &[String], n: usize) -> Vec<Conv> {
+    let mut out = Vec::with_capacity(n);
+    for chunk in (0..n).collect::<Vec<_>>().chunks(64) {
+        let mut tasks = Vec::new();
+        for &i in chunk {
+            let (client, url) = (client.clone(), urls[i % urls.len()].clone());
+            tasks.push(tokio::spawn(async move { create(&client, &url).await }));
+        }
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+    }
+    out
+}
+
+async fn run(bin: &Path, label: &str, store: &str, replicas: usize, seconds: u64) {
+    let servers: Vec<Server> = (0..replicas)
+        .map(|i| Server::start(bin, store, &format!("{label}-{i}")))
+        .collect();
+    let urls: Vec<String> = servers.iter().map(|s| s.url.clone()).collect();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS * 2)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let idle_rss: f64 = servers.iter().map(Server::rss_mib).sum();
+    let convs = create_many(&client, &urls, CONNECTIONS).await;
+    let trivial = closed_loop(&client, &convs, seconds, true).await;
+    let turns = closed_loop(&client, &convs, seconds, false).await;
+    let live = create_many(&client, &urls, LIVE_CONVERSATIONS).await;
+    let (p50, p99, max, failed) = fixed_rate(&client, &live, seconds).await;
+    let before: f64 = servers.iter().map(Server::rss_mib).sum();
+    create_many(&client, &urls, IDLE_CONVERSATIONS).await;
+    let after: f64 = servers.iter().map(Server::rss_mib).sum();
+    println!(
+        "| {label} | {trivial:.0} | {turns:.0} | {:.1}x | {p50:.1} | {p99:.1} | {max:.0} | {failed} | {idle_rss:.0} | {before:.0} | {:+.1} |",
+        trivial / turns,
+        after - before
+    );
+}
+
+fn main() {
+    let mut postgres = std::env::var("GUICHET_BENCH_POSTGRES_URL").ok();
+    let mut seconds = 10;
+    let mut only: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--postgres" => postgres = args.next(),
+            "--seconds" => {
+                seconds = args
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(10)
+                    .min(60)
+            }
+            "--only" => only = args.next(),
+            _ => {
+                eprintln!("usage: loadgen [--postgres URL] [--seconds N] [--only sqlite|postgres|postgres2]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/guichet");
+    if !bin.exists() {
+        eprintln!("build the server first: cargo build --release");
+        std::process::exit(2);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!("| store | trivial route req/s | durable turns/s (64 conn.) | turn / trivial | p50 ms at {RATE}/s | p99 ms | max ms | failed | RSS idle MiB | RSS after {LIVE_CONVERSATIONS} conv. | RSS +{IDLE_CONVERSATIONS} idle conv. MiB |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    runtime.block_on(async {
+        if wants("sqlite") {
+            run(&bin, "SQLite", "sqlite://{dir}/guichet.db", 1, seconds).await;
+        }
+        if let Some(pg) = &postgres {
+            if wants("postgres") {
+                reset(pg).await;
+                run(&bin, "PostgreSQL, 1 replica", pg, 1, seconds).await;
+            }
+            if wants("postgres2") {
+                reset(pg).await;
+                run(&bin, "PostgreSQL, 2 replicas", pg, 2, seconds).await;
+            }
+        } else {
+            eprintln!(
+                "note: no --postgres URL (or GUICHET_BENCH_POSTGRES_URL): PostgreSQL not measured"
+            );
+        }
+    });
+}
+
+/// Empties the benchmark database between runs.
+async fn reset(url: &str) {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let _ = client
+        .batch_execute("DROP TABLE IF EXISTS events, inputs, actions, conversations, demo_sequences, demo_requests, demo_payments, schema_migrations")
+        .await;
+}

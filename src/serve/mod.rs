@@ -105,9 +105,7 @@ pub fn start_background(app: &Arc<App>) -> Background {
         }
     }));
     tasks.push(tokio::spawn(app.service.clone().relay_remote_events()));
-    if !app.config.reload_poll.is_zero() {
-        tasks.push(tokio::spawn(reload::watch(app.clone())));
-    }
+    tasks.push(tokio::spawn(reload::watch(app.clone())));
     Background { tasks }
 }
 

@@ -54,10 +54,16 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
     out
 }
 
-/// Polls the files, and listens for SIGHUP; runs until aborted.
+/// Polls the files (unless `reload_poll` is 0), and listens for SIGHUP;
+/// runs until aborted.
 pub async fn watch(app: Arc<App>) {
+    let polling = !app.config.reload_poll.is_zero();
     let mut last = snapshot(&app.config.bot_dir);
-    let mut tick = tokio::time::interval(app.config.reload_poll);
+    let mut tick = tokio::time::interval(if polling {
+        app.config.reload_poll
+    } else {
+        std::time::Duration::from_secs(3600)
+    });
     #[cfg(unix)]
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     loop {
@@ -73,7 +79,7 @@ pub async fn watch(app: Arc<App>) {
         #[cfg(not(unix))]
         let by_signal = std::future::pending::<()>();
         tokio::select! {
-            _ = tick.tick() => {
+            _ = tick.tick(), if polling => {
                 let now = snapshot(&app.config.bot_dir);
                 if now != last {
                     last = now;

@@ -286,3 +286,139 @@ async fn postgresql_loses_no_answered_turn_and_the_other_replica_goes_on() {
     }
     check(&client, &b.url, &tokens, &received).await;
 }
+
+#[tokio::test]
+async fn a_bot_with_errors_is_refused_at_start_with_its_diagnostics() {
+    let dir = TempDir::new("refused");
+    std::fs::write(
+        dir.path().join("bot.flow"),
+        "flow hello\n  say en: \"unterminated\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .args(["serve"])
+        .arg(dir.path())
+        .args(["--addr", "127.0.0.1:0", "--store"])
+        .arg(format!("sqlite://{}", dir.path().join("g.db").display()))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bot.flow"), "{stderr}");
+    assert!(stderr.contains("the bot is not served"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).is_empty(),
+        "nothing listens"
+    );
+}
+
+#[tokio::test]
+async fn sighup_reloads_the_bot_and_a_broken_one_is_refused() {
+    let dir = TempDir::new("sighup");
+    let bot = dir.path().join("bot");
+    std::fs::create_dir_all(&bot).unwrap();
+    let flow = |text: &str| {
+        format!("bot \"Test\"\n  languages en\n  start hello\nend\n\nflow hello\n  say en: \"{text}\"\nend\n")
+    };
+    std::fs::write(bot.join("bot.flow"), flow("First version")).unwrap();
+    std::fs::write(dir.path().join("guichet.toml"), "reload_poll = \"0s\"\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .args(["serve"])
+        .arg(&bot)
+        .args(["--addr", "127.0.0.1:0", "--store", "sqlite://g.db"])
+        .current_dir(dir.path())
+        .env("GUICHET_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("guichet serve: listening on ")
+        .unwrap()
+        .to_string();
+    let server = Server { child, url };
+    let client = reqwest::Client::new();
+    let greeting = |client: reqwest::Client, url: String| async move {
+        let r: Value = client
+            .post(format!("{url}/api/conversations"))
+            .json(&json!({"lang": "en"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let (id, token) = (r["id"].as_str().unwrap(), r["token"].as_str().unwrap());
+        let r: Value = client
+            .post(format!("{url}/api/conversations/{id}/inputs"))
+            .bearer_auth(token)
+            .json(&json!({"client_id": "s", "event": "start"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["events"][1]["text"].as_str().unwrap_or("").to_string()
+    };
+    let metric = |client: reqwest::Client, url: String, outcome: &'static str| async move {
+        let text = client
+            .get(format!("{url}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines().any(|l| {
+            l.starts_with("guichet_reloads_total") && l.contains(outcome) && l.ends_with(" 1")
+        })
+    };
+    assert_eq!(
+        greeting(client.clone(), server.url.clone()).await,
+        "First version"
+    );
+    let hup = || {
+        let ok = Command::new("kill")
+            .args(["-HUP", &server.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    };
+    // A broken bot: refused, the old one serves.
+    std::fs::write(bot.join("bot.flow"), "flow hello\n  say en: \"broken\n").unwrap();
+    hup();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !metric(client.clone(), server.url.clone(), "refused").await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reload was not tried"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        greeting(client.clone(), server.url.clone()).await,
+        "First version"
+    );
+    // A correct one: taken.
+    std::fs::write(bot.join("bot.flow"), flow("Second version")).unwrap();
+    hup();
+    while !metric(client.clone(), server.url.clone(), "loaded").await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reload did not happen"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        greeting(client.clone(), server.url.clone()).await,
+        "Second version"
+    );
+}

@@ -200,6 +200,7 @@ async fn fixed_rate(
     let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(total as usize)));
     let failed = Arc::new(AtomicU64::new(0));
     let start = tokio::time::Instant::now();
+    let count = convs.len();
     let mut tasks = Vec::with_capacity(total as usize);
     for k in 0..total {
         let at = start + Duration::from_micros(k * 1_000_000 / RATE);
@@ -207,7 +208,7 @@ async fn fixed_rate(
         let c = convs[k as usize % convs.len()].clone();
         let (client, latencies, failed) = (client.clone(), latencies.clone(), failed.clone());
         tasks.push(tokio::spawn(async move {
-            let ok = turn(&client, &c, &input(k as usize / convs.len())).await;
+            let ok = turn(&client, &c, &input(k as usize / count)).await;
             let ms = at.elapsed().as_secs_f64() * 1000.0;
             if ok {
                 latencies.lock().unwrap().push(ms);

@@ -19,7 +19,6 @@ pub struct App {
     pub config: ServeConfig,
     pub demo: Option<Arc<DemoBackOffice>>,
     pub per_ip: RateLimiter,
-    pub per_conversation: RateLimiter,
     shutdown: watch::Sender<bool>,
 }
 
@@ -87,18 +86,20 @@ impl App {
                 text_chars: config.limits.text_chars,
                 turn_wait: config.limits.turn_wait,
                 public_url,
+                per_conversation: RateLimiter::new(
+                    config.limits.per_conversation_rate,
+                    config.limits.per_conversation_burst,
+                ),
             },
         ));
         let l = &config.limits;
         let per_ip = RateLimiter::new(l.per_ip_rate, l.per_ip_burst);
-        let per_conversation = RateLimiter::new(l.per_conversation_rate, l.per_conversation_burst);
         let (shutdown, _) = watch::channel(false);
         Arc::new(App {
             service,
             config,
             demo,
             per_ip,
-            per_conversation,
             shutdown,
         })
     }

@@ -98,6 +98,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::ButtonNotOffered => ApiError::ButtonNotOffered,
             ServiceError::Busy => ApiError::Busy,
             ServiceError::UnknownAction => ApiError::UnknownAction,
+            ServiceError::RateLimited { retry_after_secs } => {
+                ApiError::RateLimited { retry_after_secs }
+            }
             ServiceError::Internal(m) => ApiError::Internal(m),
         }
     }

@@ -132,12 +132,11 @@ pub async fn input(
     Bearer(token): Bearer,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    app.service.authorize(&id, &token).await?;
     let (client_id, input) = parse_input(&body)?;
-    app.per_conversation
-        .check(&id)
-        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
-    let answer = app.service.input(&id, &client_id, input).await?;
+    let answer = app
+        .service
+        .input_with_token(&id, &token, &client_id, input)
+        .await?;
     let mut r = json_response(StatusCode::OK, answer.to_json());
     if answer.replayed {
         r.headers_mut()

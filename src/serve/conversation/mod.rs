@@ -48,6 +48,7 @@ pub enum ServiceError {
     ButtonNotOffered,
     Busy,
     UnknownAction,
+    RateLimited { retry_after_secs: u64 },
     Internal(String),
 }
 
@@ -78,12 +79,13 @@ pub struct NewChat {
 }
 
 /// What the service needs to know of its surroundings.
-#[derive(Debug, Clone)]
 pub struct ServiceSettings {
     pub text_chars: usize,
     pub turn_wait: Duration,
     /// The server's public address, for callback URLs.
     pub public_url: String,
+    /// Inputs a conversation may send, whatever its channel.
+    pub per_conversation: crate::serve::ratelimit::RateLimiter,
 }
 
 pub struct ConversationService {

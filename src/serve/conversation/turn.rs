@@ -177,10 +177,32 @@ fn session_json(s: &Session) -> Result<String, ServiceError> {
 
 impl ConversationService {
     /// Applies one citizen input, or returns the first answer to the same
-    /// `client_id`.
+    /// `client_id`, for a channel that identified the conversation itself.
     pub async fn input(
         &self,
         id: &str,
+        client_id: &str,
+        input: CitizenInput,
+    ) -> Result<Answer, ServiceError> {
+        self.apply(id, None, client_id, input).await
+    }
+
+    /// `input` for a client that holds the conversation's token (the web
+    /// API): the token is checked on the state the turn reads.
+    pub async fn input_with_token(
+        &self,
+        id: &str,
+        token: &str,
+        client_id: &str,
+        input: CitizenInput,
+    ) -> Result<Answer, ServiceError> {
+        self.apply(id, Some(token), client_id, input).await
+    }
+
+    async fn apply(
+        &self,
+        id: &str,
+        token: Option<&str>,
         client_id: &str,
         input: CitizenInput,
     ) -> Result<Answer, ServiceError> {
@@ -200,8 +222,19 @@ impl ConversationService {
         }
         let started = Instant::now();
         let store_started = Instant::now();
-        let mut locked = self.store.lock(id, self.settings.turn_wait).await?;
-        if let Some(answer) = locked.answer_for(client_id).await? {
+        let (locked, answer) = self
+            .store
+            .lock_for_input(id, client_id, self.settings.turn_wait)
+            .await?;
+        if let Some(token) = token {
+            if !super::same(&locked.state().info.token_hash, &hash_token(token)) {
+                return Err(ServiceError::UnknownConversation);
+            }
+        }
+        if let Err(retry_after_secs) = self.settings.per_conversation.check(id) {
+            return Err(ServiceError::RateLimited { retry_after_secs });
+        }
+        if let Some(answer) = answer {
             return Ok(Answer {
                 events: answer
                     .split('\n')

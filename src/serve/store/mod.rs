@@ -197,6 +197,18 @@ pub trait ConversationStore: Send + Sync {
         id: &str,
         wait: Duration,
     ) -> Result<Box<dyn LockedConversation>, StoreError>;
+    /// `lock`, and the answer already given to `client_id` if any, read
+    /// together where the backend can.
+    async fn lock_for_input(
+        &self,
+        id: &str,
+        client_id: &str,
+        wait: Duration,
+    ) -> Result<(Box<dyn LockedConversation>, Option<String>), StoreError> {
+        let mut locked = self.lock(id, wait).await?;
+        let answer = locked.answer_for(client_id).await?;
+        Ok((locked, answer))
+    }
     /// The events after `after`, oldest first, at most `limit`.
     async fn events_after(
         &self,

@@ -353,6 +353,50 @@ fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError>
     Ok(())
 }
 
+impl SqliteStore {
+    /// Takes the conversation's lock and reads its state, with the answer
+    /// to `client_id`, in one read.
+    async fn lock_reading(
+        &self,
+        id: &str,
+        client_id: Option<&str>,
+        wait: Duration,
+    ) -> Result<(Box<dyn LockedConversation>, Option<String>), StoreError> {
+        let guard = tokio::time::timeout(wait, self.inner.locks.lock(id))
+            .await
+            .map_err(|_| StoreError::Busy)?;
+        let id = id.to_string();
+        let client_id = client_id.map(str::to_string);
+        let (state, answer) = self
+            .read(move |c| {
+                c.prepare_cached(&format!(
+                    "SELECT {INFO_COLUMNS}, session, offered,
+                        (SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2)
+                     FROM conversations WHERE id = ?1"
+                ))?
+                .query_row(params![id, client_id], |r| {
+                    Ok((
+                        ConversationState {
+                            info: info_row(r)?,
+                            session: r.get(7)?,
+                            offered: r.get(8)?,
+                        },
+                        r.get::<_, Option<String>>(9)?,
+                    ))
+                })
+                .optional()
+            })
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let locked: Box<dyn LockedConversation> = Box::new(SqliteLocked {
+            inner: self.inner.clone(),
+            state,
+            _guard: guard,
+        });
+        Ok((locked, answer))
+    }
+}
+
 #[async_trait]
 impl ConversationStore for SqliteStore {
     async fn create_conversation(&self, new: NewConversation) -> Result<(), StoreError> {
@@ -411,31 +455,16 @@ impl ConversationStore for SqliteStore {
         id: &str,
         wait: Duration,
     ) -> Result<Box<dyn LockedConversation>, StoreError> {
-        let guard = tokio::time::timeout(wait, self.inner.locks.lock(id))
-            .await
-            .map_err(|_| StoreError::Busy)?;
-        let id = id.to_string();
-        let state = self
-            .read(move |c| {
-                c.prepare_cached(&format!(
-                    "SELECT {INFO_COLUMNS}, session, offered FROM conversations WHERE id = ?1"
-                ))?
-                .query_row([id], |r| {
-                    Ok(ConversationState {
-                        info: info_row(r)?,
-                        session: r.get(7)?,
-                        offered: r.get(8)?,
-                    })
-                })
-                .optional()
-            })
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(Box::new(SqliteLocked {
-            inner: self.inner.clone(),
-            state,
-            _guard: guard,
-        }))
+        Ok(self.lock_reading(id, None, wait).await?.0)
+    }
+
+    async fn lock_for_input(
+        &self,
+        id: &str,
+        client_id: &str,
+        wait: Duration,
+    ) -> Result<(Box<dyn LockedConversation>, Option<String>), StoreError> {
+        self.lock_reading(id, Some(client_id), wait).await
     }
 
     async fn events_after(

@@ -59,10 +59,11 @@ fn in_savepoint<R>(
     conn: &Connection,
     f: impl FnOnce(&Connection) -> Result<R, StoreError>,
 ) -> Result<R, StoreError> {
-    conn.execute_batch("SAVEPOINT job").map_err(backend)?;
+    let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
+    run("SAVEPOINT job").map_err(backend)?;
     match f(conn) {
         Ok(r) => {
-            conn.execute_batch("RELEASE job").map_err(backend)?;
+            run("RELEASE job").map_err(backend)?;
             Ok(r)
         }
         Err(e) => {

@@ -136,8 +136,7 @@ async fn a_hooks_result_continues_the_flow_in_the_same_answer() {
     );
     assert_eq!(r.last()["type"], "turn_end");
     assert_eq!(r.last()["flow"], Value::Null);
-    let calls = b.calls.lock().unwrap();
-    let (headers, body) = &calls[0];
+    let (headers, body) = b.calls.lock().unwrap()[0].clone();
     assert_eq!(headers["x-guichet-secret"], "hook-secret");
     assert_eq!(
         headers["idempotency-key"].to_str().unwrap(),

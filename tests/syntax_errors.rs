@@ -45,15 +45,57 @@ fn a_missing_colon_names_the_expected_tokens() {
 }
 
 #[test]
-fn a_missing_end_is_reported_where_the_next_item_starts() {
-    let e = errors("flow a\n  say fr: \"x\"\n\nflow b\n  say fr: \"y\"\nend\n");
-    assert_eq!(e.len(), 1);
-    assert_eq!(e[0].line, 4);
+fn a_missing_end_is_reported_at_the_block_left_open() {
+    let text = "flow a\n  say fr: \"x\"\n\nflow b\n  say fr: \"y\"\nend\n";
+    let e = errors(text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        (e[0].code, e[0].line, e[0].column),
+        ("unclosed-block", 1, 1)
+    );
+    assert_eq!(e[0].message, "this `flow` at line 1 is never closed");
     assert!(
-        e[0].help.as_deref().unwrap_or("").contains("add `end`"),
+        e[0].help
+            .as_deref()
+            .unwrap_or("")
+            .contains("add `end` after line 2"),
         "{:?}",
         e[0]
     );
+    // Both flows are still read: nothing after the mistake is lost.
+    assert_eq!(parse_file(SourceId(0), text).0.items.len(), 2);
+}
+
+#[test]
+fn an_if_left_open_is_reported_at_the_if_not_at_the_next_line() {
+    let text = "flow a\n  do f()\n    ok\n      if x > 1\n        say fr: \"x\"\n    failed\n      say fr: \"y\"\n  end\nend\n";
+    let e = errors(text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        (e[0].code, e[0].line, e[0].column),
+        ("unclosed-block", 4, 7)
+    );
+    assert!(e[0].help.as_deref().unwrap_or("").contains("after line 5"));
+    let (file, _) = parse_file(SourceId(0), text);
+    assert_eq!(file.items.len(), 1);
+}
+
+#[test]
+fn a_missing_final_end_keeps_the_items_before_it() {
+    let text = "flow a\n  say fr: \"x\"\nend\n\nflow b\n  if x\n    say fr: \"y\"\n  end\n";
+    let e = errors(text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].line, e[0].column), (5, 1));
+    assert_eq!(parse_file(SourceId(0), text).0.items.len(), 2);
+}
+
+#[test]
+fn an_unindented_file_still_gets_one_error_per_open_block() {
+    let text = "flow a\nif x\nsay fr: \"y\"\nend\nflow b\nsay fr: \"z\"\nend\n";
+    let e = errors(text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].code, "unclosed-block");
+    assert_eq!(e[0].line, 1);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! module sees pest.
 
 pub mod ast;
+pub mod blocks;
 mod errors;
 mod fast;
 pub mod format;

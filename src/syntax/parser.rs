@@ -2,6 +2,7 @@
 //! `errors.rs` are the only places that see pest's types.
 
 use super::ast::*;
+use super::blocks::{self, MAX_BLOCK_DEPTH, MAX_EXPR_DEPTH};
 use super::errors::syntax_diagnostic;
 use super::fast::Reader;
 use crate::diagnostics::{Diagnostic, SourceId, Span};
@@ -41,10 +42,72 @@ const ITEM_RULES: [(&str, Rule); 9] = [
 
 /// Parses one file. Returns the items it could read and a diagnostic per
 /// mistake; a file with syntax errors still yields its good items.
+///
+/// The file's block structure is read first (`blocks.rs`): an item nested
+/// deeper than the limits is not read at all (its text is blanked, so the
+/// other items keep their places) and gets a `too-deep` diagnostic, so
+/// nothing after this recurses without a bound.
 pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
+    let structure = blocks::scan(text);
+    if structure.too_deep.is_empty() {
+        return parse_checked(source, text, &structure);
+    }
+    let mut masked = text.as_bytes().to_vec();
+    let mut deep = Vec::new();
+    for d in &structure.too_deep {
+        for b in &mut masked[d.item_start..d.item_end] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        deep.push(too_deep_diagnostic(source, text, d));
+    }
+    // Only ASCII spaces replaced whole items: still UTF-8.
+    let masked = String::from_utf8(masked).unwrap_or_default();
+    let (file, mut diagnostics) = parse_checked(source, &masked, &blocks::scan(&masked));
+    diagnostics.extend(deep);
+    diagnostics.sort_by_key(|d| d.span.start);
+    (file, diagnostics)
+}
+
+fn too_deep_diagnostic(source: SourceId, text: &str, d: &blocks::TooDeep) -> Diagnostic {
+    let word = &text[d.start..d.end];
+    let line = text[..d.item_start].matches('\n').count() + 1;
+    let diag = if d.blocks {
+        Diagnostic::error(
+            "too-deep",
+            Span::new(source, d.start..d.end),
+            format!("blocks are nested more than {MAX_BLOCK_DEPTH} deep here"),
+        )
+        .with_label(format!("this `{word}` opens one block too many"))
+        .with_help(
+            "move the inner part into a flow of its own and `call` it; the item that starts at \
+             this line's block was not read",
+        )
+    } else {
+        Diagnostic::error(
+            "too-deep",
+            Span::new(source, d.start..d.end),
+            format!("brackets are nested more than {MAX_EXPR_DEPTH} deep here"),
+        )
+        .with_label("one bracket too many inside the others")
+        .with_help("compute the inner part first with `set` and use its name here")
+    };
+    diag.with_related(
+        Span::new(source, d.item_start..d.item_start),
+        format!("this item (line {line}) was not read"),
+    )
+}
+
+/// `parse_file` once the nesting is known to be within the limits.
+fn parse_checked(
+    source: SourceId,
+    text: &str,
+    structure: &blocks::Structure,
+) -> (File, Vec<Diagnostic>) {
     match read_items(source, text) {
         Some(read) => read,
-        None => parse_with_pest(source, text),
+        None => parse_with_pest(source, text, structure),
     }
 }
 
@@ -67,18 +130,18 @@ fn read_items(source: SourceId, text: &str) -> Option<(File, Vec<Diagnostic>)> {
         let (_, rule) = ITEM_RULES.iter().find(|(word, _)| rest.starts_with(word))?;
         let pair = parse_rule(*rule, rest, false).ok()?.next()?;
         let end = at + pair.as_span().end();
-        let mut builder = Builder {
-            source,
-            offset: at,
-            diagnostics: &mut diagnostics,
-        };
+        let mut builder = Builder::new(source, at, &[], &mut diagnostics);
         items.push(builder.item(pair)?);
         at = reader.skip(end);
     }
     Some((File { items }, diagnostics))
 }
 
-fn parse_with_pest(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
+fn parse_with_pest(
+    source: SourceId,
+    text: &str,
+    structure: &blocks::Structure,
+) -> (File, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
     let mut start = 0;
@@ -87,7 +150,7 @@ fn parse_with_pest(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
         let rest = &text[start..];
         match parse_rule(Rule::file, rest, false) {
             Ok(pairs) => {
-                collect_items(pairs, source, start, &mut diagnostics, &mut items);
+                collect_items(pairs, source, start, &[], &mut diagnostics, &mut items);
                 break;
             }
             Err(fast_err) => {
@@ -96,17 +159,50 @@ fn parse_with_pest(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
                 let err = parse_rule(Rule::file, rest, true).err().unwrap_or(fast_err);
                 let diag = syntax_diagnostic(source, text, start, &err);
                 let error_at = diag.span.start;
-                // Resuming at the line of an error can meet the same error again.
-                if !diagnostics.iter().any(|d: &Diagnostic| d.span == diag.span) {
+                let resume = next_boundary(text, start, error_at).unwrap_or(text.len());
+                // Blocks the layout shows open before the error explain it
+                // better than what the grammar expected where it stopped.
+                let open: Vec<&blocks::Unclosed> = structure
+                    .unclosed
+                    .iter()
+                    .filter(|u| {
+                        let at = u.opener.start;
+                        at >= start && at <= error_at && (at < resume || resume == text.len())
+                    })
+                    .collect();
+                if !open.is_empty() {
+                    for u in &open {
+                        diagnostics.push(unclosed_diagnostic(source, u));
+                    }
+                    if repair(
+                        source,
+                        text,
+                        start..resume,
+                        &open,
+                        &mut diagnostics,
+                        &mut items,
+                    ) {
+                        if resume >= text.len() {
+                            break;
+                        }
+                        start = resume;
+                        continue;
+                    }
+                } else if !diagnostics.iter().any(|d: &Diagnostic| d.span == diag.span) {
+                    // Resuming at the line of an error can meet the same error again.
                     diagnostics.push(diag);
                 }
-                // Keep what parsed before the error: re-parse the region up to the
-                // boundary that precedes the error.
+                // Keep what parsed before the error: the items before the
+                // boundary that precedes the error, one by one.
                 let region_end = previous_boundary(text, start, error_at);
                 if region_end > start {
-                    if let Ok(pairs) = parse_rule(Rule::file, &text[start..region_end], false) {
-                        collect_items(pairs, source, start, &mut diagnostics, &mut items);
-                    }
+                    collect_region(
+                        source,
+                        text,
+                        start..region_end,
+                        &mut diagnostics,
+                        &mut items,
+                    );
                 }
                 match next_boundary(text, start, error_at) {
                     Some(next) => start = next,
@@ -116,6 +212,97 @@ fn parse_with_pest(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
         }
     }
     (File { items }, diagnostics)
+}
+
+/// The items of `range`, which does not parse whole: each item between
+/// two boundaries is parsed alone, and the ones that read are kept.
+fn collect_region(
+    source: SourceId,
+    text: &str,
+    range: std::ops::Range<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+    items: &mut Vec<Item>,
+) {
+    if let Ok(pairs) = parse_rule(Rule::file, &text[range.clone()], false) {
+        collect_items(pairs, source, range.start, &[], diagnostics, items);
+        return;
+    }
+    let mut starts: Vec<usize> = boundaries(text)
+        .filter(|b| range.contains(b) && *b > range.start)
+        .collect();
+    starts.insert(0, range.start);
+    starts.push(range.end);
+    for pair in starts.windows(2) {
+        if let Ok(pairs) = parse_rule(Rule::file, &text[pair[0]..pair[1]], false) {
+            collect_items(pairs, source, pair[0], &[], diagnostics, items);
+        }
+    }
+}
+
+/// Reads `range` with the missing `end`s put where the layout says they
+/// belong; true when it then reads whole, so nothing after the mistake is
+/// lost. The tree's spans point into the text as written.
+fn repair(
+    source: SourceId,
+    text: &str,
+    range: std::ops::Range<usize>,
+    open: &[&blocks::Unclosed],
+    diagnostics: &mut Vec<Diagnostic>,
+    items: &mut Vec<Item>,
+) -> bool {
+    const END: &str = "\nend";
+    let mut at: Vec<usize> = open
+        .iter()
+        .map(|u| u.insert_at)
+        .filter(|a| range.contains(a) || *a == range.end)
+        .collect();
+    if at.len() != open.len() {
+        return false;
+    }
+    at.sort_unstable();
+    let mut repaired = String::with_capacity(range.len() + END.len() * at.len());
+    let mut gaps = Vec::with_capacity(at.len());
+    let mut from = range.start;
+    for a in at {
+        repaired.push_str(&text[from..a]);
+        gaps.push((repaired.len(), END.len()));
+        repaired.push_str(END);
+        from = a;
+    }
+    repaired.push_str(&text[from..range.end]);
+    match parse_rule(Rule::file, &repaired, false) {
+        Ok(pairs) => {
+            collect_items(pairs, source, range.start, &gaps, diagnostics, items);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn unclosed_diagnostic(source: SourceId, u: &blocks::Unclosed) -> Diagnostic {
+    let o = &u.opener;
+    let line = o.line + 1;
+    let what = match o.word {
+        "then" => "`attempts ... then`".to_string(),
+        "ok" | "failed" => format!("`{}` branch of this `do`", o.word),
+        w => format!("`{w}`"),
+    };
+    let closes = match o.word {
+        "flow" | "faq" | "bot" | "choice" | "slot" => "the item",
+        "form" => "the form",
+        "ok" | "failed" => "the `do`",
+        _ => "the block",
+    };
+    Diagnostic::error(
+        "unclosed-block",
+        Span::new(source, o.start..o.start + o.word.len()),
+        format!("this {what} at line {line} is never closed"),
+    )
+    .with_label(format!("this {what} needs an `end`"))
+    .with_help(format!(
+        "add `end` after line {}, where {closes} stops being indented; every block ends with `end`",
+        u.after_line
+    ))
 }
 
 /// pest's switch for error details is process-wide and read when a parse
@@ -135,19 +322,17 @@ fn parse_rule(
     GuichetParser::parse(rule, text)
 }
 
-/// Builds the items of a parsed `file` whose text starts at `offset`.
+/// Builds the items of a parsed `file` whose text starts at `offset`;
+/// `gaps` are the places where text was added before parsing.
 fn collect_items(
     mut pairs: Pairs<Rule>,
     source: SourceId,
     offset: usize,
+    gaps: &[(usize, usize)],
     diagnostics: &mut Vec<Diagnostic>,
     items: &mut Vec<Item>,
 ) {
-    let mut builder = Builder {
-        source,
-        offset,
-        diagnostics,
-    };
+    let mut builder = Builder::new(source, offset, gaps, diagnostics);
     if let Some(file) = pairs.next() {
         let inner = file.into_inner();
         items.reserve(inner.len());
@@ -217,13 +402,49 @@ fn pratt() -> &'static PrattParser<Rule> {
 struct Builder<'d> {
     source: SourceId,
     offset: usize,
+    /// Text added before parsing (a missing `end`): `(at, len)` in the
+    /// parsed text, so spans still point into the file as written.
+    gaps: &'d [(usize, usize)],
+    /// Expression levels above the expression being built.
+    depth: usize,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
-impl Builder<'_> {
+/// A position in the parsed text, as an offset in the file.
+fn position(offset: usize, gaps: &[(usize, usize)], p: usize) -> usize {
+    let mut removed = 0;
+    for &(at, len) in gaps {
+        if p >= at + len {
+            removed += len;
+        } else if p >= at {
+            return offset + at - removed;
+        }
+    }
+    offset + p - removed
+}
+
+impl<'d> Builder<'d> {
+    fn new(
+        source: SourceId,
+        offset: usize,
+        gaps: &'d [(usize, usize)],
+        diagnostics: &'d mut Vec<Diagnostic>,
+    ) -> Builder<'d> {
+        Builder {
+            source,
+            offset,
+            gaps,
+            depth: 0,
+            diagnostics,
+        }
+    }
+
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.source, self.offset + s.start()..self.offset + s.end())
+        Span::new(
+            self.source,
+            position(self.offset, self.gaps, s.start())..position(self.offset, self.gaps, s.end()),
+        )
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
@@ -797,8 +1018,35 @@ impl Builder<'_> {
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
         let span = self.span(&pair);
         let pairs = pair.into_inner();
+        // The tree of `1 + 1 + ...` is as deep as it has operators, and a
+        // prefix (`not`, `-`) is a level too: past the limit the expression
+        // is not built, so nothing recurses into it.
+        let operators = pairs
+            .clone()
+            .filter(|p| !matches!(p.as_rule(), Rule::postfixed))
+            .count();
+        let depth = self.depth + 1 + operators;
+        if depth > MAX_EXPR_DEPTH {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "too-deep",
+                    span,
+                    format!("this expression is more than {MAX_EXPR_DEPTH} levels deep"),
+                )
+                .with_label(format!(
+                    "{operators} operators, inside {} brackets",
+                    self.depth
+                ))
+                .with_help("compute parts of it first with `set` and combine their names"),
+            );
+            return Expr {
+                kind: ExprKind::Nothing,
+                span,
+            };
+        }
         let source = self.source;
         let offset = self.offset;
+        let gaps = self.gaps;
         // The Pratt parser's closures cannot borrow `self` mutably three
         // times, so diagnostics go through a cell.
         let diags = std::cell::RefCell::new(std::mem::take(self.diagnostics));
@@ -807,6 +1055,8 @@ impl Builder<'_> {
                 let mut b = Builder {
                     source,
                     offset,
+                    gaps,
+                    depth,
                     diagnostics: &mut diags.borrow_mut(),
                 };
                 b.postfixed(p)
@@ -814,7 +1064,8 @@ impl Builder<'_> {
             .map_prefix(|op, rhs| {
                 let s = Span::new(
                     source,
-                    offset + op.as_span().start()..offset + op.as_span().end(),
+                    position(offset, gaps, op.as_span().start())
+                        ..position(offset, gaps, op.as_span().end()),
                 );
                 let op = if op.as_rule() == Rule::not_op {
                     UnaryOp::Not
@@ -991,7 +1242,7 @@ mod tests {
     /// same spans, the same diagnostics.
     fn agree(text: &str) {
         let direct = parse_file(SourceId(3), text);
-        let pest = parse_with_pest(SourceId(3), text);
+        let pest = parse_with_pest(SourceId(3), text, &blocks::scan(text));
         assert_eq!(direct, pest, "readings differ on {text:?}");
     }
 

@@ -88,6 +88,7 @@ fn check_and_index_files(
     let mut diagnostics = parsed.diagnostics.clone();
     let (found, index) = crate::check::check_and_index(&parsed);
     diagnostics.extend(found);
+    crate::check::quiet_after_syntax_errors(&parsed.sources, &mut diagnostics);
     crate::diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
     (parsed, diagnostics, index)

@@ -188,7 +188,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A diagnostic with its place resolved: what `check --format json` prints.
+/// A diagnostic with its place resolved, lines and columns 1-based and
+/// counted in characters: one entry of `check --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Located {
     pub code: &'static str,
@@ -199,26 +200,75 @@ pub struct Located {
     pub end_line: usize,
     pub end_column: usize,
     pub message: String,
+    /// What is written under the underline (may be empty).
+    pub label: String,
     pub help: Option<String>,
+    /// Other places that explain this one ("first declared here").
+    pub related: Vec<LocatedLabel>,
+}
+
+/// A related place, resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocatedLabel {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }
 
 impl Located {
     pub fn new(d: &Diagnostic, sources: &Sources) -> Located {
         let (line, column) = sources.line_col(d.span.source, d.span.start);
         let (end_line, end_column) = sources.line_col(d.span.source, d.span.end);
+        let file = |id| sources.get(id).map(|s| s.name.clone()).unwrap_or_default();
         Located {
             code: d.code,
             severity: d.severity,
-            file: sources
-                .get(d.span.source)
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
+            file: file(d.span.source),
             line,
             column,
             end_line,
             end_column,
             message: d.message.clone(),
+            label: d.label.clone(),
             help: d.help.clone(),
+            related: d
+                .related
+                .iter()
+                .map(|r| {
+                    let (line, column) = sources.line_col(r.span.source, r.span.start);
+                    LocatedLabel {
+                        file: file(r.span.source),
+                        line,
+                        column,
+                        message: r.message.clone(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What `guichet check --format json` prints: one JSON document with
+/// every diagnostic in reading order (an empty list for a clean bot) and
+/// the counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub diagnostics: Vec<Located>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl CheckReport {
+    pub fn new(diagnostics: &[Diagnostic], sources: &Sources) -> CheckReport {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        CheckReport {
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| Located::new(d, sources))
+                .collect(),
+            errors,
+            warnings: diagnostics.len() - errors,
         }
     }
 }

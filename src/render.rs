@@ -3,7 +3,8 @@
 
 use crate::diagnostics::{Diagnostic, Located, Severity, Sources, Span};
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 
@@ -49,8 +50,46 @@ struct Report {
     severity: Severity,
     message: String,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: CharColumns,
     labels: Vec<LabeledSpan>,
+}
+
+/// A file for miette, whose columns count characters as ours do: miette
+/// counts bytes, so a line with "é" before the mistake would show one
+/// column more in the box than in the header.
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset().min(self.text.len());
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = if inner.column() == 0 {
+            0
+        } else {
+            self.text
+                .get(line_start..start)
+                .map_or(inner.column(), |s| s.chars().count())
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl Report {
@@ -89,7 +128,7 @@ impl Report {
             severity: d.severity,
             message: d.message.clone(),
             help,
-            source: NamedSource::new(name, text),
+            source: CharColumns { name, text },
             labels,
         }
     }

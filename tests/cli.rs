@@ -129,9 +129,12 @@ fn check_exits_zero_on_the_sample_bot_and_one_on_a_broken_bot() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(report["errors"], 2, "{report}");
+    let codes: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("a list of diagnostics")
+        .iter()
         .map(|d| d["code"].as_str().unwrap_or("").to_string())
         .collect();
     assert!(codes.contains(&"unknown-name".to_string()), "{codes:?}");

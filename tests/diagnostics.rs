@@ -1,7 +1,7 @@
 //! Every diagnostic code, rendered as a flow author sees it, on one small
 //! bot per code (`tests/fixtures/diagnostics/<code>.flow`).
 
-use guichet::check::check;
+use guichet::check::{check, quiet_after_syntax_errors};
 use guichet::load::{self, SourceFile};
 use guichet::render::render;
 use std::path::Path;
@@ -46,7 +46,12 @@ fn each_code_is_reported_and_rendered() {
     insta::glob!("fixtures/diagnostics/*.flow", |path| {
         let code = path.file_stem().unwrap().to_str().unwrap();
         let bot = load_fixture(path);
-        let diags = check(&bot);
+        // The loader's own (syntax, nesting) and the checker's, as
+        // `guichet check` joins them.
+        let mut diags = bot.diagnostics.clone();
+        diags.extend(check(&bot));
+        quiet_after_syntax_errors(&bot.sources, &mut diags);
+        guichet::diagnostics::sort(&mut diags);
         assert!(
             diags.iter().any(|d| d.code == code),
             "{code}.flow does not report `{code}`: {:#?}",

@@ -82,7 +82,8 @@ fn check_codes(text: String) -> Vec<&'static str> {
     })
 }
 
-/// Formats, draws and runs a bot that must load: the turn's `say` texts.
+/// Formats, draws and runs a bot that must load: the turn's `say` texts
+/// and error codes.
 fn everything_works(text: String) -> Vec<String> {
     small_stack(move || {
         let formatted = format_source(&text).expect("the bot formats");
@@ -99,6 +100,7 @@ fn everything_works(text: String) -> Vec<String> {
             .into_iter()
             .filter_map(|e| match e {
                 Event::Say { text, .. } => Some(text),
+                Event::Error { code, .. } => Some(format!("error: {code}")),
                 _ => None,
             })
             .collect()
@@ -145,7 +147,8 @@ fn brackets_at_the_limit_work_everywhere() {
         "length({})",
         lists(MAX_EXPR_DEPTH - 2)
     ))));
-    assert_eq!(said, vec!["x is 1"]);
+    // Read, formatted and drawn; the turn refuses to keep such a list.
+    assert_eq!(said, vec!["error: too_deep"]);
 }
 
 #[test]
@@ -171,4 +174,10 @@ fn the_items_around_a_deep_one_are_still_read() {
         bot_with(&nested_ifs(10_000))
     );
     assert_eq!(check_codes(text), vec!["too-deep"]);
+}
+
+#[test]
+fn a_turn_keeps_lists_of_a_reasonable_depth() {
+    let said = everything_works(bot_with(&expr_body(&format!("length({})", lists(20)))));
+    assert_eq!(said, vec!["x is 1"]);
 }

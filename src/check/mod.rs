@@ -4,6 +4,7 @@
 //! `Checker`; nothing stops at the first mistake, so a flow author sees
 //! them all in one run.
 
+mod cascade;
 pub mod explain;
 mod flows;
 mod loops;
@@ -20,6 +21,8 @@ use crate::syntax::ast::{
     ActionDecl, BotDecl, ChoiceDecl, FaqDecl, FlowDecl, Item, SlotDecl, TableDecl, TextDecl,
 };
 use crate::understand::matcher::BuiltIndex;
+
+pub use cascade::{quiet_after_syntax_errors, SYNTAX_CODES};
 
 /// Checks a parsed bot: every error and warning the checker finds, sorted
 /// by file and position. The loader's own (syntax, missing table files)

@@ -1,7 +1,7 @@
 //! `guichet check PATH`.
 
 use guichet::bot::check_files;
-use guichet::diagnostics::Located;
+use guichet::diagnostics::CheckReport;
 use guichet::load;
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,10 +19,11 @@ pub fn run(path: &Path, format: &str) -> ExitCode {
     let warnings = diagnostics.len() - errors;
     match format {
         "json" => {
-            for d in &diagnostics {
-                let located = Located::new(d, &parsed.sources);
-                outln!("{}", serde_json::to_string(&located).unwrap_or_default());
-            }
+            let report = CheckReport::new(&diagnostics, &parsed.sources);
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
         }
         _ => {
             let color = std::env::var_os("NO_COLOR").is_none()

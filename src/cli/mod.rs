@@ -36,7 +36,8 @@ enum Command {
     Check {
         /// A .flow file or a folder of them.
         path: PathBuf,
-        /// `human` (default) or `json` (one object per line).
+        /// `human` (default) or `json`: one JSON document,
+        /// `{"diagnostics": [...], "errors": N, "warnings": N}` (see docs/editors.md).
         #[arg(long, default_value = "human")]
         format: String,
     },

@@ -33,6 +33,33 @@ pub struct Env<'a> {
     pub flow: Option<&'a str>,
 }
 
+/// Lists inside lists a value may hold: a session keeps its values, and
+/// saving, restoring and dropping one follows them level by level.
+pub const MAX_LIST_DEPTH: usize = 32;
+
+/// How many lists are inside each other in `v`, counted without recursion
+/// and no further than `MAX_LIST_DEPTH`.
+fn list_depth(v: &Value) -> usize {
+    let mut level = vec![v];
+    let mut depth = 0;
+    while depth < MAX_LIST_DEPTH {
+        let next: Vec<&Value> = level
+            .iter()
+            .filter_map(|v| match v {
+                Value::List(items) => Some(items.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if next.is_empty() && !level.iter().any(|v| matches!(v, Value::List(_))) {
+            break;
+        }
+        depth += 1;
+        level = next;
+    }
+    depth
+}
+
 fn err(message: impl Into<String>) -> RuntimeError {
     RuntimeError::new("runtime", message)
 }
@@ -76,12 +103,19 @@ impl<'a> Env<'a> {
             ExprKind::Str(s) => Value::Text(self.interpolate(s)?),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Nothing => Value::Null,
-            ExprKind::List(items) => Value::List(
-                items
+            ExprKind::List(items) => {
+                let items: Vec<Value> = items
                     .iter()
                     .map(|i| self.eval(i))
-                    .collect::<Result<_, _>>()?,
-            ),
+                    .collect::<Result<_, _>>()?;
+                if items.iter().any(|v| list_depth(v) >= MAX_LIST_DEPTH) {
+                    return Err(RuntimeError::new(
+                        "too_deep",
+                        format!("lists are nested more than {MAX_LIST_DEPTH} deep"),
+                    ));
+                }
+                Value::List(items)
+            }
             ExprKind::Var(id) => self.vars.get(&id.name).cloned().unwrap_or(Value::Null),
             ExprKind::Field(base, name) => match self.eval(base)? {
                 Value::Record(fields) => fields.get(&name.name).cloned().unwrap_or(Value::Null),

@@ -347,10 +347,13 @@ impl Scanner<'_> {
                 if first {
                     self.realign(|o| o.word == "ok" && o.indent == indent);
                 }
-                match self.stack.last_mut() {
-                    Some(top) if top.word == "ok" => top.word = "failed",
-                    _ => self.push(word, at, self.last_do_indent),
-                }
+                // `failed` ends the `ok` branch and opens its own, which
+                // the `do`'s `end` closes.
+                let end_indent = match self.stack.last() {
+                    Some(top) if top.word == "ok" => self.stack.pop().map(|o| o.end_indent),
+                    _ => None,
+                };
+                self.push(word, at, end_indent.unwrap_or(self.last_do_indent));
             }
             "elif" | "else" if first => {
                 let also_match = word == "else";

@@ -72,7 +72,10 @@ pub fn parse_file(source: SourceId, text: &str) -> (File, Vec<Diagnostic>) {
 
 fn too_deep_diagnostic(source: SourceId, text: &str, d: &blocks::TooDeep) -> Diagnostic {
     let word = &text[d.start..d.end];
-    let line = text[..d.item_start].matches('\n').count() + 1;
+    let item: String = text[d.item_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     let diag = if d.blocks {
         Diagnostic::error(
             "too-deep",
@@ -95,7 +98,7 @@ fn too_deep_diagnostic(source: SourceId, text: &str, d: &blocks::TooDeep) -> Dia
     };
     diag.with_related(
         Span::new(source, d.item_start..d.item_start),
-        format!("this item (line {line}) was not read"),
+        format!("this `{item}` was not read"),
     )
 }
 

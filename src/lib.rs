@@ -34,6 +34,7 @@
 //! language detection) and [`values`] beside them.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod bot;
 pub mod check;
 pub mod compile;

@@ -66,7 +66,7 @@ pub(crate) struct Checker<'a> {
     pub diags: Vec<Diagnostic>,
 }
 
-pub(crate) const KNOWN_LANGUAGES: [&str; 3] = ["fr", "nl", "en"];
+pub const KNOWN_LANGUAGES: [&str; 3] = ["fr", "nl", "en"];
 
 impl<'a> Checker<'a> {
     fn new(bot: &'a ParsedBot) -> Checker<'a> {

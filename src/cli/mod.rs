@@ -8,6 +8,7 @@ mod explain;
 mod extract;
 mod fmt;
 mod graph;
+mod lsp;
 pub(crate) mod run;
 #[cfg(feature = "serve")]
 mod serve;
@@ -156,6 +157,10 @@ enum Command {
         #[arg(long, value_enum, default_value = "future")]
         policy: PolicyArg,
     },
+    /// Serve the Language Server Protocol on stdin/stdout, for editors:
+    /// diagnostics as you type, completion, hover, go to definition, find
+    /// references, rename, outline, formatting and quick fixes.
+    Lsp,
     /// Show what one extractor finds in a text, as JSON: values, spans, confidence, rule, refusals.
     Extract {
         /// A built-in slot type: date, time, number, money, yesno, email, phone, iban...
@@ -254,6 +259,7 @@ pub fn main() -> ExitCode {
             stdin,
         } => fmt::run(&paths, check, stdin),
         Command::Graph { path, flow, format } => graph::run(&path, flow.as_deref(), &format),
+        Command::Lsp => lsp::run(),
         Command::Eval {
             files,
             json,

@@ -86,9 +86,24 @@ fn keyword(word: &str) -> Option<&'static str> {
     WORDS.iter().find(|w| **w == word).copied()
 }
 
+/// The blocks open at the end of `text` (a file cut at the cursor), from
+/// the outermost: what may be written there.
+pub fn open_at_end(text: &str) -> Vec<&'static str> {
+    let mut s = scanner(text);
+    s.keep_open = true;
+    s.run();
+    s.stack.iter().map(|o| o.word).collect()
+}
+
 /// Reads the structure of `text`.
 pub(crate) fn scan(text: &str) -> Structure {
-    let mut s = Scanner {
+    let mut s = scanner(text);
+    s.run();
+    s.out
+}
+
+fn scanner(text: &str) -> Scanner<'_> {
+    Scanner {
         text,
         bytes: text.as_bytes(),
         stack: Vec::new(),
@@ -100,9 +115,8 @@ pub(crate) fn scan(text: &str) -> Structure {
         item_start: 0,
         deep_in_item: false,
         lines: None,
-    };
-    s.run();
-    s.out
+        keep_open: false,
+    }
 }
 
 enum Ctx {
@@ -125,6 +139,8 @@ struct Scanner<'a> {
     /// Each line's start, indentation and whether it holds code, built
     /// only when a block is found open.
     lines: Option<Vec<LineInfo>>,
+    /// Leave the blocks open at the end of the text on the stack.
+    keep_open: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -244,6 +260,9 @@ impl Scanner<'_> {
                 }
             }
         }
+        if self.keep_open {
+            return;
+        }
         // What is still open at the end of the file was never closed.
         let open = std::mem::take(&mut self.stack);
         let last = self.line + 1;
@@ -327,18 +346,16 @@ impl Scanner<'_> {
         let indent = self.indent;
         match word {
             "slot" if self.stack.last().is_some_and(|o| o.word == "form") => {}
-            w if ITEMS.contains(&w) => {
-                if self.stack.is_empty() || (first && indent == 0) {
-                    let open = std::mem::take(&mut self.stack);
-                    for o in open.into_iter().rev() {
-                        self.unclose(o, self.line);
-                    }
-                    self.new_item(at);
-                    if matches!(w, "bot" | "choice" | "slot" | "faq" | "flow") {
-                        self.push(w, at, indent);
-                    }
-                    return true;
+            w if ITEMS.contains(&w) && (self.stack.is_empty() || (first && indent == 0)) => {
+                let open = std::mem::take(&mut self.stack);
+                for o in open.into_iter().rev() {
+                    self.unclose(o, self.line);
                 }
+                self.new_item(at);
+                if matches!(w, "bot" | "choice" | "slot" | "faq" | "flow") {
+                    self.push(w, at, indent);
+                }
+                return true;
             }
             "if" | "match" | "form" | "then" => self.push(word, at, indent),
             "do" => self.last_do_indent = indent,

@@ -11,3 +11,8 @@ mod parser;
 
 pub use format::format_source;
 pub use parser::parse_file;
+
+/// Whether `word` is reserved by the grammar, so no name can be it.
+pub fn is_reserved(word: &str) -> bool {
+    fast::RESERVED.contains(&word)
+}

@@ -1161,3 +1161,35 @@ fn the_flow_indentation_rules_follow_blocks() {
         );
     }
 }
+
+#[test]
+fn the_vscode_extension_starts_guichet_lsp() {
+    let package = read_json("editors/vscode/package.json");
+    let main = package["main"].as_str().expect("a main script");
+    let script = read(&format!("editors/vscode/{}", main.trim_start_matches("./")));
+    // The client starts `<guichet.server.path> lsp` for both languages.
+    assert!(script.contains("\"lsp\""), "{script}");
+    assert!(script.contains("vscode-languageclient/node"));
+    for language in ["guichet", "guichet-test"] {
+        assert!(script.contains(&format!("language: \"{language}\"")));
+        assert!(package["activationEvents"]
+            .as_array()
+            .expect("activation events")
+            .contains(&Value::from(format!("onLanguage:{language}"))));
+    }
+    let settings = &package["contributes"]["configuration"]["properties"];
+    assert_eq!(settings["guichet.server.path"]["default"], "guichet");
+    assert!(script.contains("server.path"));
+    assert!(package["dependencies"]["vscode-languageclient"].is_string());
+    // The packaging script exists and is executable.
+    let sh = std::fs::metadata(root().join("editors/vscode/package.sh")).expect("package.sh");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert!(
+            sh.permissions().mode() & 0o111 != 0,
+            "package.sh is not executable"
+        );
+    }
+    assert!(sh.is_file());
+}

@@ -118,3 +118,123 @@ proptest! {
         }
     }
 }
+
+/// One level of nesting: a block around the statements, or a bracket
+/// around the expression.
+#[derive(Debug, Clone, Copy)]
+enum Level {
+    If,
+    Match,
+    DoOk,
+    Paren,
+    List,
+    Call,
+    Not,
+    Interp,
+}
+
+fn levels() -> impl Strategy<Value = Vec<Level>> {
+    let level = prop_oneof![
+        Just(Level::If),
+        Just(Level::Match),
+        Just(Level::DoOk),
+        Just(Level::Paren),
+        Just(Level::List),
+        Just(Level::Call),
+        Just(Level::Not),
+        Just(Level::Interp),
+    ];
+    // Mostly shallow, sometimes far past the limits.
+    prop_oneof![
+        proptest::collection::vec(level.clone(), 0..20),
+        proptest::collection::vec(level, 0..3_000),
+    ]
+}
+
+/// A bot whose one flow nests `levels`: blocks outside, then brackets.
+fn nested_bot(levels: &[Level]) -> (String, usize, usize) {
+    let mut open = String::new();
+    let mut close = Vec::new();
+    let mut expr = String::from("1");
+    let (mut blocks, mut brackets) = (1, 0);
+    for level in levels {
+        match level {
+            Level::If => {
+                blocks += 1;
+                open.push_str("if 1 > 0\n");
+                close.push("end\n");
+            }
+            Level::Match => {
+                blocks += 1;
+                open.push_str("match 1\ncase 1\n");
+                close.push("end\n");
+            }
+            Level::DoOk => {
+                blocks += 1;
+                open.push_str("do act()\nok\n");
+                close.push("end\n");
+            }
+            Level::Paren => {
+                brackets += 1;
+                expr = format!("({expr})");
+            }
+            Level::List => {
+                brackets += 1;
+                expr = format!("length([{expr}])");
+            }
+            Level::Call => {
+                brackets += 1;
+                expr = format!("max({expr}, 1)");
+            }
+            Level::Not => expr = format!("- {expr}"),
+            Level::Interp => {
+                brackets += 1;
+                expr = format!("length(\"{{{expr}}}\")");
+            }
+        }
+    }
+    close.reverse();
+    let text = format!(
+        "bot \"Deep\"\n  languages fr\nend\n\naction act()\n\nflow deep\n  triggers fr: \"go\"\n{open}set x = {expr}\nsay fr: \"{{x}}\"\n{}end\n",
+        close.concat()
+    );
+    (text, blocks, brackets)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Deep nesting of every kind is checked, formatted and loaded on a
+    /// 2 MiB stack: within the limits it works, far past them it is a
+    /// `too-deep` error, never a crash.
+    #[test]
+    fn nesting_never_crashes(levels in levels()) {
+        let (text, blocks, brackets) = nested_bot(&levels);
+        let codes = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let files = [SourceFile { name: "deep.flow".into(), text: text.clone() }];
+                let (_, diags) = guichet::bot::check_files(&files);
+                let _ = guichet::syntax::format_source(&text);
+                if let Ok(bot) = Bot::from_files(&files) {
+                    let now = NaiveDate::from_ymd_opt(2025, 4, 14).unwrap().and_hms_opt(10, 0, 0).unwrap();
+                    let mut session = bot.new_session(None, 1);
+                    let _ = bot.turn(&mut session, Input::text("go"), now);
+                }
+                diags.iter().map(|d| d.code).collect::<Vec<_>>()
+            })
+            .expect("a thread")
+            .join();
+        prop_assert!(codes.is_ok(), "the check panicked");
+        let codes = codes.unwrap();
+        let deep = codes.contains(&"too-deep");
+        if blocks > guichet::syntax::blocks::MAX_BLOCK_DEPTH
+            || brackets + 1 > guichet::syntax::blocks::MAX_EXPR_DEPTH
+        {
+            prop_assert!(deep, "{blocks} blocks, {brackets} brackets: {codes:?}");
+        }
+        if blocks < 30 && levels.len() < 30 {
+            prop_assert!(!deep, "{codes:?}");
+        }
+    }
+}

@@ -17,6 +17,7 @@ use std::time::Instant;
 
 const EXTRACT_MUTATIONS: usize = 2_000;
 const TURN_MUTATIONS: usize = 1_000;
+const FLOW_MUTATIONS: usize = 150;
 /// Mutations start from at most this much of a seed and are cut to
 /// `MAX_LEN`: the long inputs are in the corpus already.
 const WINDOW: usize = 128;
@@ -247,6 +248,11 @@ fn turns_survive_the_corpus_and_its_mutations() {
     run("turn", TURN_MUTATIONS, |data| {
         fuzz_checks::check_turns(bot, data)
     });
+}
+
+#[test]
+fn flows_survive_the_corpus_and_its_mutations() {
+    run("flow", FLOW_MUTATIONS, fuzz_checks::check_flow);
 }
 
 #[test]

@@ -290,21 +290,32 @@ impl Workspace {
     /// Every file's diagnostics, with an empty list for a file that has
     /// none (so an editor clears what it showed).
     pub fn diagnostics(&mut self) -> BTreeMap<String, Vec<FileDiagnostic>> {
+        let files: Vec<String> = self.files.keys().cloned().collect();
+        files
+            .into_iter()
+            .map(|f| {
+                let list = self.diagnostics_of(&f);
+                (f, list)
+            })
+            .collect()
+    }
+
+    /// One file's diagnostics.
+    pub fn diagnostics_of(&mut self, file: &str) -> Vec<FileDiagnostic> {
         let a = self.analysis();
-        let mut out: BTreeMap<String, Vec<FileDiagnostic>> =
-            self.files.keys().map(|f| (f.clone(), Vec::new())).collect();
-        for d in &a.diagnostics {
-            let Some(file) = a.file_of(d.span.source) else {
-                continue;
-            };
-            if let Some(list) = out.get_mut(&file) {
-                list.push(a.file_diagnostic(d));
-            }
-        }
-        for (file, line, message, help) in &a.test_problems {
-            let Some(text) = self.files.get(file) else {
-                continue;
-            };
+        let mut out: Vec<FileDiagnostic> = match a.source_of(file) {
+            Some(id) => a
+                .diagnostics
+                .iter()
+                .filter(|d| d.span.source == id)
+                .map(|d| a.file_diagnostic(d))
+                .collect(),
+            None => Vec::new(),
+        };
+        let Some(text) = self.files.get(file) else {
+            return out;
+        };
+        for (_, line, message, help) in a.test_problems.iter().filter(|p| p.0 == file) {
             let start = offset(
                 text,
                 Position {
@@ -313,17 +324,15 @@ impl Workspace {
                 },
             );
             let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            if let Some(list) = out.get_mut(file) {
-                list.push(FileDiagnostic {
-                    range: range(text, start, end),
-                    severity: Severity::Error,
-                    code: "test-file".into(),
-                    message: message.clone(),
-                    label: String::new(),
-                    help: help.clone(),
-                    related: vec![],
-                });
-            }
+            out.push(FileDiagnostic {
+                range: range(text, start, end),
+                severity: Severity::Error,
+                code: "test-file".into(),
+                message: message.clone(),
+                label: String::new(),
+                help: help.clone(),
+                related: vec![],
+            });
         }
         out
     }

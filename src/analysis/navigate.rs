@@ -324,9 +324,7 @@ impl Workspace {
     }
 
     fn diagnostics_at(&mut self, file: &str, pos: Position) -> Vec<FileDiagnostic> {
-        self.diagnostics()
-            .remove(file)
-            .unwrap_or_default()
+        self.diagnostics_of(file)
             .into_iter()
             .filter(|d| d.range.start <= pos && pos <= d.range.end)
             .collect()
@@ -404,7 +402,7 @@ impl Workspace {
         let Some(text) = self.files.get(file).cloned() else {
             return Vec::new();
         };
-        let diags = self.diagnostics().remove(file).unwrap_or_default();
+        let diags = self.diagnostics_of(file);
         let mut out = Vec::new();
         for d in diags {
             if d.range.end < range.start || range.end < d.range.start {

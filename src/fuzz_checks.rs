@@ -321,6 +321,81 @@ pub fn check_turn(before: &Session, after: &Session, events: &[Event]) -> Result
     Ok(())
 }
 
+/// A flow file of arbitrary bytes, checked, formatted and asked every
+/// editor question at a few places, on a thread with a 2 MiB stack (a
+/// server's worker): nothing panics or overflows, every diagnostic points
+/// inside the file on character boundaries, and formatting is idempotent.
+pub fn check_flow(data: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(data).into_owned();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || check_flow_text(&text))
+        .map_err(|e| format!("no thread: {e}"))?
+        .join()
+        .map_err(|_| "panic while checking the flow".to_string())?
+}
+
+fn check_flow_text(text: &str) -> Result<(), String> {
+    use crate::analysis::{self, Workspace};
+    let files = [crate::load::SourceFile {
+        name: "/fuzz/bot.flow".into(),
+        text: text.to_string(),
+    }];
+    let (parsed, diagnostics) = crate::bot::check_files(&files);
+    for d in &diagnostics {
+        for span in std::iter::once(d.span).chain(d.related.iter().map(|r| r.span)) {
+            let Some(source) = parsed.sources.get(span.source) else {
+                return Err(format!("{}: a span in no source", d.code));
+            };
+            let t = &source.text;
+            if span.start > span.end
+                || span.end > t.len()
+                || !t.is_char_boundary(span.start)
+                || !t.is_char_boundary(span.end)
+            {
+                return Err(format!(
+                    "{}: span {}..{} out of its text",
+                    d.code, span.start, span.end
+                ));
+            }
+        }
+    }
+    if let Ok(formatted) = crate::syntax::format_source(text) {
+        if crate::syntax::format_source(&formatted).as_deref() != Ok(formatted.as_str()) {
+            return Err("formatting twice changes the file".into());
+        }
+    }
+    let mut ws = Workspace::from_files(
+        std::path::Path::new("/fuzz"),
+        [("/fuzz/bot.flow".to_string(), text.to_string())].into(),
+    );
+    for list in ws.diagnostics().values() {
+        for d in list {
+            if d.range.start > d.range.end {
+                return Err(format!("{}: a range that ends before it starts", d.code));
+            }
+        }
+    }
+    let file = "/fuzz/bot.flow";
+    let boundaries: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let step = (boundaries.len() / 6).max(1);
+    for &at in boundaries.iter().step_by(step) {
+        let pos = analysis::position(text, at);
+        ws.completion(file, pos);
+        ws.hover(file, pos);
+        ws.definition(file, pos);
+        ws.references(file, pos, true);
+        let _ = ws.rename(file, pos, "renamed_name");
+        ws.code_actions(file, analysis::range(text, 0, text.len()));
+    }
+    ws.outline(file);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,79 +470,4 @@ mod tests {
         assert!(check_turn(&before, &after, &error).is_err());
         assert!(check_turns(&bot, b"hello\n@x\n!ok {}\n!fail no").is_ok());
     }
-}
-
-/// A flow file of arbitrary bytes, checked, formatted and asked every
-/// editor question at a few places, on a thread with a 2 MiB stack (a
-/// server's worker): nothing panics or overflows, every diagnostic points
-/// inside the file on character boundaries, and formatting is idempotent.
-pub fn check_flow(data: &[u8]) -> Result<(), String> {
-    let text = String::from_utf8_lossy(data).into_owned();
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(move || check_flow_text(&text))
-        .map_err(|e| format!("no thread: {e}"))?
-        .join()
-        .map_err(|_| "panic while checking the flow".to_string())?
-}
-
-fn check_flow_text(text: &str) -> Result<(), String> {
-    use crate::analysis::{self, Workspace};
-    let files = [crate::load::SourceFile {
-        name: "/fuzz/bot.flow".into(),
-        text: text.to_string(),
-    }];
-    let (parsed, diagnostics) = crate::bot::check_files(&files);
-    for d in &diagnostics {
-        for span in std::iter::once(d.span).chain(d.related.iter().map(|r| r.span)) {
-            let Some(source) = parsed.sources.get(span.source) else {
-                return Err(format!("{}: a span in no source", d.code));
-            };
-            let t = &source.text;
-            if span.start > span.end
-                || span.end > t.len()
-                || !t.is_char_boundary(span.start)
-                || !t.is_char_boundary(span.end)
-            {
-                return Err(format!(
-                    "{}: span {}..{} out of its text",
-                    d.code, span.start, span.end
-                ));
-            }
-        }
-    }
-    if let Ok(formatted) = crate::syntax::format_source(text) {
-        if crate::syntax::format_source(&formatted).as_deref() != Ok(formatted.as_str()) {
-            return Err("formatting twice changes the file".into());
-        }
-    }
-    let mut ws = Workspace::from_files(
-        std::path::Path::new("/fuzz"),
-        [("/fuzz/bot.flow".to_string(), text.to_string())].into(),
-    );
-    for list in ws.diagnostics().values() {
-        for d in list {
-            if d.range.start > d.range.end {
-                return Err(format!("{}: a range that ends before it starts", d.code));
-            }
-        }
-    }
-    let file = "/fuzz/bot.flow";
-    let boundaries: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
-    let step = (boundaries.len() / 6).max(1);
-    for &at in boundaries.iter().step_by(step) {
-        let pos = analysis::position(text, at);
-        ws.completion(file, pos);
-        ws.hover(file, pos);
-        ws.definition(file, pos);
-        ws.references(file, pos, true);
-        let _ = ws.rename(file, pos, "renamed_name");
-        ws.code_actions(file, analysis::range(text, 0, text.len()));
-    }
-    ws.outline(file);
-    Ok(())
 }

@@ -105,3 +105,15 @@ fn every_broken_item_of_a_file_is_reported_and_good_items_are_kept() {
     assert_eq!(diags.len(), 2, "{diags:?}");
     assert_eq!(file.items.len(), 1);
 }
+
+#[test]
+fn a_file_laid_out_by_hand_keeps_the_grammars_message() {
+    // Valid, with an `end` that is not under its `if`, then a real mistake:
+    // the layout alone would blame the `if`, but the `end` it would put
+    // back does not make the file read.
+    let text = "flow a\n  if x > 1\n    say fr: \"x\"\nend\nend\n\nflow b\n  say fr \"y\"\nend\n";
+    let e = errors(text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].code, e[0].line), ("syntax", 8), "{e:?}");
+    assert_eq!(parse_file(SourceId(0), text).0.items.len(), 1);
+}

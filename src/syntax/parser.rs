@@ -173,25 +173,30 @@ fn parse_with_pest(
                         at >= start && at <= error_at && (at < resume || resume == text.len())
                     })
                     .collect();
-                if !open.is_empty() {
-                    for u in &open {
-                        diagnostics.push(unclosed_diagnostic(source, u));
-                    }
-                    if repair(
+                // The layout's reading is trusted only when the `end`s it
+                // puts back make the region read: a file laid out by hand
+                // may put an `end` anywhere, and then the grammar's message
+                // is the better one.
+                if !open.is_empty()
+                    && repair(
                         source,
                         text,
                         start..resume,
                         &open,
                         &mut diagnostics,
                         &mut items,
-                    ) {
-                        if resume >= text.len() {
-                            break;
-                        }
-                        start = resume;
-                        continue;
+                    )
+                {
+                    for u in &open {
+                        diagnostics.push(unclosed_diagnostic(source, u));
                     }
-                } else if !diagnostics.iter().any(|d: &Diagnostic| d.span == diag.span) {
+                    if resume >= text.len() {
+                        break;
+                    }
+                    start = resume;
+                    continue;
+                }
+                if !diagnostics.iter().any(|d: &Diagnostic| d.span == diag.span) {
                     // Resuming at the line of an error can meet the same error again.
                     diagnostics.push(diag);
                 }

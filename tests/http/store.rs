@@ -169,6 +169,7 @@ async fn the_store_keeps_answers_actions_and_sequences() {
             }],
             action_states: vec![],
             now_ms: 2000,
+            ..TurnWrite::default()
         };
         locked.commit(write).await.unwrap();
         let events = s.events_after("c_conf", 1, 1).await.unwrap();

@@ -281,6 +281,7 @@ impl ConversationService {
             new_actions: job.iter().map(new_action).collect(),
             action_states: Vec::new(),
             now_ms: self.clock.now_ms(),
+            ..TurnWrite::default()
         };
         let commit_started = Instant::now();
         locked.commit(write).await?;
@@ -452,6 +453,7 @@ impl ConversationService {
             new_actions: next.iter().map(new_action).collect(),
             action_states: vec![(job.action_id.clone(), ActionState::Done)],
             now_ms: self.clock.now_ms(),
+            ..TurnWrite::default()
         };
         locked.commit(write).await?;
         self.hub.publish(&job.conversation, &round.events);
@@ -496,6 +498,7 @@ impl ConversationService {
             new_actions: Vec::new(),
             action_states: vec![(job.action_id.clone(), ActionState::Pending)],
             now_ms: self.clock.now_ms(),
+            ..TurnWrite::default()
         };
         locked.commit(write).await?;
         self.hub.publish(&job.conversation, &round.events);

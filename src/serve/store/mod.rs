@@ -2,8 +2,14 @@
 //! SQLite (embedded, the default) and PostgreSQL (shared by replicas).
 //! Handlers and the conversation service never see SQL.
 
+pub mod handover;
 pub mod postgres;
 pub mod sqlite;
+
+pub use handover::{
+    Case, CaseState, CaseWrite, InboxStore, MessengerDelivery, MessengerStore, Mode, NewOutbox,
+    OutboxItem, OutboxState, OutboxStore, StaffAccount, StaffSession, StaffStore,
+};
 
 use async_trait::async_trait;
 use std::fmt;
@@ -61,6 +67,8 @@ pub struct ConversationInfo {
     pub lang: Option<String>,
     pub last_seq: i64,
     pub updated_ms: i64,
+    /// `bot`, `waiting` or `staff` (see `Mode`).
+    pub mode: String,
 }
 
 /// The state a turn starts from, read under the conversation's lock.
@@ -159,6 +167,12 @@ pub struct TurnWrite {
     pub new_actions: Vec<NewAction>,
     pub action_states: Vec<(String, ActionState)>,
     pub now_ms: i64,
+    /// The conversation's new mode, when it changes.
+    pub mode: Option<Mode>,
+    /// What the turn does to the conversation's case.
+    pub case: Option<CaseWrite>,
+    /// Messages owed to a pushing channel.
+    pub outbox: Vec<NewOutbox>,
 }
 
 #[derive(Debug, Clone)]
@@ -293,7 +307,9 @@ pub trait DemoStore: Send + Sync {
 
 /// The whole store.
 #[async_trait]
-pub trait Store: ConversationStore + DemoStore + Send + Sync {
+pub trait Store:
+    ConversationStore + DemoStore + InboxStore + OutboxStore + StaffStore + MessengerStore + Send + Sync
+{
     /// `sqlite` or `postgres`, for metrics and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Events committed by other processes sharing the store: a

@@ -8,6 +8,7 @@
 //! another replica reads them from the store.
 
 mod demo;
+mod handover;
 mod listen;
 
 use super::{
@@ -28,6 +29,10 @@ const MIGRATIONS: Migrations = &[
     (
         2,
         include_str!("../../../../migrations/postgres/0002_demo_backoffice.sql"),
+    ),
+    (
+        3,
+        include_str!("../../../../migrations/postgres/0003_handover.sql"),
     ),
 ];
 
@@ -140,7 +145,8 @@ async fn migrate(client: &mut Object) -> Result<(), StoreError> {
     Ok(())
 }
 
-const INFO_COLUMNS: &str = "id, token_hash, channel, external_key, lang, last_seq, updated_ms";
+const INFO_COLUMNS: &str =
+    "id, token_hash, channel, external_key, lang, last_seq, updated_ms, mode";
 
 fn info_row(r: &Row) -> ConversationInfo {
     ConversationInfo {
@@ -151,6 +157,7 @@ fn info_row(r: &Row) -> ConversationInfo {
         lang: r.get(4),
         last_seq: r.get(5),
         updated_ms: r.get(6),
+        mode: r.get(7),
     }
 }
 
@@ -253,15 +260,19 @@ async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Resul
     let s = c
         .prepare_cached(
             "UPDATE conversations SET session = $1, lang = COALESCE($2, lang),
-                last_seq = COALESCE($3, last_seq), offered = COALESCE($4, offered), updated_ms = $5
+                last_seq = COALESCE($3, last_seq), offered = COALESCE($4, offered), updated_ms = $5,
+                mode = COALESCE($7, mode)
              WHERE id = $6",
         )
         .await
         .map_err(backend)?;
+    let mode = w.mode.map(|m| m.as_str());
     let changed = c
         .execute(
             &s,
-            &[&w.session, &w.lang, &last_seq, &w.offered, &w.now_ms, &id],
+            &[
+                &w.session, &w.lang, &last_seq, &w.offered, &w.now_ms, &id, &mode,
+            ],
         )
         .await
         .map_err(backend)?;
@@ -343,6 +354,10 @@ async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Resul
             .await
             .map_err(backend)?;
     }
+    if let Some(case) = &w.case {
+        handover::write_case(c, id, case, w.now_ms).await?;
+    }
+    handover::write_outbox(c, id, &w.outbox, w.now_ms).await?;
     if let Some(seq) = last_seq {
         let s = c
             .prepare_cached("SELECT pg_notify($1, $2)")
@@ -436,6 +451,7 @@ impl ConversationStore for PgStore {
                     lang: None,
                     last_seq: 0,
                     updated_ms: 0,
+                    mode: String::new(),
                 },
                 session: String::new(),
                 offered: String::new(),
@@ -454,8 +470,8 @@ impl ConversationStore for PgStore {
         let row = row.ok_or(StoreError::NotFound)?;
         locked.state = ConversationState {
             info: info_row(&row),
-            session: row.get(7),
-            offered: row.get(8),
+            session: row.get(8),
+            offered: row.get(9),
         };
         Ok(Box::new(locked))
     }
@@ -542,7 +558,14 @@ impl ConversationStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(backend)?;
         let idle = "SELECT id FROM conversations WHERE updated_ms < $1";
-        for table in ["events", "inputs", "actions"] {
+        for table in [
+            "events",
+            "inputs",
+            "actions",
+            "cases",
+            "outbox",
+            "messenger_contacts",
+        ] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE conversation_id IN ({idle})"),
                 &[&before_ms],

@@ -9,6 +9,7 @@
 //! the machine itself loses power before the next checkpoint).
 
 mod demo;
+mod handover;
 mod locks;
 mod writer;
 
@@ -30,6 +31,10 @@ const MIGRATIONS: Migrations = &[
     (
         2,
         include_str!("../../../../migrations/sqlite/0002_demo_backoffice.sql"),
+    ),
+    (
+        3,
+        include_str!("../../../../migrations/sqlite/0003_handover.sql"),
     ),
 ];
 
@@ -196,7 +201,8 @@ where
     .map_err(|e| StoreError::Backend(e.to_string()))?
 }
 
-const INFO_COLUMNS: &str = "id, token_hash, channel, external_key, lang, last_seq, updated_ms";
+const INFO_COLUMNS: &str =
+    "id, token_hash, channel, external_key, lang, last_seq, updated_ms, mode";
 
 fn info_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationInfo> {
     Ok(ConversationInfo {
@@ -207,6 +213,7 @@ fn info_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationInfo> {
         lang: r.get(4)?,
         last_seq: r.get(5)?,
         updated_ms: r.get(6)?,
+        mode: r.get(7)?,
     })
 }
 
@@ -282,12 +289,19 @@ fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError>
     let changed = c
         .prepare_cached(
             "UPDATE conversations SET session = ?1, lang = COALESCE(?2, lang),
-                last_seq = COALESCE(?3, last_seq), offered = COALESCE(?4, offered), updated_ms = ?5
+                last_seq = COALESCE(?3, last_seq), offered = COALESCE(?4, offered), updated_ms = ?5,
+                mode = COALESCE(?7, mode)
              WHERE id = ?6",
         )
         .and_then(|mut s| {
             s.execute(params![
-                w.session, w.lang, last_seq, w.offered, w.now_ms, id
+                w.session,
+                w.lang,
+                last_seq,
+                w.offered,
+                w.now_ms,
+                id,
+                w.mode.map(|m| m.as_str())
             ])
         })
         .map_err(backend)?;
@@ -350,6 +364,10 @@ fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError>
         .and_then(|mut s| s.execute(params![state.as_str(), w.now_ms, id, action_id]))
         .map_err(backend)?;
     }
+    if let Some(case) = &w.case {
+        handover::write_case(c, id, case, w.now_ms)?;
+    }
+    handover::write_outbox(c, id, &w.outbox, w.now_ms)?;
     Ok(())
 }
 
@@ -378,10 +396,10 @@ impl SqliteStore {
                     Ok((
                         ConversationState {
                             info: info_row(r)?,
-                            session: r.get(7)?,
-                            offered: r.get(8)?,
+                            session: r.get(8)?,
+                            offered: r.get(9)?,
                         },
-                        r.get::<_, Option<String>>(9)?,
+                        r.get::<_, Option<String>>(10)?,
                     ))
                 })
                 .optional()
@@ -548,7 +566,14 @@ impl ConversationStore for SqliteStore {
     async fn expire_idle(&self, before_ms: i64) -> Result<u64, StoreError> {
         self.write(move |c| {
             let idle = "SELECT id FROM conversations WHERE updated_ms < ?1";
-            for table in ["events", "inputs", "actions"] {
+            for table in [
+                "events",
+                "inputs",
+                "actions",
+                "cases",
+                "outbox",
+                "messenger_contacts",
+            ] {
                 c.execute(
                     &format!("DELETE FROM {table} WHERE conversation_id IN ({idle})"),
                     [before_ms],

@@ -12,6 +12,8 @@ mod lsp;
 pub(crate) mod run;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "serve")]
+mod staff;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -112,6 +114,12 @@ enum Command {
         #[arg(long, env = "GUICHET_ALLOWED_ORIGINS")]
         allowed_origins: Option<String>,
     },
+    /// Manage the accounts of the staff inbox (`/staff`) kept in the store.
+    #[cfg(feature = "serve")]
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
     /// Explain a diagnostic code: what it means, why it matters, a mistake and its fix.
     /// Without a code, list every code.
     Explain {
@@ -179,6 +187,42 @@ enum Command {
         /// day first (3 July) when absent, as in a bot.
         #[arg(long)]
         locale: Option<String>,
+    },
+}
+
+#[cfg(feature = "serve")]
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add an account, or replace one with the same login. The password is
+    /// read from stdin (asked twice, hidden, on a terminal).
+    Add {
+        /// The sign-in name (letters, digits, `.`, `-`, `_`, `@`).
+        login: String,
+        /// The name citizens see when this person answers ("Marie").
+        #[arg(long)]
+        name: String,
+        /// The services whose hand-overs the account sees, comma-separated;
+        /// `*` for all.
+        #[arg(long, value_delimiter = ',', required = true)]
+        services: Vec<String>,
+        /// The store (default: `store` in ./guichet.toml, else sqlite://guichet.db).
+        #[arg(long, env = "GUICHET_STORE")]
+        store: Option<String>,
+        /// Print the account for `[staff.accounts]` in guichet.toml instead
+        /// of writing the store.
+        #[arg(long)]
+        print_hash: bool,
+    },
+    /// Remove an account and its sessions.
+    Remove {
+        login: String,
+        #[arg(long, env = "GUICHET_STORE")]
+        store: Option<String>,
+    },
+    /// List the store's accounts: login, name, services.
+    List {
+        #[arg(long, env = "GUICHET_STORE")]
+        store: Option<String>,
     },
 }
 
@@ -251,6 +295,24 @@ pub fn main() -> ExitCode {
             demo,
             public_url,
             allowed_origins,
+        }),
+        #[cfg(feature = "serve")]
+        Command::Staff { command } => staff::run(match command {
+            StaffCommand::Add {
+                login,
+                name,
+                services,
+                store,
+                print_hash,
+            } => staff::Args::Add {
+                login,
+                name,
+                services,
+                store,
+                print_hash,
+            },
+            StaffCommand::Remove { login, store } => staff::Args::Remove { login, store },
+            StaffCommand::List { store } => staff::Args::List { store },
         }),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt {

@@ -30,6 +30,7 @@ fn settings(args: Args) -> Result<ServeConfig, String> {
             .apply_toml(&text, &|k| std::env::var(k).ok())
             .map_err(|e| format!("{}: {e}", file.display()))?;
     }
+    config.apply_env(&|k| std::env::var(k).ok())?;
     if let Some(a) = args.addr {
         config.addr = a;
     }

@@ -3,12 +3,18 @@
 //! hand in tests, with a fixed clock and seeded randomness.
 
 use super::actions::{hooks::HookPerformer, ActionRouter};
+use super::channels::messenger::{Graph, Messenger, MessengerPusher};
 use super::clock::{Clock, Random};
 use super::config::ServeConfig;
-use super::conversation::{BotHolder, ConversationService, ServiceSettings};
+use super::conversation::handover::TICKETING;
+use super::conversation::{BotHolder, ConversationService, HandoverSettings, ServiceSettings};
 use super::demo::DemoBackOffice;
 use super::hub::Hub;
+use super::outbox::Outbox;
 use super::ratelimit::RateLimiter;
+use super::staff::config::is_local_http;
+use super::staff::ticketing::TicketingPusher;
+use super::staff::SignInLimits;
 use super::store::Store;
 use crate::Bot;
 use std::sync::Arc;
@@ -19,6 +25,12 @@ pub struct App {
     pub config: ServeConfig,
     pub demo: Option<Arc<DemoBackOffice>>,
     pub per_ip: RateLimiter,
+    /// The Messenger channel, when a Page is connected.
+    pub messenger: Option<Arc<Messenger>>,
+    /// Delivers what channels that push and the ticketing hook are owed.
+    pub outbox: Arc<Outbox>,
+    /// Staff sign-in attempts.
+    pub staff: SignInLimits,
     shutdown: watch::Sender<bool>,
 }
 
@@ -36,7 +48,7 @@ pub struct Parts {
 impl App {
     pub fn build(parts: Parts) -> Arc<App> {
         let Parts {
-            config,
+            mut config,
             bot,
             store,
             clock,
@@ -61,11 +73,11 @@ impl App {
                 actions.insert(name, demo.clone());
             }
         }
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("guichet/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
         if !config.hooks.is_empty() {
-            let client = reqwest::Client::builder()
-                .user_agent(concat!("guichet/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .unwrap_or_default();
             for (name, hook) in &config.hooks {
                 actions.insert(name, Arc::new(HookPerformer::new(client.clone(), hook)));
             }
@@ -75,11 +87,28 @@ impl App {
                 tracing::warn!(action = %name, "no hook performs this action: it will fail, and its flows take their failed branch");
             }
         }
+        // A session cookie goes without `Secure` only on this machine.
+        if !config.staff.secure_cookie && !is_local_http(&public_url) {
+            tracing::warn!(
+                "staff.secure_cookie = false is for http://127.0.0.1 only: the cookie stays Secure"
+            );
+            config.staff.secure_cookie = true;
+        }
+        let handover = HandoverSettings {
+            staff: Arc::new(config.staff.clone()),
+            push_channels: config
+                .messenger
+                .iter()
+                .map(|_| "messenger".to_string())
+                .collect(),
+            ticketing: config.staff.ticketing.is_some(),
+            public_url: public_url.clone(),
+        };
         let service = Arc::new(ConversationService::new(
-            store,
+            store.clone(),
             bots,
             hub,
-            clock,
+            clock.clone(),
             random,
             actions,
             ServiceSettings {
@@ -90,8 +119,29 @@ impl App {
                     config.limits.per_conversation_rate,
                     config.limits.per_conversation_burst,
                 ),
+                handover,
             },
         ));
+        let mut outbox = Outbox::new(store.clone(), clock.clone(), service.signals().clone());
+        let messenger = config.messenger.as_ref().map(|m| {
+            let graph = Arc::new(Graph::new(client.clone(), m));
+            outbox.add(
+                "messenger",
+                Arc::new(MessengerPusher::new(
+                    graph.clone(),
+                    store.clone(),
+                    clock.clone(),
+                )),
+            );
+            Arc::new(Messenger::new(service.clone(), graph))
+        });
+        if let Some(hook) = &config.staff.ticketing {
+            outbox.add(
+                TICKETING,
+                Arc::new(TicketingPusher::new(client.clone(), hook)),
+            );
+        }
+        let staff = SignInLimits::new(&config.staff);
         let l = &config.limits;
         let per_ip = RateLimiter::new(l.per_ip_rate, l.per_ip_burst);
         let (shutdown, _) = watch::channel(false);
@@ -100,6 +150,9 @@ impl App {
             config,
             demo,
             per_ip,
+            messenger,
+            outbox: Arc::new(outbox),
+            staff,
             shutdown,
         })
     }

@@ -114,9 +114,11 @@ pub async fn fallback(req: Request) -> Response {
     } else {
         path.to_string()
     };
-    if path
-        .split('/')
-        .any(|seg| seg == ".." || seg.starts_with('.'))
+    // The inbox's files are served by its own routes, behind its sign-in.
+    if path.starts_with("staff/")
+        || path
+            .split('/')
+            .any(|seg| seg == ".." || seg.starts_with('.'))
     {
         return crate::serve::error::ApiError::NotFound.into_response();
     }

@@ -93,6 +93,10 @@ pub struct ServeConfig {
     pub hooks: BTreeMap<String, HookConfig>,
     /// How often the bot's files are checked for changes (0: never).
     pub reload_poll: Duration,
+    /// The Messenger channel, when a Page is connected.
+    pub messenger: Option<crate::serve::channels::messenger::MessengerConfig>,
+    /// The staff inbox and hand-overs.
+    pub staff: crate::serve::staff::StaffConfig,
 }
 
 impl ServeConfig {
@@ -109,7 +113,20 @@ impl ServeConfig {
             trust_forwarded_for: false,
             hooks: BTreeMap::new(),
             reload_poll: Duration::from_secs(1),
+            messenger: None,
+            staff: Default::default(),
         }
+    }
+
+    /// Connects Messenger from the environment alone (no `[messenger]` in
+    /// a settings file): when any `GUICHET_MESSENGER_*` variable is set,
+    /// all are required.
+    pub fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), String> {
+        use crate::serve::channels::messenger::config;
+        if self.messenger.is_none() && config::env_wants_messenger(env) {
+            self.messenger = Some(config::FileMessenger::default().build(env)?);
+        }
+        Ok(())
     }
 
     /// Applies a `guichet.toml`. `env` reads environment variables (the
@@ -171,6 +188,12 @@ impl ServeConfig {
                 d.per_conversation_burst = v;
             }
         }
+        if let Some(m) = file.messenger {
+            self.messenger = Some(m.build(env)?);
+        }
+        if let Some(s) = file.staff {
+            s.apply(&mut self.staff, env)?;
+        }
         for (name, h) in file.actions.unwrap_or_default() {
             let secret_env = h
                 .secret_env
@@ -224,6 +247,8 @@ struct FileConfig {
     reload_poll: Option<String>,
     limits: Option<FileLimits>,
     actions: Option<BTreeMap<String, FileHook>>,
+    messenger: Option<crate::serve::channels::messenger::config::FileMessenger>,
+    staff: Option<crate::serve::staff::config::FileStaff>,
 }
 
 #[derive(Deserialize)]

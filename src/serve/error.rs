@@ -16,10 +16,25 @@ pub enum ApiError {
     NotFound,
     TooLarge,
     UnsupportedMediaType,
-    TextTooLong { chars: usize, limit: usize },
+    TextTooLong {
+        chars: usize,
+        limit: usize,
+    },
     ButtonNotOffered,
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     Busy,
+    /// A staff page or API without a signed-in session.
+    NotSignedIn,
+    /// A staff sign-in with a wrong login or password.
+    BadCredentials,
+    /// Refused whoever asks: a stable code (`bad_csrf`, `bad_origin`).
+    Forbidden(&'static str),
+    UnknownCase,
+    /// The case is not in a state that allows this: a stable code
+    /// (`case_taken`, `not_your_case`, `outside_messaging_window`...).
+    Conflict(&'static str),
     Internal(String),
 }
 
@@ -27,10 +42,15 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadJson(_) | ApiError::BadInput(_) => StatusCode::BAD_REQUEST,
-            ApiError::MissingToken => StatusCode::UNAUTHORIZED,
-            ApiError::UnknownConversation | ApiError::UnknownAction | ApiError::NotFound => {
-                StatusCode::NOT_FOUND
+            ApiError::MissingToken | ApiError::NotSignedIn | ApiError::BadCredentials => {
+                StatusCode::UNAUTHORIZED
             }
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::UnknownConversation
+            | ApiError::UnknownAction
+            | ApiError::UnknownCase
+            | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TextTooLong { .. } | ApiError::ButtonNotOffered => {
@@ -56,6 +76,10 @@ impl ApiError {
             ApiError::ButtonNotOffered => "button_not_offered",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Busy => "busy",
+            ApiError::NotSignedIn => "not_signed_in",
+            ApiError::BadCredentials => "bad_credentials",
+            ApiError::Forbidden(code) | ApiError::Conflict(code) => code,
+            ApiError::UnknownCase => "unknown_case",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -84,6 +108,25 @@ impl ApiError {
             ApiError::Busy => {
                 "the conversation's previous turn did not finish in time; try again".into()
             }
+            ApiError::NotSignedIn => "sign in first: /staff/login".into(),
+            ApiError::BadCredentials => "the login or the password is wrong".into(),
+            ApiError::Forbidden("bad_csrf") => {
+                "the request lacks the session's `X-CSRF-Token`".into()
+            }
+            ApiError::Forbidden("bad_origin") => "the request comes from another site".into(),
+            ApiError::Forbidden(_) => "refused".into(),
+            ApiError::UnknownCase => "no case has this id".into(),
+            ApiError::Conflict("case_taken") => {
+                "someone else took this conversation first".into()
+            }
+            ApiError::Conflict("case_closed") => "this case is closed".into(),
+            ApiError::Conflict("not_your_case") => {
+                "this conversation is not held by you: claim it first".into()
+            }
+            ApiError::Conflict("outside_messaging_window") => {
+                "Messenger no longer lets the Page write to this person (more than 7 days since their last message)".into()
+            }
+            ApiError::Conflict(_) => "the case changed meanwhile; read it again".into(),
             ApiError::Internal(_) => "the server failed; the fault is logged".into(),
         }
     }
@@ -101,6 +144,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::RateLimited { retry_after_secs } => {
                 ApiError::RateLimited { retry_after_secs }
             }
+            ServiceError::UnknownCase => ApiError::UnknownCase,
+            ServiceError::CaseConflict(code) => ApiError::Conflict(code),
+            ServiceError::OutsideWindow => ApiError::Conflict("outside_messaging_window"),
             ServiceError::Internal(m) => ApiError::Internal(m),
         }
     }

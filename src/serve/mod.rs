@@ -10,6 +10,7 @@ pub mod actions;
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod channels;
 pub mod clock;
 pub mod config;
 pub mod conversation;
@@ -17,8 +18,10 @@ pub mod demo;
 pub mod error;
 pub mod hub;
 pub mod ops;
+pub mod outbox;
 pub mod ratelimit;
 pub mod reload;
+pub mod staff;
 pub mod store;
 
 pub use app::{App, Parts};
@@ -39,9 +42,11 @@ pub fn router(app: Arc<App>) -> Router {
     let limits = app.config.limits.clone();
     let bounded = api::routes()
         .merge(demo::routes())
+        .merge(staff::routes())
         .layer(middleware::from_fn_with_state(app.clone(), ops::time_limit));
     let api = bounded
         .merge(api::stream_routes())
+        .merge(staff::stream_routes())
         .layer(middleware::from_fn_with_state(
             app.clone(),
             ops::per_ip_limit,
@@ -49,6 +54,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(cors(&app.config.allowed_origins));
     Router::new()
         .merge(api)
+        .merge(channels::messenger::routes())
         .merge(ops::routes())
         .fallback(assets::fallback)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
@@ -105,8 +111,42 @@ pub fn start_background(app: &Arc<App>) -> Background {
         }
     }));
     tasks.push(tokio::spawn(app.service.clone().relay_remote_events()));
+    if !app.outbox.is_empty() {
+        tasks.push(tokio::spawn(app.outbox.clone().run()));
+    }
+    tasks.push(tokio::spawn(handover_jobs(app.clone())));
     tasks.push(tokio::spawn(reload::watch(app.clone())));
     Background { tasks }
+}
+
+/// Every few seconds: cases nobody claimed in time, conversations the
+/// Page's inbox stopped answering, Messenger deliveries a process left;
+/// every minute, old sessions, deliveries and outbox rows are forgotten.
+async fn handover_jobs(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        let echo_pause = app.messenger.as_ref().map(|m| m.config().echo_pause);
+        app.service.handover_tick(echo_pause).await;
+        if let Some(m) = &app.messenger {
+            m.recover(Duration::from_secs(30)).await;
+        }
+        n += 1;
+        if n.is_multiple_of(12) {
+            let store = app.service.store();
+            let now = app.service.clock().now_ms();
+            let week = 7 * 24 * 3600 * 1000;
+            let pruned = (
+                store.prune_staff_sessions(now).await,
+                store.prune_outbox(now - week).await,
+                store.prune_messenger(now - week).await,
+            );
+            if let (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) = pruned {
+                tracing::error!(error = %e, "old staff sessions, deliveries or outbox rows could not be removed");
+            }
+        }
+    }
 }
 
 pub struct Background {

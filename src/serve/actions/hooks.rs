@@ -11,11 +11,66 @@ use serde::Deserialize;
 use serde_json::{json, Value as Json};
 use std::time::Duration;
 
-pub struct HookPerformer {
+/// One HTTP hook: `POST url` with a JSON body, its secret header, an
+/// `Idempotency-Key` and a timeout. Shared by actions and the ticketing
+/// hook of hand-overs.
+pub struct HookClient {
     client: reqwest::Client,
     url: String,
     secret: Option<(String, Secret)>,
     timeout: Duration,
+}
+
+/// A try worth repeating: a 5xx answer, a timeout, no connection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transient(pub String);
+
+impl HookClient {
+    pub fn new(client: reqwest::Client, hook: &HookConfig) -> HookClient {
+        HookClient {
+            client,
+            url: hook.url.clone(),
+            secret: hook.secret_header.clone().zip(hook.secret.clone()),
+            timeout: hook.timeout,
+        }
+    }
+
+    /// One try: the status and the body of an answer that is not a 5xx.
+    pub async fn post(
+        &self,
+        body: &Json,
+        idempotency_key: &str,
+    ) -> Result<(u16, String), Transient> {
+        let mut request = self
+            .client
+            .post(&self.url)
+            .timeout(self.timeout)
+            .header("Idempotency-Key", idempotency_key)
+            .json(body);
+        if let Some((name, value)) = &self.secret {
+            request = request.header(name.as_str(), value.expose());
+        }
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) if e.is_timeout() => {
+                return Err(Transient("the hook did not answer in time".into()))
+            }
+            Err(_) => return Err(Transient("the hook could not be reached".into())),
+        };
+        let status = response.status();
+        if status.is_server_error() {
+            return Err(Transient(format!("the hook answered {}", status.as_u16())));
+        }
+        match response.text().await {
+            Ok(t) => Ok((status.as_u16(), t)),
+            Err(e) if e.is_timeout() => Err(Transient("the hook did not answer in time".into())),
+            Err(_) => Err(Transient("the hook's answer was cut".into())),
+        }
+    }
+}
+
+pub struct HookPerformer {
+    hook: HookClient,
     retries: u32,
     backoff: Duration,
 }
@@ -23,10 +78,7 @@ pub struct HookPerformer {
 impl HookPerformer {
     pub fn new(client: reqwest::Client, hook: &HookConfig) -> HookPerformer {
         HookPerformer {
-            client,
-            url: hook.url.clone(),
-            secret: hook.secret_header.clone().zip(hook.secret.clone()),
-            timeout: hook.timeout,
+            hook: HookClient::new(client, hook),
             retries: hook.retries,
             backoff: hook.backoff,
         }
@@ -64,35 +116,12 @@ impl HookPerformer {
             "args": call.args,
             "callback_url": call.callback_url,
         });
-        let mut request = self
-            .client
-            .post(&self.url)
-            .timeout(self.timeout)
-            .header("Idempotency-Key", &call.idempotency_key)
-            .json(&body);
-        if let Some((name, value)) = &self.secret {
-            request = request.header(name.as_str(), value.expose());
-        }
-        let response = match request.send().await {
+        let (status, text) = match self.hook.post(&body, &call.idempotency_key).await {
             Ok(r) => r,
-            Err(e) if e.is_timeout() => {
-                return Attempt::Again("the hook did not answer in time".into())
-            }
-            Err(_) => return Attempt::Again("the hook could not be reached".into()),
-        };
-        let status = response.status();
-        if status.is_server_error() {
-            return Attempt::Again(format!("the hook answered {}", status.as_u16()));
-        }
-        let text = match response.text().await {
-            Ok(t) => t,
-            Err(e) if e.is_timeout() => {
-                return Attempt::Again("the hook did not answer in time".into())
-            }
-            Err(_) => return Attempt::Again("the hook's answer was cut".into()),
+            Err(Transient(why)) => return Attempt::Again(why),
         };
         let answer: Option<Answer> = serde_json::from_str(&text).ok();
-        Attempt::Final(match (status.as_u16(), answer) {
+        Attempt::Final(match (status, answer) {
             (200, Some(a)) if a.ok == Some(true) => {
                 ActionReply::Done(ActionResult::ok(a.value.unwrap_or(Json::Null)))
             }

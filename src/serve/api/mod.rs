@@ -6,6 +6,8 @@ mod conversations;
 pub mod extract;
 mod stream;
 
+pub use conversations::parse_after;
+
 use super::app::App;
 use axum::routing::{get, post};
 use axum::Router;

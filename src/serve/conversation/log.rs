@@ -11,6 +11,21 @@ pub enum CitizenInput {
     Text(String),
     Button(String),
     Start,
+    /// A text typed in a channel that shows the offered buttons as a
+    /// numbered list when they do not fit its own buttons (Messenger): a
+    /// bare number then picks that button.
+    ListReply(String),
+}
+
+/// The payload of the button a bare number picks, when the offered
+/// buttons were shown as a numbered list (`1.`, `2)` and `3` read alike).
+pub fn numbered_choice(text: &str, offered: &[Button]) -> Option<String> {
+    if !crate::serve::channels::numbered_list(offered) {
+        return None;
+    }
+    let t = text.trim().trim_end_matches(['.', ')']).trim();
+    let n: usize = t.parse().ok()?;
+    offered.get(n.checked_sub(1)?).map(|b| b.payload.clone())
 }
 
 /// Payloads a client may send whatever the last turn offered.
@@ -45,7 +60,7 @@ pub struct Notice {
 
 pub fn user_body(input: &CitizenInput, offered: &[Button]) -> String {
     let v = match input {
-        CitizenInput::Text(t) => json!({"type": "user", "text": t}),
+        CitizenInput::Text(t) | CitizenInput::ListReply(t) => json!({"type": "user", "text": t}),
         CitizenInput::Button(p) => match offered.iter().find(|b| &b.payload == p) {
             Some(b) => json!({"type": "user", "button": p, "label": b.label}),
             None => json!({"type": "user", "button": p}),

@@ -2,7 +2,11 @@
 //! (the web API, later Messenger and the staff inbox) call it; it knows no
 //! HTTP and no SQL.
 
+pub mod handover;
 pub mod log;
+pub mod notices;
+mod round;
+mod staff_ops;
 mod turn;
 
 use super::actions::ActionRouter;
@@ -16,7 +20,9 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use handover::{HandoverSettings, InboxSignal, Signals};
 pub use log::{CitizenInput, Notice};
+pub use staff_ops::{StaffMember, HUMAN_AGENT_WINDOW_MS, PAGE_INBOX};
 pub use turn::{Answer, Completion};
 
 /// The bot being served; a reload swaps it, and each conversation moves
@@ -44,11 +50,23 @@ impl BotHolder {
 pub enum ServiceError {
     UnknownConversation,
     BadInput(String),
-    TextTooLong { chars: usize, limit: usize },
+    TextTooLong {
+        chars: usize,
+        limit: usize,
+    },
     ButtonNotOffered,
     Busy,
     UnknownAction,
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    UnknownCase,
+    /// The case is not in a state that allows this (a stable code:
+    /// `case_taken`, `case_closed`, `not_your_case`).
+    CaseConflict(&'static str),
+    /// Messenger no longer lets the Page write to this person (more than
+    /// 7 days since their last message).
+    OutsideWindow,
     Internal(String),
 }
 
@@ -86,6 +104,7 @@ pub struct ServiceSettings {
     pub public_url: String,
     /// Inputs a conversation may send, whatever its channel.
     pub per_conversation: crate::serve::ratelimit::RateLimiter,
+    pub handover: HandoverSettings,
 }
 
 pub struct ConversationService {
@@ -96,6 +115,7 @@ pub struct ConversationService {
     random: Arc<dyn Random>,
     actions: ActionRouter,
     settings: ServiceSettings,
+    signals: Arc<Signals>,
 }
 
 pub fn hash_token(token: &str) -> Vec<u8> {
@@ -124,6 +144,7 @@ impl ConversationService {
             random,
             actions,
             settings,
+            signals: Arc::new(Signals::default()),
         }
     }
 

@@ -4,12 +4,14 @@
 //! asked for and feed their results back, each in a turn of its own.
 
 use super::log::{self, CitizenInput, Notice, GLOBAL_BUTTONS};
+use super::round::Round;
 use super::{hash_token, ConversationService, ServiceError};
 use crate::runtime::{Button, Event, Input, Session, Turn};
 use crate::serve::actions::{ActionCall, ActionReply, ActionResult};
 use crate::serve::clock::random_text;
 use crate::serve::store::{
-    ActionRecord, ActionState, AnswerWrite, LockedConversation, NewAction, StoredEvent, TurnWrite,
+    ActionRecord, ActionState, AnswerWrite, ConversationState, LockedConversation, Mode, NewAction,
+    StoredEvent, TurnWrite,
 };
 use crate::Bot;
 use serde_json::{Map, Value as Json};
@@ -64,103 +66,6 @@ struct Job {
     held_end: Option<Event>,
 }
 
-/// The log events of one bot turn, numbered, and what it asks for.
-struct Round {
-    events: Vec<StoredEvent>,
-    next_seq: i64,
-    offered: Option<Vec<Button>>,
-    request: Option<(String, String, Map<String, Json>)>,
-    held_end: Option<Event>,
-    lang: String,
-    outcome: &'static str,
-    handoff: bool,
-}
-
-impl Round {
-    fn new(last_seq: i64) -> Round {
-        Round {
-            events: Vec::new(),
-            next_seq: last_seq + 1,
-            offered: None,
-            request: None,
-            held_end: None,
-            lang: String::new(),
-            outcome: "answered",
-            handoff: false,
-        }
-    }
-
-    fn push(&mut self, body: String) {
-        self.events.push(StoredEvent {
-            seq: self.next_seq,
-            body,
-        });
-        self.next_seq += 1;
-    }
-
-    /// Logs a bot turn's events. When it asks for an action, its
-    /// `turn_end` is held back: the action's result continues the turn.
-    fn take(&mut self, mut events: Vec<Event>, carried: Option<Event>) {
-        if let Some(o) = log::offered_by(&events) {
-            self.offered = Some(o);
-        }
-        let mut end = match events.last() {
-            Some(Event::TurnEnd { .. }) => events.pop(),
-            _ => None,
-        };
-        // The first turn's intent survives the action rounds, for statistics.
-        if let (
-            Some(Event::TurnEnd {
-                intent, unmatched, ..
-            }),
-            Some(Event::TurnEnd {
-                intent: i0,
-                unmatched: u0,
-                ..
-            }),
-        ) = (&mut end, carried)
-        {
-            if intent.is_none() {
-                *intent = i0;
-            }
-            *unmatched |= u0;
-        }
-        for e in &events {
-            match e {
-                Event::Action { id, name, args } => {
-                    self.request = Some((id.clone(), name.clone(), args.clone()))
-                }
-                Event::Handoff { .. } => self.handoff = true,
-                Event::Error { .. } => self.outcome = "error",
-                _ => {}
-            }
-            self.push(log::event_body(e));
-        }
-        if let Some(Event::TurnEnd {
-            lang, unmatched, ..
-        }) = &end
-        {
-            self.lang = lang.to_string();
-            if *unmatched && self.outcome == "answered" {
-                self.outcome = "unmatched";
-            }
-        }
-        if self.request.is_some() {
-            self.held_end = end;
-        } else if let Some(end) = end {
-            self.push(log::event_body(&end));
-        }
-    }
-
-    fn lines(&self) -> String {
-        self.events
-            .iter()
-            .map(StoredEvent::to_json)
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
 fn restore(bot: &Bot, saved: &str, random: u64) -> Session {
     match bot.restore(saved) {
         Ok(r) => r.session,
@@ -211,7 +116,7 @@ impl ConversationService {
                 "`client_id` must have 1 to 64 characters".into(),
             ));
         }
-        if let CitizenInput::Text(t) = &input {
+        if let CitizenInput::Text(t) | CitizenInput::ListReply(t) = &input {
             let chars = t.chars().count();
             if chars > self.settings.text_chars {
                 return Err(ServiceError::TextTooLong {
@@ -247,24 +152,41 @@ impl ConversationService {
         let store_time = store_started.elapsed();
         let state = locked.state().clone();
         let offered: Vec<Button> = serde_json::from_str(&state.offered).unwrap_or_default();
+        let input = match input {
+            CitizenInput::ListReply(t) => match log::numbered_choice(&t, &offered) {
+                Some(payload) => CitizenInput::Button(payload),
+                None => CitizenInput::Text(t),
+            },
+            other => other,
+        };
         if let CitizenInput::Button(p) = &input {
             if !offered.iter().any(|b| &b.payload == p) && !GLOBAL_BUTTONS.contains(&p.as_str()) {
                 return Err(ServiceError::ButtonNotOffered);
             }
+        }
+        let mode = Mode::parse(&state.info.mode);
+        let quiet = mode == Mode::Staff
+            || (mode == Mode::Waiting && !self.settings.handover.staff.bot_answers_while_waiting);
+        if quiet {
+            return self
+                .log_only(locked, &state, client_id, &input, &offered, started)
+                .await;
         }
         let bot = self.bots.get();
         let mut session = restore(&bot, &state.session, self.random.next_u64());
         let mut round = Round::new(state.info.last_seq);
         round.push(log::user_body(&input, &offered));
         let runtime_input = match input {
-            CitizenInput::Text(t) => Input::Text(t),
+            CitizenInput::Text(t) | CitizenInput::ListReply(t) => Input::Text(t),
             CitizenInput::Button(p) => Input::Button(p),
             CitizenInput::Start => Input::Start,
         };
         let events = bot.turn(&mut session, runtime_input, self.clock.local());
         round.take(events, None);
+        let extras = self.hand_over(&state.info, mode, &mut round).await?;
         let job = self.job_for(&state.info.id, &state.info.channel, &round, Some(client_id));
         let answer_lines = round.lines();
+        let pushed = !extras.outbox.is_empty();
         let write = TurnWrite {
             session: session_json(&session)?,
             lang: Some(round.lang.clone()).filter(|l| !l.is_empty()),
@@ -281,14 +203,16 @@ impl ConversationService {
             new_actions: job.iter().map(new_action).collect(),
             action_states: Vec::new(),
             now_ms: self.clock.now_ms(),
-            ..TurnWrite::default()
+            mode: extras.mode,
+            case: extras.case,
+            outbox: extras.outbox,
         };
         let commit_started = Instant::now();
         locked.commit(write).await?;
         let store_time = store_time + commit_started.elapsed();
         metrics::histogram!("guichet_store_seconds", "op" => "turn")
             .record(store_time.as_secs_f64());
-        self.hub.publish(id, &round.events);
+        self.committed(id, &round.events, pushed, extras.inbox || mode != Mode::Bot);
         self.count(&state.info.channel, &round, started);
         let mut out: Vec<String> = round.events.iter().map(StoredEvent::to_json).collect();
         if let Some(job) = job {
@@ -300,12 +224,49 @@ impl ConversationService {
         })
     }
 
+    /// A conversation staff hold (or one waiting, when the bot is told to
+    /// keep quiet then): the input is logged for staff to read, and the
+    /// bot does not run.
+    async fn log_only(
+        &self,
+        locked: Box<dyn LockedConversation>,
+        state: &ConversationState,
+        client_id: &str,
+        input: &CitizenInput,
+        offered: &[Button],
+        started: Instant,
+    ) -> Result<Answer, ServiceError> {
+        let mut round = Round::new(state.info.last_seq);
+        round.push(log::user_body(input, offered));
+        let write = TurnWrite {
+            session: state.session.clone(),
+            events: round.events.clone(),
+            answer: Some(AnswerWrite {
+                client_id: client_id.to_string(),
+                events: round.lines(),
+                append: false,
+            }),
+            now_ms: self.clock.now_ms(),
+            ..TurnWrite::default()
+        };
+        locked.commit(write).await?;
+        self.committed(&state.info.id, &round.events, false, true);
+        metrics::counter!("guichet_turns_total", "channel" => state.info.channel.clone(), "outcome" => "held_by_staff")
+            .increment(1);
+        metrics::histogram!("guichet_turn_seconds", "channel" => state.info.channel.clone())
+            .record(started.elapsed().as_secs_f64());
+        Ok(Answer {
+            events: round.events.iter().map(StoredEvent::to_json).collect(),
+            replayed: false,
+        })
+    }
+
     fn count(&self, channel: &str, round: &Round, started: Instant) {
         metrics::counter!("guichet_turns_total", "channel" => channel.to_string(), "outcome" => round.outcome)
             .increment(1);
         metrics::histogram!("guichet_turn_seconds", "channel" => channel.to_string())
             .record(started.elapsed().as_secs_f64());
-        if round.handoff {
+        if round.handoff.is_some() {
             metrics::counter!("guichet_handoffs_total", "channel" => channel.to_string())
                 .increment(1);
         }
@@ -431,6 +392,9 @@ impl ConversationService {
         if round.lang.is_empty() {
             round.lang = job.lang.clone();
         }
+        let mode = Mode::parse(&state.info.mode);
+        let extras = self.hand_over(&state.info, mode, &mut round).await?;
+        let pushed = !extras.outbox.is_empty();
         let next = self.job_for(
             &state.info.id,
             &state.info.channel,
@@ -453,10 +417,17 @@ impl ConversationService {
             new_actions: next.iter().map(new_action).collect(),
             action_states: vec![(job.action_id.clone(), ActionState::Done)],
             now_ms: self.clock.now_ms(),
-            ..TurnWrite::default()
+            mode: extras.mode,
+            case: extras.case,
+            outbox: extras.outbox,
         };
         locked.commit(write).await?;
-        self.hub.publish(&job.conversation, &round.events);
+        self.committed(
+            &job.conversation,
+            &round.events,
+            pushed,
+            extras.inbox || mode != Mode::Bot,
+        );
         self.count(&state.info.channel, &round, started);
         Ok((round.events, next))
     }
@@ -485,6 +456,8 @@ impl ConversationService {
             }
         };
         round.push(log::event_body(&end));
+        let outbox = self.push_rows(&state.info, &round.events);
+        let pushed = !outbox.is_empty();
         let write = TurnWrite {
             session: state.session.clone(),
             lang: None,
@@ -498,10 +471,11 @@ impl ConversationService {
             new_actions: Vec::new(),
             action_states: vec![(job.action_id.clone(), ActionState::Pending)],
             now_ms: self.clock.now_ms(),
+            outbox,
             ..TurnWrite::default()
         };
         locked.commit(write).await?;
-        self.hub.publish(&job.conversation, &round.events);
+        self.committed(&job.conversation, &round.events, pushed, false);
         Ok((round.events, None))
     }
 

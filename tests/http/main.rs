@@ -3,13 +3,17 @@
 //! the store's conformance suite (SQLite and PostgreSQL) and real
 //! processes killed mid-conversation.
 
+mod handover_support;
 mod support;
 
 mod actions;
 mod api;
 mod backends;
 mod demo;
+mod messenger;
 mod ops;
 mod process;
 mod sse;
+mod staff;
 mod store;
+mod store_handover;

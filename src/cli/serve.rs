@@ -151,12 +151,20 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         let demo = config.demo;
+        let messenger = config.messenger.is_some();
         tracing::info!(store = %guichet::serve::redact(&config.store), demo, "starting");
         // Harnesses read this line for the port: printed once the socket
         // is bound, before the store opens (requests wait in the backlog).
         outln!("guichet serve: listening on http://{local}");
         if demo {
             outln!("guichet serve: demo back office at http://{local}/demo/requests (demo only: no login)");
+        }
+        outln!("guichet serve: staff inbox at http://{local}/staff/");
+        if messenger {
+            outln!(
+                "guichet serve: Messenger webhook at http://{local}{}",
+                guichet::serve::channels::messenger::WEBHOOK_PATH
+            );
         }
         let _ = std::io::stdout().flush();
         match guichet::serve::run(config, bot, listener, shutdown_signal()).await {

@@ -31,6 +31,11 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(None)
+    }
+
+    /// With a `guichet.toml` (staff accounts...) in its folder.
+    fn start_with(settings: Option<&str>) -> Server {
         static N: AtomicUsize = AtomicUsize::new(0);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "browser-{}-{}",
@@ -43,6 +48,9 @@ impl Server {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
             format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
         };
+        if let Some(toml) = settings {
+            std::fs::write(dir.join("guichet.toml"), toml).expect("the settings are written");
+        }
         let log = std::fs::File::create(dir.join("server.log")).expect("a log file");
         let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
             .current_dir(&dir)
@@ -290,6 +298,71 @@ fn the_widget_in_a_real_browser() {
     assert!(
         out.status.success(),
         "the browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
+        server.log()
+    );
+}
+
+/// Staff accounts for the inbox's browser tests: Marie (crèches), Luc (all).
+fn staff_settings() -> String {
+    let hash = guichet::serve::staff::accounts::hash_password(
+        "correct horse battery",
+        &guichet::serve::clock::OsRandom,
+    )
+    .expect("a hash");
+    format!(
+        r#"[staff]
+# The test server is on http://127.0.0.1: no HTTPS, so no Secure cookie.
+secure_cookie = false
+[staff.services.petite_enfance]
+label = "Petite enfance"
+flows = ["creche_enrolment"]
+[staff.accounts.marie]
+name = "Marie"
+password_hash = "{hash}"
+services = ["petite_enfance"]
+[staff.accounts.luc]
+name = "Luc"
+password_hash = "{hash}"
+services = ["*"]
+"#
+    )
+}
+
+#[test]
+fn the_staff_inbox_in_a_real_browser() {
+    let (node, chromium) = match browser_tools() {
+        Ok(tools) => tools,
+        Err(why) => {
+            if std::env::var("GUICHET_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("the browser tests cannot run: {why}");
+            }
+            eprintln!(
+                "skipping the staff browser tests: {why} (scripts/test installs what they need)"
+            );
+            return;
+        }
+    };
+    let server = Server::start_with(Some(&staff_settings()));
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap_or(Path::new(ROOT))
+        .join("browser-screenshots");
+    let out = Command::new(node)
+        .current_dir(ROOT)
+        .arg("tests/browser/run.mjs")
+        .env("GUICHET_BROWSER_SPECS", "staff.spec.mjs")
+        .env("GUICHET_URL", &server.url)
+        .env("GUICHET_TEST_CHROMIUM", &chromium)
+        .env("GUICHET_SCREENSHOTS", &shots)
+        .stdin(Stdio::null())
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "the staff browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
         server.log()
     );
 }

@@ -874,8 +874,11 @@
         this.turnClosed = false;
         this.turnMessages = [];
       }
-      const node = el("div", "msg bot" + (e.type === "notice" ? " notice" : ""), null, { "data-seq": e.seq });
-      node.appendChild(el("span", "sr who", this.t.bot));
+      const staff = e.from === "staff" && typeof e.name === "string" && e.name;
+      const kind = e.type === "notice" ? " notice" : staff ? " staff" : "";
+      const node = el("div", "msg bot" + kind, null, { "data-seq": e.seq });
+      // A member of staff answering is named, for everyone to see.
+      node.appendChild(staff ? el("span", "who", e.name) : el("span", "sr who", this.t.bot));
       if (typeof e.text === "string" && e.text) node.appendChild(el("p", "text", e.text));
       if (e.image && typeof e.image === "object") {
         const src = safeUrl(e.image.url, this.server);

@@ -18,7 +18,11 @@ import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { tests } from "./widget.spec.mjs";
+
+// The spec files to run: GUICHET_BROWSER_SPECS="a.spec.mjs,b.spec.mjs".
+const specs = (process.env.GUICHET_BROWSER_SPECS || "widget.spec.mjs").split(",").filter(Boolean);
+const tests = [];
+for (const spec of specs) tests.push(...(await import(`./${spec.trim()}`)).tests);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");

@@ -663,3 +663,20 @@ impl SseTyped {
 
 #[allow(dead_code)]
 fn _uses(_: SseReader) {}
+
+#[test]
+fn the_inbox_pages_insert_text_as_text() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/staff");
+    for file in ["inbox.js", "login.js"] {
+        let js = std::fs::read_to_string(dir.join(file)).unwrap();
+        for sink in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+        ] {
+            assert!(!js.contains(sink), "{file} uses {sink}");
+        }
+    }
+}

@@ -35,7 +35,17 @@ async fn an_account_added_on_the_command_line_signs_in() {
     let dir = TempDir::new("staff-cli");
     let store = format!("sqlite://{}", dir.path().join("guichet.db").display());
     let (ok, out, err) = guichet(
-        &["staff", "add", "Sophie", "--name", "Sophie", "--services", "petite_enfance,general", "--store", &store],
+        &[
+            "staff",
+            "add",
+            "Sophie",
+            "--name",
+            "Sophie",
+            "--services",
+            "petite_enfance,general",
+            "--store",
+            &store,
+        ],
         "a long enough password\n",
         dir.path(),
     );
@@ -45,9 +55,37 @@ async fn an_account_added_on_the_command_line_signs_in() {
     assert!(ok);
     assert_eq!(out.trim(), "sophie\tSophie\tpetite_enfance,general");
     // Too short a password, a bad login: refused, nothing written.
-    let (ok, _, err) = guichet(&["staff", "add", "x", "--name", "X", "--services", "*", "--store", &store], "short\n", dir.path());
+    let (ok, _, err) = guichet(
+        &[
+            "staff",
+            "add",
+            "x",
+            "--name",
+            "X",
+            "--services",
+            "*",
+            "--store",
+            &store,
+        ],
+        "short\n",
+        dir.path(),
+    );
     assert!(!ok && err.contains("at least 10 characters"), "{err}");
-    let (ok, _, err) = guichet(&["staff", "add", "a b", "--name", "X", "--services", "*", "--store", &store], "long enough password\n", dir.path());
+    let (ok, _, err) = guichet(
+        &[
+            "staff",
+            "add",
+            "a b",
+            "--name",
+            "X",
+            "--services",
+            "*",
+            "--store",
+            &store,
+        ],
+        "long enough password\n",
+        dir.path(),
+    );
     assert!(!ok && err.contains("login"), "{err}");
 
     let mut c = config(dir.path());
@@ -55,7 +93,17 @@ async fn an_account_added_on_the_command_line_signs_in() {
     let t = TestApp::with_config(c, TempDir::new("staff-cli-app")).await;
     // The helper signs in with its own password: give Sophie that one.
     let (ok, _, err) = guichet(
-        &["staff", "add", "sophie", "--name", "Sophie", "--services", "*", "--store", &store],
+        &[
+            "staff",
+            "add",
+            "sophie",
+            "--name",
+            "Sophie",
+            "--services",
+            "*",
+            "--store",
+            &store,
+        ],
         "correct horse battery\n",
         dir.path(),
     );
@@ -64,20 +112,48 @@ async fn an_account_added_on_the_command_line_signs_in() {
     let me = s.get(&t, "/staff/api/me").await;
     assert_eq!(me.body["name"], "Sophie");
 
-    let (ok, out, _) = guichet(&["staff", "remove", "sophie", "--store", &store], "", dir.path());
+    let (ok, out, _) = guichet(
+        &["staff", "remove", "sophie", "--store", &store],
+        "",
+        dir.path(),
+    );
     assert!(ok, "{out}");
-    assert_eq!(s.get(&t, "/staff/api/me").await.status, 401, "its sessions went too");
+    assert_eq!(
+        s.get(&t, "/staff/api/me").await.status,
+        401,
+        "its sessions went too"
+    );
 
     // --print-hash: the account as guichet.toml reads it.
     let (ok, out, err) = guichet(
-        &["staff", "add", "marc", "--name", "Marc Dubois", "--services", "mobilite", "--print-hash"],
+        &[
+            "staff",
+            "add",
+            "marc",
+            "--name",
+            "Marc Dubois",
+            "--services",
+            "mobilite",
+            "--print-hash",
+        ],
         "another long password\n",
         dir.path(),
     );
     assert!(ok, "{err}");
     let mut from_file = guichet::serve::ServeConfig::new("flows");
-    from_file.apply_toml(&format!("[staff]\n{out}").replace("[staff]\n[staff.", "[staff."), &|_| None).unwrap();
+    from_file
+        .apply_toml(
+            &format!("[staff]\n{out}").replace("[staff]\n[staff.", "[staff."),
+            &|_| None,
+        )
+        .unwrap();
     let account = &from_file.staff.accounts[0];
-    assert_eq!((account.login.as_str(), account.name.as_str()), ("marc", "Marc Dubois"));
-    assert!(guichet::serve::staff::accounts::verify_password("another long password", &account.password_hash));
+    assert_eq!(
+        (account.login.as_str(), account.name.as_str()),
+        ("marc", "Marc Dubois")
+    );
+    assert!(guichet::serve::staff::accounts::verify_password(
+        "another long password",
+        &account.password_hash
+    ));
 }

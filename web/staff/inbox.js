@@ -141,7 +141,9 @@ function caseButton(c) {
   const meta = [c.lang.toUpperCase(), c.channel, stateText(c)];
   if (c.state === "waiting") meta.push(T.since + " " + duration(c.waiting_ms));
   b.append(el("span", "meta", meta.join(" · ")));
-  b.addEventListener("click", () => openCase(c.id, true));
+  b.addEventListener("click", () => openCase(c.id, true).catch(() => {
+    $("case-error").textContent = T.failed;
+  }));
   li.append(b);
   return li;
 }
@@ -197,21 +199,21 @@ function eventItem(e) {
   if (e.type === "user") {
     li = el("li", "citizen");
     li.append(el("span", "who", T.citizen));
-    if (e.text !== undefined) li.append(document.createTextNode(e.text));
-    else if (e.button !== undefined) li.append(document.createTextNode(T.pressed + " « " + (e.label || e.button) + " »"));
-    else li.append(document.createTextNode(T.opened));
+    if (e.text !== undefined) li.append(el("p", "text", e.text));
+    else if (e.button !== undefined) li.append(el("p", "text", T.pressed + " « " + (e.label || e.button) + " »"));
+    else li.append(el("p", "text", T.opened));
   } else if (e.type === "say" && e.from === "staff") {
     li = el("li", "staff");
     li.append(el("span", "who", e.name));
-    li.append(document.createTextNode(e.text));
+    li.append(el("p", "text", e.text));
   } else if (e.type === "say") {
     li = el("li", "bot");
     li.append(el("span", "who", T.bot));
-    li.append(document.createTextNode(e.text));
+    li.append(el("p", "text", e.text));
   } else if (e.type === "notice") {
     li = el("li", "notice");
     li.append(el("span", "who", T.server));
-    li.append(document.createTextNode(e.text));
+    li.append(el("p", "text", e.text));
   } else if (e.type === "handoff") {
     li = el("li", "notice", T.handoff + " : " + reasonText(e.reason));
   } else {
@@ -232,7 +234,8 @@ function appendEvents(events) {
     const li = eventItem(e);
     if (li) log.append(li);
   }
-  log.scrollTop = log.scrollHeight;
+  const box = $("transcript-box");
+  box.scrollTop = box.scrollHeight;
 }
 
 async function openCase(id, focus) {

@@ -680,3 +680,73 @@ fn the_inbox_pages_insert_text_as_text() {
         }
     }
 }
+
+#[tokio::test]
+async fn closing_a_case_and_a_bot_that_keeps_quiet_in_the_queue() {
+    let t = app_with(None, |c| c.staff.bot_answers_while_waiting = false).await;
+    let (mut chat, case) = ask_for_a_person_during_an_enrolment(&t).await;
+    // Waiting, with the bot told to keep quiet: inputs are only logged.
+    let r = chat.say("vous êtes là ?").await;
+    assert_eq!(r.events().len(), 1, "{:#?}", r.events());
+    let marie = sign_in(&t, "marie").await;
+    let luc = sign_in(&t, "luc").await;
+    let r = marie
+        .post(&t, &format!("/staff/api/cases/{case}/claim"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = luc
+        .post(&t, &format!("/staff/api/cases/{case}/close"), json!({}))
+        .await;
+    assert_eq!(
+        r.code(),
+        "not_your_case",
+        "only the holder closes a case taken"
+    );
+    let r = marie
+        .post(&t, &format!("/staff/api/cases/{case}/close"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["case"]["outcome"], "closed");
+    let h = chat.history(0).await;
+    let closed = h
+        .events()
+        .iter()
+        .rev()
+        .find(|e| e["type"] == "notice")
+        .unwrap();
+    assert_eq!(closed["kind"], "staff_closed");
+    assert!(
+        chat.say("bonjour").await.says().len() == 1,
+        "the bot is back"
+    );
+    // A waiting case may be closed by anyone who sees its service.
+    let r = chat.say("je veux parler à quelqu'un").await;
+    assert!(r.events().iter().any(|e| e["type"] == "handoff"));
+    let again = t
+        .app
+        .service
+        .store()
+        .open_case_of(&chat.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = luc
+        .post(
+            &t,
+            &format!("/staff/api/cases/{}/close", again.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        t.app
+            .service
+            .store()
+            .conversation(&chat.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .mode,
+        "bot"
+    );
+}

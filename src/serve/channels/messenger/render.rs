@@ -236,6 +236,19 @@ mod tests {
     }
 
     #[test]
+    fn thirteen_buttons_are_still_quick_replies() {
+        let buttons: Vec<Json> = (1..=13)
+            .map(|i| json!({"label": format!("Choix {i}"), "payload": format!("c{i}")}))
+            .collect();
+        let e = json!({"type": "say", "text": "Lequel ?", "buttons": buttons});
+        let m = messages(&e, "fr");
+        assert_eq!(m[0]["quick_replies"].as_array().unwrap().len(), 13);
+        let twenty = json!({"type": "say", "text": "?", "buttons": [
+            {"label": "Exactement vingt car", "payload": "a"}]});
+        assert!(messages(&twenty, "fr")[0]["quick_replies"].is_array());
+    }
+
+    #[test]
     fn links_become_url_buttons() {
         let e = json!({"type": "notice", "text": "Payez en ligne.", "links": [
             {"label": "Payer", "url": "https://pay.example/p/1"}]});

@@ -73,6 +73,9 @@ pub struct TurnOutcome {
     pub trace: Vec<String>,
     /// The places of the bot the turn exercised, for test coverage.
     pub covered: Vec<crate::diagnostics::Span>,
+    /// What happened, for statistics (`turn_recorded`); none after a
+    /// runtime error, as the session did not change.
+    pub records: Vec<crate::runtime::Record>,
 }
 
 /// Parses and checks a bot: every diagnostic, errors and warnings.
@@ -182,7 +185,20 @@ impl Bot {
     /// Runs one turn. The events end with exactly one `turn_end`. A runtime
     /// problem gives an `error` event and leaves the session unchanged.
     pub fn turn(&self, session: &mut Session, input: Input, now: NaiveDateTime) -> Vec<Event> {
-        self.run_turn(session, input, now, false).events
+        self.run_turn(session, input, now, false, false).events
+    }
+
+    /// `turn`, also telling what happened for statistics: flows started,
+    /// completed and abandoned, slots asked, filled and refused, hand-overs,
+    /// messages not understood (`runtime::records`). No slot value is in a
+    /// record.
+    pub fn turn_recorded(
+        &self,
+        session: &mut Session,
+        input: Input,
+        now: NaiveDateTime,
+    ) -> TurnOutcome {
+        self.run_turn(session, input, now, false, true)
     }
 
     /// `turn`, also telling why things happened (the trace) and which
@@ -193,7 +209,7 @@ impl Bot {
         input: Input,
         now: NaiveDateTime,
     ) -> TurnOutcome {
-        self.run_turn(session, input, now, true)
+        self.run_turn(session, input, now, true, false)
     }
 
     fn run_turn(
@@ -202,10 +218,14 @@ impl Bot {
         input: Input,
         now: NaiveDateTime,
         tracing: bool,
+        recording: bool,
     ) -> TurnOutcome {
         let mut turn = Turn::new(&self.program, session.clone(), now);
         if tracing {
             turn = turn.traced();
+        }
+        if recording {
+            turn = turn.recorded();
         }
         match turn.handle(input) {
             Ok(()) => {
@@ -220,6 +240,7 @@ impl Bot {
                     events,
                     trace: turn.trace,
                     covered: turn.covered,
+                    records: turn.records,
                 }
             }
             Err(e) => {
@@ -239,6 +260,7 @@ impl Bot {
                     ],
                     trace: turn.trace,
                     covered: Vec::new(),
+                    records: Vec::new(),
                 }
             }
         }

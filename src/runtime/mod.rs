@@ -4,10 +4,12 @@ mod eval;
 pub mod events;
 mod machine;
 mod phrases;
+pub mod records;
 pub mod session;
 
 pub use events::{ActionResult, Button, Event, Expecting, Input, Link};
 pub use machine::{Turn, FUEL_PER_TURN, MAX_MESSAGE_BYTES};
+pub use records::Record;
 pub use session::{FormState, Frame, PendingAction, Phase, Session, SESSION_FORMAT};
 
 use std::fmt;

@@ -4,6 +4,7 @@
 use super::{err, Turn, MAX_STACK};
 use crate::runtime::events::Event;
 use crate::runtime::phrases::Phrase;
+use crate::runtime::records::{Abandon, Record, StartedBy};
 use crate::runtime::session::Frame;
 use crate::runtime::RuntimeError;
 use crate::values::Value;
@@ -32,6 +33,7 @@ impl<'p> Turn<'p> {
     pub(super) fn finish(&mut self, idx: usize, value: Option<Value>) -> Result<(), RuntimeError> {
         let frame = self.session.stack.remove(idx);
         self.session.stack.truncate(idx);
+        record!(self, self.ended(idx, &frame, None));
         // The result is built only for a caller that keeps it (`call ... as x`).
         if let (Some(bind), false) = (frame.bind, self.session.stack.is_empty()) {
             let result = match value {
@@ -67,6 +69,13 @@ impl<'p> Turn<'p> {
         while target > 0 && self.session.stack[target].digression {
             target -= 1;
         }
+        if self.recording {
+            for i in (target..self.session.stack.len()).rev() {
+                let how = (i != idx || i == target).then_some(Abandon::Restart);
+                let r = self.ended(i, &self.session.stack[i], how);
+                self.records.push(r);
+            }
+        }
         self.session.stack.truncate(target + 1);
         let frame = &mut self.session.stack[target];
         let fresh = Frame {
@@ -75,6 +84,7 @@ impl<'p> Turn<'p> {
             ..Frame::new(&frame.flow)
         };
         *frame = fresh;
+        self.started(StartedBy::Restart);
         Ok(())
     }
 
@@ -106,6 +116,16 @@ impl<'p> Turn<'p> {
             reason: reason.to_string(),
             summary,
         });
+        // For statistics, the service is the flow the citizen started
+        // first, under any digression (such as asking for a person).
+        record!(
+            self,
+            Record::Handoff {
+                reason: reason.to_string(),
+                flow: self.session.stack.first().map(|f| f.flow.to_string()),
+            }
+        );
+        self.end_all(Abandon::Handoff);
         self.session.stack.clear();
         Ok(())
     }

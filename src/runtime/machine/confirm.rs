@@ -6,6 +6,7 @@ use super::Turn;
 use crate::compile::{FormSpec, SlotSpec};
 use crate::runtime::events::{Button, Event};
 use crate::runtime::phrases::{phrase, Phrase};
+use crate::runtime::records::Record;
 use crate::runtime::session::{FormState, Phase};
 use crate::runtime::RuntimeError;
 use crate::understand::extract::{self, Candidate, Context};
@@ -157,6 +158,10 @@ impl<'p> Turn<'p> {
         self.session.stack[idx]
             .vars
             .insert(slot.name.clone(), c.value);
+        self.record_slot(idx, i, |flow, step| Record::ConfirmationCorrected {
+            flow,
+            step,
+        });
         self.say_phrase(Phrase::Noted);
         self.ask_slot(idx, fs.attempts)?;
         Ok(true)
@@ -184,6 +189,9 @@ impl<'p> Turn<'p> {
                         self.session.stack[idx]
                             .vars
                             .insert(slot.name.clone(), c.value);
+                        self.record_slot(idx, slot_index, |flow, step| {
+                            Record::ConfirmationCorrected { flow, step }
+                        });
                         let mut fs = fs;
                         fs.phase = Phase::Filling;
                         fs.slot = None;
@@ -213,6 +221,9 @@ impl<'p> Turn<'p> {
         let mut fs = self.form_state(idx)?;
         let form = self.form_spec(idx, &fs)?;
         let name = form.slots[slot_index].name.clone();
+        self.record_slot(idx, slot_index, |flow, step| {
+            Record::ConfirmationCorrected { flow, step }
+        });
         self.session.stack[idx].vars.shift_remove(&name);
         fs.skipped.retain(|s| *s != name);
         fs.phase = Phase::Filling;

@@ -7,6 +7,7 @@ use super::{err, Turn};
 use crate::compile::{Flow, FormSpec, SlotSpec};
 use crate::runtime::events::{Button, Event};
 use crate::runtime::phrases::{phrase, Phrase, SKIP_WORDS};
+use crate::runtime::records::{Record, Refusal, StartedBy};
 use crate::runtime::session::{FormState, Phase};
 use crate::runtime::RuntimeError;
 use crate::understand::extract::{self, Candidate, Context, Reason};
@@ -79,12 +80,14 @@ impl<'p> Turn<'p> {
             fs.slot = Some(i);
             fs.attempts = 0;
             self.set_form_state(idx, fs);
+            self.record_step(idx, |flow, step| Record::SlotAsked { flow, step });
             return self.ask_slot(idx, 0);
         }
         if form.confirm.is_some() && fs.phase != Phase::Confirming {
             fs.phase = Phase::Confirming;
             fs.slot = None;
             self.set_form_state(idx, fs);
+            self.record_step(idx, |flow, step| Record::SlotAsked { flow, step });
             return self.ask_confirmation(idx);
         }
         let frame = &mut self.session.stack[idx];
@@ -230,6 +233,7 @@ impl<'p> Turn<'p> {
                 trace!(self, "digression to {}: {}", flow.name, m.explanation);
                 self.intent = Some(&flow.name);
                 self.push(&flow.name, prefill_for(flow, input), true)?;
+                self.started(StartedBy::Trigger);
                 return self.run();
             }
         }
@@ -273,6 +277,13 @@ impl<'p> Turn<'p> {
                     slot.ty
                 );
                 let reasons: Vec<Reason> = rejected.iter().map(|r| r.reason).collect();
+                let code = reasons.first().map_or("not_found", |r| r.code());
+                self.record_step(idx, |flow, step| Record::SlotRefused {
+                    flow,
+                    step,
+                    why: Refusal::Type,
+                    code: code.to_string(),
+                });
                 self.wrong_answer(
                     idx,
                     reasons.first().map(|r| r.message(self.lang()).to_string()),
@@ -296,6 +307,15 @@ impl<'p> Turn<'p> {
             self.session.stack[idx]
                 .vars
                 .insert(slot.name.clone(), value);
+            self.record_step(idx, |flow, step| Record::SlotFilled { flow, step });
+        } else {
+            let code = format!("require {}", self.refused_rule);
+            self.record_step(idx, |flow, step| Record::SlotRefused {
+                flow,
+                step,
+                why: Refusal::Validation,
+                code,
+            });
         }
         for (i, v) in others {
             self.try_set(idx, i, v)?;
@@ -334,6 +354,12 @@ impl<'p> Turn<'p> {
                 "slot {}: {attempts} failed attempts, giving up",
                 slot.name
             );
+            if self.recording {
+                if let Some(step) = self.step_at(idx) {
+                    self.gave_up = Some((idx, step));
+                }
+                self.record_step(idx, |flow, step| Record::AttemptsExhausted { flow, step });
+            }
             return match slot.give_up {
                 Some(pc) => {
                     let frame = &mut self.session.stack[idx];
@@ -347,6 +373,11 @@ impl<'p> Turn<'p> {
                 }
             };
         }
+        self.record_step(idx, |flow, step| Record::Reprompt {
+            flow,
+            step,
+            attempt: attempts,
+        });
         self.ask_slot(idx, attempts)
     }
 
@@ -365,9 +396,10 @@ impl<'p> Turn<'p> {
         };
         let mut vars = self.session.stack[idx].vars.clone();
         vars.insert(slot.name.clone(), value.clone());
-        for rule in &slot.validations {
+        for (n, rule) in slot.validations.iter().enumerate() {
             let ok = self.eval_with(&vars, &rule.condition)?.is_true();
             if !ok {
+                self.refused_rule = n + 1;
                 self.cover(Some(rule.span));
                 let text = self.render_message(&vars, &rule.message)?;
                 return Ok(Err(text));
@@ -389,6 +421,7 @@ impl<'p> Turn<'p> {
             let name = self.form_spec(idx, &fs)?.slots[slot].name.clone();
             trace!(self, "slot {name}: filled from the same message");
             self.session.stack[idx].vars.insert(name, value);
+            self.record_slot(idx, slot, |flow, step| Record::SlotFilled { flow, step });
             return Ok(true);
         }
         Ok(false)

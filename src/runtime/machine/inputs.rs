@@ -6,6 +6,7 @@ use super::{err, Turn, MAX_MESSAGE_BYTES};
 use crate::compile::{Flow, Program};
 use crate::runtime::events::{Button, Event};
 use crate::runtime::phrases::{phrase, Phrase};
+use crate::runtime::records::{Record, StartedBy};
 use crate::runtime::session::Phase;
 use crate::runtime::RuntimeError;
 use crate::understand::langdetect;
@@ -24,6 +25,7 @@ impl<'p> Turn<'p> {
         if let Some(start) = self.program.start {
             let name = self.program.flows[start].name.clone();
             self.push(&name, None, false)?;
+            self.started(StartedBy::Start);
             self.run()?;
         }
         Ok(())
@@ -74,6 +76,13 @@ impl<'p> Turn<'p> {
         if let Some(bind) = pending.bind {
             frame.vars.insert(bind, Value::Record(fields));
         }
+        record!(
+            self,
+            Record::ActionDone {
+                action: pending.action.clone(),
+                ok: r.ok
+            }
+        );
         trace!(
             self,
             "action {} ({}) answered: {}",
@@ -89,6 +98,7 @@ impl<'p> Turn<'p> {
             if let Some((name, _)) = self.program.flow_ids.get_key_value(payload) {
                 self.intent = Some(name);
                 self.push(payload, None, false)?;
+                self.started(StartedBy::Button);
                 return self.run();
             }
             return self.on_message(payload.to_string(), false);
@@ -141,6 +151,7 @@ impl<'p> Turn<'p> {
         if let Some((name, _)) = self.program.flow_ids.get_key_value(payload) {
             self.intent = Some(name);
             self.push(payload, None, true)?;
+            self.started(StartedBy::Button);
             return self.run();
         }
         self.on_message(payload.to_string(), false)
@@ -196,6 +207,13 @@ impl<'p> Turn<'p> {
             langdetect::detect(input, &self.program.languages, current)
         {
             if lang != self.session.lang {
+                record!(
+                    self,
+                    Record::LanguageSwitched {
+                        from: self.session.lang,
+                        to: lang
+                    }
+                );
                 trace!(
                     self,
                     "language: switched from {} to {lang} (confidence {confidence:.2})",
@@ -231,6 +249,14 @@ impl<'p> Turn<'p> {
                     self.program.trigger_flows[first.spec],
                     self.program.trigger_flows[second.spec],
                 ];
+                record!(
+                    self,
+                    Record::Unmatched {
+                        closest: Some(self.program.flows[ids[0]].name.clone()),
+                        score: first.score,
+                        ambiguous: true,
+                    }
+                );
                 self.offer_flows(&ids, Phrase::DidYouMean);
                 Ok(())
             }
@@ -239,6 +265,7 @@ impl<'p> Turn<'p> {
                 self.cover(self.program.trigger_spans.get(first.spec).copied());
                 self.intent = Some(&flow.name);
                 self.push(&flow.name, prefill_for(flow, input), digression)?;
+                self.started(StartedBy::Trigger);
                 self.run()
             }
             _ => {
@@ -253,10 +280,23 @@ impl<'p> Turn<'p> {
                     // Mid-question, an unknown message is a wrong answer: the caller re-asks.
                     return Err(RuntimeError::new("no_route", ""));
                 }
+                record!(
+                    self,
+                    Record::Unmatched {
+                        closest: best
+                            .first()
+                            .and_then(|m| self.program.trigger_flows.get(m.spec))
+                            .and_then(|&id| self.program.flows.get(id))
+                            .map(|f| f.name.clone()),
+                        score: best.first().map_or(0.0, |m| m.score),
+                        ambiguous: false,
+                    }
+                );
                 match self.program.fallback {
                     Some(fallback) => {
                         let program: &'p Program = self.program;
                         self.push(&program.flows[fallback].name, None, false)?;
+                        self.started(StartedBy::Fallback);
                         self.run()?;
                     }
                     None => self.say_phrase(Phrase::NotUnderstood),

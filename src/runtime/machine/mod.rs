@@ -4,6 +4,7 @@
 //! without a runtime error, so a failed turn leaves the session as it was.
 
 use super::events::{Event, Expecting, Input};
+use super::records::{Abandon, Record, StartedBy, Step};
 use super::session::{FormState, Frame, PendingAction, Phase, Session};
 use super::RuntimeError;
 use crate::compile::{Flow, Instr, Program};
@@ -39,6 +40,14 @@ pub struct Turn<'p> {
     /// The places of the bot this turn exercised (statements, prompts,
     /// validation rules, triggers), for test coverage; kept only when `tracing`.
     pub covered: Vec<Span>,
+    /// What happened, for statistics; kept only when `recording`.
+    pub records: Vec<Record>,
+    recording: bool,
+    /// A frame (by index) whose form gave up after its attempts, at a step:
+    /// it ends abandoned, not completed.
+    gave_up: Option<(usize, Step)>,
+    /// The `require` rule (1-based) that refused the last value validated.
+    refused_rule: usize,
 }
 
 /// Records why something happened, when someone reads the trace (the REPL,
@@ -51,11 +60,23 @@ macro_rules! trace {
     };
 }
 
-// After the macro, so that the files of the machine can use it.
+/// Keeps a record of what happened, when someone keeps the records (the
+/// server, for statistics).
+macro_rules! record {
+    ($turn:expr, $record:expr) => {
+        if $turn.recording {
+            let r = $record;
+            $turn.records.push(r);
+        }
+    };
+}
+
+// After the macros, so that the files of the machine can use them.
 mod calls;
 mod confirm;
 mod forms;
 mod inputs;
+mod record;
 mod say;
 
 fn err(message: impl Into<String>) -> RuntimeError {
@@ -77,7 +98,17 @@ impl<'p> Turn<'p> {
             trace: Vec::new(),
             tracing: false,
             covered: Vec::new(),
+            records: Vec::new(),
+            recording: false,
+            gave_up: None,
+            refused_rule: 0,
         }
+    }
+
+    /// Keeps the records of this turn in `records`.
+    pub fn recorded(mut self) -> Self {
+        self.recording = true;
+        self
     }
 
     /// Matches are explained only for the trace.
@@ -211,6 +242,7 @@ impl<'p> Turn<'p> {
                 }
                 self.session.stack[idx].pc += 1;
                 self.push(callee, None, false)?;
+                self.started(StartedBy::Call);
                 let top = self.session.stack.len() - 1;
                 self.session.stack[top].vars = vars;
                 self.session.stack[top].bind = bind.clone();
@@ -258,6 +290,13 @@ impl<'p> Turn<'p> {
                             // A value the citizen gave that a rule refuses is
                             // refused aloud, not silently dropped.
                             if let Err(message) = self.validate(idx, slot, &c.value)? {
+                                let code = format!("require {}", self.refused_rule);
+                                self.record_slot(idx, slot, |flow, step| Record::SlotRefused {
+                                    flow,
+                                    step,
+                                    why: super::records::Refusal::Validation,
+                                    code,
+                                });
                                 self.events.push(Event::Say {
                                     text: message,
                                     buttons: vec![],
@@ -275,10 +314,12 @@ impl<'p> Turn<'p> {
             Instr::Goto(target) => {
                 self.flow(target)?;
                 let old = self.session.stack.pop().ok_or_else(|| err("no flow"))?;
+                record!(self, self.ended(idx, &old, None));
                 let mut frame = Frame::new(target);
                 frame.digression = old.digression;
                 frame.bind = old.bind;
                 self.session.stack.push(frame);
+                self.started(StartedBy::Goto);
             }
             Instr::Return(e) => {
                 let v = match e {
@@ -288,14 +329,27 @@ impl<'p> Turn<'p> {
                 self.finish(idx, v.or(Some(Value::Null)))?;
             }
             Instr::Stop => self.finish(idx, None)?,
-            Instr::Cancel => self.session.stack.clear(),
+            Instr::Cancel => {
+                self.end_all(Abandon::Cancel);
+                self.session.stack.clear()
+            }
             Instr::Restart => self.restart(idx)?,
             Instr::Close => {
+                self.end_all(Abandon::Close);
                 self.session.stack.clear();
                 self.events.push(Event::End);
             }
             Instr::Language(l) => {
                 if self.program.languages.contains(l) {
+                    if *l != self.session.lang {
+                        record!(
+                            self,
+                            Record::LanguageSwitched {
+                                from: self.session.lang,
+                                to: *l
+                            }
+                        );
+                    }
                     self.session.lang = *l;
                     self.session.lang_settled = true;
                 }

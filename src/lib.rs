@@ -45,6 +45,7 @@ pub mod fuzz_checks;
 pub mod graph;
 pub mod load;
 pub mod lookup;
+pub mod privacy;
 /// Rendering diagnostics for a terminal (miette), with the `cli` feature.
 #[cfg(feature = "cli")]
 pub mod render;

@@ -14,6 +14,14 @@ fn flows() -> String {
 
 /// Runs `guichet run flows --jsonl` over `lines` and returns the events.
 fn run(lines: &[&str], session: Option<&std::path::Path>) -> Vec<serde_json::Value> {
+    run_with(lines, session, &[])
+}
+
+fn run_with(
+    lines: &[&str],
+    session: Option<&std::path::Path>,
+    extra: &[&str],
+) -> Vec<serde_json::Value> {
     let mut cmd = guichet();
     cmd.args([
         "run",
@@ -24,6 +32,7 @@ fn run(lines: &[&str], session: Option<&std::path::Path>) -> Vec<serde_json::Val
         "--seed",
         "1",
     ]);
+    cmd.args(extra);
     if let Some(s) = session {
         cmd.arg("--session").arg(s);
     }
@@ -293,5 +302,70 @@ fn guichet_test_runs_a_test_in_each_language_and_holds_a_coverage_floor() {
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("hello.test:2: "), "{stdout}");
     assert!(stdout.contains("help: "), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A crèche enrolment up to the confirmation, with an e-mail address and a
+/// phone number, then a request for a person.
+const PERSONAL_LINES: &[&str] = &[
+    r#"{"text": "je voudrais inscrire mon fils Tom à la crèche"}"#,
+    r#"{"text": "Vandermeulen"}"#,
+    r#"{"text": "3 mai 2024"}"#,
+    r#"{"text": "1er septembre"}"#,
+    r#"{"text": "tom.vandermeulen@exemple.be"}"#,
+    r#"{"text": "0470 12 34 56"}"#,
+    r#"{"text": "je veux parler à quelqu'un"}"#,
+];
+
+#[test]
+fn run_redact_takes_personal_slots_out_of_turn_end_and_hand_over_summaries() {
+    let plain = run(PERSONAL_LINES, None);
+    let plain_text = serde_json::to_string(&plain).unwrap();
+    assert!(plain_text.contains("tom.vandermeulen@exemple.be"));
+    let redacted = run_with(PERSONAL_LINES, None, &["--redact"]);
+    for e in &redacted {
+        if e["type"] == "turn_end" || e["type"] == "handoff" {
+            let text = e.to_string();
+            for value in ["Tom", "Vandermeulen", "tom.vandermeulen", "+32470123456"] {
+                assert!(!text.contains(value), "{value} in {text}");
+            }
+        }
+    }
+    let ends = turn_ends(&redacted);
+    let last_with_slots = ends
+        .iter()
+        .rev()
+        .find(|e| e["slots"].as_object().is_some_and(|s| !s.is_empty()))
+        .expect("a turn_end with slots");
+    assert_eq!(last_with_slots["slots"]["parent_email"], "[email]");
+    assert_eq!(last_with_slots["slots"]["child_first_name"], "[name]");
+    // Dates are not personal by type: they stay.
+    assert_eq!(last_with_slots["slots"]["child_birth_date"], "2024-05-03");
+    let handoff = redacted
+        .iter()
+        .find(|e| e["type"] == "handoff")
+        .expect("a hand-over");
+    assert_eq!(handoff["summary"]["slots"]["parent_phone"], "[phone]");
+    assert!(handoff["summary"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("[redacted]"));
+    // The citizen's own messages still show the values (`say` is for them).
+    assert!(serde_json::to_string(&redacted).unwrap().contains("Tom"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_session_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("guichet-cli-mode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("session.json");
+    // Even one left readable by an older version is written back private.
+    std::fs::write(&file, "{}").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    run(&[r#"{"text": "bonjour"}"#], Some(&file));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
     let _ = std::fs::remove_dir_all(&dir);
 }

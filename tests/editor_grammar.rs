@@ -916,6 +916,7 @@ fn literals_interpolation_and_trigger_patterns_are_scoped() {
         ("set x = not a and b", "not", "keyword.operator"),
         ("set x = a >= b", ">=", "keyword.operator.comparison"),
         ("  prefer future", "future", "support.constant"),
+        ("      personal", "personal", "keyword.other.personal"),
         ("  goto payment", "payment", "entity.name.function"),
         ("  language nl", "nl", "entity.name.tag.language"),
         ("  button yes fr: \"Oui\"", "yes", "constant.other.payload"),

@@ -781,6 +781,42 @@ end"#,
         shell: false,
     },
     Explanation {
+        code: "redundant-personal",
+        severity: "warning",
+        summary: "A slot is marked `personal` although its type always holds personal data.",
+        meaning: "Slots of the types `national_number`, `iban`, `phone`, `email`, `name` and \
+                  `plate` are personal data whatever the flow says: their values are redacted \
+                  outside the citizen's own conversation. `personal` marks slots of other types \
+                  (a free-text address, a date of birth) that hold personal data too.",
+        why: "It suggests the author thinks a slot without the mark would be logged or counted \
+              in clear, which is never the case for these types.",
+        mistake: r#"flow callback
+  triggers en: "call me back"
+  form
+    slot phone_number: phone
+      personal
+      ask en: "Which number should we call?"
+    slot address: text
+      ask en: "Your address?"
+  end
+  say en: "We will call you."
+end"#,
+        fix: r#"flow callback
+  triggers en: "call me back"
+  form
+    slot phone_number: phone
+      ask en: "Which number should we call?"
+    slot address: text
+      personal
+      ask en: "Your address?"
+  end
+  say en: "We will call you."
+end"#,
+        whole_bot: false,
+        files: &[],
+        shell: false,
+    },
+    Explanation {
         code: "syntax",
         severity: "error",
         summary:

@@ -58,6 +58,8 @@ pub(super) struct SlotTy {
     pub value: Type,
     pub choice: Option<String>,
     pub is_date: bool,
+    /// Values of the type are personal data (`privacy::personal_type`).
+    pub personal: bool,
 }
 
 impl SlotTy {
@@ -66,6 +68,7 @@ impl SlotTy {
             value: Type::Any,
             choice: None,
             is_date: false,
+            personal: false,
         }
     }
 }
@@ -78,6 +81,7 @@ fn slot_type(c: &mut Checker, ty: &SlotTypeRef, report: bool) -> SlotTy {
                     value: Type::of_slot(&st),
                     choice: None,
                     is_date: st == SlotType::Date,
+                    personal: crate::privacy::personal_type(&st),
                 };
             }
             if c.choices.contains_key(id.name.as_str()) {
@@ -85,6 +89,7 @@ fn slot_type(c: &mut Checker, ty: &SlotTypeRef, report: bool) -> SlotTy {
                     value: Type::Text,
                     choice: Some(id.name.clone()),
                     is_date: false,
+                    personal: false,
                 };
             }
             if report {
@@ -784,6 +789,20 @@ fn clauses(
     }
     if let Some(w) = &cl.when {
         types::condition(c, scope, w, "when");
+    }
+    if let (Some(span), true) = (cl.personal, ty.personal) {
+        c.push(
+            Diagnostic::warning(
+                "redundant-personal",
+                span,
+                format!(
+                    "`{}` is personal data already: its type always is",
+                    name.name
+                ),
+            )
+            .with_label("changes nothing")
+            .with_help("remove it; `personal` is for slots of other types that hold personal data, such as a free-text address"),
+        );
     }
     if let Some((_, span)) = cl.prefer {
         if !ty.is_date && ty.value != Type::Any {

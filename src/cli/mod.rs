@@ -59,9 +59,15 @@ enum Command {
         /// Fix the choice among message variants.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Load the session from FILE if it exists; write it after every line.
+        /// Load the session from FILE if it exists; write it after every line
+        /// (readable by its owner only: it holds what the citizen gave).
         #[arg(long)]
         session: Option<PathBuf>,
+        /// Take personal data out of `turn_end` and hand-over summaries:
+        /// personal slots become their placeholder (`[iban]`), for a host
+        /// that logs what it reads.
+        #[arg(long)]
+        redact: bool,
     },
     /// Run the conversation tests (`*.test` files) of a bot; exit 1 if one fails.
     Test {
@@ -253,6 +259,7 @@ pub fn main() -> ExitCode {
             lang,
             seed,
             session,
+            redact,
         } => {
             if !jsonl {
                 eprintln!("guichet run speaks the JSON Lines protocol: add --jsonl (or use `guichet chat` to talk to the bot)");
@@ -264,6 +271,7 @@ pub fn main() -> ExitCode {
                 lang.as_deref(),
                 seed,
                 session.as_deref(),
+                redact,
             )
         }
         Command::Test {

@@ -13,6 +13,7 @@ pub fn run(
     lang: Option<&str>,
     seed: u64,
     session_file: Option<&Path>,
+    redact: bool,
 ) -> ExitCode {
     let fixed_now = match now.map(parse_now).transpose() {
         Ok(n) => n,
@@ -42,7 +43,27 @@ pub fn run(
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let program = bot.program().clone();
     let emit = |out: &mut std::io::StdoutLock, e: &Event| {
+        let redacted;
+        let e = if redact
+            && matches!(
+                e,
+                Event::TurnEnd { .. } | Event::Handoff { .. } | Event::Error { .. }
+            ) {
+            let mut copy = e.clone();
+            guichet::privacy::redact_event(&program, &mut copy);
+            if let Event::Error { message, .. } = &mut copy {
+                // An error may quote the input line.
+                *message = guichet::privacy::mask_text(message, system_now(), &|w| {
+                    program.triggers.knows(w)
+                });
+            }
+            redacted = copy;
+            &redacted
+        } else {
+            e
+        };
         let line = serde_json::to_string(e).unwrap_or_else(|_| {
             r#"{"type":"error","code":"internal","message":"unserialisable event"}"#.into()
         });
@@ -125,12 +146,26 @@ fn unchanged_turn_end(bot: &Bot, session: &Session, now: chrono::NaiveDateTime) 
 }
 
 /// Writes to a temporary file beside the target, then renames it over the
-/// target: a reader never sees half a session.
+/// target: a reader never sees half a session. The file is readable and
+/// writable by its owner only: a session holds what the citizen gave.
 pub fn save_atomically(file: &Path, session: &Session) -> std::io::Result<()> {
     let json = serde_json::to_vec(session).map_err(std::io::Error::other)?;
     let tmp = file.with_extension(format!("tmp{}", std::process::id()));
     {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp)?;
+        // A leftover temporary file keeps its old mode: set it again.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
         f.write_all(&json)?;
         f.sync_all()?;
     }

@@ -580,7 +580,7 @@ impl<'b> Compiler<'b> {
             .collect();
         let spec = SlotSpec {
             name: slot.name.name.clone(),
-            ty,
+            ty: ty.clone(),
             labels,
             folded_labels,
             label_phrases,
@@ -598,6 +598,8 @@ impl<'b> Compiler<'b> {
             max_attempts: attempts.map_or(DEFAULT_ATTEMPTS, |a| a.count.max(1)),
             give_up: None,
             optional: pick(|c| c.optional.is_some()).optional.is_some(),
+            personal: crate::privacy::personal_type(&ty)
+                || pick(|c| c.personal.is_some()).personal.is_some(),
             default: pick(|c| c.default.is_some()).default.clone(),
             when: own.when.clone(),
             policy,

@@ -104,6 +104,9 @@ pub struct SlotSpec {
     /// Code position of the `attempts ... then` block, if any.
     pub give_up: Option<usize>,
     pub optional: bool,
+    /// Holds personal data: its type does (`privacy::personal_type`), or
+    /// the flow says so (`personal`). Redacted outside the conversation.
+    pub personal: bool,
     pub default: Option<Expr>,
     pub when: Option<Expr>,
     pub policy: DatePolicy,

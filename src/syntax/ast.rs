@@ -347,6 +347,9 @@ pub struct SlotClauses {
     pub default: Option<Expr>,
     pub when: Option<Expr>,
     pub prefer: Option<(Prefer, Span)>,
+    /// `personal`: the slot holds personal data (redacted outside the
+    /// conversation), whatever its type.
+    pub personal: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -264,7 +264,8 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::optional_clause
         | Rule::default_clause
         | Rule::when_clause
-        | Rule::prefer_clause => "a slot setting (`ask`, `reprompt`, `require`...)",
+        | Rule::prefer_clause
+        | Rule::personal_clause => "a slot setting (`ask`, `reprompt`, `require`...)",
         Rule::button | Rule::link => "`button` or `link`",
         Rule::payload => "a button's value (a name or a text)",
         Rule::param | Rule::param_list => "a parameter (`name: type`)",

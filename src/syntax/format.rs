@@ -618,6 +618,7 @@ fn starts_clause(rule: Rule) -> bool {
             | Rule::default_clause
             | Rule::when_clause
             | Rule::prefer_clause
+            | Rule::personal_clause
     )
 }
 

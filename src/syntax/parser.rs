@@ -1015,6 +1015,7 @@ impl<'d> Builder<'d> {
                     c.attempts = Some(Attempts { count, then, span });
                 }
                 Rule::optional_clause => c.optional = Some(span),
+                Rule::personal_clause => c.personal = Some(span),
                 Rule::default_clause => c.default = p.into_inner().next().map(|e| self.expr(e)),
                 Rule::when_clause => c.when = p.into_inner().next().map(|e| self.expr(e)),
                 Rule::prefer_clause => {

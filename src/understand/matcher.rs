@@ -784,6 +784,11 @@ impl TriggerIndex {
         self.patterns.is_empty()
     }
 
+    /// Whether a folded word is one of the patterns' words, in any language.
+    pub fn knows(&self, folded: &str) -> bool {
+        self.langs.iter().any(|l| l.forms.contains_key(folded))
+    }
+
     /// The triggers that fit `input`, best first, one per target, at most
     /// `limit`. With `lang`, that language's patterns are preferred.
     pub fn find(&self, input: &Input, lang: Option<Lang>, limit: usize) -> Vec<Match> {

@@ -14,6 +14,7 @@ pub(crate) mod run;
 mod serve;
 #[cfg(feature = "serve")]
 mod staff;
+mod store_tools;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -125,6 +126,80 @@ enum Command {
     Staff {
         #[command(subcommand)]
         command: StaffCommand,
+    },
+    /// Statistics of a store: conversations, topics, completion, where citizens
+    /// give up, hand-overs, messages not understood.
+    #[cfg(feature = "serve")]
+    Stats {
+        /// The store: sqlite://PATH or postgres://...
+        #[arg(long, env = "GUICHET_STORE")]
+        store: String,
+        /// The first day (YYYY-MM-DD); 30 days before --to when absent.
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day (YYYY-MM-DD); today when absent.
+        #[arg(long)]
+        to: Option<String>,
+        /// Only conversations in this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only conversations on this channel (web, messenger...).
+        #[arg(long)]
+        channel: Option<String>,
+        /// `table`, `json` or `csv`.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// What the bot did not understand, grouped: the triggers and conversation
+    /// tests to add so that its next version answers them.
+    #[cfg(feature = "serve")]
+    Suggest {
+        #[arg(long, env = "GUICHET_STORE")]
+        store: String,
+        /// The bot's folder: messages it now answers are listed apart, and
+        /// tests are written for its flows.
+        path: Option<PathBuf>,
+        /// The first day (YYYY-MM-DD); 90 days ago when absent.
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print the groups as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print everything the store holds about one citizen, as JSON.
+    #[cfg(feature = "serve")]
+    Export {
+        #[arg(long, env = "GUICHET_STORE")]
+        store: String,
+        /// A conversation id (c_...).
+        #[arg(long)]
+        conversation: Option<String>,
+        /// A Messenger page-scoped id.
+        #[arg(long)]
+        psid: Option<String>,
+        /// A value the citizen gave: an e-mail address, a phone, IBAN or
+        /// national register number, a name...
+        #[arg(long)]
+        value: Option<String>,
+    },
+    /// Delete one citizen's conversations and everything derived from them.
+    #[cfg(feature = "serve")]
+    Erase {
+        #[arg(long, env = "GUICHET_STORE")]
+        store: String,
+        #[arg(long)]
+        conversation: Option<String>,
+        #[arg(long)]
+        psid: Option<String>,
+        #[arg(long)]
+        value: Option<String>,
+        /// List the conversations that would be erased; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Explain a diagnostic code: what it means, why it matters, a mistake and its fix.
     /// Without a code, list every code.
@@ -322,6 +397,64 @@ pub fn main() -> ExitCode {
             StaffCommand::Remove { login, store } => staff::Args::Remove { login, store },
             StaffCommand::List { store } => staff::Args::List { store },
         }),
+        #[cfg(feature = "serve")]
+        Command::Stats {
+            store,
+            from,
+            to,
+            lang,
+            channel,
+            format,
+        } => store_tools::stats(
+            &store,
+            store_tools::Period {
+                from: from.as_deref(),
+                to: to.as_deref(),
+                lang: lang.as_deref(),
+                channel: channel.as_deref(),
+            },
+            &format,
+        ),
+        #[cfg(feature = "serve")]
+        Command::Suggest {
+            store,
+            path,
+            from,
+            to,
+            lang,
+            json,
+        } => store_tools::suggest(
+            &store,
+            path.as_deref(),
+            store_tools::Period {
+                from: from.as_deref(),
+                to: to.as_deref(),
+                lang: lang.as_deref(),
+                channel: None,
+            },
+            json,
+        ),
+        #[cfg(feature = "serve")]
+        Command::Export {
+            store,
+            conversation,
+            psid,
+            value,
+        } => match store_tools::selector(conversation, psid, value) {
+            Ok(s) => store_tools::export(&store, s),
+            Err(code) => code,
+        },
+        #[cfg(feature = "serve")]
+        Command::Erase {
+            store,
+            conversation,
+            psid,
+            value,
+            dry_run,
+        } => match store_tools::selector(conversation, psid, value) {
+            Ok(s) => store_tools::erase(&store, s, dry_run),
+            Err(code) => code,
+        },
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt {
             paths,

@@ -120,6 +120,7 @@ impl App {
                     config.limits.per_conversation_burst,
                 ),
                 handover,
+                stats: config.stats.clone(),
             },
         ));
         let mut outbox = Outbox::new(store.clone(), clock.clone(), service.signals().clone());

@@ -97,6 +97,8 @@ pub struct ServeConfig {
     pub messenger: Option<crate::serve::channels::messenger::MessengerConfig>,
     /// The staff inbox and hand-overs.
     pub staff: crate::serve::staff::StaffConfig,
+    /// The event record, flows left idle, and how long anything is kept.
+    pub stats: crate::serve::conversation::StatsSettings,
 }
 
 impl ServeConfig {
@@ -115,6 +117,7 @@ impl ServeConfig {
             reload_poll: Duration::from_secs(1),
             messenger: None,
             staff: Default::default(),
+            stats: Default::default(),
         }
     }
 
@@ -160,6 +163,20 @@ impl ServeConfig {
         }
         if let Some(v) = file.reload_poll {
             self.reload_poll = parse_duration(&v)?;
+        }
+        if let Some(v) = file.retention {
+            self.stats.retention = parse_duration(&v)?;
+            if self.stats.retention.is_zero() {
+                return Err("`retention` must be longer than 0".into());
+            }
+        }
+        if let Some(s) = file.stats {
+            if let Some(v) = s.record {
+                self.stats.record = v;
+            }
+            if let Some(v) = s.abandon_after {
+                self.stats.abandon_after = parse_duration(&v)?;
+            }
         }
         if let Some(l) = file.limits {
             let d = &mut self.limits;
@@ -245,10 +262,19 @@ struct FileConfig {
     trust_forwarded_for: Option<bool>,
     idle_expiry: Option<String>,
     reload_poll: Option<String>,
+    retention: Option<String>,
+    stats: Option<FileStats>,
     limits: Option<FileLimits>,
     actions: Option<BTreeMap<String, FileHook>>,
     messenger: Option<crate::serve::channels::messenger::config::FileMessenger>,
     staff: Option<crate::serve::staff::config::FileStaff>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStats {
+    record: Option<bool>,
+    abandon_after: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -324,6 +350,16 @@ mod tests {
         assert_eq!(hook.timeout, Duration::from_secs(2));
         assert_eq!(c.limits.text_chars, 500);
         assert_eq!(c.idle_expiry, Duration::from_secs(7 * 86400));
+        assert_eq!(c.stats.retention, Duration::from_secs(90 * 86400));
+        c.apply_toml(
+            "retention = \"30d\"\n[stats]\nrecord = false\nabandon_after = \"1h\"",
+            &|_| None,
+        )
+        .unwrap();
+        assert_eq!(c.stats.retention, Duration::from_secs(30 * 86400));
+        assert!(!c.stats.record);
+        assert_eq!(c.stats.abandon_after, Duration::from_secs(3600));
+        assert!(c.apply_toml("retention = \"0d\"", &|_| None).is_err());
         assert!(!format!("{c:?}").contains("s3cr3t"));
         assert!(c.apply_toml("unknown_key = 1", &|_| None).is_err());
         assert!(parse_duration("5").is_err());

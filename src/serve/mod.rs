@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod ratelimit;
 pub mod reload;
 pub mod staff;
+pub mod stats;
 pub mod store;
 
 pub use app::{App, Parts};
@@ -82,7 +83,9 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(3600))
 }
 
-/// The jobs a server runs beside its requests: idle conversations expire,
+/// The jobs a server runs beside its requests: flows left idle are
+/// recorded abandoned, idle conversations expire, what is older than the
+/// retention period is purged,
 /// actions owed since a crash are performed, idle live channels are swept,
 /// other replicas' events are relayed, the bot is reloaded when its files
 /// change. They stop with the returned handle.
@@ -97,10 +100,28 @@ pub fn start_background(app: &Arc<App>) -> Background {
             let idle = chrono::Duration::from_std(a.config.idle_expiry)
                 .unwrap_or(chrono::Duration::days(30));
             let before = (a.service.clock().now() - idle).timestamp_millis();
+            // Flows left idle are recorded abandoned before their
+            // conversations may expire.
+            let idle = a.service.record_idle_flows().await;
+            if idle > 0 {
+                tracing::info!(
+                    conversations = idle,
+                    "flows left idle recorded as abandoned"
+                );
+            }
             match a.service.store().expire_idle(before).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(conversations = n, "idle conversations expired"),
                 Err(e) => tracing::error!(error = %e, "expiry failed"),
+            }
+            if let Some(p) = a.service.purge_expired().await {
+                if p.conversations > 0 || p.stats_rows > 0 {
+                    tracing::info!(
+                        conversations = p.conversations,
+                        stats_rows = p.stats_rows,
+                        "retention: older conversations purged, statistics rolled up"
+                    );
+                }
             }
             a.service.hub().sweep();
             // An action untouched for two minutes was asked for by a turn

@@ -118,6 +118,16 @@ impl TestApp {
     }
 
     pub async fn with_store(config: ServeConfig, dir: TempDir, store: Arc<dyn Store>) -> TestApp {
+        TestApp::with_store_seeded(config, dir, store, 42).await
+    }
+
+    /// With its own seed: two servers on one store make different ids.
+    pub async fn with_store_seeded(
+        config: ServeConfig,
+        dir: TempDir,
+        store: Arc<dyn Store>,
+        seed: u64,
+    ) -> TestApp {
         let clock = Arc::new(FixedClock::new(now()));
         let bot = Bot::from_path(&config.bot_dir).expect("the bot loads");
         let app = App::build(Parts {
@@ -125,7 +135,7 @@ impl TestApp {
             bot,
             store,
             clock: clock.clone(),
-            random: Arc::new(SeededRandom::new(42)),
+            random: Arc::new(SeededRandom::new(seed)),
             public_url: "http://guichet.test".into(),
         });
         let router = guichet::serve::router(app.clone());

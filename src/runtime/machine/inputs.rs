@@ -280,18 +280,14 @@ impl<'p> Turn<'p> {
                     // Mid-question, an unknown message is a wrong answer: the caller re-asks.
                     return Err(RuntimeError::new("no_route", ""));
                 }
-                record!(
-                    self,
-                    Record::Unmatched {
-                        closest: best
-                            .first()
-                            .and_then(|m| self.program.trigger_flows.get(m.spec))
-                            .and_then(|&id| self.program.flows.get(id))
-                            .map(|f| f.name.clone()),
-                        score: best.first().map_or(0.0, |m| m.score),
+                if self.recording {
+                    let (closest, score) = self.closest_flow(input, best.first());
+                    self.records.push(Record::Unmatched {
+                        closest,
+                        score,
                         ambiguous: false,
-                    }
-                );
+                    });
+                }
                 match self.program.fallback {
                     Some(fallback) => {
                         let program: &'p Program = self.program;

@@ -4,6 +4,12 @@
 use super::Turn;
 use crate::runtime::records::{frame_step, step_of, Abandon, Record, StartedBy, Step};
 use crate::runtime::session::Frame;
+use crate::understand::matcher::{Explain, Match};
+use crate::understand::Input as Message;
+
+/// The lowest score that still names a closest flow for a message the bot
+/// did not understand.
+const CLOSEST_FLOOR: f32 = 0.05;
 
 impl<'p> Turn<'p> {
     /// The flow just pushed on top started, `by` the citizen or the bot.
@@ -68,6 +74,34 @@ impl<'p> Turn<'p> {
             let r = self.ended(i, frame, (!running).then_some(how));
             self.records.push(r);
         }
+    }
+
+    /// The flow a message not understood came closest to, and its score:
+    /// the best match found, or else the best of a wider search.
+    pub(super) fn closest_flow(
+        &self,
+        input: &Message,
+        best: Option<&Match>,
+    ) -> (Option<String>, f32) {
+        let wider;
+        let best = match best {
+            Some(m) => Some(m),
+            None => {
+                wider = self.program.triggers.find_above(
+                    input,
+                    Some(self.session.lang),
+                    1,
+                    CLOSEST_FLOOR,
+                    Explain::No,
+                );
+                wider.first()
+            }
+        };
+        let flow = best
+            .and_then(|m| self.program.trigger_flows.get(m.spec))
+            .and_then(|&id| self.program.flows.get(id))
+            .map(|f| f.name.clone());
+        (flow, best.map_or(0.0, |m| m.score))
     }
 
     /// The step of the form of the frame at `idx`, if one is in progress.

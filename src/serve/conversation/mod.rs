@@ -7,6 +7,7 @@ pub mod log;
 pub mod notices;
 mod round;
 mod staff_ops;
+pub mod stats;
 mod turn;
 
 use super::actions::ActionRouter;
@@ -23,6 +24,7 @@ use std::time::Duration;
 pub use handover::{HandoverSettings, InboxSignal, Signals};
 pub use log::{CitizenInput, Notice};
 pub use staff_ops::{StaffMember, HUMAN_AGENT_WINDOW_MS, PAGE_INBOX};
+pub use stats::StatsSettings;
 pub use turn::{Answer, Completion};
 
 /// The bot being served; a reload swaps it, and each conversation moves
@@ -105,6 +107,8 @@ pub struct ServiceSettings {
     /// Inputs a conversation may send, whatever its channel.
     pub per_conversation: crate::serve::ratelimit::RateLimiter,
     pub handover: HandoverSettings,
+    /// The event record, idle flows, retention.
+    pub stats: StatsSettings,
 }
 
 pub struct ConversationService {

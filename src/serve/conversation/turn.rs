@@ -5,6 +5,7 @@
 
 use super::log::{self, CitizenInput, Notice, GLOBAL_BUTTONS};
 use super::round::Round;
+use super::stats::TurnFacts;
 use super::{hash_token, ConversationService, ServiceError};
 use crate::runtime::{Button, Event, Input, Session, Turn};
 use crate::serve::actions::{ActionCall, ActionReply, ActionResult};
@@ -70,7 +71,13 @@ fn restore(bot: &Bot, saved: &str, random: u64) -> Session {
     match bot.restore(saved) {
         Ok(r) => r.session,
         Err(e) => {
-            tracing::warn!(error = %e, "a saved session could not be read; the conversation starts over");
+            // The reason may quote the session: masked.
+            let reason = crate::privacy::mask_text(
+                &e.to_string(),
+                chrono::NaiveDateTime::default(),
+                &|_| false,
+            );
+            tracing::warn!(error = %reason, "a saved session could not be read; the conversation starts over");
             bot.new_session(None, random)
         }
     }
@@ -176,14 +183,26 @@ impl ConversationService {
         let mut session = restore(&bot, &state.session, self.random.next_u64());
         let mut round = Round::new(state.info.last_seq);
         round.push(log::user_body(&input, &offered));
-        let runtime_input = match input {
-            CitizenInput::Text(t) | CitizenInput::ListReply(t) => Input::Text(t),
-            CitizenInput::Button(p) => Input::Button(p),
+        let runtime_input = match &input {
+            CitizenInput::Text(t) | CitizenInput::ListReply(t) => Input::Text(t.clone()),
+            CitizenInput::Button(p) => Input::Button(p.clone()),
             CitizenInput::Start => Input::Start,
         };
-        let events = bot.turn(&mut session, runtime_input, self.clock.local());
+        let (events, records) = self.run_bot(&bot, &mut session, runtime_input);
         round.take(events, None);
         let extras = self.hand_over(&state.info, mode, &mut round).await?;
+        let first = state.info.last_seq == 0;
+        let stats = self.stats_write(
+            &bot,
+            &state.info,
+            TurnFacts {
+                lang: &round.lang,
+                input: Some(&input),
+                records: &records,
+                first,
+                case: extras.case.as_ref(),
+            },
+        );
         let job = self.job_for(&state.info.id, &state.info.channel, &round, Some(client_id));
         let answer_lines = round.lines();
         let pushed = !extras.outbox.is_empty();
@@ -206,6 +225,7 @@ impl ConversationService {
             mode: extras.mode,
             case: extras.case,
             outbox: extras.outbox,
+            stats,
         };
         let commit_started = Instant::now();
         locked.commit(write).await?;
@@ -238,6 +258,16 @@ impl ConversationService {
     ) -> Result<Answer, ServiceError> {
         let mut round = Round::new(state.info.last_seq);
         round.push(log::user_body(input, offered));
+        // The citizen's message counts in the conversation's length.
+        let bot = self.bots.get();
+        let stats = self.stats_write(
+            &bot,
+            &state.info,
+            TurnFacts {
+                input: Some(input),
+                ..TurnFacts::default()
+            },
+        );
         let write = TurnWrite {
             session: state.session.clone(),
             events: round.events.clone(),
@@ -247,6 +277,7 @@ impl ConversationService {
                 append: false,
             }),
             now_ms: self.clock.now_ms(),
+            stats,
             ..TurnWrite::default()
         };
         locked.commit(write).await?;
@@ -386,7 +417,7 @@ impl ConversationService {
             value: result.value,
             error: result.error,
         });
-        let events = bot.turn(&mut session, input, self.clock.local());
+        let (events, records) = self.run_bot(&bot, &mut session, input);
         let mut round = Round::new(state.info.last_seq);
         round.take(events, job.held_end.clone());
         if round.lang.is_empty() {
@@ -395,6 +426,16 @@ impl ConversationService {
         let mode = Mode::parse(&state.info.mode);
         let extras = self.hand_over(&state.info, mode, &mut round).await?;
         let pushed = !extras.outbox.is_empty();
+        let stats = self.stats_write(
+            &bot,
+            &state.info,
+            TurnFacts {
+                lang: &round.lang,
+                records: &records,
+                case: extras.case.as_ref(),
+                ..TurnFacts::default()
+            },
+        );
         let next = self.job_for(
             &state.info.id,
             &state.info.channel,
@@ -420,6 +461,7 @@ impl ConversationService {
             mode: extras.mode,
             case: extras.case,
             outbox: extras.outbox,
+            stats,
         };
         locked.commit(write).await?;
         self.committed(

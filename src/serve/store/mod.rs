@@ -4,7 +4,13 @@
 
 pub mod handover;
 pub mod postgres;
+pub mod privacy;
+pub mod sql;
 pub mod sqlite;
+pub mod stats;
+
+pub use privacy::{Erased, PrivacyStore, Purged, Selector};
+pub use stats::{StatEvent, StatsQuery, StatsReport, StatsStore, StatsWrite, UnmatchedWrite};
 
 pub use handover::{
     Case, CaseState, CaseWrite, InboxStore, MessengerDelivery, MessengerStore, Mode, NewOutbox,
@@ -173,6 +179,8 @@ pub struct TurnWrite {
     pub case: Option<CaseWrite>,
     /// Messages owed to a pushing channel.
     pub outbox: Vec<NewOutbox>,
+    /// The turn's statistics records, written in the same transaction.
+    pub stats: Option<StatsWrite>,
 }
 
 #[derive(Debug, Clone)]
@@ -308,7 +316,16 @@ pub trait DemoStore: Send + Sync {
 /// The whole store.
 #[async_trait]
 pub trait Store:
-    ConversationStore + DemoStore + InboxStore + OutboxStore + StaffStore + MessengerStore + Send + Sync
+    ConversationStore
+    + DemoStore
+    + InboxStore
+    + OutboxStore
+    + StaffStore
+    + MessengerStore
+    + StatsStore
+    + PrivacyStore
+    + Send
+    + Sync
 {
     /// `sqlite` or `postgres`, for metrics and `/readyz`.
     fn backend(&self) -> &'static str;

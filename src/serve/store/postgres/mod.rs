@@ -10,6 +10,8 @@
 mod demo;
 mod handover;
 mod listen;
+mod sql;
+mod stats;
 
 use super::{
     ActionRecord, ActionState, ConversationInfo, ConversationState, ConversationStore,
@@ -33,6 +35,10 @@ const MIGRATIONS: Migrations = &[
     (
         3,
         include_str!("../../../../migrations/postgres/0003_handover.sql"),
+    ),
+    (
+        4,
+        include_str!("../../../../migrations/postgres/0004_stats_privacy.sql"),
     ),
 ];
 
@@ -358,6 +364,9 @@ async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Resul
         handover::write_case(c, id, case, w.now_ms).await?;
     }
     handover::write_outbox(c, id, &w.outbox, w.now_ms).await?;
+    if let Some(st) = &w.stats {
+        stats::write_stats(c, id, st, w.now_ms).await?;
+    }
     if let Some(seq) = last_seq {
         let s = c
             .prepare_cached("SELECT pg_notify($1, $2)")

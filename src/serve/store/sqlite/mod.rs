@@ -11,6 +11,8 @@
 mod demo;
 mod handover;
 mod locks;
+mod sql;
+mod stats;
 mod writer;
 
 use super::{
@@ -35,6 +37,10 @@ const MIGRATIONS: Migrations = &[
     (
         3,
         include_str!("../../../../migrations/sqlite/0003_handover.sql"),
+    ),
+    (
+        4,
+        include_str!("../../../../migrations/sqlite/0004_stats_privacy.sql"),
     ),
 ];
 
@@ -368,6 +374,9 @@ fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError>
         handover::write_case(c, id, case, w.now_ms)?;
     }
     handover::write_outbox(c, id, &w.outbox, w.now_ms)?;
+    if let Some(st) = &w.stats {
+        stats::write_stats(c, id, st, w.now_ms)?;
+    }
     Ok(())
 }
 

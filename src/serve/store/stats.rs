@@ -1,0 +1,712 @@
+//! Statistics in the store: the records a turn writes (`StatsWrite`, in
+//! the turn's transaction, by each backend), the figures the dashboard
+//! and `guichet stats` read (`StatsStore`, SQL shared by both backends),
+//! the flows a citizen left idle, and the roll-up into daily counts that
+//! retention keeps.
+//!
+//! Every figure reads the recent rows (`stats_events`,
+//! `stats_conversations`) and the counts rolled up from purged ones
+//! (`stats_daily`) together, so a period that spans the purge adds up.
+
+use super::sql::{SqlBackend, SqlValue, Statement};
+use super::StoreError;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One statistics record, as stored (see `runtime::records`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatEvent {
+    pub kind: String,
+    pub flow: Option<String>,
+    pub step: Option<String>,
+    pub step_index: Option<i64>,
+    pub detail: Option<String>,
+    pub extra: Option<String>,
+    pub value: Option<i64>,
+}
+
+/// A message the bot did not understand, masked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnmatchedWrite {
+    pub text: String,
+    pub closest: Option<String>,
+    /// Thousandths.
+    pub score: i64,
+    pub ambiguous: bool,
+}
+
+/// What a turn adds to the statistics, written with it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatsWrite {
+    /// The commune's local day (YYYY-MM-DD) and hour.
+    pub day: String,
+    pub hour: i64,
+    pub channel: String,
+    pub lang: String,
+    /// The citizen's messages in this turn (0 or 1).
+    pub messages: i64,
+    pub events: Vec<StatEvent>,
+    pub unmatched: Vec<UnmatchedWrite>,
+}
+
+/// Which statistics: days `from` to `to` (inclusive, YYYY-MM-DD), one
+/// language and one channel or all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatsQuery {
+    pub from: String,
+    pub to: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub conversations: i64,
+    pub messages: i64,
+    /// Flows the citizens asked for (by a trigger, a button, mid-form).
+    pub topics: i64,
+    pub flows_completed: i64,
+    pub flows_abandoned: i64,
+    pub handoffs: i64,
+    pub unmatched: i64,
+    /// Messages per conversation.
+    pub median_messages: f64,
+    /// Seconds from the first message to the last.
+    pub median_seconds: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DayRow {
+    pub day: String,
+    pub conversations: i64,
+    pub messages: i64,
+    pub handoffs: i64,
+    pub unmatched: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HourRow {
+    pub hour: i64,
+    pub conversations: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TopicRow {
+    pub flow: String,
+    pub lang: String,
+    pub channel: String,
+    pub started: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlowRow {
+    pub flow: String,
+    pub started: i64,
+    pub completed: i64,
+    pub abandoned: i64,
+    /// Started and neither completed nor abandoned (yet).
+    pub in_progress: i64,
+    /// Completed over started, 0 to 1.
+    pub completion_rate: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunnelRow {
+    pub flow: String,
+    pub step: String,
+    pub step_index: i64,
+    /// Runs of the flow that got this far: started, less those abandoned
+    /// at an earlier step.
+    pub reached: i64,
+    /// Times the question was asked (a value given in advance skips it).
+    pub asked: i64,
+    /// Answers refused (by type or by a rule).
+    pub refused: i64,
+    /// Runs abandoned at this step: where citizens give up.
+    pub abandoned: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HandoffRow {
+    pub reason: String,
+    pub service: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AbandonRow {
+    pub flow: String,
+    /// `cancel`, `handoff`, `attempts`, `idle`...
+    pub how: String,
+    pub count: i64,
+}
+
+/// Every figure of a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatsReport {
+    pub query: StatsQuery,
+    pub totals: Totals,
+    pub per_day: Vec<DayRow>,
+    pub per_hour: Vec<HourRow>,
+    pub topics: Vec<TopicRow>,
+    pub flows: Vec<FlowRow>,
+    pub funnel: Vec<FunnelRow>,
+    pub abandonment: Vec<AbandonRow>,
+    pub handoffs: Vec<HandoffRow>,
+}
+
+/// A message not understood, as the store keeps it (masked).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnmatchedRow {
+    pub at_ms: i64,
+    pub day: String,
+    pub lang: String,
+    pub channel: String,
+    pub text: String,
+    pub closest: Option<String>,
+    pub score: f64,
+    pub ambiguous: bool,
+}
+
+/// A conversation the citizen left with flows in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdleConversation {
+    pub id: String,
+    pub session: String,
+    pub channel: String,
+    pub lang: String,
+    pub updated_ms: i64,
+}
+
+/// How `started by` values that are topics (asked for by the citizen).
+const TOPIC_STARTS: &str = "('trigger', 'button', 'digression')";
+
+/// The filters every figure shares: `$1` from, `$2` to, `$3` language
+/// ('' for all), `$4` channel ('' for all).
+const FILTER: &str =
+    "day >= $1 AND day <= $2 AND ($3 = '' OR lang = $3) AND ($4 = '' OR channel = $4)";
+
+fn params(q: &StatsQuery) -> Vec<SqlValue> {
+    vec![
+        SqlValue::text(&q.from),
+        SqlValue::text(&q.to),
+        SqlValue::text(q.lang.clone().unwrap_or_default()),
+        SqlValue::text(q.channel.clone().unwrap_or_default()),
+    ]
+}
+
+/// Counts of `kinds` grouped by `dims` (columns common to `stats_events`
+/// and `stats_daily`), recent and rolled up together; `extra` narrows the
+/// rows further. The count is the last column.
+fn counts(kinds: &str, dims: &[&str], extra: &str) -> String {
+    let raw: Vec<String> = dims
+        .iter()
+        .map(|d| match *d {
+            "day" | "hour" | "channel" | "lang" | "kind" => d.to_string(),
+            "step_index" => "COALESCE(step_index, -1) AS step_index".into(),
+            other => format!("COALESCE({other}, '') AS {other}"),
+        })
+        .collect();
+    let cols = dims.join(", ");
+    let sep = if dims.is_empty() { "" } else { ", " };
+    let group = if dims.is_empty() {
+        String::new()
+    } else {
+        format!(" GROUP BY {cols}")
+    };
+    format!(
+        "SELECT {cols}{sep}CAST(SUM(n) AS BIGINT) FROM (
+           SELECT {raw}{sep}1 AS n FROM stats_events WHERE kind IN {kinds} AND {FILTER}{extra}
+           UNION ALL
+           SELECT {cols}{sep}n FROM stats_daily WHERE kind IN {kinds} AND {FILTER}{extra}
+         ) t{group}",
+        raw = raw.join(", ")
+    )
+}
+
+fn median(histogram: &BTreeMap<i64, i64>) -> f64 {
+    let total: i64 = histogram.values().sum();
+    if total == 0 {
+        return 0.0;
+    }
+    // The mean of the two middle values when the count is even.
+    let lo_rank = (total - 1) / 2;
+    let hi_rank = total / 2;
+    let mut seen = 0;
+    let (mut lo, mut hi) = (None, None);
+    for (value, n) in histogram {
+        let next = seen + n;
+        if lo.is_none() && lo_rank < next {
+            lo = Some(*value);
+        }
+        if hi.is_none() && hi_rank < next {
+            hi = Some(*value);
+            break;
+        }
+        seen = next;
+    }
+    (lo.unwrap_or(0) + hi.unwrap_or(0)) as f64 / 2.0
+}
+
+fn int(row: &[SqlValue], i: usize) -> i64 {
+    row.get(i).map_or(0, SqlValue::as_i64)
+}
+
+fn text(row: &[SqlValue], i: usize) -> String {
+    row.get(i)
+        .map(|v| v.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// The statistics a store keeps.
+#[async_trait]
+pub trait StatsStore: Send + Sync {
+    /// Every figure of a period.
+    async fn stats_report(&self, q: &StatsQuery) -> Result<StatsReport, StoreError>;
+    /// The messages not understood in a period, newest first, at most `limit`.
+    async fn unmatched_messages(
+        &self,
+        q: &StatsQuery,
+        limit: usize,
+    ) -> Result<Vec<UnmatchedRow>, StoreError>;
+    /// Conversations untouched since `before_ms` whose flows in progress
+    /// were not yet recorded abandoned, at most `limit`.
+    async fn idle_conversations(
+        &self,
+        before_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<IdleConversation>, StoreError>;
+    /// Records the abandonment of an idle conversation's flows (at its last
+    /// activity, `write` in that time's day and hour), unless the citizen
+    /// came back meanwhile. Returns whether it was recorded.
+    async fn record_idle(
+        &self,
+        c: &IdleConversation,
+        write: StatsWrite,
+    ) -> Result<bool, StoreError>;
+    /// Rolls the records older than `before_ms` up into daily counts and
+    /// deletes them (with the messages not understood). Returns the rows
+    /// deleted.
+    async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+impl<T: SqlBackend + ?Sized> StatsStore for T {
+    async fn stats_report(&self, q: &StatsQuery) -> Result<StatsReport, StoreError> {
+        let p = params(q);
+        let mut report = StatsReport {
+            query: q.clone(),
+            ..StatsReport::default()
+        };
+
+        // Conversations per day and hour (in the language they went on in,
+        // which the first message may change).
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT day, hour, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
+                       WHERE {FILTER} GROUP BY day, hour
+                     UNION ALL
+                     SELECT day, hour, CAST(SUM(n) AS BIGINT) FROM stats_daily
+                       WHERE kind = 'conversation_messages' AND {FILTER} GROUP BY day, hour"
+                ),
+                p.clone(),
+            )
+            .await?;
+        let mut days: BTreeMap<String, DayRow> = BTreeMap::new();
+        let mut hours = [0i64; 24];
+        for r in &rows {
+            let (day, hour, n) = (text(r, 0), int(r, 1), int(r, 2));
+            days.entry(day.clone())
+                .or_insert_with(|| DayRow {
+                    day,
+                    ..DayRow::default()
+                })
+                .conversations += n;
+            if let Some(h) = hours.get_mut(hour.clamp(0, 23) as usize) {
+                *h += n;
+            }
+            report.totals.conversations += n;
+        }
+        report.per_hour = hours
+            .iter()
+            .enumerate()
+            .map(|(hour, n)| HourRow {
+                hour: hour as i64,
+                conversations: *n,
+            })
+            .collect();
+
+        // Hand-overs and messages not understood per day.
+        let rows = self
+            .query(
+                &counts("('handoff', 'unmatched')", &["day", "kind"], ""),
+                p.clone(),
+            )
+            .await?;
+        for r in &rows {
+            let (day, kind, n) = (text(r, 0), text(r, 1), int(r, 2));
+            let d = days.entry(day.clone()).or_insert_with(|| DayRow {
+                day,
+                ..DayRow::default()
+            });
+            if kind == "handoff" {
+                d.handoffs += n;
+                report.totals.handoffs += n;
+            } else {
+                d.unmatched += n;
+                report.totals.unmatched += n;
+            }
+        }
+
+        // Messages and lengths, from the conversations' figures.
+        let conv_filter = FILTER;
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT day, 'm' AS what, messages AS b, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
+                       WHERE {conv_filter} GROUP BY day, messages
+                     UNION ALL
+                     SELECT day, 's', (last_ms - started_ms) / 1000, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
+                       WHERE {conv_filter} GROUP BY day, (last_ms - started_ms) / 1000
+                     UNION ALL
+                     SELECT day, CASE WHEN kind = 'conversation_messages' THEN 'm' ELSE 's' END, bucket, CAST(SUM(n) AS BIGINT)
+                       FROM stats_daily WHERE kind IN ('conversation_messages', 'conversation_seconds') AND {conv_filter}
+                       GROUP BY day, kind, bucket"
+                ),
+                p.clone(),
+            )
+            .await?;
+        let mut by_messages: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut by_seconds: BTreeMap<i64, i64> = BTreeMap::new();
+        for r in &rows {
+            let (day, what, b, n) = (text(r, 0), text(r, 1), int(r, 2), int(r, 3));
+            if what == "m" {
+                *by_messages.entry(b).or_default() += n;
+                let d = days.entry(day.clone()).or_insert_with(|| DayRow {
+                    day,
+                    ..DayRow::default()
+                });
+                d.messages += b * n;
+                report.totals.messages += b * n;
+            } else {
+                *by_seconds.entry(b).or_default() += n;
+            }
+        }
+        report.totals.median_messages = median(&by_messages);
+        report.totals.median_seconds = median(&by_seconds);
+        report.per_day = days.into_values().collect();
+
+        // Topics: flows the citizens asked for, by language and channel.
+        let rows = self
+            .query(
+                &counts(
+                    "('flow_started')",
+                    &["flow", "lang", "channel"],
+                    &format!(" AND detail IN {TOPIC_STARTS}"),
+                ),
+                p.clone(),
+            )
+            .await?;
+        for r in &rows {
+            let n = int(r, 3);
+            report.totals.topics += n;
+            report.topics.push(TopicRow {
+                flow: text(r, 0),
+                lang: text(r, 1),
+                channel: text(r, 2),
+                started: n,
+            });
+        }
+        report
+            .topics
+            .sort_by(|a, b| b.started.cmp(&a.started).then(a.flow.cmp(&b.flow)));
+
+        // Completion per flow: the bot's own start and fallback flows are
+        // not counted.
+        let rows = self
+            .query(
+                &counts(
+                    "('flow_started', 'flow_completed', 'flow_abandoned')",
+                    &["flow", "kind", "detail"],
+                    "",
+                ),
+                p.clone(),
+            )
+            .await?;
+        let mut flows: BTreeMap<String, FlowRow> = BTreeMap::new();
+        let mut abandonment: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for r in &rows {
+            let (flow, kind, detail, n) = (text(r, 0), text(r, 1), text(r, 2), int(r, 3));
+            let f = flows.entry(flow.clone()).or_insert_with(|| FlowRow {
+                flow: flow.clone(),
+                ..FlowRow::default()
+            });
+            match kind.as_str() {
+                "flow_started" if detail != "start" && detail != "fallback" => f.started += n,
+                "flow_completed" => f.completed += n,
+                "flow_abandoned" => {
+                    f.abandoned += n;
+                    *abandonment.entry((flow, detail)).or_default() += n;
+                }
+                _ => {}
+            }
+        }
+        report.flows = flows
+            .into_values()
+            .filter(|f| f.started > 0)
+            .map(|mut f| {
+                f.completed = f.completed.min(f.started);
+                f.abandoned = f.abandoned.min(f.started - f.completed);
+                f.in_progress = f.started - f.completed - f.abandoned;
+                f.completion_rate = f.completed as f64 / f.started as f64;
+                f
+            })
+            .collect();
+        report
+            .flows
+            .sort_by(|a, b| b.started.cmp(&a.started).then(a.flow.cmp(&b.flow)));
+        report.totals.flows_completed = report.flows.iter().map(|f| f.completed).sum();
+        report.totals.flows_abandoned = report.flows.iter().map(|f| f.abandoned).sum();
+        report.abandonment = abandonment
+            .into_iter()
+            .map(|((flow, how), count)| AbandonRow { flow, how, count })
+            .collect();
+
+        // The funnel: each form step of each flow.
+        let rows = self
+            .query(
+                &counts(
+                    "('slot_asked', 'slot_refused', 'flow_abandoned')",
+                    &["flow", "step", "step_index", "kind"],
+                    " AND step IS NOT NULL",
+                ),
+                p.clone(),
+            )
+            .await?;
+        let mut steps: BTreeMap<(String, i64), FunnelRow> = BTreeMap::new();
+        for r in &rows {
+            let (flow, step, index, kind, n) =
+                (text(r, 0), text(r, 1), int(r, 2), text(r, 3), int(r, 4));
+            if step.is_empty() {
+                continue;
+            }
+            let row = steps
+                .entry((flow.clone(), index))
+                .or_insert_with(|| FunnelRow {
+                    flow,
+                    step,
+                    step_index: index,
+                    ..FunnelRow::default()
+                });
+            match kind.as_str() {
+                "slot_asked" => row.asked += n,
+                "slot_refused" => row.refused += n,
+                _ => row.abandoned += n,
+            }
+        }
+        let started: BTreeMap<&str, i64> = report
+            .flows
+            .iter()
+            .map(|f| (f.flow.as_str(), f.started))
+            .collect();
+        let mut left_before: BTreeMap<String, i64> = BTreeMap::new();
+        for ((flow, _), mut row) in steps {
+            let before = left_before.entry(flow.clone()).or_default();
+            row.reached = (started.get(flow.as_str()).copied().unwrap_or(0) - *before).max(0);
+            *before += row.abandoned;
+            report.funnel.push(row);
+        }
+
+        // Hand-overs by reason and service.
+        let rows = self
+            .query(&counts("('handoff')", &["detail", "extra"], ""), p)
+            .await?;
+        report.handoffs = rows
+            .iter()
+            .map(|r| HandoffRow {
+                reason: text(r, 0),
+                service: text(r, 1),
+                count: int(r, 2),
+            })
+            .collect();
+        report
+            .handoffs
+            .sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
+        Ok(report)
+    }
+
+    async fn unmatched_messages(
+        &self,
+        q: &StatsQuery,
+        limit: usize,
+    ) -> Result<Vec<UnmatchedRow>, StoreError> {
+        let mut p = params(q);
+        p.push(SqlValue::int(limit as i64));
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT at_ms, day, lang, channel, text, closest, score, ambiguous
+                     FROM stats_unmatched WHERE {FILTER} ORDER BY at_ms DESC, id DESC LIMIT $5"
+                ),
+                p,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| UnmatchedRow {
+                at_ms: int(&r, 0),
+                day: text(&r, 1),
+                lang: text(&r, 2),
+                channel: text(&r, 3),
+                text: text(&r, 4),
+                closest: r.get(5).cloned().and_then(SqlValue::into_opt_string),
+                score: int(&r, 6) as f64 / 1000.0,
+                ambiguous: int(&r, 7) != 0,
+            })
+            .collect())
+    }
+
+    async fn idle_conversations(
+        &self,
+        before_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<IdleConversation>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT c.id, c.session, c.channel, COALESCE(c.lang, s.lang), c.updated_ms
+                 FROM conversations c JOIN stats_conversations s ON s.conversation_id = c.id
+                 WHERE c.updated_ms < $1 AND (s.idle_ms IS NULL OR s.idle_ms < c.updated_ms)
+                 ORDER BY c.updated_ms LIMIT $2",
+                vec![SqlValue::int(before_ms), SqlValue::int(limit as i64)],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| IdleConversation {
+                id: text(&r, 0),
+                session: text(&r, 1),
+                channel: text(&r, 2),
+                lang: text(&r, 3),
+                updated_ms: int(&r, 4),
+            })
+            .collect())
+    }
+
+    async fn record_idle(
+        &self,
+        c: &IdleConversation,
+        write: StatsWrite,
+    ) -> Result<bool, StoreError> {
+        // The mark and the records go together, and only if the
+        // conversation is as it was read.
+        let mut statements = vec![Statement::new(
+            "UPDATE stats_conversations SET idle_ms = $1 WHERE conversation_id = $2
+               AND EXISTS (SELECT 1 FROM conversations WHERE id = $2 AND updated_ms = $1)",
+            vec![SqlValue::int(c.updated_ms), SqlValue::text(&c.id)],
+        )];
+        for e in &write.events {
+            statements.push(Statement::new(
+                "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
+                 SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT),
+                   CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT), CAST($9 AS TEXT),
+                   CAST($10 AS BIGINT), CAST($11 AS TEXT), CAST($12 AS TEXT),
+                   CAST($2 AS BIGINT) - (SELECT MAX(at_ms) FROM stats_events
+                     WHERE conversation_id = CAST($1 AS TEXT) AND kind = 'flow_started' AND flow = CAST($8 AS TEXT))
+                 WHERE EXISTS (SELECT 1 FROM stats_conversations WHERE conversation_id = CAST($1 AS TEXT) AND idle_ms = CAST($13 AS BIGINT))",
+                vec![
+                    SqlValue::text(&c.id),
+                    SqlValue::int(c.updated_ms),
+                    SqlValue::text(&write.day),
+                    SqlValue::int(write.hour),
+                    SqlValue::text(&write.channel),
+                    SqlValue::text(&write.lang),
+                    SqlValue::text(&e.kind),
+                    SqlValue::Text(e.flow.clone()),
+                    SqlValue::Text(e.step.clone()),
+                    SqlValue::Int(e.step_index),
+                    SqlValue::Text(e.detail.clone()),
+                    SqlValue::Text(e.extra.clone()),
+                    SqlValue::int(c.updated_ms),
+                ],
+            ));
+        }
+        let done = self.transaction(statements).await?;
+        Ok(done.first().is_some_and(|(_, n)| *n == 1))
+    }
+
+    async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError> {
+        let dims = "kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket";
+        let upsert = "ON CONFLICT (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket)
+             DO UPDATE SET n = stats_daily.n + excluded.n, total = stats_daily.total + excluded.total";
+        let statements = vec![
+            Statement::new(
+                format!(
+                    "INSERT INTO stats_daily ({dims}, n, total)
+                     SELECT kind, day, hour, channel, lang, COALESCE(flow, ''), COALESCE(step, ''),
+                       COALESCE(step_index, -1), COALESCE(detail, ''), COALESCE(extra, ''), -1,
+                       COUNT(*), COALESCE(SUM(value), 0)
+                     FROM stats_events WHERE at_ms < $1
+                     GROUP BY kind, day, hour, channel, lang, COALESCE(flow, ''), COALESCE(step, ''),
+                       COALESCE(step_index, -1), COALESCE(detail, ''), COALESCE(extra, '')
+                     {upsert}"
+                ),
+                vec![SqlValue::int(before_ms)],
+            ),
+            Statement::new(
+                format!(
+                    "INSERT INTO stats_daily ({dims}, n, total)
+                     SELECT 'conversation_messages', day, hour, channel, lang, '', '', -1, '', '', messages,
+                       COUNT(*), 0
+                     FROM stats_conversations WHERE last_ms < $1
+                     GROUP BY day, hour, channel, lang, messages
+                     {upsert}"
+                ),
+                vec![SqlValue::int(before_ms)],
+            ),
+            Statement::new(
+                format!(
+                    "INSERT INTO stats_daily ({dims}, n, total)
+                     SELECT 'conversation_seconds', day, hour, channel, lang, '', '', -1, '', '',
+                       (last_ms - started_ms) / 1000, COUNT(*), 0
+                     FROM stats_conversations WHERE last_ms < $1
+                     GROUP BY day, hour, channel, lang, (last_ms - started_ms) / 1000
+                     {upsert}"
+                ),
+                vec![SqlValue::int(before_ms)],
+            ),
+            Statement::new(
+                "DELETE FROM stats_events WHERE at_ms < $1",
+                vec![SqlValue::int(before_ms)],
+            ),
+            Statement::new(
+                "DELETE FROM stats_conversations WHERE last_ms < $1",
+                vec![SqlValue::int(before_ms)],
+            ),
+            Statement::new(
+                "DELETE FROM stats_unmatched WHERE at_ms < $1",
+                vec![SqlValue::int(before_ms)],
+            ),
+        ];
+        let done = self.transaction(statements).await?;
+        Ok(done.iter().skip(3).map(|(_, n)| n).sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_come_from_histograms() {
+        let h = |pairs: &[(i64, i64)]| pairs.iter().copied().collect::<BTreeMap<_, _>>();
+        assert_eq!(median(&h(&[])), 0.0);
+        assert_eq!(median(&h(&[(3, 1)])), 3.0);
+        assert_eq!(median(&h(&[(1, 1), (5, 1)])), 3.0);
+        assert_eq!(median(&h(&[(1, 2), (2, 1), (9, 2)])), 2.0);
+        assert_eq!(median(&h(&[(1, 3), (4, 1)])), 1.0);
+    }
+}

@@ -155,6 +155,9 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(detail) = &self {
+            // A database's message may quote a value: masked.
+            let detail =
+                crate::privacy::mask_text(detail, chrono::NaiveDateTime::default(), &|_| false);
             tracing::error!(error = %detail, "internal error");
         }
         metrics::counter!("guichet_errors_total", "code" => self.code()).increment(1);

@@ -14,6 +14,7 @@ mod erasure;
 mod messenger;
 mod messenger_staff;
 mod ops;
+mod privacy;
 mod process;
 mod sse;
 mod staff;

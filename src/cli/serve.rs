@@ -58,17 +58,7 @@ fn init_logs() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("GUICHET_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,hyper=warn"));
-    // The database drivers log statements with their parameters (a
-    // session, a citizen's message) below `info`: never, whatever the
-    // filter asks.
-    let filter = [
-        "tokio_postgres=info",
-        "rusqlite=info",
-        "deadpool_postgres=info",
-    ]
-    .iter()
-    .filter_map(|d| d.parse().ok())
-    .fold(filter, |f, d| f.add_directive(d));
+    let filter = guichet::serve::ops::private_log_filter(filter);
     let json = std::env::var("GUICHET_LOG_FORMAT").is_ok_and(|f| f == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -82,6 +82,20 @@ async fn metrics_text(State(app): State<Arc<App>>) -> Response {
     r
 }
 
+/// A log filter that never lets the database drivers log below `info`,
+/// whatever else it asks: below it they print statements with their
+/// parameters (a session, a citizen's message).
+pub fn private_log_filter(filter: tracing_subscriber::EnvFilter) -> tracing_subscriber::EnvFilter {
+    [
+        "tokio_postgres=info",
+        "rusqlite=info",
+        "deadpool_postgres=info",
+    ]
+    .iter()
+    .filter_map(|d| d.parse().ok())
+    .fold(filter, |f, d| f.add_directive(d))
+}
+
 /// The client's address: the connection's, or the first of
 /// `X-Forwarded-For` when the server is told to trust its proxy.
 pub fn client_address(app: &App, req: &Request) -> String {

@@ -3,8 +3,6 @@
 
 use crate::support::{config, flows_dir, Chat, TempDir, TestApp};
 use axum::http::StatusCode;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
@@ -66,32 +64,11 @@ async fn assets_are_served_with_their_type_and_a_strict_policy() {
     );
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_never_hold_what_a_citizen_wrote() {
-    // A global subscriber: a scoped one misses the log lines whose
-    // interest other tests' threads already cached. Every test's logs go
-    // to it from now on; none may hold this conversation's personal data.
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+    // Every test's logs go to it from now on; none may hold this
+    // conversation's personal data.
+    let captured = crate::support::captured_logs();
 
     let t = TestApp::new().await;
     let mut chat = Chat::open(&t, "fr").await;
@@ -109,7 +86,7 @@ async fn logs_never_hold_what_a_citizen_wrote() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("request"), "the requests are logged:\n{logs}");
     assert!(logs.contains(&chat.id), "with the conversation id:\n{logs}");
     for personal in [

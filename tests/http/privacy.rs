@@ -13,43 +13,6 @@ use axum::http::StatusCode;
 use guichet::serve::stats::{learn, to_csv};
 use guichet::serve::store::StatsQuery;
 use serde_json::json;
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
-/// Everything logged by the test binary from now on.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logs() -> &'static Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        // guichet's own logs at their most detailed, the rest as served.
-        let filter = tracing_subscriber::EnvFilter::new(
-            "info,guichet=trace,tower_http=warn,hyper=warn,tokio_postgres=info",
-        );
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .try_init();
-        captured
-    })
-}
 
 /// The values given, and the forms they are stored in.
 const SECRETS: &[&str] = &[
@@ -173,7 +136,7 @@ async fn every_path(t: &TestApp, b: &Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn personal_data_never_reaches_logs_metrics_or_statistics() {
-    let captured = logs();
+    let captured = crate::support::captured_logs();
     for b in backends::all().await {
         let t = app_on(&b).await;
         every_path(&t, &b).await;
@@ -235,7 +198,7 @@ async fn personal_data_never_reaches_logs_metrics_or_statistics() {
         assert!(!find_secrets("export", &export.to_string()).is_empty());
         assert!(found.is_empty(), "{}: {found:#?}", b.name);
     }
-    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).to_string();
+    let text = captured.text();
     assert!(
         text.contains("a saved session could not be read"),
         "the logs were captured"

@@ -25,6 +25,49 @@ pub fn sample_bot() -> Bot {
     Bot::from_path(flows_dir()).expect("the sample bot loads")
 }
 
+/// Everything the test binary logs, from the first call on: one global
+/// subscriber (a scoped one misses the log lines whose interest other
+/// tests' threads already cached), at the most detailed level, with the
+/// server's own cap on the database drivers.
+#[derive(Clone, Default)]
+pub struct Captured(pub Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).to_string()
+    }
+}
+
+pub fn captured_logs() -> &'static Captured {
+    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let filter =
+            guichet::serve::ops::private_log_filter(tracing_subscriber::EnvFilter::new("trace"));
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(move || sink.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+        captured
+    })
+}
+
 /// A folder removed on drop.
 pub struct TempDir(pub PathBuf);
 

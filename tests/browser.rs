@@ -366,3 +366,44 @@ fn the_staff_inbox_in_a_real_browser() {
         server.log()
     );
 }
+
+#[test]
+fn the_statistics_dashboard_in_a_real_browser() {
+    let (node, chromium) = match browser_tools() {
+        Ok(tools) => tools,
+        Err(why) => {
+            if std::env::var("GUICHET_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("the browser tests cannot run: {why}");
+            }
+            eprintln!(
+                "skipping the dashboard's browser tests: {why} (scripts/test installs what they need)"
+            );
+            return;
+        }
+    };
+    let server = Server::start_with(Some(&staff_settings()));
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap_or(Path::new(ROOT))
+        .join("browser-screenshots");
+    let out = Command::new(node)
+        .current_dir(ROOT)
+        .arg("tests/browser/run.mjs")
+        .env("GUICHET_BROWSER_SPECS", "stats.spec.mjs")
+        .env("GUICHET_URL", &server.url)
+        .env("GUICHET_TEST_CHROMIUM", &chromium)
+        .env("GUICHET_SCREENSHOTS", &shots)
+        .stdin(Stdio::null())
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "the dashboard's browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
+        server.log()
+    );
+    let shot = shots.join("stats-dashboard.png");
+    assert!(shot.exists(), "{} is saved", shot.display());
+}

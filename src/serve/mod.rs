@@ -44,6 +44,7 @@ pub fn router(app: Arc<App>) -> Router {
     let bounded = api::routes()
         .merge(demo::routes())
         .merge(staff::routes())
+        .merge(stats::dashboard::routes())
         .layer(middleware::from_fn_with_state(app.clone(), ops::time_limit));
     let api = bounded
         .merge(api::stream_routes())

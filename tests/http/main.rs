@@ -9,6 +9,7 @@ mod support;
 mod actions;
 mod api;
 mod backends;
+mod dashboard;
 mod demo;
 mod erasure;
 mod messenger;

@@ -2,6 +2,7 @@
 //! (`store::stats` computes them), as a table, JSON or CSV, drawn as SVG
 //! charts for the dashboard, and the messages the bot did not understand.
 
+pub mod dashboard;
 pub mod learn;
 pub mod svg;
 

@@ -5,6 +5,7 @@
 
 use super::percent;
 use crate::serve::store::stats::StatsReport;
+use crate::values::Lang;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -127,7 +128,7 @@ pub type Bar = (String, Vec<(String, i64)>, String);
 /// Horizontal bars: a label, the bar, and its value written after it.
 /// The parts of a bar are series drawn with patterns (a legend names
 /// them).
-pub fn rows(title: &str, items: &[Bar]) -> String {
+pub fn rows(title: &str, items: &[Bar], empty: &str) -> String {
     let series: Vec<String> = {
         let mut s: Vec<String> = items
             .iter()
@@ -178,8 +179,9 @@ pub fn rows(title: &str, items: &[Bar]) -> String {
     if items.is_empty() {
         let _ = write!(
             out,
-            "<text x=\"8\" y=\"{}\" fill=\"{INK}\">No data for this period.</text>",
-            top + 14
+            "<text x=\"8\" y=\"{}\" fill=\"{INK}\">{}</text>",
+            top + 14,
+            esc(empty)
         );
     }
     for (i, (label, parts, shown)) in items.iter().enumerate() {
@@ -230,11 +232,66 @@ pub const CHARTS: [&str; 7] = [
     "unmatched",
 ];
 
-/// One chart of a report, or `None` for an unknown name.
-pub fn chart(r: &StatsReport, name: &str) -> Option<String> {
+/// A chart's words in the staff's language.
+fn words(lang: Lang, key: &str) -> &'static str {
+    use Lang::*;
+    match (key, lang) {
+        ("per_day", Fr) => "Conversations par jour",
+        ("per_day", Nl) => "Gesprekken per dag",
+        ("per_day", En) => "Conversations per day",
+        ("per_hour", Fr) => "Conversations selon l'heure",
+        ("per_hour", Nl) => "Gesprekken per uur",
+        ("per_hour", En) => "Conversations per hour of the day",
+        ("topics", Fr) => "Sujets demandés, par langue",
+        ("topics", Nl) => "Gevraagde onderwerpen, per taal",
+        ("topics", En) => "Topics asked for, by language",
+        ("completion", Fr) => "Démarches menées à bien",
+        ("completion", Nl) => "Afgeronde aanvragen",
+        ("completion", En) => "Completion per flow",
+        ("funnel", Fr) => "Étapes des formulaires : parcours arrivés à chaque étape",
+        ("funnel", Nl) => "Stappen van de formulieren: tot elke stap gekomen",
+        ("funnel", En) => "Form steps: runs that reached each step",
+        ("handoffs", Fr) => "Transferts par motif et service",
+        ("handoffs", Nl) => "Doorverwijzingen per reden en dienst",
+        ("handoffs", En) => "Hand-overs by reason and service",
+        ("unmatched", Fr) => "Messages non compris par jour",
+        ("unmatched", Nl) => "Niet begrepen berichten per dag",
+        ("unmatched", En) => "Messages not understood per day",
+        ("of", Fr) => "sur",
+        ("of", Nl) => "van",
+        ("of", En) => "of",
+        ("completed", Fr) => "menées à bien",
+        ("completed", Nl) => "afgerond",
+        ("completed", En) => "completed",
+        ("reached", Fr) => "arrivés",
+        ("reached", Nl) => "bereikt",
+        ("reached", En) => "reached",
+        ("left", Fr) => "abandons ici",
+        ("left", Nl) => "hier gestopt",
+        ("left", En) => "left here",
+        ("none", Fr) => "Aucune donnée pour cette période.",
+        ("none", Nl) => "Geen gegevens voor deze periode.",
+        ("none", En) => "No data for this period.",
+        _ => "",
+    }
+}
+
+/// Flows' names as the bot labels them, in the staff's language.
+pub type Labels = BTreeMap<String, String>;
+
+/// One chart of a report, with its words in `lang` and flows named by
+/// `labels`, or `None` for an unknown name.
+pub fn chart(r: &StatsReport, name: &str, lang: Lang, labels: &Labels) -> Option<String> {
+    let w = |k: &str| words(lang, k);
+    let label = |flow: &str| {
+        labels
+            .get(flow)
+            .cloned()
+            .unwrap_or_else(|| flow.to_string())
+    };
     Some(match name {
         "per_day" => columns(
-            "Conversations per day",
+            w("per_day"),
             &r.per_day
                 .iter()
                 .map(|d| {
@@ -246,7 +303,7 @@ pub fn chart(r: &StatsReport, name: &str) -> Option<String> {
                 .collect::<Vec<_>>(),
         ),
         "per_hour" => columns(
-            "Conversations per hour of the day",
+            w("per_hour"),
             &r.per_hour
                 .iter()
                 .map(|h| (format!("{:02}h", h.hour), h.conversations))
@@ -271,48 +328,63 @@ pub fn chart(r: &StatsReport, name: &str) -> Option<String> {
                         .map(|(l, v)| format!("{l} {v}"))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    (flow.to_string(), parts, format!("{total} ({detail})"))
+                    (label(flow), parts, format!("{total} ({detail})"))
                 })
                 .collect();
             items.sort_by(|a, b| {
                 let total = |x: &Bar| -> i64 { x.1.iter().map(|(_, v)| v).sum() };
                 total(b).cmp(&total(a))
             });
-            rows("Topics asked for, by language", &items)
+            rows(w("topics"), &items, w("none"))
         }
         "completion" => rows(
-            "Completion per flow",
+            w("completion"),
             &r.flows
                 .iter()
+                .filter(|f| f.form)
                 .map(|f| {
                     (
-                        f.flow.clone(),
+                        label(&f.flow),
                         vec![("completed".to_string(), f.completed)],
                         format!(
-                            "{} of {} completed ({})",
+                            "{} {} {} {} ({})",
                             f.completed,
+                            w("of"),
                             f.started,
+                            w("completed"),
                             percent(f.completion_rate)
                         ),
                     )
                 })
                 .collect::<Vec<_>>(),
+            w("none"),
         ),
         "funnel" => rows(
-            "Form steps: runs that reached each step",
+            w("funnel"),
             &r.funnel
                 .iter()
                 .map(|s| {
                     (
-                        format!("{} · {}", s.flow, s.step),
+                        format!(
+                            "{} · {}",
+                            label(&s.flow),
+                            label(&format!("{}/{}", s.flow, s.step))
+                        ),
                         vec![("reached".to_string(), s.reached)],
-                        format!("{} reached, {} left here", s.reached, s.abandoned),
+                        format!(
+                            "{} {}, {} {}",
+                            s.reached,
+                            w("reached"),
+                            s.abandoned,
+                            w("left")
+                        ),
                     )
                 })
                 .collect::<Vec<_>>(),
+            w("none"),
         ),
         "handoffs" => rows(
-            "Hand-overs by reason and service",
+            w("handoffs"),
             &r.handoffs
                 .iter()
                 .map(|h| {
@@ -323,9 +395,10 @@ pub fn chart(r: &StatsReport, name: &str) -> Option<String> {
                     )
                 })
                 .collect::<Vec<_>>(),
+            w("none"),
         ),
         "unmatched" => columns(
-            "Messages not understood per day",
+            w("unmatched"),
             &r.per_day
                 .iter()
                 .map(|d| (d.day.get(5..).unwrap_or(&d.day).to_string(), d.unmatched))
@@ -353,6 +426,7 @@ mod tests {
                 vec![("fr".into(), 2), ("nl".into(), 1)],
                 "3 (fr 2, nl 1)".into(),
             )],
+            "none",
         );
         assert!(svg.contains("url(#hatch)"), "a second series is hatched");
         assert!(svg.contains("nl (hatch)"), "the legend names the pattern");

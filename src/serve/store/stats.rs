@@ -68,6 +68,7 @@ pub struct Totals {
     pub messages: i64,
     /// Flows the citizens asked for (by a trigger, a button, mid-form).
     pub topics: i64,
+    /// Flows with a form (services) completed and abandoned.
     pub flows_completed: i64,
     pub flows_abandoned: i64,
     pub handoffs: i64,
@@ -111,6 +112,10 @@ pub struct FlowRow {
     pub in_progress: i64,
     /// Completed over started, 0 to 1.
     pub completion_rate: f64,
+    /// The flow asks questions (a form): a service to complete, rather
+    /// than an answer or a hand-over.
+    #[serde(default)]
+    pub form: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -469,8 +474,6 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         report
             .flows
             .sort_by(|a, b| b.started.cmp(&a.started).then(a.flow.cmp(&b.flow)));
-        report.totals.flows_completed = report.flows.iter().map(|f| f.completed).sum();
-        report.totals.flows_abandoned = report.flows.iter().map(|f| f.abandoned).sum();
         report.abandonment = abandonment
             .into_iter()
             .map(|((flow, how), count)| AbandonRow { flow, how, count })
@@ -520,6 +523,12 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
             *before += row.abandoned;
             report.funnel.push(row);
         }
+        for f in &mut report.flows {
+            f.form = left_before.contains_key(&f.flow);
+        }
+        let forms = || report.flows.iter().filter(|f| f.form);
+        report.totals.flows_completed = forms().map(|f| f.completed).sum();
+        report.totals.flows_abandoned = forms().map(|f| f.abandoned).sum();
 
         // Hand-overs by reason and service.
         let rows = self

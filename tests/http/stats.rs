@@ -392,3 +392,71 @@ async fn the_stats_and_suggest_commands_read_the_store() {
     assert!(suggest.contains("@test understood:"), "{suggest}");
     assert!(suggest.contains("> je voudrais un permis de pêche pour le lac"));
 }
+
+/// A suggestion for a message not understood is a trigger and a
+/// conversation test: the test fails on the bot as it is, and passes once
+/// the trigger is added to the flow's triggers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suggestion_makes_the_next_version_understand_the_message() {
+    let b = backends::sqlite().await;
+    let t = app_on(&b).await;
+    let mut chat = Chat::open(&t, "fr").await;
+    chat.say("où promener mon chien sans laisse").await;
+    let rows = b.store.unmatched_messages(&day(), 10).await.unwrap();
+    let bot = t.app.service.bots().get();
+    let groups = guichet::serve::stats::learn::group(&rows, Some(&bot));
+    let s = groups[0].suggestion.clone().expect("a suggestion");
+    // A copy of the bot, with the test.
+    let dir = TempDir::new("suggest");
+    let flows = crate::support::flows_dir();
+    for entry in std::fs::read_dir(&flows).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+    std::fs::write(
+        dir.path().join("tests/suggested.test"),
+        format!("@now 2026-03-10T10:00:00+01:00\n{}\n", s.test),
+    )
+    .unwrap();
+    let test = |dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+            .arg("test")
+            .arg(dir)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(!test(dir.path()), "the bot as it is does not understand it");
+    // The trigger goes into the flow's triggers, beside its own.
+    let (lang, phrase) = s.trigger.split_once(": ").unwrap();
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            std::fs::read_to_string(p).is_ok_and(|t| t.contains(&format!("flow {}\n", s.flow)))
+        })
+        .unwrap_or_else(|| panic!("the flow {} is the bot's", s.flow));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find(&format!("flow {}\n", s.flow)).unwrap();
+    let at = text[at..].find("  triggers\n").unwrap() + at;
+    let own = text[at..].find(&format!("    {lang}: ")).unwrap() + at + 4 + lang.len() + 2;
+    let edited = format!("{}{phrase}, {}", &text[..own], &text[own..]);
+    std::fs::write(&file, edited).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .arg("test")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the next version understands it: {:?}\n{}{}",
+        s,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = test;
+}

@@ -7,6 +7,10 @@
 //!      (each citizen pauses about two seconds between messages);
 //!   3. the server's memory, idle and after 10,000 idle conversations.
 //!
+//! With `--stats`, it measures instead what the statistics record costs:
+//! the closed-loop turns per second with the record off and on, in
+//! alternating rounds of one run, each round on a fresh server and store.
+//!
 //!     cargo build --release && cargo run --release --example loadgen -- [--postgres URL] [--seconds N]
 //!
 //! `bench/serve/run` starts a throwaway PostgreSQL and runs it on SQLite,
@@ -45,13 +49,18 @@ struct Server {
 
 impl Server {
     fn start(bin: &Path, store: &str, tag: &str) -> Server {
+        Server::start_with(bin, store, tag, "")
+    }
+
+    /// With more settings for its `guichet.toml`.
+    fn start_with(bin: &Path, store: &str, tag: &str, settings: &str) -> Server {
         let dir =
             std::env::temp_dir().join(format!("guichet-loadgen-{}-{tag}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("guichet.toml"),
-            "reload_poll = \"0s\"\n[limits]\nper_ip_rate = 0.0\nper_conversation_rate = 0.0\n",
+            format!("reload_poll = \"0s\"\n[limits]\nper_ip_rate = 0.0\nper_conversation_rate = 0.0\n{settings}"),
         )
         .unwrap();
         let store = store.replace("{dir}", &dir.display().to_string());
@@ -276,8 +285,55 @@ async fn run(bin: &Path, label: &str, store: &str, replicas: usize, seconds: u64
     );
 }
 
+/// The statistics record's cost: closed-loop turns per second with the
+/// record off and on, in `rounds` alternating rounds, each on a fresh
+/// server and store (emptied first for PostgreSQL).
+async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, rounds: usize) {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS * 2)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let mut off = Vec::new();
+    let mut on = Vec::new();
+    for round in 0..rounds * 2 {
+        let record = round % 2 == 1;
+        if store.starts_with("postgres") {
+            reset(store).await;
+        }
+        let server = Server::start_with(
+            bin,
+            store,
+            &format!("stats-{round}"),
+            &format!("[stats]\nrecord = {record}\n"),
+        );
+        let urls = vec![server.url.clone()];
+        let convs = create_many(&client, &urls, CONNECTIONS).await;
+        let turns = closed_loop(&client, &convs, seconds, false).await;
+        if record {
+            on.push(turns);
+        } else {
+            off.push(turns);
+        }
+        drop(server);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let (m_off, m_on) = (median(&mut off), median(&mut on));
+    let rounds_text = |v: &[f64]| v.iter().map(|t| format!("{t:.0}")).collect::<Vec<_>>().join(", ");
+    println!(
+        "| {label} | {m_off:.0} ({}) | {m_on:.0} ({}) | {:+.1} % |",
+        rounds_text(&off),
+        rounds_text(&on),
+        (m_on - m_off) / m_off * 100.0
+    );
+}
+
 fn main() {
     let mut postgres = std::env::var("GUICHET_BENCH_POSTGRES_URL").ok();
+    let mut stats = false;
     let mut seconds = 10;
     let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
@@ -292,8 +348,9 @@ fn main() {
                     .min(60)
             }
             "--only" => only = args.next(),
+            "--stats" => stats = true,
             _ => {
-                eprintln!("usage: loadgen [--postgres URL] [--seconds N] [--only sqlite|postgres|postgres2]");
+                eprintln!("usage: loadgen [--postgres URL] [--seconds N] [--only sqlite|postgres|postgres2] [--stats]");
                 std::process::exit(2);
             }
         }
@@ -307,9 +364,24 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    if stats {
+        println!("| store | turns/s, record off (median; rounds) | turns/s, record on | change |");
+        println!("| --- | --- | --- | --- |");
+        runtime.block_on(async {
+            if wants("sqlite") {
+                compare_recording(&bin, "SQLite", "sqlite://{dir}/guichet.db", seconds, 3).await;
+            }
+            if let Some(pg) = &postgres {
+                if wants("postgres") {
+                    compare_recording(&bin, "PostgreSQL", pg, seconds, 3).await;
+                }
+            }
+        });
+        return;
+    }
     println!("| store | trivial route req/s | durable turns/s (64 conn.) | turn / trivial | p50 ms at {RATE}/s | p99 ms | max ms | failed | RSS idle MiB | RSS after {LIVE_CONVERSATIONS} conv. | RSS +{IDLE_CONVERSATIONS} idle conv. MiB |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
     runtime.block_on(async {
         if wants("sqlite") {
             run(&bin, "SQLite", "sqlite://{dir}/guichet.db", 1, seconds).await;
@@ -337,7 +409,19 @@ async fn reset(url: &str) {
         .await
         .unwrap();
     tokio::spawn(conn);
-    let _ = client
-        .batch_execute("DROP TABLE IF EXISTS events, inputs, actions, conversations, demo_sequences, demo_requests, demo_payments, schema_migrations")
-        .await;
+    // Every table of the schema: each migration adds some.
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+            &[],
+        )
+        .await
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_default();
+    if !tables.is_empty() {
+        let _ = client
+            .batch_execute(&format!("DROP TABLE IF EXISTS {} CASCADE", tables.join(", ")))
+            .await;
+    }
 }

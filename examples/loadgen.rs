@@ -322,7 +322,12 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
         v[v.len() / 2]
     };
     let (m_off, m_on) = (median(&mut off), median(&mut on));
-    let rounds_text = |v: &[f64]| v.iter().map(|t| format!("{t:.0}")).collect::<Vec<_>>().join(", ");
+    let rounds_text = |v: &[f64]| {
+        v.iter()
+            .map(|t| format!("{t:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!(
         "| {label} | {m_off:.0} ({}) | {m_on:.0} ({}) | {:+.1} % |",
         rounds_text(&off),
@@ -421,7 +426,10 @@ async fn reset(url: &str) {
         .unwrap_or_default();
     if !tables.is_empty() {
         let _ = client
-            .batch_execute(&format!("DROP TABLE IF EXISTS {} CASCADE", tables.join(", ")))
+            .batch_execute(&format!(
+                "DROP TABLE IF EXISTS {} CASCADE",
+                tables.join(", ")
+            ))
             .await;
     }
 }

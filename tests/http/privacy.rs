@@ -1,13 +1,18 @@
 //! Personal data never reaches logs, metrics or statistics: national
 //! register numbers, IBANs, e-mail addresses, phone numbers, names and a
-//! number plate go through the chat API on every path (form slots, free
-//! text, messages not understood, a hand-over, refused requests, a saved
-//! session that cannot be read), on SQLite and PostgreSQL; then every log
+//! number plate go through the chat API and Messenger on every path (form
+//! slots, free text, messages not understood, a hand-over answered by
+//! staff, refused requests, a saved session that cannot be read), on
+//! SQLite and PostgreSQL; then every log
 //! line (the server's own, captured at its most detailed level), the
 //! Prometheus metrics, the statistics (JSON and CSV), the list of messages
 //! not understood and its groups are searched for them.
 
 use crate::backends::{self, Backend};
+use crate::handover_support::{
+    deliver_signed, messenger_config, next_mid, pump, sign_in, text_item, wait_turns, with_staff,
+    FakeGraph,
+};
 use crate::support::{config, Chat, TempDir, TestApp};
 use axum::http::StatusCode;
 use guichet::serve::stats::{learn, to_csv};
@@ -31,6 +36,8 @@ const SECRETS: &[&str] = &[
     "Kwabena",
     "1-xyz-987",
     "1XYZ987",
+    // A Messenger page-scoped id names a person too.
+    "7700123456789",
 ];
 
 fn find_secrets(what: &str, text: &str) -> Vec<String> {
@@ -42,11 +49,65 @@ fn find_secrets(what: &str, text: &str) -> Vec<String> {
         .collect()
 }
 
-async fn app_on(b: &Backend) -> TestApp {
+/// The app on this store, with staff and Messenger (against `graph`).
+async fn app_on(b: &Backend, graph: &FakeGraph) -> TestApp {
     let dir = TempDir::new("privacy");
     let mut c = config(dir.path());
     c.store = b.url.clone();
+    with_staff(&mut c);
+    c.messenger = Some(messenger_config(&graph.url));
     TestApp::with_store(c, dir, b.store.clone()).await
+}
+
+/// Messenger: the same values typed on the commune's Page, a hand-over
+/// taken and answered by a member of staff.
+async fn on_messenger(t: &TestApp, graph: &FakeGraph) {
+    let psid = "7700123456789";
+    let messages = [
+        "je voudrais inscrire mon fils Kwabena à la crèche",
+        "Wuyts-Ogunleye",
+        "je m'appelle Amina Wuyts, mon IBAN est BE71 0961 2345 6769",
+        "amina.wuyts@exemple.be 0470 98 76 54 85.07.30-033.28",
+        "je veux parler à quelqu'un",
+    ];
+    for (n, m) in messages.iter().enumerate() {
+        deliver_signed(t, &[text_item(psid, &next_mid(), m)]).await;
+        wait_turns(t, psid, n + 1).await;
+    }
+    pump(t, graph, |g| !g.texts().is_empty()).await;
+    let marie = sign_in(t, "marie").await;
+    let queue = marie.queue(t).await;
+    let case = queue
+        .iter()
+        .find(|c| c["channel"] == "messenger")
+        .expect("the hand-over reaches the inbox");
+    let id = case["id"].as_str().unwrap();
+    let r = marie
+        .post(t, &format!("/staff/api/cases/{id}/claim"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = marie
+        .post(
+            t,
+            &format!("/staff/api/cases/{id}/messages"),
+            json!({"text": "Bonjour Amina, j'ai bien votre IBAN BE71 0961 2345 6769."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    deliver_signed(
+        t,
+        &[text_item(
+            psid,
+            &next_mid(),
+            "merci, mon GSM est le 0470 98 76 54",
+        )],
+    )
+    .await;
+    wait_turns(t, psid, messages.len() + 1).await;
+    pump(t, graph, |g| {
+        g.texts().iter().any(|s| s.contains("Bonjour Amina"))
+    })
+    .await;
 }
 
 async fn every_path(t: &TestApp, b: &Backend) {
@@ -138,8 +199,10 @@ async fn every_path(t: &TestApp, b: &Backend) {
 async fn personal_data_never_reaches_logs_metrics_or_statistics() {
     let captured = crate::support::captured_logs();
     for b in backends::all().await {
-        let t = app_on(&b).await;
+        let graph = FakeGraph::start().await;
+        let t = app_on(&b, &graph).await;
         every_path(&t, &b).await;
+        on_messenger(&t, &graph).await;
         t.clock.advance(chrono::Duration::hours(1));
         t.app.service.record_idle_flows().await;
 

@@ -327,7 +327,16 @@ impl<T: SqlBackend + ?Sized> PrivacyStore for T {
     }
 
     async fn purge_before(&self, before_ms: i64) -> Result<Purged, StoreError> {
-        let stats_rows = super::StatsStore::roll_up_stats(self, before_ms).await?;
+        // The roll-up takes a day of records per transaction: loop until the
+        // backlog is gone (a store down for weeks catches up in one purge).
+        let mut stats_rows = 0;
+        loop {
+            let n = super::StatsStore::roll_up_stats(self, before_ms).await?;
+            if n == 0 {
+                break;
+            }
+            stats_rows += n;
+        }
         let mut purged = Purged {
             stats_rows,
             ..Purged::default()

@@ -186,6 +186,8 @@ pub struct IdleConversation {
     pub updated_ms: i64,
 }
 
+const DAY_MS: i64 = 86_400_000;
+
 /// How `started by` values that are topics (asked for by the citizen).
 const TOPIC_STARTS: &str = "('trigger', 'button', 'digression')";
 
@@ -293,8 +295,8 @@ pub trait StatsStore: Send + Sync {
         write: StatsWrite,
     ) -> Result<bool, StoreError>;
     /// Rolls the records older than `before_ms` up into daily counts and
-    /// deletes them (with the messages not understood). Returns the rows
-    /// deleted.
+    /// deletes them (with the messages not understood), a day of records at
+    /// most per call, the oldest first. Returns the rows deleted.
     async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError>;
 }
 
@@ -648,6 +650,24 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
     }
 
     async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError> {
+        // A day of records at most per call, oldest first: a store that
+        // catches up on a long backlog never holds its writer long.
+        let oldest = self
+            .query(
+                "SELECT MIN(at_ms) FROM stats_events WHERE at_ms < $1",
+                vec![SqlValue::int(before_ms)],
+            )
+            .await?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(|v| match v {
+                SqlValue::Int(Some(t)) => Some(*t),
+                _ => None,
+            });
+        let before_ms = match oldest {
+            Some(t) => before_ms.min(t + DAY_MS),
+            None => before_ms,
+        };
         let dims = "kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket";
         let upsert = "ON CONFLICT (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket)
              DO UPDATE SET n = stats_daily.n + excluded.n, total = stats_daily.total + excluded.total";

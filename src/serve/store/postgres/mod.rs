@@ -261,31 +261,42 @@ impl LockedConversation for PgLocked {
     }
 }
 
+/// Writes a turn inside its transaction. The statements do not depend on
+/// one another, so they are sent together: tokio-postgres pipelines the
+/// requests of futures polled at once on one connection, and the turn costs
+/// one round trip to the server instead of one per statement. (On an error
+/// the caller rolls the transaction back.)
 async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Result<(), StoreError> {
     let last_seq = w.events.last().map(|e| e.seq);
-    let s = c
-        .prepare_cached(
-            "UPDATE conversations SET session = $1, lang = COALESCE($2, lang),
-                last_seq = COALESCE($3, last_seq), offered = COALESCE($4, offered), updated_ms = $5,
-                mode = COALESCE($7, mode)
-             WHERE id = $6",
-        )
-        .await
-        .map_err(backend)?;
-    let mode = w.mode.map(|m| m.as_str());
-    let changed = c
-        .execute(
-            &s,
-            &[
-                &w.session, &w.lang, &last_seq, &w.offered, &w.now_ms, &id, &mode,
-            ],
-        )
-        .await
-        .map_err(backend)?;
-    if changed != 1 {
-        return Err(StoreError::NotFound);
-    }
-    if !w.events.is_empty() {
+    let conversation = async {
+        let s = c
+            .prepare_cached(
+                "UPDATE conversations SET session = $1, lang = COALESCE($2, lang),
+                    last_seq = COALESCE($3, last_seq), offered = COALESCE($4, offered), updated_ms = $5,
+                    mode = COALESCE($7, mode)
+                 WHERE id = $6",
+            )
+            .await
+            .map_err(backend)?;
+        let mode = w.mode.map(|m| m.as_str());
+        let changed = c
+            .execute(
+                &s,
+                &[
+                    &w.session, &w.lang, &last_seq, &w.offered, &w.now_ms, &id, &mode,
+                ],
+            )
+            .await
+            .map_err(backend)?;
+        if changed != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    };
+    let events = async {
+        if w.events.is_empty() {
+            return Ok(());
+        }
         let seqs: Vec<i64> = w.events.iter().map(|e| e.seq).collect();
         let bodies: Vec<&str> = w.events.iter().map(|e| e.body.as_str()).collect();
         let s = c
@@ -298,8 +309,12 @@ async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Resul
         c.execute(&s, &[&id, &seqs, &bodies, &w.now_ms])
             .await
             .map_err(backend)?;
-    }
-    if let Some(a) = &w.answer {
+        Ok(())
+    };
+    let answer = async {
+        let Some(a) = &w.answer else {
+            return Ok(());
+        };
         if a.append {
             let s = c
                 .prepare_cached(
@@ -322,52 +337,65 @@ async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Resul
                 .await
                 .map_err(backend)?;
         }
-    }
-    for a in &w.new_actions {
-        let s = c
-            .prepare_cached(
-                "INSERT INTO actions (conversation_id, action_id, name, args, client_id, token_hash, state, attempts, created_ms, updated_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'owed', 0, $7, $7)
-                 ON CONFLICT (conversation_id, action_id) DO UPDATE SET name = excluded.name,
-                    args = excluded.args, client_id = excluded.client_id, token_hash = excluded.token_hash,
-                    state = 'owed', attempts = 0, created_ms = excluded.created_ms, updated_ms = excluded.updated_ms",
+        Ok(())
+    };
+    let actions = async {
+        for a in &w.new_actions {
+            let s = c
+                .prepare_cached(
+                    "INSERT INTO actions (conversation_id, action_id, name, args, client_id, token_hash, state, attempts, created_ms, updated_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'owed', 0, $7, $7)
+                     ON CONFLICT (conversation_id, action_id) DO UPDATE SET name = excluded.name,
+                        args = excluded.args, client_id = excluded.client_id, token_hash = excluded.token_hash,
+                        state = 'owed', attempts = 0, created_ms = excluded.created_ms, updated_ms = excluded.updated_ms",
+                )
+                .await
+                .map_err(backend)?;
+            c.execute(
+                &s,
+                &[
+                    &id,
+                    &a.action_id,
+                    &a.name,
+                    &a.args,
+                    &a.client_id,
+                    &a.token_hash,
+                    &w.now_ms,
+                ],
             )
             .await
             .map_err(backend)?;
-        c.execute(
-            &s,
-            &[
-                &id,
-                &a.action_id,
-                &a.name,
-                &a.args,
-                &a.client_id,
-                &a.token_hash,
-                &w.now_ms,
-            ],
-        )
-        .await
-        .map_err(backend)?;
-    }
-    for (action_id, state) in &w.action_states {
-        let s = c
-            .prepare_cached(
-                "UPDATE actions SET state = $1, updated_ms = $2 WHERE conversation_id = $3 AND action_id = $4",
-            )
-            .await
-            .map_err(backend)?;
-        c.execute(&s, &[&state.as_str(), &w.now_ms, &id, action_id])
-            .await
-            .map_err(backend)?;
-    }
-    if let Some(case) = &w.case {
-        handover::write_case(c, id, case, w.now_ms).await?;
-    }
-    handover::write_outbox(c, id, &w.outbox, w.now_ms).await?;
-    if let Some(st) = &w.stats {
-        stats::write_stats(c, id, st, w.now_ms).await?;
-    }
-    if let Some(seq) = last_seq {
+        }
+        for (action_id, state) in &w.action_states {
+            let s = c
+                .prepare_cached(
+                    "UPDATE actions SET state = $1, updated_ms = $2 WHERE conversation_id = $3 AND action_id = $4",
+                )
+                .await
+                .map_err(backend)?;
+            c.execute(&s, &[&state.as_str(), &w.now_ms, &id, action_id])
+                .await
+                .map_err(backend)?;
+        }
+        Ok(())
+    };
+    let case = async {
+        match &w.case {
+            Some(case) => handover::write_case(c, id, case, w.now_ms).await,
+            None => Ok(()),
+        }
+    };
+    let outbox = handover::write_outbox(c, id, &w.outbox, w.now_ms);
+    let records = async {
+        match &w.stats {
+            Some(st) => stats::write_stats(c, id, st, w.now_ms).await,
+            None => Ok(()),
+        }
+    };
+    let notify = async {
+        let Some(seq) = last_seq else {
+            return Ok(());
+        };
         let s = c
             .prepare_cached("SELECT pg_notify($1, $2)")
             .await
@@ -376,7 +404,18 @@ async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Resul
         c.execute(&s, &[&CHANNEL, &payload])
             .await
             .map_err(backend)?;
-    }
+        Ok(())
+    };
+    tokio::try_join!(
+        conversation,
+        events,
+        answer,
+        actions,
+        case,
+        outbox,
+        records,
+        notify
+    )?;
     Ok(())
 }
 
@@ -445,10 +484,6 @@ impl ConversationStore for PgStore {
     ) -> Result<Box<dyn LockedConversation>, StoreError> {
         let client = self.client().await?;
         let wait_ms = wait.as_millis().clamp(1, 600_000);
-        client
-            .batch_execute(&format!("BEGIN; SET LOCAL lock_timeout = {wait_ms}"))
-            .await
-            .map_err(backend)?;
         let mut locked = PgLocked {
             client: Some(client),
             state: ConversationState {
@@ -468,15 +503,22 @@ impl ConversationStore for PgStore {
             replica: self.replica.clone(),
         };
         let c = locked.client()?;
-        let s = c
-            .prepare_cached(&format!(
-                "SELECT {INFO_COLUMNS}, session, offered FROM conversations WHERE id = $1 FOR UPDATE"
-            ))
-            .await
-            .map_err(backend)?;
+        // The transaction's start and the locking read go out together (one
+        // round trip): tokio-postgres sends them in the order polled.
+        let begin = format!("BEGIN; SET LOCAL lock_timeout = {wait_ms}");
+        let read = async {
+            let s = c
+                .prepare_cached(&format!(
+                    "SELECT {INFO_COLUMNS}, session, offered FROM conversations WHERE id = $1 FOR UPDATE"
+                ))
+                .await
+                .map_err(backend)?;
+            c.query_opt(&s, &[&id]).await.map_err(backend)
+        };
+        let (began, row) = tokio::join!(c.batch_execute(&begin), read);
         // On an error, dropping `locked` rolls the transaction back.
-        let row = c.query_opt(&s, &[&id]).await.map_err(backend)?;
-        let row = row.ok_or(StoreError::NotFound)?;
+        began.map_err(backend)?;
+        let row = row?.ok_or(StoreError::NotFound)?;
         locked.state = ConversationState {
             info: info_row(&row),
             session: row.get(8),

@@ -120,6 +120,10 @@ enum Command {
         /// Origins allowed to call the API from a browser, comma-separated.
         #[arg(long, env = "GUICHET_ALLOWED_ORIGINS")]
         allowed_origins: Option<String>,
+        /// The bot studio at /staff/studio: staff with the `studio`
+        /// permission edit, check, try and save the bot's files.
+        #[arg(long, env = "GUICHET_STUDIO")]
+        studio: bool,
     },
     /// Manage the accounts of the staff inbox (`/staff`) kept in the store.
     #[cfg(feature = "serve")]
@@ -370,6 +374,7 @@ pub fn main() -> ExitCode {
             demo,
             public_url,
             allowed_origins,
+            studio,
         } => serve::run(serve::Args {
             path,
             addr,
@@ -378,6 +383,7 @@ pub fn main() -> ExitCode {
             demo,
             public_url,
             allowed_origins,
+            studio,
         }),
         #[cfg(feature = "serve")]
         Command::Staff { command } => staff::run(match command {

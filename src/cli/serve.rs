@@ -15,6 +15,7 @@ pub struct Args {
     pub demo: bool,
     pub public_url: Option<String>,
     pub allowed_origins: Option<String>,
+    pub studio: bool,
 }
 
 fn settings(args: Args) -> Result<ServeConfig, String> {
@@ -39,6 +40,9 @@ fn settings(args: Args) -> Result<ServeConfig, String> {
     }
     if args.demo {
         config.demo = true;
+    }
+    if args.studio {
+        config.studio = true;
     }
     if let Some(u) = args.public_url {
         config.public_url = Some(u);
@@ -153,6 +157,7 @@ pub fn run(args: Args) -> ExitCode {
         };
         let demo = config.demo;
         let messenger = config.messenger.is_some();
+        let studio = config.studio;
         tracing::info!(store = %guichet::serve::redact(&config.store), demo, "starting");
         // Harnesses read this line for the port: printed once the socket
         // is bound, before the store opens (requests wait in the backlog).
@@ -161,6 +166,9 @@ pub fn run(args: Args) -> ExitCode {
             outln!("guichet serve: demo back office at http://{local}/demo/requests (demo only: no login)");
         }
         outln!("guichet serve: staff inbox at http://{local}/staff/");
+        if studio {
+            outln!("guichet serve: bot studio at http://{local}/staff/studio (staff with the studio permission)");
+        }
         if messenger {
             outln!(
                 "guichet serve: Messenger webhook at http://{local}{}",

@@ -93,6 +93,9 @@ pub struct ServeConfig {
     pub hooks: BTreeMap<String, HookConfig>,
     /// How often the bot's files are checked for changes (0: never).
     pub reload_poll: Duration,
+    /// The bot studio at `/staff/studio`, for staff with the `studio`
+    /// permission.
+    pub studio: bool,
     /// The Messenger channel, when a Page is connected.
     pub messenger: Option<crate::serve::channels::messenger::MessengerConfig>,
     /// The staff inbox and hand-overs.
@@ -115,6 +118,7 @@ impl ServeConfig {
             trust_forwarded_for: false,
             hooks: BTreeMap::new(),
             reload_poll: Duration::from_secs(1),
+            studio: false,
             messenger: None,
             staff: Default::default(),
             stats: Default::default(),
@@ -177,6 +181,9 @@ impl ServeConfig {
             if let Some(v) = s.abandon_after {
                 self.stats.abandon_after = parse_duration(&v)?;
             }
+        }
+        if let Some(v) = file.studio {
+            self.studio = v;
         }
         if let Some(l) = file.limits {
             let d = &mut self.limits;
@@ -264,6 +271,7 @@ struct FileConfig {
     reload_poll: Option<String>,
     retention: Option<String>,
     stats: Option<FileStats>,
+    studio: Option<bool>,
     limits: Option<FileLimits>,
     actions: Option<BTreeMap<String, FileHook>>,
     messenger: Option<crate::serve::channels::messenger::config::FileMessenger>,

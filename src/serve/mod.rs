@@ -24,6 +24,7 @@ pub mod reload;
 pub mod staff;
 pub mod stats;
 pub mod store;
+pub mod studio;
 
 pub use app::{App, Parts};
 pub use config::ServeConfig;
@@ -45,6 +46,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(demo::routes())
         .merge(staff::routes())
         .merge(stats::dashboard::routes())
+        .merge(studio::routes(&app))
         .layer(middleware::from_fn_with_state(app.clone(), ops::time_limit));
     let api = bounded
         .merge(api::stream_routes())

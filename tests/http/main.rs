@@ -23,3 +23,4 @@ mod staff_cli;
 mod stats;
 mod store;
 mod store_handover;
+mod studio;

@@ -15,6 +15,7 @@
 pub mod edits;
 pub mod files;
 pub mod runner;
+pub mod save;
 pub mod trial;
 
 use crate::analysis::Position;
@@ -491,14 +492,6 @@ async fn run_tests(
     Ok(Json(run))
 }
 
-#[derive(Deserialize)]
-struct SaveRequest {
-    path: String,
-    text: String,
-    /// The hash of the text the page loaded.
-    hash: String,
-}
-
 /// `POST /staff/api/studio/save` with `{"path", "text", "hash"}`: writes
 /// the file when the whole bot checks with it (422 with the diagnostics
 /// otherwise) and the file is still the one the page loaded (409
@@ -510,37 +503,10 @@ async fn save(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, Refusal> {
     allowed(&user)?;
-    let req: SaveRequest = parse(body)?;
+    let req: save::SaveRequest = parse(body)?;
     let _one_at_a_time = studio.saving.lock().await;
-    let login = user.login.clone();
     let s = studio.clone();
-    let (new_hash, report) = blocking(move || {
-        let studio = s;
-        let folder = &studio.editing.folder;
-        let path = folder.resolve(&req.path)?;
-        let current = std::fs::read_to_string(&path)
-            .map_err(|e| ApiError::BadInput(format!("{} cannot be read: {e}", req.path)))?;
-        if hash(&current) != req.hash {
-            return Err(Refusal::Changed {
-                hash: hash(&current),
-            });
-        }
-        let mut texts = folder.read_all();
-        texts.insert(req.path.clone(), req.text.clone());
-        let report = studio.editing.check_texts(&texts);
-        if report.errors > 0 {
-            return Err(Refusal::Errors(
-                "the bot would not check with this text: nothing was written",
-                Arc::new(report),
-            ));
-        }
-        files::write_atomic(&path, &req.text)
-            .map_err(|e| ApiError::Internal(format!("writing {} failed: {e}", path.display())))?;
-        // Who saved which file; never what it holds.
-        tracing::info!(login = %login, file = %req.path, "studio: a file of the bot was saved");
-        Ok((hash(&req.text), report))
-    })
-    .await?;
+    let saved = blocking(move || save::write_checked(&s.editing, &user.login, &req)).await?;
     let a = app.clone();
     let reloaded = blocking(move || Ok(crate::serve::reload::reload(&a))).await?;
     let reload = match reloaded {
@@ -549,8 +515,8 @@ async fn save(
     };
     Ok(Json(json!({
         "saved": true,
-        "hash": new_hash,
-        "warnings": report.warnings,
+        "hash": saved.hash,
+        "warnings": saved.warnings,
         "reload": reload,
     })))
 }

@@ -82,7 +82,7 @@ async fn only_signed_in_staff_with_the_studio_permission_get_in() {
     // The page sends to the sign-in page.
     let page = t.get("/staff/studio", None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text);
-    assert_eq!(page.headers["location"], "/staff/login");
+    assert_eq!(page.headers["location"], "/staff/login?next=/staff/studio");
     // A citizen's conversation token opens nothing.
     let (_, token) = t.create(Some("fr")).await;
     let r = t.get("/staff/api/studio/files", Some(&token)).await;

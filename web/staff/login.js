@@ -5,6 +5,13 @@
 const form = document.getElementById("sign-in");
 const error = document.getElementById("error");
 
+// Where to go once signed in: `?next=` when it is one of the staff pages
+// of this server, the inbox otherwise.
+function next() {
+  const wanted = new URLSearchParams(window.location.search).get("next") || "";
+  return /^\/staff\/[A-Za-z0-9/_-]*$/.test(wanted) ? wanted : "/staff/";
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   error.textContent = "";
@@ -21,7 +28,7 @@ form.addEventListener("submit", async (event) => {
       }),
     });
     if (r.ok) {
-      window.location.assign("/staff/");
+      window.location.assign(next());
       return;
     }
     if (r.status === 429) {

@@ -24,11 +24,12 @@ use crate::serve::app::App;
 use crate::serve::assets;
 use crate::serve::clock::random_text;
 use crate::serve::error::ApiError;
-use crate::serve::staff::{StaffAction, StaffPage, StaffUser};
+use crate::serve::staff::auth::signed_in;
+use crate::serve::staff::{StaffAction, StaffUser};
 use crate::values::Lang;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use edits::{Editing, Report, Unsaved};
@@ -204,7 +205,15 @@ fn no_store(mut r: Response) -> Response {
     r
 }
 
-async fn page(StaffPage(user): StaffPage, req: Request) -> Response {
+/// The sign-in page, which comes back here.
+const SIGN_IN_THEN_STUDIO: &str = "/staff/login?next=/staff/studio";
+
+async fn page(State(app): State<Arc<App>>, req: Request) -> Response {
+    let user = match signed_in(&app, req.headers()).await {
+        Ok(user) => user,
+        Err(ApiError::NotSignedIn) => return Redirect::to(SIGN_IN_THEN_STUDIO).into_response(),
+        Err(e) => return e.into_response(),
+    };
     if !may_use(&user) {
         let mut r = (
             StatusCode::FORBIDDEN,

@@ -36,6 +36,12 @@ impl Server {
 
     /// With a `guichet.toml` (staff accounts...) in its folder.
     fn start_with(settings: Option<&str>) -> Server {
+        Server::start_opts(settings, false)
+    }
+
+    /// With `studio`: `--studio` on a copy of the sample bot in its folder,
+    /// which the studio's saves change.
+    fn start_opts(settings: Option<&str>, studio: bool) -> Server {
         static N: AtomicUsize = AtomicUsize::new(0);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "browser-{}-{}",
@@ -52,9 +58,17 @@ impl Server {
             std::fs::write(dir.join("guichet.toml"), toml).expect("the settings are written");
         }
         let log = std::fs::File::create(dir.join("server.log")).expect("a log file");
+        let bot = if studio {
+            let copy = dir.join("bot");
+            copy_dir(&Path::new(ROOT).join("flows"), &copy);
+            copy.display().to_string()
+        } else {
+            format!("{ROOT}/flows")
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
             .current_dir(&dir)
-            .args(["serve", &format!("{ROOT}/flows"), "--demo"])
+            .args(["serve", &bot, "--demo"])
+            .args(if studio { &["--studio"][..] } else { &[] })
             .args(["--addr", "127.0.0.1:0"])
             .args(["--allowed-origins", &site])
             .arg("--store")
@@ -215,6 +229,18 @@ fn the_web_files_hold_no_inline_script_no_inline_style_and_insert_no_html() {
         "setAttribute(\"style\"",
     ] {
         assert!(!widget.contains(sink), "widget.js uses {sink}");
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for e in std::fs::read_dir(from).expect("a folder").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("a copy");
+        }
     }
 }
 
@@ -406,4 +432,55 @@ fn the_statistics_dashboard_in_a_real_browser() {
     );
     let shot = shots.join("stats-dashboard.png");
     assert!(shot.exists(), "{} is saved", shot.display());
+}
+
+#[test]
+fn the_bot_studio_in_a_real_browser() {
+    let (node, chromium) = match browser_tools() {
+        Ok(tools) => tools,
+        Err(why) => {
+            if std::env::var("GUICHET_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("the browser tests cannot run: {why}");
+            }
+            eprintln!(
+                "skipping the studio browser tests: {why} (scripts/test installs what they need)"
+            );
+            return;
+        }
+    };
+    // Marie and Luc as for the inbox; Sophie may use the studio only.
+    let settings = staff_settings().replace(
+        "[staff.accounts.luc]",
+        &format!(
+            "[staff.accounts.sophie]\nname = \"Sophie\"\npassword_hash = \"{}\"\nservices = [\"studio\"]\n[staff.accounts.luc]",
+            guichet::serve::staff::accounts::hash_password(
+                "correct horse battery",
+                &guichet::serve::clock::OsRandom,
+            )
+            .expect("a hash")
+        ),
+    );
+    let server = Server::start_opts(Some(&settings), true);
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap_or(Path::new(ROOT))
+        .join("browser-screenshots");
+    let out = Command::new(node)
+        .current_dir(ROOT)
+        .arg("tests/browser/run.mjs")
+        .env("GUICHET_BROWSER_SPECS", "studio.spec.mjs")
+        .env("GUICHET_URL", &server.url)
+        .env("GUICHET_TEST_CHROMIUM", &chromium)
+        .env("GUICHET_SCREENSHOTS", &shots)
+        .stdin(Stdio::null())
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "the studio browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
+        server.log()
+    );
 }

@@ -78,7 +78,6 @@
       this.tip.hidden = true;
       this.textarea.setAttribute("aria-autocomplete", "list");
       this.textarea.setAttribute("aria-controls", this.list.id);
-      this.textarea.setAttribute("aria-expanded", "false");
       this.measure = el("span", "measure", "0000000000");
       this.measure.setAttribute("aria-hidden", "true");
       code.append(this.pre, this.textarea, this.list, this.tip, this.measure);
@@ -351,7 +350,6 @@
       this.list.style.left = Math.max(0, p.x) + "px";
       this.list.style.top = Math.max(0, p.y + 2) + "px";
       this.list.hidden = false;
-      this.textarea.setAttribute("aria-expanded", "true");
       this.select(0);
     }
 
@@ -391,7 +389,6 @@
       this.completion = null;
       this.list.hidden = true;
       this.list.replaceChildren();
-      this.textarea.setAttribute("aria-expanded", "false");
       this.textarea.removeAttribute("aria-activedescendant");
     }
 

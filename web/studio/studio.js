@@ -7,7 +7,7 @@
 
 const TEXTS = {
   fr: {
-    title: "Studio du bot", files: "Fichiers", flows: "Flux", tests: "Tests", tables: "Tables",
+    title: "Studio du bot", testsTitle: "Tests de conversation", files: "Fichiers", flows: "Flux", tests: "Tests", tables: "Tables",
     save: "Enregistrer", saving: "Vérification et enregistrement…", modified: "modifié", saved: "enregistré",
     problems: "Problèmes", noProblem: "Aucun problème dans le bot.", checking: "Vérification…",
     errors: (n) => n + (n > 1 ? " erreurs" : " erreur"), warnings: (n) => n + (n > 1 ? " avertissements" : " avertissement"),
@@ -35,7 +35,7 @@ const TEXTS = {
     editorLabel: (f) => "Texte de " + f,
   },
   nl: {
-    title: "Botstudio", files: "Bestanden", flows: "Flows", tests: "Tests", tables: "Tabellen",
+    title: "Botstudio", testsTitle: "Gesprekstests", files: "Bestanden", flows: "Flows", tests: "Tests", tables: "Tabellen",
     save: "Opslaan", saving: "Controleren en opslaan…", modified: "gewijzigd", saved: "opgeslagen",
     problems: "Problemen", noProblem: "Geen problemen in de bot.", checking: "Controleren…",
     errors: (n) => n + (n > 1 ? " fouten" : " fout"), warnings: (n) => n + (n > 1 ? " waarschuwingen" : " waarschuwing"),
@@ -63,7 +63,7 @@ const TEXTS = {
     editorLabel: (f) => "Tekst van " + f,
   },
   en: {
-    title: "Bot studio", files: "Files", flows: "Flows", tests: "Tests", tables: "Tables",
+    title: "Bot studio", testsTitle: "Conversation tests", files: "Files", flows: "Flows", tests: "Tests", tables: "Tables",
     save: "Save", saving: "Checking and saving…", modified: "modified", saved: "saved",
     problems: "Problems", noProblem: "No problem in the bot.", checking: "Checking…",
     errors: (n) => n + (n > 1 ? " errors" : " error"), warnings: (n) => n + (n > 1 ? " warnings" : " warning"),
@@ -171,7 +171,7 @@ function applyTexts() {
   set("chat-input-label", T.input);
   set("chat-action-ok", T.ok);
   set("chat-action-fail", T.fail);
-  set("tests-title", T.tests);
+  set("tests-title", T.testsTitle);
   set("run-tests", T.runTests);
   set("sign-out", T.signOut);
   set("inbox-link", T.inbox);

@@ -244,6 +244,21 @@ test("hover explains a built-in; a diagnostic in another file opens it at the pl
   });
   assert.deepEqual(caret, [Number(line), Number(column)]);
   assert.ok(await reopened.evaluate((ta) => document.activeElement === ta));
+  // The completion stays open while one types, narrowed; Escape closes it.
+  for (let i = 0; i < "referenc".length; i++) await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Control+Space");
+  const list = page.getByRole("listbox");
+  await list.getByRole("option", { name: /^reference/ }).waitFor();
+  await page.keyboard.type("e");
+  await page.waitForFunction(() => {
+    const labels = [...document.querySelectorAll("#code-completions .label")].map((e) => e.textContent);
+    return labels.length > 0 && labels.every((l) => l.startsWith("reference"));
+  });
+  assert.ok(await list.isVisible());
+  await page.keyboard.press("Escape");
+  await list.waitFor({ state: "hidden" });
+  assert.match(await reopened.inputValue(), /\{upper\(reference\)\}/);
+  await page.locator("#problems-summary").filter({ hasText: "Aucun problème" }).waitFor();
 });
 
 test("staff without the studio permission are refused; accessibility rules (axe-core) on the studio", async (h) => {

@@ -85,7 +85,11 @@
       this.code = code;
 
       this.textarea.addEventListener("input", () => this.changed());
-      this.textarea.addEventListener("scroll", () => this.syncScroll());
+      this.textarea.addEventListener("scroll", () => {
+        this.syncScroll();
+        this.closeCompletion();
+        this.hideTip();
+      });
       this.textarea.addEventListener("keydown", (e) => this.keydown(e));
       this.textarea.addEventListener("blur", () => setTimeout(() => {
         if (document.activeElement !== this.textarea) this.closeCompletion();
@@ -137,12 +141,11 @@
       });
     }
 
+    /** The highlighted layer and the gutter follow the textarea. */
     syncScroll() {
       this.pre.scrollTop = this.textarea.scrollTop;
       this.pre.scrollLeft = this.textarea.scrollLeft;
       this.gutter.scrollTop = this.textarea.scrollTop;
-      this.closeCompletion();
-      this.hideTip();
     }
 
     /** Highlighting and underlines: the <pre> and the gutter. */

@@ -76,7 +76,12 @@
       return out;
     }
     const root = rule({ patterns: grammar.patterns });
-    return { root, patterns, regex, scope: grammar.scopeName };
+    const ids = new Map();
+    const idOf = (r) => {
+      if (!ids.has(r)) ids.set(r, ids.size);
+      return ids.get(r);
+    };
+    return { root, patterns, regex, idOf, scope: grammar.scopeName };
   }
 
   /** `storage.type.$1.guichet` with the first capture. */
@@ -90,7 +95,7 @@
    * spans [{start, end, scopes}] and the stack for the next line.
    */
   function tokenizeLine(g, line, stack) {
-    stack = stack.slice();
+    stack = stack.map((f) => ({ ...f, openedAt: -1 }));
     const spans = [];
     let pos = 0;
     let guard = 0;
@@ -204,6 +209,7 @@
         name,
         contentName: named(r.contentName, m),
         end: g.regex(endSource),
+        endSource,
         openedAt: m.index + m[0].length,
       };
       emitCaptures(m, r.beginCaptures, scopesOf().concat(name ? [name] : []));
@@ -252,13 +258,35 @@
     return "";
   }
 
-  /** Each line's spans as [{start, end, cls}], for a whole text. */
+  /** What a line's reading depends on besides its text: the open rules. */
+  function stackKey(g, stack) {
+    return stack.map((f) => g.idOf(f.rule) + ":" + f.endSource + ":" + (f.name || "") + ":" + (f.contentName || "")).join("|");
+  }
+
+  /**
+   * Each line's spans as [{start, end, cls}], for a whole text. A line read
+   * before with the same open rules is not read again: a keystroke reads
+   * the lines it changed (and those after, when it opened or closed a rule).
+   */
   function tokenize(g, text) {
+    if (!g.lines || g.lines.size > 20000) g.lines = new Map();
     let stack = [];
+    let key = "";
     return text.split("\n").map((line) => {
-      const r = tokenizeLine(g, line, stack);
+      const id = key + "\u0000" + line;
+      let r = g.lines.get(id);
+      if (!r) {
+        const read = tokenizeLine(g, line, stack);
+        r = {
+          spans: read.spans.map((s) => ({ start: s.start, end: s.end, cls: classOf(s.scopes) })),
+          stack: read.stack,
+          key: stackKey(g, read.stack),
+        };
+        g.lines.set(id, r);
+      }
       stack = r.stack;
-      return r.spans.map((s) => ({ start: s.start, end: s.end, cls: classOf(s.scopes) }));
+      key = r.key;
+      return r.spans;
     });
   }
 

@@ -183,10 +183,8 @@ async fn paths_outside_the_bot_folder_are_refused() {
         "guichet.toml",
         "link.flow",
     ] {
-        let uri = format!(
-            "/staff/api/studio/file?path={}",
-            path.replace('/', "%2F").replace("..%2F", "..%2F")
-        );
+        // `..%2Fsecret.flow` reaches the server as `../secret.flow`.
+        let uri = format!("/staff/api/studio/file?path={}", path.replace('/', "%2F"));
         let r = sophie.get(&t, &uri).await;
         assert!(
             r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::NOT_FOUND,

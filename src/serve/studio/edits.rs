@@ -56,10 +56,15 @@ impl Report {
     }
 }
 
+/// A member of staff's workspace, by login.
+type Desk = (String, Arc<Mutex<Workspace>>);
+/// A bot built from texts, by the hash of those texts.
+type Built = (String, Result<Bot, Arc<Report>>);
+
 pub struct Editing {
     pub folder: BotFolder,
-    desks: Mutex<Vec<(String, Arc<Mutex<Workspace>>)>>,
-    bots: Mutex<Vec<(String, Result<Bot, Arc<Report>>)>>,
+    desks: Mutex<Vec<Desk>>,
+    bots: Mutex<Vec<Built>>,
 }
 
 impl Editing {

@@ -218,7 +218,15 @@ fn the_web_files_hold_no_inline_script_no_inline_style_and_insert_no_html() {
             page.display()
         );
     }
-    let widget = std::fs::read_to_string(web.join("widget.js")).unwrap();
+    let mut scripts = vec![web.join("widget.js")];
+    collect(&web.join("studio"), "js", &mut scripts);
+    for script in &scripts {
+        check_sinks(script, &std::fs::read_to_string(script).unwrap());
+    }
+}
+
+/// No HTML insertion, no code from text, no inline style attribute.
+fn check_sinks(script: &Path, text: &str) {
     for sink in [
         "innerHTML",
         "outerHTML",
@@ -228,7 +236,7 @@ fn the_web_files_hold_no_inline_script_no_inline_style_and_insert_no_html() {
         "new Function",
         "setAttribute(\"style\"",
     ] {
-        assert!(!widget.contains(sink), "widget.js uses {sink}");
+        assert!(!text.contains(sink), "{} uses {sink}", script.display());
     }
 }
 

@@ -128,8 +128,9 @@
     changed() {
       this.queueRender();
       this.hideTip();
-      if (this.completion) this.refreshCompletion();
+      // The page's texts first: the completion asks about the new one.
       this.options.onChange(this.text);
+      if (this.completion) this.refreshCompletion();
     }
 
     queueRender() {

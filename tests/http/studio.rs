@@ -246,6 +246,22 @@ async fn unsaved_texts_get_the_whole_bots_diagnostics_completion_and_hover() {
         .await;
     assert_eq!(clean.body["errors"], 0, "{}", clean.text);
     assert_eq!(clean.body["diagnostics"], json!([]));
+    // A file bigger than the chat API's body limit still travels.
+    let long = format!(
+        "{}\n# {}\n",
+        bot_file(&t, "status.flow"),
+        "une longue note ".repeat(3000)
+    );
+    assert!(long.len() > 40_000);
+    let r = sophie
+        .post(
+            &t,
+            "/staff/api/studio/check",
+            json!({"files": {"status.flow": long}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["errors"], 0, "{}", r.text);
 
     // A mistake typed in an unsaved text, after an accented line.
     let text = bot_file(&t, "status.flow").replace(

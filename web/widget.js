@@ -261,9 +261,17 @@
         if (e.key === "Escape" && !e.isComposing) {
           e.preventDefault();
           this.close();
+        } else if (e.key === "Tab" && this.phone.matches) {
+          this.keepFocusInside(e, root);
         }
       });
       this.panel = panel;
+      // On a phone the panel covers the page: it is then a modal dialog,
+      // whose focus stays inside (the page behind can be neither seen nor reached).
+      this.phone = window.matchMedia("(max-width: 480px)");
+      const modal = () => panel.setAttribute("aria-modal", this.phone.matches ? "true" : "false");
+      modal();
+      if (this.phone.addEventListener) this.phone.addEventListener("change", modal);
       this.launcher = el("button", "launcher", null, {
         type: "button",
         "aria-expanded": "false",
@@ -418,6 +426,24 @@
       this.scrollDown();
       if (!quietly) this.input.focus();
       if (!this.conv) this.start();
+    }
+
+    /** Tab and Shift+Tab go round the panel's controls instead of leaving it. */
+    keepFocusInside(e, root) {
+      const controls = Array.from(
+        this.panel.querySelectorAll("button, input, textarea, select, a[href], [tabindex]:not([tabindex='-1'])")
+      ).filter((c) => !c.disabled && !c.hidden && c.getClientRects().length > 0);
+      if (controls.length === 0) return;
+      const first = controls[0];
+      const last = controls[controls.length - 1];
+      const at = root.activeElement;
+      if (e.shiftKey && (at === first || !this.panel.contains(at))) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (at === last || !this.panel.contains(at))) {
+        e.preventDefault();
+        first.focus();
+      }
     }
 
     close() {

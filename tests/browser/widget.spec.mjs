@@ -428,6 +428,24 @@ test("screenshots at desktop and phone sizes", async (h) => {
       assert.ok(panel.width <= 400 && panel.x + panel.width <= viewport.width - 10, "a panel at the right");
       assert.ok(panel.y >= 0 && panel.y + panel.height <= viewport.height);
     }
+    // Covering the page on a phone, the panel is a modal dialog whose focus stays inside.
+    assert.equal(await w.dialog().getAttribute("aria-modal"), name === "desktop" ? "false" : "true");
+    if (name !== "desktop") {
+      for (let i = 0; i < 40; i++) await page.keyboard.press("Tab");
+      const inside = await page.evaluate(() => {
+        const root = document.querySelector("guichet-widget").shadowRoot;
+        const at = root.activeElement;
+        return at !== null && root.getElementById("guichet-panel").contains(at);
+      });
+      assert.ok(inside, "Tab keeps the focus inside the panel on a phone");
+      for (let i = 0; i < 40; i++) await page.keyboard.press("Shift+Tab");
+      const stillInside = await page.evaluate(() => {
+        const root = document.querySelector("guichet-widget").shadowRoot;
+        const at = root.activeElement;
+        return at !== null && root.getElementById("guichet-panel").contains(at);
+      });
+      assert.ok(stillInside, "Shift+Tab keeps the focus inside the panel on a phone");
+    }
     const animation = await w.dialog().evaluate((e) => getComputedStyle(e).animationName);
     assert.equal(animation, name === "small-phone" ? "none" : "rise", "the panel's animation");
     // Nothing sticks out sideways.

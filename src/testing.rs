@@ -20,6 +20,7 @@
 //! lang nl                          the session's language after the turn
 //! button Oui                       one of the buttons has this label
 //! error unknown_action             an error event with this code
+//! not < je n'ai pas compris         `not` before `<`, `button` or `handoff`: nothing of the kind happened
 //! ```
 //!
 //! A test runs in several languages from one file when a `@lang` line
@@ -114,7 +115,7 @@ pub struct Outcome {
 
 const DIRECTIVES: &[&str] = &[
     "@now", "@lang", "start", ">", "+", "ok", "fail", "<", "button", "?", "=", "!", "handoff",
-    "lang", "error",
+    "lang", "error", "not",
 ];
 
 /// Steps that cannot be for one language only: they set up the test.
@@ -627,10 +628,30 @@ impl<'b> Runner<'b> {
                     return Err(format!("no error event with the code {rest:?}"));
                 }
             }
+            "not" => {
+                let inner = rest.split_whitespace().next().unwrap_or("");
+                if !["<", "button", "handoff"].contains(&inner) {
+                    return Err(format!(
+                        "`not` goes before `<`, `button` or `handoff`, not {inner:?}"
+                    ));
+                }
+                if self.step(rest, covered).is_ok() {
+                    return Err(match inner {
+                        "<" => format!("a message of the bot contains {:?}", step_arg(rest)),
+                        "button" => format!("a button is labelled {:?}", step_arg(rest)),
+                        _ => format!("a hand-over with the reason {:?} happened", step_arg(rest)),
+                    });
+                }
+            }
             other => return Err(format!("`{other}` is not a test step")),
         }
         Ok(())
     }
+}
+
+/// What follows a step's first word.
+fn step_arg(step: &str) -> &str {
+    step.split_once(' ').map_or("", |(_, rest)| rest.trim())
 }
 
 /// Coverage of one flow: per kind, how many places exist and how many the

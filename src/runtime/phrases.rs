@@ -8,6 +8,8 @@ pub enum Phrase {
     Resume,
     WhichToChange,
     DidYouMean,
+    /// The fallback when some flows half fit: one message, with them as buttons.
+    NotSureDidYouMean,
     NotUnderstood,
     TooManyAttempts,
     StillWaiting,
@@ -31,6 +33,9 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
         (DidYouMean, Fr) => "Vouliez-vous dire :",
         (DidYouMean, Nl) => "Bedoelde u:",
         (DidYouMean, En) => "Did you mean:",
+        (NotSureDidYouMean, Fr) => "Je ne suis pas sûr d'avoir compris. Vouliez-vous dire :",
+        (NotSureDidYouMean, Nl) => "Ik weet niet zeker of ik u goed begrijp. Bedoelde u:",
+        (NotSureDidYouMean, En) => "I am not sure I understood. Did you mean:",
         (NotUnderstood, Fr) => "Je n'ai pas compris. Pouvez-vous reformuler ?",
         (NotUnderstood, Nl) => "Dat heb ik niet begrepen. Kunt u het anders zeggen?",
         (NotUnderstood, En) => "I did not understand. Could you rephrase?",

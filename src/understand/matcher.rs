@@ -176,6 +176,9 @@ struct Compiled {
     courtesy: bool,
     /// One content word plus the words around it, all required (see `compile`).
     thin: bool,
+    /// How many of `slots`, from the first, hold content words (a thin
+    /// pattern's stop words come after them; a courtesy pattern has none).
+    content_slots: usize,
     /// The pattern's own words, to check whether another pattern hides it.
     probe: String,
     /// The term of each word of `probe` as a message reads it, when its
@@ -457,6 +460,17 @@ impl LangIndex {
         {
             self.typo_targets.push((Arc::clone(word), term));
         }
+    }
+
+    /// Whether a term is what one target is about: no other target requires
+    /// it, and several of its phrasings do ("crèche", not the "sais" of a
+    /// lone "que sais-tu faire").
+    fn is_topic(&self, term: TermId) -> bool {
+        self.targets.get(term as usize) == Some(&1)
+            && self
+                .postings
+                .get(term as usize)
+                .is_some_and(|p| p.len() >= 2)
     }
 
     /// Term of a single stem (a synonym group's term when it belongs to one).
@@ -861,7 +875,8 @@ impl TriggerIndex {
                     let Some(p) = self.patterns.get(p_no as usize) else {
                         continue;
                     };
-                    let Some((score, matched_count)) = evaluate(p, index, analysis, weight, None)
+                    let Some((score, matched_count)) =
+                        evaluate(p, &self.patterns, index, analysis, weight, None)
                     else {
                         continue;
                     };
@@ -901,7 +916,7 @@ impl TriggerIndex {
                     });
                 }
                 let (pattern_lang, index, analysis) = analyses.get(r.analysis)?.as_ref()?;
-                score(p, index, analysis, weight_of(*pattern_lang)).map(|(m, _)| m)
+                score(p, &self.patterns, index, analysis, weight_of(*pattern_lang)).map(|(m, _)| m)
             })
             .collect()
     }
@@ -1201,6 +1216,7 @@ fn compile<'s>(
         }
         slots
     };
+    let content_count = content_slots.len();
     let slots = if courtesy {
         courtesy_slots()
     } else if thin {
@@ -1228,6 +1244,7 @@ fn compile<'s>(
         open,
         courtesy,
         thin,
+        content_slots: content_count,
         probe,
         probe_terms,
     }))
@@ -1424,23 +1441,33 @@ struct Detail<'p> {
     matched: Vec<(usize, &'p PatternWord, Via)>,
     missing: Vec<String>,
     extra: usize,
+    /// Raised to a match: every content word of the message is the
+    /// pattern's, and one is its target's topic.
+    named: bool,
 }
 
 fn score(
     p: &Compiled,
+    patterns: &[Compiled],
     index: &LangIndex,
     analysis: &Analysis,
     weight: f32,
 ) -> Option<(Match, usize)> {
     let mut detail = Detail::default();
-    let (score, matched_count) = evaluate(p, index, analysis, weight, Some(&mut detail))?;
+    let (score, matched_count) = evaluate(p, patterns, index, analysis, weight, Some(&mut detail))?;
     let Detail {
         mut matched,
         missing,
         extra,
+        named,
     } = detail;
     matched.sort_by_key(|(i, _, _)| *i);
-    let explanation = explain(p, analysis, &matched, &missing, extra, weight, score);
+    let mut explanation = explain(p, analysis, &matched, &missing, extra, weight, score);
+    if named {
+        explanation.push_str(
+            " (named: every word of the message is in its target's phrasings, one is its topic)",
+        );
+    }
     let matched_words = matched
         .iter()
         .filter_map(|(i, _, _)| analysis.words.get(*i).map(|w| w.text.to_string()))
@@ -1462,6 +1489,7 @@ fn score(
 /// matched; with `detail`, also which words and how.
 fn evaluate<'p>(
     p: &'p Compiled,
+    patterns: &[Compiled],
     index: &LangIndex,
     analysis: &Analysis,
     weight: f32,
@@ -1472,7 +1500,12 @@ fn evaluate<'p>(
     let mut got = 0.0f32;
     let mut matched_count = 0usize;
     let mut missing_any = false;
-    for slot in &p.slots {
+    // Whether a content word of the pattern is in the message, and one that
+    // no other target requires (a word that tells this target apart).
+    let mut evidence = false;
+    let mut distinctive = false;
+    for (slot_no, slot) in p.slots.iter().enumerate() {
+        let content = slot_no < p.content_slots;
         let mut best: Option<(f32, f32, &[PatternWord])> = None;
         for alt in slot.alternatives() {
             let alt_weight: f32 = alt.iter().map(|w| idf(w.term)).sum();
@@ -1502,6 +1535,10 @@ fn evaluate<'p>(
                 Some(&i) => {
                     if let Some(mw) = analysis.words.get(i) {
                         matched_count += 1;
+                        if content {
+                            evidence = true;
+                            distinctive |= index.is_topic(w.term);
+                        }
                         if let Some(d) = detail.as_deref_mut() {
                             d.matched.push((i, w, via(mw, w)));
                         }
@@ -1516,7 +1553,9 @@ fn evaluate<'p>(
             }
         }
     }
-    if total <= 0.0 || matched_count == 0 {
+    // Words that carry no meaning ("je", "le", "à") are no evidence for a
+    // pattern that has words that do: "le 25/12" is not "le menu *".
+    if total <= 0.0 || matched_count == 0 || (!p.courtesy && !evidence) {
         return None;
     }
     let extra = analysis
@@ -1539,6 +1578,18 @@ fn evaluate<'p>(
     if p.thin && missing_any {
         // "je ne sais plus" is not "je ne veux plus": offered, never started.
         score = score.min(MATCH_THRESHOLD - 0.05);
+    } else if distinctive
+        && !p.thin
+        && score < MATCH_THRESHOLD
+        && (extra == 0 || others_are_targets(p, patterns, index, analysis))
+    {
+        // Every content word of the message is this pattern's, and one of
+        // them is its target's topic ("crèche", "where is my application"):
+        // the citizen named the service, which starts it.
+        score = MATCH_THRESHOLD;
+        if let Some(d) = detail.as_deref_mut() {
+            d.named = true;
+        }
     }
     if score <= 0.0 {
         return None;
@@ -1547,6 +1598,35 @@ fn evaluate<'p>(
         d.extra = extra;
     }
     Some((score, matched_count))
+}
+
+/// Whether every content word of the message that `p` does not know is
+/// required by another pattern of `p`'s target ("where is my
+/// application": "where" is in "where is my request").
+fn others_are_targets(
+    p: &Compiled,
+    patterns: &[Compiled],
+    index: &LangIndex,
+    analysis: &Analysis,
+) -> bool {
+    /// A word shared by more patterns than this is not looked through.
+    const MAX_POSTINGS: usize = 4096;
+    analysis
+        .words
+        .iter()
+        .filter(|w| !w.stop && !w.number)
+        .all(|w| match w.term {
+            Some(t) if p.known.binary_search(&t).is_ok() => true,
+            Some(t) => index.postings.get(t as usize).is_some_and(|list| {
+                list.len() <= MAX_POSTINGS
+                    && list.iter().any(|&q| {
+                        patterns
+                            .get(q as usize)
+                            .is_some_and(|q| q.target == p.target)
+                    })
+            }),
+            None => false,
+        })
 }
 
 fn explain(

@@ -487,10 +487,74 @@ fn words_thousands_of_triggers_share_suggest_none_of_them() {
     ));
     let found = bot.find_match_or_suggestions(&known, Some(Lang::Fr), 5, Explain::Yes);
     assert_eq!(found.first().map(|m| m.target), Some(17));
-    // In a small bot the same common words are worth suggesting.
+    // In a small bot too, words without meaning are no evidence.
     let small = TriggerIndex::build(&specs[..3], &Synonyms::new()).0;
     let found = small.find_match_or_suggestions(&unknown, Some(Lang::Fr), 5, Explain::Yes);
-    assert!(!found.is_empty() && found.iter().all(|m| m.score < MATCH_THRESHOLD));
+    assert!(found.is_empty(), "{:?}", targets_and_scores(&found));
+}
+
+#[test]
+fn small_words_are_no_evidence() {
+    let specs = vec![
+        spec(0, Lang::Fr, "le menu *"),
+        spec(0, Lang::Fr, "menu [de la] cantine"),
+        spec(1, Lang::Fr, "à bientôt"),
+        spec(2, Lang::Fr, "je ne veux plus"),
+        spec(3, Lang::En, "i changed my mind"),
+    ];
+    let bot = TriggerIndex::build(&specs, &Synonyms::new()).0;
+    for message in [
+        "le 25/12",
+        "Et à Noël ?",
+        "je veux jeter un vieux frigo",
+        "I want to throw my old fridge away",
+    ] {
+        let found = bot.find_match_or_suggestions(&Input::new(message), None, 5, Explain::Yes);
+        assert!(
+            found.is_empty(),
+            "{message}: {:?}",
+            targets_and_scores(&found)
+        );
+    }
+    // A word that carries meaning is still worth a suggestion.
+    let found = bot.find_match_or_suggestions(&Input::new("la cantine"), None, 5, Explain::Yes);
+    assert_eq!(found.first().map(|m| m.target), Some(0));
+}
+
+#[test]
+fn a_word_that_names_its_target_starts_it() {
+    let specs = vec![
+        spec(0, Lang::Fr, "inscription [en] crèche"),
+        spec(0, Lang::Fr, "place en crèche"),
+        spec(1, Lang::Fr, "carte de riverain"),
+        spec(2, Lang::Fr, "que (sais-tu|savez-vous) faire"),
+        spec(3, Lang::En, "where is my request"),
+        spec(3, Lang::En, "status of my (request|application)"),
+        spec(3, Lang::En, "track my (request|application)"),
+        spec(4, Lang::En, "where is the town hall"),
+    ];
+    let bot = TriggerIndex::build(&specs, &Synonyms::new()).0;
+    let best = |m: &str| {
+        bot.find_match_or_suggestions(&Input::new(m), None, 5, Explain::Yes)
+            .into_iter()
+            .next()
+    };
+    // The service's own word, alone or with small words, starts it.
+    for message in ["crèche", "creche ?", "une crèche"] {
+        let m = best(message).expect(message);
+        assert_eq!(m.target, 0, "{message}");
+        assert!(m.score >= MATCH_THRESHOLD, "{message}: {}", m.explanation);
+        assert!(m.explanation.contains("named"), "{}", m.explanation);
+    }
+    // "where" is in another phrasing of the same service.
+    let m = best("where is my application?").expect("a match");
+    assert_eq!(m.target, 3);
+    assert!(m.score >= MATCH_THRESHOLD, "{}", m.explanation);
+    // A word of a single phrasing is not what its target is about, and a
+    // word of the message that the target does not know is not its.
+    assert!(best("je sais pas").is_none_or(|m| m.score < MATCH_THRESHOLD));
+    assert!(best("crèche privée").is_none_or(|m| m.score < MATCH_THRESHOLD));
+    assert!(best("where is my bicycle application").is_none_or(|m| m.score < MATCH_THRESHOLD));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! suggestions, fallback) and detecting its language.
 
 use super::{err, Turn, MAX_MESSAGE_BYTES};
-use crate::compile::{Flow, Program};
+use crate::compile::{Flow, Instr, Program};
 use crate::runtime::events::{Button, Event};
 use crate::runtime::phrases::{phrase, Phrase};
 use crate::runtime::records::{Record, StartedBy};
@@ -288,6 +288,14 @@ impl<'p> Turn<'p> {
                         ambiguous: false,
                     });
                 }
+                if !suggestions.is_empty() {
+                    // One message: not "I did not understand" and then "did you
+                    // mean", which contradict each other.
+                    trace!(self, "fallback: the flows it half fits are offered");
+                    let extra = self.fallback_buttons()?;
+                    self.offer_flows_with(&suggestions, Phrase::NotSureDidYouMean, extra);
+                    return Ok(());
+                }
                 match self.program.fallback {
                     Some(fallback) => {
                         let program: &'p Program = self.program;
@@ -296,9 +304,6 @@ impl<'p> Turn<'p> {
                         self.run()?;
                     }
                     None => self.say_phrase(Phrase::NotUnderstood),
-                }
-                if !suggestions.is_empty() {
-                    self.offer_flows(&suggestions, Phrase::DidYouMean);
                 }
                 Ok(())
             }
@@ -318,8 +323,14 @@ impl<'p> Turn<'p> {
     }
 
     fn offer_flows(&mut self, ids: &[usize], intro: Phrase) {
+        self.offer_flows_with(ids, intro, Vec::new());
+    }
+
+    /// Offers flows as buttons, then `extra` buttons (a flow already
+    /// offered is not offered twice).
+    pub(super) fn offer_flows_with(&mut self, ids: &[usize], intro: Phrase, extra: Vec<Button>) {
         let lang = self.lang();
-        let buttons = ids
+        let mut buttons: Vec<Button> = ids
             .iter()
             .filter_map(|&id| self.program.flows.get(id))
             .map(|f| Button {
@@ -327,11 +338,35 @@ impl<'p> Turn<'p> {
                 payload: f.name.clone(),
             })
             .collect();
+        for b in extra {
+            if !buttons.iter().any(|x| x.payload == b.payload) {
+                buttons.push(b);
+            }
+        }
         self.events.push(Event::Say {
             text: phrase(intro, lang).to_string(),
             buttons,
             links: vec![],
         });
+    }
+}
+
+impl<'p> Turn<'p> {
+    /// The buttons the bot's fallback flow offers with its first message
+    /// (usually "talk to a person"): kept when the runtime answers in its
+    /// place, with suggestions.
+    pub(super) fn fallback_buttons(&mut self) -> Result<Vec<Button>, RuntimeError> {
+        let program: &'p Program = self.program;
+        let Some(flow) = program.fallback.and_then(|f| program.flows.get(f)) else {
+            return Ok(Vec::new());
+        };
+        match flow.code.iter().find_map(|i| match i {
+            Instr::Say(p) => Some(p),
+            _ => None,
+        }) {
+            Some(p) => self.prompt_buttons(p),
+            None => Ok(Vec::new()),
+        }
     }
 }
 

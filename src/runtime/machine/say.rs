@@ -152,6 +152,24 @@ impl<'p> Turn<'p> {
         Ok(())
     }
 
+    /// A prompt's own buttons, labelled in the session's language, outside
+    /// any flow's variables.
+    pub(super) fn prompt_buttons(&mut self, p: &Prompt) -> Result<Vec<Button>, RuntimeError> {
+        let none = IndexMap::new();
+        let mut buttons = Vec::with_capacity(p.buttons.len());
+        for b in &p.buttons {
+            let label = match self.pick(&b.label) {
+                Some(s) => self.with_env(&none, "", |env| env.interpolate(s))?,
+                None => b.payload.clone(),
+            };
+            buttons.push(Button {
+                label,
+                payload: b.payload.clone(),
+            });
+        }
+        Ok(buttons)
+    }
+
     pub(super) fn eval(&mut self, idx: usize, e: &Expr) -> Result<Value, RuntimeError> {
         let summary = if mentions_summary(e) {
             self.summary_text(idx)

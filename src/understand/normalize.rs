@@ -216,6 +216,27 @@ impl Input {
         }
     }
 
+    /// The message with these byte ranges of the original blanked out (a
+    /// space per byte, so the rest keeps its offsets): what is left once
+    /// values are taken, or once negated words are set aside. A range off
+    /// the text or off a character boundary is left as it is.
+    pub fn without(&self, spans: &[std::ops::Range<usize>]) -> Input {
+        let mut bytes = self.original.clone().into_bytes();
+        for span in spans {
+            if span.start <= span.end
+                && self.original.is_char_boundary(span.start)
+                && self
+                    .original
+                    .is_char_boundary(span.end.min(self.original.len()))
+            {
+                let end = span.end.min(bytes.len());
+                bytes[span.start..end].fill(b' ');
+            }
+        }
+        // Only whole characters were replaced by ASCII spaces.
+        Input::from_string(String::from_utf8(bytes).unwrap_or_default())
+    }
+
     /// The original text under a folded byte range.
     pub fn original_text(&self, folded: std::ops::Range<usize>) -> &str {
         let span = self.folded.original_span(folded);

@@ -213,11 +213,20 @@ impl<'p> Turn<'p> {
             .map(|(_, c)| c.clone());
 
         // Another flow asked for by name wins over a free-text answer, and
-        // over no answer at all: the citizen changed the subject.
+        // over no answer at all: the citizen changed the subject. So does a
+        // flow named by the words around a value ("le menu de la cantine
+        // demain ?" while a date is asked, "j'habite Ixelles... bon laissez
+        // tomber"): the value is the other flow's, or nobody's.
         let free = matches!(slot.ty, SlotType::Text | SlotType::Name);
-        if mine.is_none() || free {
+        let around = if mine.is_none() || free {
+            None
+        } else {
+            let spans: Vec<_> = found.iter().map(|(_, c)| c.span.clone()).collect();
+            Some(input.without(&spans)).filter(|rest| has_words(rest))
+        };
+        if mine.is_none() || free || around.is_some() {
             let matches = self.program.triggers.find_above(
-                input,
+                around.as_ref().unwrap_or(input),
                 Some(self.lang()),
                 3,
                 MATCH_THRESHOLD,
@@ -524,4 +533,9 @@ impl<'p> Turn<'p> {
         }
         Ok((found, rejected))
     }
+}
+
+/// Whether a message holds a word of three letters or more.
+fn has_words(input: &Message_) -> bool {
+    input.tokens.iter().any(|t| t.text.chars().count() >= 3)
 }

@@ -101,31 +101,15 @@ impl<'p> Turn<'p> {
         best.map(|(i, _)| i)
     }
 
-    fn slot_value_in(
-        &mut self,
-        idx: usize,
-        slot: &SlotSpec,
-        input: &Message_,
-    ) -> Option<Candidate> {
-        let ctx = Context {
-            lang: self.lang(),
-            now: self.now,
-            policy: slot.policy,
-            order: self.program.date_order,
-            choice: match &slot.ty {
-                SlotType::Choice(name) => self.program.choices.get(name),
-                _ => None,
-            },
-        };
-        let _ = idx;
-        let ex = extract::extract(&slot.ty, input, &ctx);
+    fn slot_value_in(&mut self, slot: &'p SlotSpec, input: &Message_) -> Option<Candidate> {
+        let ex = self.read_slot(slot, input);
         match slot.ty {
             // A free-text or name slot would take the whole correction sentence.
             SlotType::Text => None,
             // The citizen named the slot ("le prénom c'est Lou"): a weaker
             // introducer than "je m'appelle" is enough.
-            SlotType::Name => ex.candidates.into_iter().find(|c| c.confidence >= 0.6),
-            _ => ex.candidates.into_iter().next(),
+            SlotType::Name => ex.kept.into_iter().find(|c| c.confidence >= 0.6),
+            _ => ex.kept.into_iter().next(),
         }
     }
 
@@ -143,7 +127,7 @@ impl<'p> Turn<'p> {
             return Ok(false);
         };
         let slot = &form.slots[i];
-        let Some(c) = self.slot_value_in(idx, slot, input) else {
+        let Some(c) = self.slot_value_in(slot, input) else {
             return Ok(false);
         };
         if self.validate(idx, i, &c.value)?.is_err() {
@@ -176,7 +160,7 @@ impl<'p> Turn<'p> {
         let fs = self.form_state(idx)?;
         let form = self.form_spec(idx, &fs)?;
         let slot = &form.slots[slot_index];
-        match self.slot_value_in(idx, slot, input) {
+        match self.slot_value_in(slot, input) {
             Some(c) => {
                 trace!(
                     self,
@@ -258,6 +242,17 @@ impl<'p> Turn<'p> {
         input: &Message_,
     ) -> Result<(), RuntimeError> {
         let form = self.form_spec(idx, fs)?;
+        // "non, la date de naissance c'est le 5 avril", "non, le 5 pas le 4".
+        let corrections = self.corrections(idx, fs, input, None)?;
+        if !corrections.is_empty() {
+            self.apply_corrections(idx, fs, corrections)?;
+            let mut fs = fs.clone();
+            fs.phase = Phase::Filling;
+            fs.slot = None;
+            self.set_form_state(idx, fs);
+            self.advance_form(idx)?;
+            return self.run();
+        }
         if let Some(i) = self.named_slot(form, input) {
             return self.correct(idx, i, input);
         }
@@ -271,7 +266,7 @@ impl<'p> Turn<'p> {
                         continue;
                     }
                     if self
-                        .slot_value_in(idx, s, input)
+                        .slot_value_in(s, input)
                         .is_some_and(|c| c.confidence >= 0.8)
                     {
                         hits.push(i);
@@ -312,34 +307,4 @@ impl<'p> Turn<'p> {
         }
         self.ask_which_to_change(idx)
     }
-}
-
-/// Words a citizen starts a correction with, in the three languages.
-const CORRECTION_MARKERS: &[&str] = &[
-    "non",
-    "pardon",
-    "en fait",
-    "oups",
-    "correction",
-    "attention",
-    "nee",
-    "neen",
-    "sorry",
-    "eigenlijk",
-    "oeps",
-    "no",
-    "actually",
-    "oops",
-    "wait",
-];
-
-pub(super) fn starts_like_a_correction(folded: &str) -> bool {
-    let words: Vec<&str> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    CORRECTION_MARKERS.iter().any(|m| {
-        let marker: Vec<&str> = m.split(' ').collect();
-        words.len() > marker.len() && words[..marker.len()] == marker[..]
-    })
 }

@@ -1,7 +1,6 @@
 //! Forms: asking slots, re-prompts and attempts, filling slots from a
 //! message, validation.
 
-use super::confirm::starts_like_a_correction;
 use super::inputs::prefill_for;
 use super::{err, Turn};
 use crate::compile::{Flow, FormSpec, SlotSpec};
@@ -10,7 +9,7 @@ use crate::runtime::phrases::{phrase, Phrase, SKIP_WORDS};
 use crate::runtime::records::{Record, Refusal, StartedBy};
 use crate::runtime::session::{FormState, Phase};
 use crate::runtime::RuntimeError;
-use crate::understand::extract::{self, Candidate, Context, Reason};
+use crate::understand::extract::{self, Candidate, Reason};
 use crate::understand::matcher::MATCH_THRESHOLD;
 use crate::understand::normalize::fold;
 use crate::understand::Input as Message_;
@@ -201,10 +200,22 @@ impl<'p> Turn<'p> {
         {
             return self.skip_slot(idx);
         }
-        // "non, la date de naissance c'est le 4 mai": a correction of an
-        // answered slot, even though a date would also fit this question.
-        if starts_like_a_correction(&folded) && self.correct_in_passing(idx, fs, current, input)? {
-            return Ok(());
+        // "attendez, la date de naissance c'est le 5 avril", "c'est le 5,
+        // pas le 4": a correction of an answered slot, even though a date
+        // would also fit this question. What the correction does not claim
+        // may still answer the question.
+        let corrections = self.corrections(idx, fs, input, Some(current))?;
+        if !corrections.is_empty() {
+            let claimed: Vec<_> = corrections.iter().map(|c| c.claimed.clone()).collect();
+            self.apply_corrections(idx, fs, corrections)?;
+            let rest = input.without(&claimed);
+            let (found, _) = self.extract_for_form(idx, &rest, Some(current))?;
+            if let Some((_, c)) = found.into_iter().find(|(i, _)| *i == current) {
+                self.say_phrase(Phrase::Noted);
+                return self.offer_value(idx, c.value, Vec::new());
+            }
+            self.say_phrase(Phrase::Noted);
+            return self.ask_slot(idx, fs.attempts);
         }
         let (found, rejected) = self.extract_for_form(idx, input, Some(current))?;
         let mine = found
@@ -449,7 +460,6 @@ impl<'p> Turn<'p> {
     ) -> Result<(Vec<(usize, Candidate)>, Vec<extract::Rejected>), RuntimeError> {
         let fs = self.form_state(idx)?;
         let form = self.form_spec(idx, &fs)?;
-        let lang = self.lang();
         let frame = &self.session.stack[idx];
         let mut order: Vec<usize> = current.into_iter().collect();
         for (i, s) in form.slots.iter().enumerate() {
@@ -468,22 +478,12 @@ impl<'p> Turn<'p> {
             if Some(i) != current && matches!(slot.ty, SlotType::Text) {
                 continue;
             }
-            let ctx = Context {
-                lang,
-                now: self.now,
-                policy: slot.policy,
-                order: self.program.date_order,
-                choice: match &slot.ty {
-                    SlotType::Choice(name) => self.program.choices.get(name),
-                    _ => None,
-                },
-            };
-            let ex = extract::extract(&slot.ty, input, &ctx);
+            let ex = self.read_slot(slot, input);
             if Some(i) == current {
                 rejected = ex.rejected.clone();
             }
             let scored = ex
-                .candidates
+                .kept
                 .into_iter()
                 .filter(|c| {
                     !used

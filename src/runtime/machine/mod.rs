@@ -74,6 +74,7 @@ macro_rules! record {
 // After the macros, so that the files of the machine can use them.
 mod calls;
 mod confirm;
+mod corrections;
 mod forms;
 mod inputs;
 mod record;

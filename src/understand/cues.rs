@@ -1,0 +1,99 @@
+//! Words that say what a message is doing around its values: the link
+//! between a slot's label and its value ("le prénom est Théo"), the
+//! opening of a follow-up ("Et à Noël ?"), a language the citizen does
+//! not speak ("I don't speak French"). The words are in `lexicon/cues.txt`.
+
+use crate::understand::normalize::{tokenize, Token};
+use crate::values::Lang;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    Link,
+    FollowUp,
+    NotSpoken,
+}
+
+type Phrases = Vec<Vec<String>>;
+
+fn lexicon(cue: Cue, lang: Lang) -> &'static Phrases {
+    static LISTS: OnceLock<Vec<((Cue, Lang), Phrases)>> = OnceLock::new();
+    static EMPTY: Phrases = Vec::new();
+    let lists = LISTS.get_or_init(|| {
+        let mut lists: Vec<((Cue, Lang), Phrases)> = Vec::new();
+        for line in include_str!("lexicon/cues.txt").lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.splitn(3, ' ');
+            let (Some(code), Some(kind), Some(phrase)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let (Ok(lang), Some(cue)) = (
+                code.parse::<Lang>(),
+                match kind {
+                    "link" => Some(Cue::Link),
+                    "followup" => Some(Cue::FollowUp),
+                    "notspoken" => Some(Cue::NotSpoken),
+                    _ => None,
+                },
+            ) else {
+                continue;
+            };
+            let words: Vec<String> = tokenize(phrase)
+                .into_iter()
+                .map(|t| t.text.into())
+                .collect();
+            match lists.iter_mut().find(|(key, _)| *key == (cue, lang)) {
+                Some((_, list)) => list.push(words),
+                None => lists.push(((cue, lang), vec![words])),
+            }
+        }
+        // Longest first: "et pour le" before "et".
+        for (_, list) in lists.iter_mut() {
+            list.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        }
+        lists
+    });
+    lists
+        .iter()
+        .find(|(key, _)| *key == (cue, lang))
+        .map_or(&EMPTY, |(_, list)| list)
+}
+
+/// How many tokens from `at` make the longest phrase of this cue, if any.
+pub fn at(tokens: &[Token], at: usize, cue: Cue, lang: Lang) -> Option<usize> {
+    lexicon(cue, lang)
+        .iter()
+        .find(|phrase| {
+            !phrase.is_empty()
+                && tokens
+                    .get(at..at + phrase.len())
+                    .is_some_and(|run| run.iter().zip(phrase.iter()).all(|(t, w)| t.text == *w))
+        })
+        .map(Vec::len)
+}
+
+/// Where a phrase of this cue starts in `tokens`, and its length: the first.
+pub fn find(tokens: &[Token], cue: Cue, lang: Lang) -> Option<(usize, usize)> {
+    (0..tokens.len()).find_map(|i| at(tokens, i, cue, lang).map(|n| (i, n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::understand::normalize::Input;
+
+    #[test]
+    fn the_longest_phrase_is_found() {
+        let input = Input::new("Et pour le menu de lundi ?");
+        assert_eq!(at(&input.tokens, 0, Cue::FollowUp, Lang::Fr), Some(3));
+        let input = Input::new("Hi, sorry I don't speak French.");
+        assert_eq!(find(&input.tokens, Cue::NotSpoken, Lang::En), Some((2, 4)));
+        let input = Input::new("de voornaam is Daan");
+        assert_eq!(at(&input.tokens, 2, Cue::Link, Lang::Nl), Some(1));
+        assert_eq!(at(&input.tokens, 0, Cue::Link, Lang::Nl), None);
+    }
+}

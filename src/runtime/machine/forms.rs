@@ -233,7 +233,7 @@ impl<'p> Turn<'p> {
             None
         } else {
             let spans: Vec<_> = found.iter().map(|(_, c)| c.span.clone()).collect();
-            Some(input.without(&spans)).filter(|rest| has_words(rest))
+            Some(input.without(&spans)).filter(has_words)
         };
         if mine.is_none() || free || around.is_some() {
             let matches = self.program.triggers.find_above(

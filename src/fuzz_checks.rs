@@ -13,7 +13,8 @@ use crate::understand::extract::{
     self, ChoiceOption, ChoiceSpec, Context, DateOrder, DatePolicy, Extraction,
 };
 use crate::understand::normalize::Input;
-use crate::values::{checkdigits, Lang, SlotType, Value};
+use crate::understand::shape;
+use crate::values::{checkdigits, Lang, PatternType, SlotType, Value};
 use chrono::NaiveDateTime;
 
 /// The clock every check runs with: Friday 14 March 2025, 10:00.
@@ -52,12 +53,18 @@ fn choice_spec() -> ChoiceSpec {
     }
 }
 
-/// Every slot type: the built-in ones and a choice.
+/// Every slot type: the built-in ones, a choice and a pattern.
 pub fn slot_types() -> Vec<SlotType> {
     SlotType::BUILTIN
         .iter()
         .map(|(_, t)| t.clone())
-        .chain([SlotType::Choice("card_rank".to_string())])
+        .chain([
+            SlotType::Choice("card_rank".to_string()),
+            SlotType::Pattern(std::sync::Arc::new(PatternType {
+                name: "request_reference".into(),
+                shapes: vec!["CR-dddd-dddd".into(), "aa x/dd".into()],
+            })),
+        ])
         .collect()
 }
 
@@ -205,6 +212,17 @@ fn check_value(ty: &SlotType, value: &Value) -> Result<(), String> {
                 .any(|s| t.starts_with(s)) =>
         {
             bad("not a web address with its scheme")
+        }
+        (SlotType::Pattern(p), Value::Text(t))
+            if !p.shapes.iter().any(|shape| {
+                shape::extract(p, &Input::new(t))
+                    .candidates
+                    .first()
+                    .is_some_and(|c| c.span == (0..t.len()) && c.value == *value)
+                    && t.len() == shape.len()
+            }) =>
+        {
+            bad("not in one of the pattern's shapes, in normal form")
         }
         (SlotType::Choice(_), Value::Text(t))
             if !choice_spec().options.iter().any(|o| &o.key == t) =>

@@ -208,6 +208,7 @@ fn item_key(item: &Item) -> Option<(u8, &str)> {
         Item::Faq(f) => (0, &f.name.name),
         Item::Action(a) => (1, &a.name.name),
         Item::Choice(c) => (2, &c.name.name),
+        Item::Pattern(p) => (2, &p.name.name),
         Item::Slot(s) => (3, &s.name.name),
         Item::Table(t) => (4, &t.name.name),
         Item::Text(t) => (5, &t.name.name),

@@ -921,6 +921,16 @@ fn literals_interpolation_and_trigger_patterns_are_scoped() {
         ("  language nl", "nl", "entity.name.tag.language"),
         ("  button yes fr: \"Oui\"", "yes", "constant.other.payload"),
         ("choice card_rank", "card_rank", "entity.name.type"),
+        (
+            "pattern request_reference \"CR-dddd-dddd\" or \"RC-dddd-dddd\"",
+            "request_reference",
+            "entity.name.type",
+        ),
+        (
+            "pattern request_reference \"CR-dddd\"",
+            "pattern",
+            "storage.type",
+        ),
         ("say \"oops\\q\"", "\\q", "invalid.illegal"),
     ];
     let mut wrong = Vec::new();

@@ -216,6 +216,41 @@ end"#,
         shell: false,
     },
     Explanation {
+        code: "bad-shape",
+        severity: "error",
+        summary: "A shape of a `pattern` cannot be read.",
+        meaning: "A `pattern` declares the shapes its values have: `d` is a digit, `a` a \
+                  letter, `x` a letter or a digit, capitals and digits stand for themselves, \
+                  and `-`, `/`, `.`, `_` or a space separate parts. Any other character, a \
+                  shape without `d`, `a` or `x`, or one that starts or ends with a separator \
+                  cannot be read.",
+        why: "A slot of this type would never find the citizen's reference in their message: \
+              it would ask again and again for a value it cannot recognise.",
+        mistake: r#"pattern request_reference "cr-dddd-dddd"
+
+flow status
+  triggers en: "where is my request"
+  form
+    slot reference: request_reference
+      ask en: "Your request's reference?"
+  end
+  say en: "Looking up {reference}."
+end"#,
+        fix: r#"pattern request_reference "CR-dddd-dddd"
+
+flow status
+  triggers en: "where is my request"
+  form
+    slot reference: request_reference
+      ask en: "Your request's reference?"
+  end
+  say en: "Looking up {reference}."
+end"#,
+        whole_bot: false,
+        files: &[],
+        shell: false,
+    },
+    Explanation {
         code: "confirm-without-slots",
         severity: "error",
         summary: "A form has a `confirm` but no slot to confirm.",

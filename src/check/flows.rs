@@ -46,7 +46,7 @@ pub(super) fn check(c: &mut Checker) {
                     missing_prompt(c, &s.name);
                 }
             }
-            Item::Bot(_) | Item::Action(_) | Item::Table(_) => {}
+            Item::Bot(_) | Item::Action(_) | Item::Table(_) | Item::Pattern(_) => {}
         }
     }
     super::names::check_unused(c);
@@ -92,15 +92,25 @@ fn slot_type(c: &mut Checker, ty: &SlotTypeRef, report: bool) -> SlotTy {
                     personal: false,
                 };
             }
+            if c.patterns.contains_key(id.name.as_str()) {
+                // A reference or a file number: personal only when its flow says so.
+                return SlotTy {
+                    value: Type::Text,
+                    choice: None,
+                    is_date: false,
+                    personal: false,
+                };
+            }
             if report {
                 let candidates: Vec<&str> = SlotType::BUILTIN
                     .iter()
                     .map(|(n, _)| *n)
                     .chain(c.choices.keys().copied())
+                    .chain(c.patterns.keys().copied())
                     .collect();
                 let help = suggest(&id.name, candidates.iter().copied()).unwrap_or_else(|| {
                     format!(
-                        "use a built-in slot type ({}) or declare `choice {} ... end`",
+                        "use a built-in slot type ({}), declare `choice {} ... end`, or a `pattern` with shapes",
                         list_names(SlotType::BUILTIN.iter().map(|(n, _)| *n)),
                         id.name
                     )
@@ -111,7 +121,7 @@ fn slot_type(c: &mut Checker, ty: &SlotTypeRef, report: bool) -> SlotTy {
                         id.span,
                         format!("there is no slot type `{}`", id.name),
                     )
-                    .with_label("neither a built-in type nor a declared choice")
+                    .with_label("neither a built-in type nor a declared choice or pattern")
                     .with_help(help),
                 );
             }

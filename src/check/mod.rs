@@ -18,7 +18,8 @@ use crate::diagnostics::{self, Diagnostic, SourceId, Span};
 use crate::load::ParsedBot;
 use crate::lookup::{FastMap, FastSet};
 use crate::syntax::ast::{
-    ActionDecl, BotDecl, ChoiceDecl, FaqDecl, FlowDecl, Item, SlotDecl, TableDecl, TextDecl,
+    ActionDecl, BotDecl, ChoiceDecl, FaqDecl, FlowDecl, Item, PatternDecl, SlotDecl, TableDecl,
+    TextDecl,
 };
 use crate::understand::matcher::BuiltIndex;
 
@@ -56,6 +57,7 @@ pub(crate) struct Checker<'a> {
     pub faqs: FastMap<&'a str, &'a FaqDecl>,
     pub actions: FastMap<&'a str, &'a ActionDecl>,
     pub choices: FastMap<&'a str, &'a ChoiceDecl>,
+    pub patterns: FastMap<&'a str, &'a PatternDecl>,
     pub slots: FastMap<&'a str, &'a SlotDecl>,
     pub tables: FastMap<&'a str, &'a TableDecl>,
     pub texts: FastMap<&'a str, &'a TextDecl>,
@@ -78,6 +80,7 @@ impl<'a> Checker<'a> {
             faqs: FastMap::default(),
             actions: FastMap::default(),
             choices: FastMap::default(),
+            patterns: FastMap::default(),
             slots: FastMap::default(),
             tables: FastMap::default(),
             texts: FastMap::default(),
@@ -114,6 +117,11 @@ impl<'a> Checker<'a> {
                 }
                 Item::Choice(ch) => {
                     c.choices.entry(&ch.name.name).or_insert(ch);
+                }
+                Item::Pattern(p) => {
+                    if !c.choices.contains_key(p.name.name.as_str()) {
+                        c.patterns.entry(&p.name.name).or_insert(p);
+                    }
                 }
                 Item::Slot(s) => {
                     c.slots.entry(&s.name.name).or_insert(s);

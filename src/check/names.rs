@@ -5,7 +5,8 @@ use super::{list_names, suggest, Checker, KNOWN_LANGUAGES};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::file_start;
 use crate::lookup::FastMap;
-use crate::syntax::ast::{FlowHeaders, Ident, Item, Param};
+use crate::syntax::ast::{FlowHeaders, Ident, Item, Param, PatternDecl, StrPart};
+use crate::understand::shape;
 use crate::values::Type;
 
 const BOT_EXAMPLE: &str = "start the bot with a block like:\n\n  bot \"Commune de ...\"\n    languages fr, nl, en\n    default fr\n  end";
@@ -237,6 +238,7 @@ fn check_duplicates(c: &mut Checker) {
             Item::Faq(f) => (0, &f.name, "the FAQ entry"),
             Item::Action(a) => (1, &a.name, "the action"),
             Item::Choice(ch) => (2, &ch.name, "the choice"),
+            Item::Pattern(p) => (2, &p.name, "the pattern"),
             Item::Slot(s) => (3, &s.name, "the slot"),
             Item::Table(t) => (4, &t.name, "the table"),
             Item::Text(t) => (5, &t.name, "the text"),
@@ -259,7 +261,7 @@ pub(super) fn declared_type(c: &mut Checker, ty: &Ident) -> Type {
     if let Some(t) = Type::from_name(&ty.name) {
         return t;
     }
-    if c.choices.contains_key(ty.name.as_str()) {
+    if c.choices.contains_key(ty.name.as_str()) || c.patterns.contains_key(ty.name.as_str()) {
         return Type::Text;
     }
     let builtin = [
@@ -342,7 +344,50 @@ fn check_declarations(c: &mut Checker) {
             Item::Flow(f) => {
                 param_types(c, "the parameter", &f.params);
             }
+            Item::Pattern(p) => shapes(c, p),
             _ => {}
+        }
+    }
+}
+
+/// Each shape of a `pattern` must read (see `understand::shape`).
+fn shapes(c: &mut Checker, p: &PatternDecl) {
+    let help = "in a shape, `d` is a digit, `a` a letter, `x` a letter or a digit; capitals and digits stand for themselves; `-`, `/`, `.`, `_` and spaces separate parts: \"CR-dddd-dddd\"";
+    for s in &p.shapes {
+        if s.parts
+            .iter()
+            .any(|part| matches!(part, StrPart::Interp(_)))
+        {
+            c.push(
+                Diagnostic::error("bad-shape", s.span, "a shape cannot hold `{...}`")
+                    .with_label("a shape is fixed text")
+                    .with_help(help),
+            );
+            continue;
+        }
+        let text = s.literal_text();
+        if let Err(e) = shape::parse(&text) {
+            // The shape's text starts after the opening quote; an escape
+            // would shift it, and then the whole string is underlined.
+            let plain = s.span.end.saturating_sub(s.span.start) == text.len() + 2;
+            let at_fault = e.at.filter(|_| plain).and_then(|at| {
+                let ch = text.get(at..)?.chars().next()?;
+                let start = s.span.start + 1 + at;
+                Some(Span::new(s.span.source, start..start + ch.len_utf8()))
+            });
+            let span = at_fault.unwrap_or(s.span);
+            c.push(
+                Diagnostic::error(
+                    "bad-shape",
+                    span,
+                    format!(
+                        "the pattern `{}` has a shape that cannot be read: {}",
+                        p.name.name, e.message
+                    ),
+                )
+                .with_label("this shape")
+                .with_help(help),
+            );
         }
     }
 }

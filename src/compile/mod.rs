@@ -16,7 +16,8 @@ use crate::understand::extract::{ChoiceOption, ChoiceSpec, DatePolicy};
 use crate::understand::matcher::{BuiltIndex, Synonyms, TriggerIndex, TriggerSpec};
 use crate::understand::normalize::fold;
 use crate::values::holidays::Country;
-use crate::values::{Lang, SlotType, Type};
+use crate::values::{Lang, PatternType, SlotType, Type};
+use std::sync::Arc;
 
 /// When a slot does not say how many attempts, the citizen gets three,
 /// then the conversation goes to staff.
@@ -50,6 +51,7 @@ struct Compiler<'b> {
     texts: FastMap<&'b str, &'b ast::TextDecl>,
     slot_decls: FastMap<&'b str, &'b ast::SlotDecl>,
     choices: FastMap<String, ChoiceSpec>,
+    patterns: FastMap<String, Arc<PatternType>>,
     languages: Vec<Lang>,
     errors: Vec<Diagnostic>,
 }
@@ -61,6 +63,7 @@ impl<'b> Compiler<'b> {
             texts: FastMap::default(),
             slot_decls: FastMap::default(),
             choices: FastMap::default(),
+            patterns: FastMap::default(),
             languages: Vec::new(),
             errors: Vec::new(),
         }
@@ -86,6 +89,15 @@ impl<'b> Compiler<'b> {
                             .collect(),
                     };
                     self.choices.insert(ch.name.name.clone(), spec);
+                }
+                Item::Pattern(p) => {
+                    let ty = PatternType {
+                        name: p.name.name.clone(),
+                        shapes: p.shapes.iter().map(|s| s.literal_text()).collect(),
+                    };
+                    self.patterns
+                        .entry(p.name.name.clone())
+                        .or_insert_with(|| Arc::new(ty));
                 }
                 Item::Bot(b) => {
                     self.languages = b
@@ -538,6 +550,8 @@ impl<'b> Compiler<'b> {
         let ty = SlotType::builtin(ty_name).unwrap_or_else(|| {
             if self.choices.contains_key(ty_name) {
                 SlotType::Choice(ty_name.to_string())
+            } else if let Some(p) = self.patterns.get(ty_name) {
+                SlotType::Pattern(Arc::clone(p))
             } else {
                 SlotType::Text
             }

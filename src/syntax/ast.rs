@@ -32,6 +32,7 @@ pub enum Item {
     Bot(BotDecl),
     Action(ActionDecl),
     Choice(ChoiceDecl),
+    Pattern(PatternDecl),
     Slot(SlotDecl),
     Table(TableDecl),
     Synonyms(Phrases),
@@ -68,6 +69,15 @@ pub struct ActionDecl {
 pub struct ChoiceDecl {
     pub name: Ident,
     pub options: Vec<ChoiceOptionDecl>,
+    pub span: Span,
+}
+
+/// `pattern request_reference "CR-dddd-dddd" or "RC-dddd-dddd"`: a slot type
+/// whose values have one of these shapes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternDecl {
+    pub name: Ident,
+    pub shapes: Vec<StrLit>,
     pub span: Span,
 }
 

@@ -235,6 +235,7 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::slot_decl
         | Rule::table_decl
         | Rule::synonyms_decl
+        | Rule::pattern_decl
         | Rule::text_decl
         | Rule::faq_decl
         | Rule::flow_decl => "a declaration (`flow`, `faq`, `action`...)",

@@ -21,14 +21,14 @@ pub(crate) struct GuichetParser;
 /// Words that start a top-level item: after a syntax error, parsing
 /// resumes at the next line that starts with one of them, so every broken
 /// item of a file is reported, not only the first.
-const ITEM_KEYWORDS: [&str; 9] = [
-    "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow",
+const ITEM_KEYWORDS: [&str; 10] = [
+    "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow", "pattern",
 ];
 
 /// The rule of the item each word starts, in the order of the `item` rule.
 /// No word starts another, so the first that matches is the only rule of
 /// `item` that can.
-const ITEM_RULES: [(&str, Rule); 9] = [
+const ITEM_RULES: [(&str, Rule); 10] = [
     ("faq", Rule::faq_decl),
     ("flow", Rule::flow_decl),
     ("text", Rule::text_decl),
@@ -38,6 +38,7 @@ const ITEM_RULES: [(&str, Rule); 9] = [
     ("slot", Rule::slot_decl),
     ("table", Rule::table_decl),
     ("synonyms", Rule::synonyms_decl),
+    ("pattern", Rule::pattern_decl),
 ];
 
 /// Parses one file. Returns the items it could read and a diagnostic per
@@ -510,6 +511,12 @@ impl<'d> Builder<'d> {
                     options,
                     span,
                 })
+            }
+            Rule::pattern_decl => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let shapes = inner.map(|p| self.string(p)).collect();
+                Item::Pattern(PatternDecl { name, shapes, span })
             }
             Rule::slot_decl => {
                 let mut inner = pair.into_inner();

@@ -10,6 +10,6 @@ pub mod format;
 pub mod holidays;
 
 pub use lang::Lang;
-pub use slot_type::SlotType;
+pub use slot_type::{PatternType, SlotType};
 pub use types::Type;
 pub use value::{format_money_normal, Duration, Value};

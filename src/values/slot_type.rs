@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// A slot's type: what the extractor looks for in a citizen's message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -28,6 +29,17 @@ pub enum SlotType {
     Url,
     /// One of the options of a declared choice, by the choice's name.
     Choice(String),
+    /// A value with a declared shape (`pattern request_reference
+    /// "CR-dddd-dddd"`), its declaration shared.
+    Pattern(Arc<PatternType>),
+}
+
+/// A declared `pattern`: its name and its shapes as written (see
+/// `understand::shape` for what a shape's letters mean).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PatternType {
+    pub name: String,
+    pub shapes: Vec<String>,
 }
 
 impl SlotType {
@@ -63,6 +75,7 @@ impl SlotType {
     pub fn name(&self) -> &str {
         match self {
             SlotType::Choice(name) => name,
+            SlotType::Pattern(p) => &p.name,
             other => Self::BUILTIN
                 .iter()
                 .find(|(_, t)| t == other)

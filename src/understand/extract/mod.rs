@@ -386,6 +386,7 @@ pub fn extract(ty: &SlotType, input: &Input, ctx: &Context) -> Extraction {
         SlotType::Text => text::extract(input, ctx),
         SlotType::Url => url::extract(input, ctx),
         SlotType::Choice(_) => choice::extract(input, ctx),
+        SlotType::Pattern(p) => crate::understand::shape::extract(p, input),
     };
     found.sort();
     found

@@ -178,3 +178,19 @@ fn a_syntax_error_adds_no_false_warnings() {
     let (human, _, diags) = check(&one("parking.flow", &fixed));
     assert!(diags.is_empty(), "{human}");
 }
+
+#[test]
+fn a_pattern_that_does_not_read_is_no_unknown_type() {
+    // The `pattern` lacks its second shape: the slot typed by it is not
+    // reported, only the syntax error.
+    let text = "bot \"X\"\n  languages fr\nend\n\npattern reference \"CR-dddd\" or\n\nflow status\n  triggers\n    fr: \"suivi\"\n  form\n    slot r: reference\n      ask\n        fr: \"Référence ?\"\n  end\n  say\n    fr: \"Merci {r}.\"\nend\n";
+    let (human, _, diags) = check(&one("status.flow", text));
+    assert_eq!(
+        diags.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["syntax"],
+        "{human}"
+    );
+    let fixed = text.replace("or\n", "or \"RC-dddd\"\n");
+    let (human, _, diags) = check(&one("status.flow", &fixed));
+    assert!(diags.is_empty(), "{human}");
+}

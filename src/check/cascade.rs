@@ -46,7 +46,8 @@ pub fn quiet_after_syntax_errors(sources: &Sources, diagnostics: &mut Vec<Diagno
             match words.next() {
                 Some("bot") => declares_bot = true,
                 Some(
-                    "flow" | "faq" | "action" | "choice" | "slot" | "table" | "text" | "option",
+                    "flow" | "faq" | "action" | "choice" | "pattern" | "slot" | "table" | "text"
+                    | "option",
                 ) => declared.extend(words.next().map(str::to_string)),
                 _ => {}
             }

@@ -73,15 +73,15 @@ pub(crate) struct Structure {
     pub unclosed: Vec<Unclosed>,
 }
 
-const ITEMS: [&str; 9] = [
-    "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow",
+const ITEMS: [&str; 10] = [
+    "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow", "pattern",
 ];
 
 /// The keywords this pass acts on, as `'static` names for `Opener::word`.
 fn keyword(word: &str) -> Option<&'static str> {
-    const WORDS: [&str; 20] = [
-        "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow", "if",
-        "match", "form", "then", "do", "ok", "failed", "elif", "else", "case", "end",
+    const WORDS: [&str; 21] = [
+        "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow", "pattern",
+        "if", "match", "form", "then", "do", "ok", "failed", "elif", "else", "case", "end",
     ];
     WORDS.iter().find(|w| **w == word).copied()
 }
@@ -346,6 +346,9 @@ impl Scanner<'_> {
         let indent = self.indent;
         match word {
             "slot" if self.stack.last().is_some_and(|o| o.word == "form") => {}
+            // No reserved word, so a name elsewhere: an item only at the
+            // start of a line at the margin.
+            "pattern" if !(first && indent == 0) => {}
             w if ITEMS.contains(&w) && (self.stack.is_empty() || (first && indent == 0)) => {
                 let open = std::mem::take(&mut self.stack);
                 for o in open.into_iter().rev() {
@@ -518,6 +521,14 @@ mod tests {
         assert_eq!(unclosed(text), vec![("flow", 1, 2)]);
         let text = "flow a\n  say \"a\"\n";
         assert_eq!(unclosed(text), vec![("flow", 1, 2)]);
+        // `pattern` starts an item only at the margin: it is no reserved
+        // word, and may name a column or a variable.
+        let text = "flow a\n  say \"a\"\npattern r \"CR-dddd\"\n";
+        assert_eq!(unclosed(text), vec![("flow", 1, 2)]);
+        assert_eq!(open_at_end(text), Vec::<&str>::new());
+        assert_eq!(open_at_end("flow a\n  set x = pattern\n"), vec!["flow"]);
+        let text = "flow a\n  set pattern = 1\n  say \"{pattern}\"\nend\ntable t from \"t.csv\" (pattern: text)\n";
+        assert_eq!(unclosed(text), vec![]);
     }
 
     #[test]

@@ -191,7 +191,7 @@ fn help_for(positives: &[Rule], found: &str, text: &str, at: usize) -> Option<St
             .any(|r| matches!(r, Rule::flow_decl | Rule::faq_decl))
     {
         return Some(
-            "at the top of a file come `bot`, `action`, `choice`, `slot`, `table`, `synonyms`, `text`, `faq` and `flow`; check that the block above is closed with exactly one `end`"
+            "at the top of a file come `bot`, `action`, `choice`, `pattern`, `slot`, `table`, `synonyms`, `text`, `faq` and `flow`; check that the block above is closed with exactly one `end`"
                 .into(),
         );
     }
@@ -217,8 +217,8 @@ const KEYWORDS: &[&str] = &[
     "text", "then", "triggers", "true", "when", "yes",
 ];
 
-const ITEM_STARTS: [&str; 9] = [
-    "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow",
+const ITEM_STARTS: [&str; 10] = [
+    "bot", "action", "choice", "slot", "table", "synonyms", "text", "faq", "flow", "pattern",
 ];
 
 fn describe(rule: Rule) -> &'static str {

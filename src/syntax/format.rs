@@ -959,7 +959,7 @@ end
 
     #[test]
     fn declarations_keep_the_house_layout() {
-        let src = "choice rank option first fr: \"premier\", \"1\" option second fr: \"2\" end\nsynonyms fr: \"a\", \"b\"\ntable t from \"t.csv\" (date: date, name: text)\ntext hi fr: \"Salut\"\nfaq hours triggers fr: \"heures\" answer fr: \"9h\" link \"https://x.be\" fr: \"site\" end\nslot yes_no: yesno ask fr: \"?\" optional end";
+        let src = "choice rank option first fr: \"premier\", \"1\" option second fr: \"2\" end\nsynonyms fr: \"a\", \"b\"\ntable t from \"t.csv\" (date: date, name: text)\npattern  reference\n  \"CR-dddd-dddd\"\n  or \"RC-dddd\"\ntext hi fr: \"Salut\"\nfaq hours triggers fr: \"heures\" answer fr: \"9h\" link \"https://x.be\" fr: \"site\" end\nslot yes_no: yesno ask fr: \"?\" optional end";
         let expected = "\
 choice rank
   option first
@@ -972,6 +972,8 @@ synonyms
   fr: \"a\", \"b\"
 
 table t from \"t.csv\" (date: date, name: text)
+
+pattern reference \"CR-dddd-dddd\" or \"RC-dddd\"
 
 text hi
   fr: \"Salut\"

@@ -1,7 +1,9 @@
 //! The editor analysis as a library (what `guichet lsp` and a web page
 //! call): its edits, applied, give a bot that checks; on the sample bot.
 
-use guichet::analysis::{offset, position, Position, TextEdit, Workspace};
+use guichet::analysis::{
+    offset, position, CompletionKind, OutlineKind, Position, TextEdit, Workspace,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -154,4 +156,87 @@ fn completion_knows_the_block_it_is_in() {
         "{labels:?}"
     );
     assert!(!labels.contains(&"say".to_string()), "{labels:?}");
+}
+
+#[test]
+fn a_pattern_is_a_type_the_editor_knows() {
+    let mut ws = sample();
+    let status = file(&ws, "status.flow");
+    let text = ws.text(&status).unwrap().to_string();
+    let declared = at(&text, "pattern request_reference", 8);
+    let used = at(&text, "slot reference: request_reference", 16);
+
+    // The outline lists it as a pattern.
+    let outline = ws.outline(&status);
+    let entry = outline
+        .iter()
+        .find(|o| o.name == "request_reference")
+        .expect("the pattern is in the outline");
+    assert_eq!(entry.kind, OutlineKind::Pattern);
+    assert_eq!(entry.selection.start, declared);
+
+    // Hover on the slot's type shows the declaration and its shapes.
+    let hover = ws.hover(&status, used).expect("a hover on the type");
+    assert!(
+        hover
+            .markdown
+            .contains("pattern request_reference \"CR-dddd-dddd\" or \"RC-dddd-dddd\""),
+        "{}",
+        hover.markdown
+    );
+
+    // Go to definition from the slot's type lands on the declaration, and
+    // the declaration's references include that use.
+    let defs = ws.definition(&status, used);
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert_eq!(defs[0].range.start, declared);
+    let uses = ws.references(&status, declared, false);
+    assert!(uses.iter().any(|l| l.range.start == used), "{uses:?}");
+
+    // Completion of a slot's type offers it, as a pattern; at the margin,
+    // `pattern` is a declaration that may start.
+    let edited = format!("{text}\nslot other: req");
+    ws.set_text(&status, edited.clone());
+    let found = ws.completion(&status, position(&edited, edited.len()));
+    let item = found
+        .iter()
+        .find(|c| c.label == "request_reference")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(item.kind, CompletionKind::Pattern);
+    assert!(item.detail.starts_with("pattern request_reference"));
+    let edited = format!("{text}\naction a(r: req");
+    ws.set_text(&status, edited.clone());
+    let found = ws.completion(&status, position(&edited, edited.len()));
+    assert!(
+        found.iter().any(|c| c.label == "request_reference"),
+        "a parameter may have the pattern's type: {found:?}"
+    );
+    let edited = format!("{text}\npat");
+    ws.set_text(&status, edited.clone());
+    let labels: Vec<String> = ws
+        .completion(&status, position(&edited, edited.len()))
+        .into_iter()
+        .map(|c| c.label)
+        .collect();
+    assert_eq!(labels, vec!["pattern".to_string()]);
+
+    // Renamed from its use: the declaration and the slot change, the bot
+    // still checks.
+    ws.set_text(&status, text.clone());
+    let edits = ws
+        .rename(&status, used, "case_reference")
+        .expect("the pattern renames");
+    apply_all(&mut ws, &edits);
+    assert_eq!(errors(&mut ws), Vec::<String>::new());
+    let after = ws.text(&status).unwrap().to_string();
+    assert!(after.contains("pattern case_reference \"CR-dddd-dddd\""));
+    assert!(after.contains("slot reference: case_reference"));
+    let bot = file(&ws, "bot.flow");
+    assert!(ws
+        .text(&bot)
+        .unwrap()
+        .contains("get_request_status(reference: case_reference)"));
+    // A choice's name is taken: choices and patterns are both slot types.
+    let pos = at(&after, "pattern case_reference", 8);
+    assert!(ws.rename(&status, pos, "card_rank").is_err());
 }

@@ -38,6 +38,7 @@ pub enum CompletionKind {
     Table,
     Text,
     Choice,
+    Pattern,
     Option,
     Function,
     Language,
@@ -49,8 +50,8 @@ const STATEMENTS: [&str; 15] = [
     "say", "form", "set", "if", "match", "call", "do", "handoff", "goto", "return", "stop",
     "cancel", "restart", "close", "language",
 ];
-const ITEMS: [&str; 9] = [
-    "bot", "flow", "faq", "action", "choice", "slot", "table", "synonyms", "text",
+const ITEMS: [&str; 10] = [
+    "bot", "flow", "faq", "action", "choice", "pattern", "slot", "table", "synonyms", "text",
 ];
 const SLOT_CLAUSES: [&str; 9] = [
     "ask", "reprompt", "require", "attempts", "optional", "default", "when", "prefer", "label",
@@ -286,13 +287,14 @@ impl Workspace {
                     name.to_string(),
                 );
             }
-            if first_word == "slot" {
-                list.symbols(index, &[Kind::Choice], CompletionKind::Choice);
-            } else {
+            if first_word != "slot" {
                 for t in VALUE_TYPES {
                     list.add(t, CompletionKind::Type, "a value type", None, t.to_string());
                 }
             }
+            // A declared choice or pattern types a slot, a parameter or a column.
+            list.symbols(index, &[Kind::Choice], CompletionKind::Choice);
+            list.symbols(index, &[Kind::Pattern], CompletionKind::Pattern);
             return list.out;
         }
         let text_word = ["say", "ask", "reprompt", "confirm", "answer", "else"];

@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{SourceId, Span};
 use crate::syntax::ast::*;
-use crate::values::SlotType;
+use crate::values::{SlotType, Type};
 
 /// What a name names. Flows and FAQ entries share one namespace (both are
 /// started by triggers, buttons, `call` and `goto`); the names a flow
@@ -16,6 +16,8 @@ pub enum Kind {
     Faq,
     Action,
     Choice,
+    /// A `pattern`: a slot type of declared shapes.
+    Pattern,
     /// An option of a choice; its scope is the choice.
     Option,
     /// A reusable slot declared at the top of a file.
@@ -37,7 +39,8 @@ pub enum Kind {
 pub enum Namespace {
     Flow,
     Action,
-    Choice,
+    /// The slot types a bot declares: choices and patterns share it.
+    Type,
     Option,
     Slot,
     Local,
@@ -51,7 +54,7 @@ impl Kind {
         match self {
             Kind::Flow | Kind::Faq => Namespace::Flow,
             Kind::Action => Namespace::Action,
-            Kind::Choice => Namespace::Choice,
+            Kind::Choice | Kind::Pattern => Namespace::Type,
             Kind::Option => Namespace::Option,
             Kind::Slot => Namespace::Slot,
             Kind::FormSlot | Kind::Param | Kind::Variable => Namespace::Local,
@@ -68,6 +71,7 @@ impl Kind {
             Kind::Faq => "FAQ entry",
             Kind::Action => "action",
             Kind::Choice => "choice",
+            Kind::Pattern => "pattern",
             Kind::Option => "option",
             Kind::Slot => "reusable slot",
             Kind::FormSlot => "slot",
@@ -375,6 +379,8 @@ impl Builder {
                     detail.push_str(&format!(" -> ({})", params_text(&a.results)));
                 }
                 self.symbol(Kind::Action, &a.name, a.span, detail, None);
+                self.param_types(&a.params);
+                self.param_types(&a.results);
             }
             Item::Choice(c) => {
                 let options: Vec<&str> = c.options.iter().map(|o| o.key.name.as_str()).collect();
@@ -397,6 +403,24 @@ impl Builder {
                     });
                 }
             }
+            Item::Pattern(p) => {
+                let shapes: Vec<String> = p
+                    .shapes
+                    .iter()
+                    .map(|s| format!("\"{}\"", show(s)))
+                    .collect();
+                self.symbol(
+                    Kind::Pattern,
+                    &p.name,
+                    p.span,
+                    format!("pattern {} {}", p.name.name, shapes.join(" or ")),
+                    Some(
+                        "A slot type: text of one of these shapes, found inside a sentence \
+                         (`d` a digit, `a` a letter, `x` either)."
+                            .to_string(),
+                    ),
+                );
+            }
             Item::Slot(s) => {
                 self.slot = Some(s.name.name.clone());
                 let doc = s.clauses.asks.first().and_then(|a| first_text(&a.text));
@@ -418,6 +442,7 @@ impl Builder {
                     params_text(&t.columns)
                 );
                 self.symbol(Kind::Table, &t.name, t.span, detail, None);
+                self.param_types(&t.columns);
             }
             Item::Synonyms(_) => {}
             Item::Text(t) => {
@@ -455,6 +480,7 @@ impl Builder {
                     format!("flow {}({})", f.name.name, params_text(&f.params))
                 };
                 self.symbol(Kind::Flow, &f.name, f.span, detail, doc);
+                self.param_types(&f.params);
                 self.flow = Some(f.name.name.clone());
                 for p in &f.params {
                     let full = p.name.span.to(p.ty.span);
@@ -471,9 +497,19 @@ impl Builder {
         }
     }
 
+    /// The types of parameters, results or columns: a declared choice or
+    /// pattern is a use of it.
+    fn param_types(&mut self, params: &[Param]) {
+        for p in params {
+            if Type::from_name(&p.ty.name).is_none() {
+                self.reference(Namespace::Type, &p.ty);
+            }
+        }
+    }
+
     fn slot_type(&mut self, ty: &Ident) {
         if SlotType::builtin(&ty.name).is_none() {
-            self.reference(Namespace::Choice, ty);
+            self.reference(Namespace::Type, ty);
         }
     }
 

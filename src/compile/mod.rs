@@ -212,6 +212,7 @@ impl<'b> Compiler<'b> {
                         spans: vec![Some(f.answer.span())],
                         forms: vec![],
                         stdlib,
+                        topic: Default::default(),
                     });
                     program.flow_ids.insert(f.name.name.clone(), id);
                     add_triggers(&mut trigger_specs, id, &f.headers.triggers);
@@ -227,6 +228,7 @@ impl<'b> Compiler<'b> {
                         spans: Vec::new(),
                         forms: Vec::new(),
                         stdlib,
+                        topic: Default::default(),
                     };
                     let mut pending = Vec::new();
                     self.block(&f.body, &mut flow, &mut pending);

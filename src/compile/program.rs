@@ -3,11 +3,13 @@
 //! position is a plain number that serialises and resumes anywhere.
 
 use crate::diagnostics::Span;
-use crate::lookup::FastMap;
+use crate::lookup::{FastMap, FastSet};
 use crate::syntax::ast::{Expr, StrLit};
 use crate::understand::extract::DateOrder;
 use crate::understand::extract::{ChoiceSpec, DatePolicy};
 use crate::understand::matcher::TriggerIndex;
+use crate::understand::normalize::{fold, tokenize};
+use crate::understand::stem::stem;
 use crate::values::holidays::Country;
 use crate::values::{Lang, SlotType, Type, Value};
 use indexmap::IndexMap;
@@ -131,6 +133,9 @@ pub struct Flow {
     pub forms: Vec<FormSpec>,
     /// Whether the flow comes from the standard library.
     pub stdlib: bool,
+    /// The stems of the flow's labels and messages, read the first time
+    /// they are needed (see `topic_stems`).
+    pub topic: std::sync::OnceLock<FastSet<String>>,
 }
 
 impl Flow {
@@ -141,6 +146,49 @@ impl Flow {
             .or(self.label.first())
             .map(|(_, s)| s.clone())
             .unwrap_or_else(|| self.name.replace('_', " "))
+    }
+
+    /// The stems of the words of the flow's labels and messages, in the
+    /// language of each: what it talks about, beside its triggers ("the
+    /// town hall is open on the first Saturday" is about Saturdays).
+    pub fn topic_stems(&self) -> &FastSet<String> {
+        self.topic.get_or_init(|| {
+            let mut stems = FastSet::default();
+            let mut add = |lang: Lang, text: &str| {
+                for token in tokenize(&fold(text)) {
+                    stems.insert(stem(&token.text, lang).into_owned());
+                }
+            };
+            for (lang, label) in &self.label {
+                add(*lang, label);
+            }
+            let literal = |s: &StrLit| -> String {
+                s.parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        crate::syntax::ast::StrPart::Lit(t) => Some(t.as_str()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            for instr in &self.code {
+                let Instr::Say(prompt) = instr else {
+                    continue;
+                };
+                for (lang, variants) in &prompt.text.per_lang {
+                    for v in variants {
+                        add(*lang, &literal(v));
+                    }
+                }
+                if let Some(plain) = &prompt.text.plain {
+                    for lang in Lang::ALL {
+                        add(lang, &literal(plain));
+                    }
+                }
+            }
+            stems
+        })
     }
 
     /// Every slot name of the flow's forms, in order.

@@ -11,6 +11,8 @@ pub enum Phrase {
     /// The fallback when some flows half fit: one message, with them as buttons.
     NotSureDidYouMean,
     NotUnderstood,
+    /// A message matched an entry but names something it is not about.
+    NotSureItIsAbout,
     TooManyAttempts,
     StillWaiting,
     Skip,
@@ -39,6 +41,13 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
         (NotUnderstood, Fr) => "Je n'ai pas compris. Pouvez-vous reformuler ?",
         (NotUnderstood, Nl) => "Dat heb ik niet begrepen. Kunt u het anders zeggen?",
         (NotUnderstood, En) => "I did not understand. Could you rephrase?",
+        (NotSureItIsAbout, Fr) => {
+            "Je ne suis pas sûr de pouvoir répondre à cette question. Je peux vous renseigner sur :"
+        }
+        (NotSureItIsAbout, Nl) => {
+            "Ik weet niet zeker of ik die vraag kan beantwoorden. Ik kan u informeren over:"
+        }
+        (NotSureItIsAbout, En) => "I am not sure I can answer that. I can tell you about:",
         (TooManyAttempts, Fr) => "Je vous mets en contact avec un collègue.",
         (TooManyAttempts, Nl) => "Ik breng u in contact met een collega.",
         (TooManyAttempts, En) => "I am putting you in touch with a colleague.",

@@ -1,7 +1,8 @@
 //! Words that say what a message is doing around its values: the link
 //! between a slot's label and its value ("le prénom est Théo"), the
 //! opening of a follow-up ("Et à Noël ?"), a language the citizen does
-//! not speak ("I don't speak French"). The words are in `lexicon/cues.txt`.
+//! not speak ("I don't speak French"), words that name nothing ("quoi",
+//! "please"). The words are in `lexicon/cues.txt`.
 
 use crate::understand::normalize::{tokenize, Token};
 use crate::values::Lang;
@@ -12,6 +13,7 @@ pub enum Cue {
     Link,
     FollowUp,
     NotSpoken,
+    Filler,
 }
 
 type Phrases = Vec<Vec<String>>;
@@ -37,6 +39,7 @@ fn lexicon(cue: Cue, lang: Lang) -> &'static Phrases {
                     "link" => Some(Cue::Link),
                     "followup" => Some(Cue::FollowUp),
                     "notspoken" => Some(Cue::NotSpoken),
+                    "filler" => Some(Cue::Filler),
                     _ => None,
                 },
             ) else {
@@ -74,6 +77,13 @@ pub fn at(tokens: &[Token], at: usize, cue: Cue, lang: Lang) -> Option<usize> {
                     .is_some_and(|run| run.iter().zip(phrase.iter()).all(|(t, w)| t.text == *w))
         })
         .map(Vec::len)
+}
+
+/// Whether a single folded word is a phrase of this cue ("quoi" a filler).
+pub fn is(word: &str, cue: Cue, lang: Lang) -> bool {
+    lexicon(cue, lang)
+        .iter()
+        .any(|phrase| matches!(phrase.as_slice(), [w] if w == word))
 }
 
 /// Where a phrase of this cue starts in `tokens`, and its length: the first.

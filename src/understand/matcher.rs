@@ -922,6 +922,73 @@ impl TriggerIndex {
     }
 }
 
+/// A content word of a message that a target's phrasings do not have.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beside {
+    /// Index of the word in the message's tokens.
+    pub token: usize,
+    /// Its stem in the language it was read in.
+    pub stem: String,
+    /// How many targets require the word (or the word a typo stands for)
+    /// in a trigger: 0 when the bot does not know it at all.
+    pub known_by: u32,
+}
+
+impl TriggerIndex {
+    /// The content words of a message (no stop word, no number) that no
+    /// trigger of `target` in `lang` requires and that its pattern `spec`
+    /// does not mention: what the message says beside what the target is
+    /// about.
+    pub fn words_beside(
+        &self,
+        input: &Input,
+        lang: Lang,
+        target: usize,
+        spec: usize,
+    ) -> Vec<Beside> {
+        /// A word shared by more patterns than this is not looked through.
+        const MAX_POSTINGS: usize = 4096;
+        let index = &self.langs[lang_slot(lang)];
+        let analysis = analyse(input, lang, index);
+        let matched = self.patterns.iter().find(|p| p.spec == spec);
+        analysis
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !w.stop && !w.number)
+            .filter_map(|(i, w)| {
+                let known_by = match w.term {
+                    None => 0,
+                    Some(t) => {
+                        if matched.is_some_and(|p| p.known.binary_search(&t).is_ok()) {
+                            return None;
+                        }
+                        let list = index
+                            .postings
+                            .get(t as usize)
+                            .map_or(&[][..], Vec::as_slice);
+                        let mine = list.len() <= MAX_POSTINGS
+                            && list.iter().any(|&q| {
+                                self.patterns
+                                    .get(q as usize)
+                                    .is_some_and(|q| q.target == target)
+                            });
+                        if mine {
+                            return None;
+                        }
+                        index.targets.get(t as usize).copied().unwrap_or(0)
+                    }
+                };
+                Some(Beside {
+                    token: i,
+                    stem: w.stem.to_string(),
+                    known_by,
+                })
+            })
+            .collect()
+    }
+}
+
 /// A candidate's rank before it is explained.
 #[derive(Debug, Clone, Copy)]
 struct Ranked {

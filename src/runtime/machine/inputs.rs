@@ -262,6 +262,9 @@ impl<'p> Turn<'p> {
             }
             [first, ..] if first.score >= MATCH_THRESHOLD => {
                 let flow: &'p Flow = &self.program.flows[self.program.trigger_flows[first.spec]];
+                if self.not_about(flow, first, input)? {
+                    return Ok(());
+                }
                 self.cover(self.program.trigger_spans.get(first.spec).copied());
                 self.intent = Some(&flow.name);
                 self.push(&flow.name, prefill_for(flow, input), digression)?;

@@ -73,6 +73,7 @@ macro_rules! record {
 
 // After the macros, so that the files of the machine can use them.
 mod calls;
+mod caution;
 mod confirm;
 mod corrections;
 mod forms;

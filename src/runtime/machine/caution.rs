@@ -1,0 +1,107 @@
+//! A broad trigger does not answer a question it was not asked: "c'est
+//! quoi les horaires du parc à conteneurs ?" matches the town hall's
+//! "horaires *", but names something the town hall's hours are not about.
+//! Then the bot says what it knows (the entry, as a button) and offers a
+//! person, rather than answering confidently.
+
+use super::Turn;
+use crate::compile::Flow;
+use crate::runtime::phrases::Phrase;
+use crate::runtime::RuntimeError;
+use crate::understand::cues::{self, Cue};
+use crate::understand::extract::{self, Context};
+use crate::understand::matcher::Match;
+use crate::understand::normalize::{fold, tokenize};
+use crate::understand::stem::stem;
+use crate::understand::Input as Message_;
+use crate::values::SlotType;
+use std::ops::Range;
+
+/// A word required by more targets than this is common in the bot, not
+/// the name of another topic.
+const DISTINCTIVE_TARGETS: u32 = 3;
+
+impl<'p> Turn<'p> {
+    /// Whether the message names something `flow`, which answers without
+    /// asking anything, is not about; if so, says what the bot knows
+    /// instead and offers a person.
+    pub(super) fn not_about(
+        &mut self,
+        flow: &'p Flow,
+        m: &Match,
+        input: &Message_,
+    ) -> Result<bool, RuntimeError> {
+        if !flow.forms.is_empty() {
+            return Ok(false);
+        }
+        let lang = self.lang();
+        let beside = self
+            .program
+            .triggers
+            .words_beside(input, lang, m.target, m.spec);
+        if beside.is_empty() {
+            return Ok(false);
+        }
+        let values = self.value_spans(input);
+        let topic = flow.topic_stems();
+        let name: Vec<String> = tokenize(&fold(&self.program.name))
+            .iter()
+            .map(|t| stem(&t.text, lang).into_owned())
+            .collect();
+        let foreign: Vec<&str> = beside
+            .iter()
+            .filter(|b| {
+                let Some(token) = input.tokens.get(b.token) else {
+                    return false;
+                };
+                let span = input.folded.original_span(token.start..token.end);
+                token.text.chars().count() >= 3
+                    && !values
+                        .iter()
+                        .any(|v| v.start <= span.start && span.end <= v.end)
+                    && !cues::is(&token.text, Cue::Filler, lang)
+                    && !topic.contains(&b.stem)
+                    && !name.contains(&b.stem)
+                    && b.known_by <= DISTINCTIVE_TARGETS
+            })
+            .filter_map(|b| input.tokens.get(b.token).map(|t| t.text.as_str()))
+            .collect();
+        if foreign.is_empty() {
+            return Ok(false);
+        }
+        trace!(
+            self,
+            "not about {}: the message also names {} (not in its triggers or answer); its topic is offered with a person",
+            flow.name,
+            foreign
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.unmatched = true;
+        let extra = self.fallback_buttons()?;
+        let Some(id) = self.program.flow_ids.get(flow.name.as_str()).copied() else {
+            return Ok(false);
+        };
+        self.offer_flows_with(&[id], Phrase::NotSureItIsAbout, extra);
+        Ok(true)
+    }
+
+    /// Where the message holds a date, a time or a number: words that say
+    /// when or how many ("le samedi", "demain") are no other topic.
+    fn value_spans(&self, input: &Message_) -> Vec<Range<usize>> {
+        let ctx = Context {
+            lang: self.lang(),
+            now: self.now,
+            policy: Default::default(),
+            order: self.program.date_order,
+            choice: None,
+        };
+        [SlotType::Date, SlotType::Time, SlotType::Number]
+            .iter()
+            .flat_map(|ty| extract::extract(ty, input, &ctx).candidates)
+            .map(|c| c.span)
+            .collect()
+    }
+}

@@ -5,7 +5,7 @@
 //! person, rather than answering confidently.
 
 use super::Turn;
-use crate::compile::Flow;
+use crate::compile::{Flow, Instr};
 use crate::runtime::phrases::Phrase;
 use crate::runtime::RuntimeError;
 use crate::understand::cues::{self, Cue};
@@ -22,16 +22,17 @@ use std::ops::Range;
 const DISTINCTIVE_TARGETS: u32 = 3;
 
 impl<'p> Turn<'p> {
-    /// Whether the message names something `flow`, which answers without
-    /// asking anything, is not about; if so, says what the bot knows
-    /// instead and offers a person.
+    /// Whether the message names something `flow`, which only answers
+    /// (an FAQ entry, a flow that only says things), is not about; if so,
+    /// says what the bot knows instead and offers a person. A flow that
+    /// acts (hands over, cancels, asks) is what the citizen asked for.
     pub(super) fn not_about(
         &mut self,
         flow: &'p Flow,
         m: &Match,
         input: &Message_,
     ) -> Result<bool, RuntimeError> {
-        if !flow.forms.is_empty() {
+        if !only_answers(flow) {
             return Ok(false);
         }
         let lang = self.lang();
@@ -104,4 +105,22 @@ impl<'p> Turn<'p> {
             .map(|c| c.span)
             .collect()
     }
+}
+
+/// A flow that says things and nothing else: no question, action,
+/// hand-over or change to the conversation.
+fn only_answers(flow: &Flow) -> bool {
+    flow.forms.is_empty()
+        && flow.code.iter().all(|i| {
+            matches!(
+                i,
+                Instr::Say(_)
+                    | Instr::Set(..)
+                    | Instr::Jump(_)
+                    | Instr::JumpUnless(..)
+                    | Instr::Match(..)
+                    | Instr::Stop
+                    | Instr::Return(_)
+            )
+        })
 }

@@ -20,6 +20,11 @@ pub enum Phrase {
     Yes,
     No,
     Noted,
+    /// The language changed because the citizen said they do not speak
+    /// the other one.
+    ContinueIn,
+    /// The same, with nothing in progress.
+    ContinueInWhat,
 }
 
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
@@ -69,6 +74,12 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
         (Noted, Fr) => "C'est noté.",
         (Noted, Nl) => "Genoteerd.",
         (Noted, En) => "Noted.",
+        (ContinueIn, Fr) => "Très bien, je continue en français.",
+        (ContinueIn, Nl) => "Goed, ik ga verder in het Nederlands.",
+        (ContinueIn, En) => "Fine, I will carry on in English.",
+        (ContinueInWhat, Fr) => "Très bien, je continue en français. Que puis-je faire pour vous ?",
+        (ContinueInWhat, Nl) => "Goed, ik ga verder in het Nederlands. Wat kan ik voor u doen?",
+        (ContinueInWhat, En) => "Fine, I will carry on in English. What can I do for you?",
     }
 }
 

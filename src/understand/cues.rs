@@ -14,6 +14,8 @@ pub enum Cue {
     FollowUp,
     NotSpoken,
     Filler,
+    /// The name of a language ("French", "néerlandais", "Engels").
+    LanguageName(Lang),
 }
 
 type Phrases = Vec<Vec<String>>;
@@ -40,6 +42,9 @@ fn lexicon(cue: Cue, lang: Lang) -> &'static Phrases {
                     "followup" => Some(Cue::FollowUp),
                     "notspoken" => Some(Cue::NotSpoken),
                     "filler" => Some(Cue::Filler),
+                    "language-fr" => Some(Cue::LanguageName(Lang::Fr)),
+                    "language-nl" => Some(Cue::LanguageName(Lang::Nl)),
+                    "language-en" => Some(Cue::LanguageName(Lang::En)),
                     _ => None,
                 },
             ) else {
@@ -86,6 +91,40 @@ pub fn is(word: &str, cue: Cue, lang: Lang) -> bool {
         .any(|phrase| matches!(phrase.as_slice(), [w] if w == word))
 }
 
+/// The language a citizen says they do not speak ("sorry, I don't speak
+/// French"), with the byte range of the saying in the folded text and the
+/// language the saying is written in.
+pub fn not_spoken(tokens: &[Token]) -> Option<(Lang, Lang, std::ops::Range<usize>)> {
+    /// Small words between the saying and the language ("le", "het").
+    const BETWEEN: &[&str] = &[
+        "le", "l", "het", "the", "a", "een", "un", "mot", "woord", "word", "de",
+    ];
+    for written in Lang::ALL {
+        let Some((at, n)) = find(tokens, Cue::NotSpoken, written) else {
+            continue;
+        };
+        let mut i = at + n;
+        while tokens
+            .get(i)
+            .is_some_and(|t| BETWEEN.contains(&t.text.as_str()))
+        {
+            i += 1;
+        }
+        let Some(name) = tokens.get(i) else {
+            continue;
+        };
+        let named = Lang::ALL.into_iter().find(|&l| {
+            Lang::ALL
+                .iter()
+                .any(|&w| is(&name.text, Cue::LanguageName(l), w))
+        });
+        if let Some(refused) = named {
+            return Some((refused, written, tokens[at].start..name.end));
+        }
+    }
+    None
+}
+
 /// Where a phrase of this cue starts in `tokens`, and its length: the first.
 pub fn find(tokens: &[Token], cue: Cue, lang: Lang) -> Option<(usize, usize)> {
     (0..tokens.len()).find_map(|i| at(tokens, i, cue, lang).map(|n| (i, n)))
@@ -102,6 +141,13 @@ mod tests {
         assert_eq!(at(&input.tokens, 0, Cue::FollowUp, Lang::Fr), Some(3));
         let input = Input::new("Hi, sorry I don't speak French.");
         assert_eq!(find(&input.tokens, Cue::NotSpoken, Lang::En), Some((2, 4)));
+        let input = Input::new("Goeiedag, ik spreek geen Frans. Ik wil...");
+        let (refused, written, span) = not_spoken(&input.tokens).expect("a refusal");
+        assert_eq!((refused, written), (Lang::Fr, Lang::Nl));
+        assert_eq!(&input.folded.text[span], "ik spreek geen frans");
+        let input = Input::new("je ne parle pas le néerlandais");
+        assert_eq!(not_spoken(&input.tokens).map(|r| r.0), Some(Lang::Nl));
+        assert!(not_spoken(&Input::new("je ne parle pas vite").tokens).is_none());
         let input = Input::new("de voornaam is Daan");
         assert_eq!(at(&input.tokens, 2, Cue::Link, Lang::Nl), Some(1));
         assert_eq!(at(&input.tokens, 0, Cue::Link, Lang::Nl), None);

@@ -9,6 +9,7 @@ use crate::runtime::phrases::{phrase, Phrase};
 use crate::runtime::records::{Record, StartedBy};
 use crate::runtime::session::Phase;
 use crate::runtime::RuntimeError;
+use crate::understand::cues;
 use crate::understand::langdetect;
 use crate::understand::matcher::{Match, MATCH_THRESHOLD, SUGGEST_THRESHOLD};
 use crate::understand::Input as Message_;
@@ -176,9 +177,30 @@ impl<'p> Turn<'p> {
         if text.trim().is_empty() {
             return Err(RuntimeError::new("empty", "the message is empty"));
         }
-        let input = Message_::from_string(text);
+        let mut input = Message_::from_string(text);
         if typed {
+            input = self.set_aside_refused_language(input);
+            let chosen = self.session.lang;
             self.detect_language(&input);
+            if Some(self.session.lang) == self.refused_language {
+                // What is left reads like the refused language: keep the other.
+                self.session.lang = chosen;
+            }
+        }
+        let lang = self.lang();
+        let says_more = |t: &crate::understand::normalize::Token| {
+            t.text.chars().count() >= 3 && !cues::is(&t.text, cues::Cue::Filler, lang)
+        };
+        if self.refused_language.is_some() && !input.tokens.iter().any(says_more) {
+            // Nothing else to read: carry on in the citizen's language.
+            match self.top() {
+                Some(idx) => {
+                    self.say_phrase(Phrase::ContinueIn);
+                    self.reask(idx)?;
+                }
+                None => self.say_phrase(Phrase::ContinueInWhat),
+            }
+            return Ok(());
         }
 
         let Some(idx) = self.top() else {
@@ -196,6 +218,38 @@ impl<'p> Turn<'p> {
             Some(fs) if fs.phase == Phase::Correcting => self.correct_from_text(idx, &fs, &input),
             _ => self.route(&input, true),
         }
+    }
+
+    /// "Hi, sorry I don't speak French. I need to renew my parking card":
+    /// the session leaves French, and the saying is set aside so that the
+    /// rest of the message is read (and "French" offers no French).
+    fn set_aside_refused_language(&mut self, input: Message_) -> Message_ {
+        let Some((refused, written, folded)) = cues::not_spoken(&input.tokens) else {
+            return input;
+        };
+        let span = input.folded.original_span(folded);
+        let rest = input.without(&[span]);
+        let current = self.session.lang;
+        let languages = &self.program.languages;
+        // The language the saying is written in; when that is the refused
+        // one, any other.
+        let next = if written != refused && languages.contains(&written) {
+            Some(written)
+        } else if current == refused || !self.session.lang_settled {
+            languages.iter().copied().find(|&l| l != refused)
+        } else {
+            None
+        };
+        if let Some(next) = next {
+            trace!(
+                self,
+                "language: the citizen does not speak {refused}; now {next}"
+            );
+            self.session.lang = next;
+        }
+        self.session.lang_settled = true;
+        self.refused_language = Some(refused);
+        rest
     }
 
     fn detect_language(&mut self, input: &Message_) {

@@ -34,6 +34,9 @@ pub struct Turn<'p> {
     /// The flow the turn started, named as the program names it.
     pub intent: Option<&'p str>,
     pub unmatched: bool,
+    /// The citizen said which language they do not speak ("sorry, I don't
+    /// speak French"): the rest of the message is what they ask.
+    refused_language: Option<Lang>,
     /// Why things happened, for the REPL's trace; kept only when `tracing`.
     pub trace: Vec<String>,
     tracing: bool,
@@ -97,6 +100,7 @@ impl<'p> Turn<'p> {
             rng,
             intent: None,
             unmatched: false,
+            refused_language: None,
             trace: Vec::new(),
             tracing: false,
             covered: Vec::new(),

@@ -179,6 +179,7 @@ impl Bot {
             next_action: 0,
             turns: 0,
             seed,
+            last_answer: None,
         }
     }
 

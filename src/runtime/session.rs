@@ -30,6 +30,21 @@ pub struct Session {
     pub turns: u64,
     #[serde(default)]
     pub seed: u64,
+    /// The last flow that answered a question with the values it asked
+    /// for: a follow-up ("Et à Noël ?") asks it again with another value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_answer: Option<Box<LastAnswer>>,
+}
+
+/// A flow that asked for values and answered, as a follow-up finds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastAnswer {
+    pub flow: CompactString,
+    /// Its slots' values.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub slots: IndexMap<String, Value>,
+    /// The session's turn count when it answered.
+    pub turn: u64,
 }
 
 /// One running flow.

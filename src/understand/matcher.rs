@@ -936,21 +936,25 @@ pub struct Beside {
 
 impl TriggerIndex {
     /// The content words of a message (no stop word, no number) that no
-    /// trigger of `target` in `lang` requires and that its pattern `spec`
-    /// does not mention: what the message says beside what the target is
-    /// about.
+    /// trigger of `target` in `lang` requires and that its pattern `spec`,
+    /// if any, does not mention: what the message says beside what the
+    /// target is about.
     pub fn words_beside(
         &self,
         input: &Input,
         lang: Lang,
         target: usize,
-        spec: usize,
+        spec: Option<usize>,
     ) -> Vec<Beside> {
         /// A word shared by more patterns than this is not looked through.
         const MAX_POSTINGS: usize = 4096;
         let index = &self.langs[lang_slot(lang)];
         let analysis = analyse(input, lang, index);
-        let matched = self.patterns.iter().find(|p| p.spec == spec);
+        // Patterns are kept in the order of their specs.
+        let matched = spec.and_then(|spec| {
+            let at = self.patterns.binary_search_by_key(&spec, |p| p.spec).ok()?;
+            self.patterns.get(at)
+        });
         analysis
             .words
             .iter()

@@ -34,6 +34,7 @@ impl<'p> Turn<'p> {
         let frame = self.session.stack.remove(idx);
         self.session.stack.truncate(idx);
         record!(self, self.ended(idx, &frame, None));
+        self.remember_answer(&frame)?;
         // The result is built only for a caller that keeps it (`call ... as x`).
         if let (Some(bind), false) = (frame.bind, self.session.stack.is_empty()) {
             let result = match value {

@@ -39,7 +39,7 @@ impl<'p> Turn<'p> {
         let beside = self
             .program
             .triggers
-            .words_beside(input, lang, m.target, m.spec);
+            .words_beside(input, lang, m.target, Some(m.spec));
         if beside.is_empty() {
             return Ok(false);
         }

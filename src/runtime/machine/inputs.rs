@@ -326,6 +326,9 @@ impl<'p> Turn<'p> {
                 self.run()
             }
             _ => {
+                if !digression && self.follow_up(input)? {
+                    return Ok(());
+                }
                 self.unmatched = true;
                 let suggestions: Vec<usize> = best
                     .iter()

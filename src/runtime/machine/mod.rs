@@ -79,6 +79,7 @@ mod calls;
 mod caution;
 mod confirm;
 mod corrections;
+mod followups;
 mod forms;
 mod inputs;
 mod record;

@@ -5,6 +5,7 @@
 use super::RuntimeError;
 use crate::compile::Program;
 use crate::syntax::ast::{BinaryOp, DurationUnit, Expr, ExprKind, StrLit, StrPart, UnaryOp};
+use crate::understand::extract::DateOrder;
 use crate::understand::extract::{self, Context, DatePolicy};
 use crate::understand::normalize::fold;
 use crate::understand::Input;
@@ -250,6 +251,7 @@ impl<'a> Env<'a> {
             ("day", [V::Date(d)]) => V::Number(d.day().into()),
             ("weekday", [V::Date(d)]) => V::Number(d.weekday().number_from_monday().into()),
             ("weekday_name", [V::Date(d)]) => V::text(weekday_name(*d, self.lang)),
+            ("week", [V::Date(d)]) => V::Number(d.iso_week().week().into()),
             ("age", [V::Date(d)]) => V::Number(full_years(*d, self.today()).into()),
             ("days_between", [V::Date(a), V::Date(b)]) => V::Number((*b - *a).num_days().into()),
             ("easter", [V::Number(y)]) => year_of(y)
@@ -279,6 +281,10 @@ impl<'a> Env<'a> {
             }
             ("format", [v]) => V::text(format_value(v, self.lang)),
             ("format_long", [V::Date(d)]) => V::text(format_date_long(*d, self.lang)),
+            ("format_numeric", [V::Date(d)]) => V::text(match self.program.date_order {
+                DateOrder::DayFirst => d.format("%d/%m/%Y").to_string(),
+                DateOrder::MonthFirst => d.format("%m/%d/%Y").to_string(),
+            }),
             ("upper", [V::Text(t)]) => V::text(t.to_uppercase()),
             ("lower", [V::Text(t)]) => V::text(t.to_lowercase()),
             ("length", [V::Text(t)]) => V::Number(t.chars().count().into()),

@@ -25,6 +25,10 @@ pub enum Phrase {
     ContinueIn,
     /// The same, with nothing in progress.
     ContinueInWhat,
+    /// A date read two ways: which day?
+    WhichDay,
+    /// Another value read two ways: which one?
+    WhichOne,
 }
 
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
@@ -77,6 +81,12 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
         (ContinueIn, Fr) => "Très bien, je continue en français.",
         (ContinueIn, Nl) => "Goed, ik ga verder in het Nederlands.",
         (ContinueIn, En) => "Fine, I will carry on in English.",
+        (WhichDay, Fr) => "Quel jour voulez-vous dire ?",
+        (WhichDay, Nl) => "Welke dag bedoelt u?",
+        (WhichDay, En) => "Which day do you mean?",
+        (WhichOne, Fr) => "Lequel voulez-vous dire ?",
+        (WhichOne, Nl) => "Welke bedoelt u?",
+        (WhichOne, En) => "Which one do you mean?",
         (ContinueInWhat, Fr) => "Très bien, je continue en français. Que puis-je faire pour vous ?",
         (ContinueInWhat, Nl) => "Goed, ik ga verder in het Nederlands. Wat kan ik voor u doen?",
         (ContinueInWhat, En) => "Fine, I will carry on in English. What can I do for you?",

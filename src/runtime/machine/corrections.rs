@@ -24,6 +24,9 @@ pub(super) struct Reading {
     /// Values the citizen set aside ("pas le 4"): never a slot's value.
     pub negated: Vec<Candidate>,
     pub rejected: Vec<Rejected>,
+    /// Other readings of the best value's very words, when only the
+    /// citizen can tell ("mercredi prochain" said on a Tuesday).
+    pub ambiguous: Vec<Candidate>,
 }
 
 /// A label of a slot found in a message, in byte offsets of the original.
@@ -75,6 +78,7 @@ impl<'p> Turn<'p> {
                 kept: ex.candidates,
                 negated: Vec::new(),
                 rejected: ex.rejected,
+                ambiguous: ex.ambiguous,
             };
         }
         let mut negated: Vec<Candidate> = Vec::new();
@@ -101,6 +105,7 @@ impl<'p> Turn<'p> {
                 kept: ex.candidates,
                 negated,
                 rejected: ex.rejected,
+                ambiguous: ex.ambiguous,
             };
         }
         let again = extract::extract(ty, &input.without(&blank), ctx);
@@ -108,6 +113,7 @@ impl<'p> Turn<'p> {
             kept: again.candidates,
             negated,
             rejected: again.rejected,
+            ambiguous: again.ambiguous,
         }
     }
 
@@ -142,6 +148,7 @@ impl<'p> Turn<'p> {
             kept: nearest(past.kept, future.kept),
             negated: nearest(past.negated, future.negated),
             rejected: past.rejected,
+            ambiguous: Vec::new(),
         }
     }
 

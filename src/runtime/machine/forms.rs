@@ -13,7 +13,7 @@ use crate::understand::extract::{self, Candidate, Reason};
 use crate::understand::matcher::MATCH_THRESHOLD;
 use crate::understand::normalize::fold;
 use crate::understand::Input as Message_;
-use crate::values::format::format_value;
+use crate::values::format::{format_date_long, format_value};
 use crate::values::{SlotType, Value};
 
 /// Confidence needed to fill a slot that was not the one asked.
@@ -113,6 +113,9 @@ impl<'p> Turn<'p> {
     pub(super) fn ask_slot(&mut self, idx: usize, attempt: u32) -> Result<(), RuntimeError> {
         let fs = self.form_state(idx)?;
         let slot = self.slot_spec(idx, &fs)?;
+        if let Some((_, readings)) = self.ask_back.take_if(|(i, _)| Some(*i) == fs.slot) {
+            return self.ask_which(slot, readings);
+        }
         let prompt = if attempt == 0 {
             slot.asks.first()
         } else if !slot.reprompts.is_empty() {
@@ -157,6 +160,58 @@ impl<'p> Turn<'p> {
                 Ok(())
             }
         }
+    }
+
+    /// "Quel jour voulez-vous dire ?" with each reading as a button; a
+    /// button's payload is the value in normal form, which the slot reads
+    /// back as its answer.
+    fn ask_which(
+        &mut self,
+        slot: &SlotSpec,
+        mut readings: Vec<Candidate>,
+    ) -> Result<(), RuntimeError> {
+        let lang = self.lang();
+        if slot.ty == SlotType::Date {
+            readings.sort_by_key(|c| match c.value {
+                Value::Date(d) => Some(d),
+                _ => None,
+            });
+        }
+        trace!(
+            self,
+            "slot {}: the same words read {} ways ({}): asked back",
+            slot.name,
+            readings.len(),
+            readings
+                .iter()
+                .map(|c| format_value(&c.value, lang))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let buttons = readings
+            .iter()
+            .map(|c| Button {
+                label: match &c.value {
+                    Value::Date(d) => format_date_long(*d, lang),
+                    v => format_value(v, lang),
+                },
+                payload: match c.value.to_normal_json() {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                },
+            })
+            .collect();
+        let which = if slot.ty == SlotType::Date {
+            Phrase::WhichDay
+        } else {
+            Phrase::WhichOne
+        };
+        self.events.push(Event::Say {
+            text: phrase(which, lang).to_string(),
+            buttons,
+            links: vec![],
+        });
+        Ok(())
     }
 
     /// Re-asks whatever the frame waits for (after a digression or a
@@ -217,7 +272,9 @@ impl<'p> Turn<'p> {
             self.say_phrase(Phrase::Noted);
             return self.ask_slot(idx, fs.attempts);
         }
+        self.ask_back = None;
         let (found, rejected) = self.extract_for_form(idx, input, Some(current))?;
+        let asking_back = self.ask_back.as_ref().is_some_and(|(i, _)| *i == current);
         let mine = found
             .iter()
             .find(|(i, _)| *i == current)
@@ -235,7 +292,7 @@ impl<'p> Turn<'p> {
             let spans: Vec<_> = found.iter().map(|(_, c)| c.span.clone()).collect();
             Some(input.without(&spans)).filter(has_words)
         };
-        if mine.is_none() || free || around.is_some() {
+        if (mine.is_none() && !asking_back) || free || around.is_some() {
             let matches = self.program.triggers.find_above(
                 around.as_ref().unwrap_or(input),
                 Some(self.lang()),
@@ -265,6 +322,13 @@ impl<'p> Turn<'p> {
             .filter(|(i, _)| *i != current)
             .map(|(i, c)| (*i, c.value.clone()))
             .collect();
+        if mine.is_none() && asking_back {
+            // Asked back in the same words as the question: no attempt lost.
+            for (i, v) in others {
+                self.try_set(idx, i, v)?;
+            }
+            return self.ask_slot(idx, fs.attempts);
+        }
         match mine {
             Some(c) => {
                 trace!(
@@ -482,6 +546,7 @@ impl<'p> Turn<'p> {
             if Some(i) == current {
                 rejected = ex.rejected.clone();
             }
+            let ambiguous = ex.ambiguous;
             let scored = ex
                 .kept
                 .into_iter()
@@ -525,7 +590,20 @@ impl<'p> Turn<'p> {
                 } else {
                     score >= OTHER_SLOT_CONFIDENCE
                 };
-                if accept {
+                let readings: Vec<Candidate> = ambiguous
+                    .iter()
+                    .filter(|a| a.span == c.span)
+                    .cloned()
+                    .collect();
+                if accept && !readings.is_empty() {
+                    // Only the citizen can tell: the slot asks which.
+                    used.push(c.span.clone());
+                    if self.ask_back.is_none() {
+                        let mut all = vec![c];
+                        all.extend(readings);
+                        self.ask_back = Some((i, all));
+                    }
+                } else if accept {
                     used.push(c.span.clone());
                     found.push((i, c));
                 }

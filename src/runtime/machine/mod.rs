@@ -37,6 +37,9 @@ pub struct Turn<'p> {
     /// The citizen said which language they do not speak ("sorry, I don't
     /// speak French"): the rest of the message is what they ask.
     refused_language: Option<Lang>,
+    /// A value read two ways, and the slot it is for: the slot asks the
+    /// citizen which, when it is asked in this turn.
+    ask_back: Option<(usize, Vec<crate::understand::extract::Candidate>)>,
     /// Why things happened, for the REPL's trace; kept only when `tracing`.
     pub trace: Vec<String>,
     tracing: bool,
@@ -102,6 +105,7 @@ impl<'p> Turn<'p> {
             intent: None,
             unmatched: false,
             refused_language: None,
+            ask_back: None,
             trace: Vec::new(),
             tracing: false,
             covered: Vec::new(),

@@ -23,16 +23,18 @@ const DISTINCTIVE_TARGETS: u32 = 3;
 
 impl<'p> Turn<'p> {
     /// Whether the message names something `flow`, which only answers
-    /// (an FAQ entry, a flow that only says things), is not about; if so,
-    /// says what the bot knows instead and offers a person. A flow that
-    /// acts (hands over, cancels, asks) is what the citizen asked for.
+    /// (an FAQ entry, a flow that only says things) and has a label, is
+    /// not about; if so, says what the bot knows instead (the label, as a
+    /// button) and offers a person. A flow that acts (hands over, cancels,
+    /// asks) is what the citizen asked for.
     pub(super) fn not_about(
         &mut self,
         flow: &'p Flow,
         m: &Match,
         input: &Message_,
     ) -> Result<bool, RuntimeError> {
-        if !only_answers(flow) {
+        // Without a label, the bot could not say what the entry is about.
+        if flow.label.is_empty() || !only_answers(flow) {
             return Ok(false);
         }
         let lang = self.lang();

@@ -36,6 +36,15 @@ faq opening_hours
     en: "The town hall is open Monday to Friday."
 end
 
+faq contact
+  triggers
+    fr: "téléphone *"
+    en: "phone number *"
+  answer
+    fr: "02 123 45 67."
+    en: "02 123 45 67."
+end
+
 flow not_understood
   say
     fr: "Je n'ai pas compris."
@@ -301,6 +310,9 @@ fn a_broad_trigger_does_not_answer_what_it_was_not_asked() {
     assert!(texts(&events)
         .iter()
         .any(|t| t.contains("lundi au vendredi")));
+    // An entry without a label has no topic to offer: its wildcard answers.
+    let (events, _) = chat.say("téléphone de la piscine");
+    assert_eq!(texts(&events), ["02 123 45 67."]);
 }
 
 #[test]

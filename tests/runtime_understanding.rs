@@ -280,6 +280,53 @@ fn a_value_with_a_shape_is_found_in_the_opening_message() {
 }
 
 #[test]
+fn a_value_of_a_shape_only_one_flow_asks_for_starts_it() {
+    // No trigger matches, but only `status` asks for a reference.
+    let mut chat = Chat::new("en");
+    let (events, trace) = chat.say("hello, any news? cr 2025 0099");
+    assert!(
+        texts(&events)
+            .iter()
+            .any(|t| t == "Reference CR-2025-0099."),
+        "{events:?}\n{trace:?}"
+    );
+    assert!(trace.iter().any(|l| l.starts_with("shape:")), "{trace:?}");
+    // Without a whole value of the shape, the fallback as before.
+    let mut chat = Chat::new("en");
+    let (events, trace) = chat.say("hello, any news? cr 2025");
+    assert_eq!(asked(&events), None, "{trace:?}");
+    assert!(!trace.iter().any(|l| l.starts_with("shape:")), "{trace:?}");
+    // Mid-form, a value of the shape is no way out of the question.
+    let mut chat = Chat::new("fr");
+    chat.say("inscription crèche");
+    let (events, _) = chat.say("CR-2025-0099");
+    assert_eq!(asked(&events).as_deref(), Some("first_name"));
+    // When two flows ask for that shape, the value alone cannot say which.
+    let two = format!(
+        "{BOT}\nflow withdraw\n  triggers\n    en: \"withdraw my request *\"\n  form\n    slot which: reference\n      ask en: \"Which one?\"\n  end\n  say en: \"Withdrawn {{which}}.\"\nend\n"
+    );
+    let bot = Bot::from_sources(&[("bot.flow", two.as_str())]).unwrap_or_else(|e| panic!("{e}"));
+    let mut session = bot.new_session(Some("en".parse().unwrap()), 0);
+    let out = bot.turn_traced(
+        &mut session,
+        Input::text("any news? CR-2025-0099"),
+        tuesday(),
+    );
+    assert_eq!(
+        texts(&out.events),
+        vec!["I did not understand."],
+        "{:?}",
+        out.trace
+    );
+    let out = bot.turn_traced(
+        &mut session,
+        Input::text("withdraw my request CR-2025-0099"),
+        tuesday(),
+    );
+    assert_eq!(texts(&out.events), vec!["Withdrawn CR-2025-0099."]);
+}
+
+#[test]
 fn a_broad_trigger_does_not_answer_what_it_was_not_asked() {
     let mut chat = Chat::new("fr");
     let (events, trace) = chat.say("c'est quoi les horaires de la piscine le samedi ?");

@@ -326,7 +326,7 @@ impl<'p> Turn<'p> {
                 self.run()
             }
             _ => {
-                if !digression && self.follow_up(input)? {
+                if !digression && (self.follow_up(input)? || self.shaped_value(input)?) {
                     return Ok(());
                 }
                 self.unmatched = true;

@@ -87,6 +87,7 @@ mod forms;
 mod inputs;
 mod record;
 mod say;
+mod shaped;
 
 fn err(message: impl Into<String>) -> RuntimeError {
     RuntimeError::new("runtime", message)

@@ -393,3 +393,59 @@ fn a_turn_that_fails_records_nothing_and_plain_turns_record_nothing() {
     let traced = c.bot.turn_traced(&mut c.session, Input::text("Tom"), now());
     assert!(traced.records.is_empty());
 }
+
+#[test]
+fn follow_ups_shaped_values_negated_corrections_and_questions_not_about_an_entry_are_recorded() {
+    // "Et à Noël ?" runs the waste collection again: a topic the citizen asked for.
+    let mut c = Chat::new(Lang::Fr);
+    c.say("est-ce qu'on ramasse les poubelles lundi prochain ?");
+    let r = c.say("Et à Noël ?");
+    assert!(
+        r.contains(&Record::FlowStarted {
+            flow: "waste_collection".into(),
+            by: StartedBy::Trigger
+        }),
+        "{r:?}"
+    );
+    // A reference alone starts the request status.
+    let mut c = Chat::new(Lang::En);
+    let r = c.say("any news? CR-2025-0099");
+    assert!(
+        r.contains(&Record::FlowStarted {
+            flow: "request_status".into(),
+            by: StartedBy::Trigger
+        }),
+        "{r:?}"
+    );
+    // A negated value corrects the slot that held it, while another is asked.
+    let mut c = Chat::new(Lang::Fr);
+    c.press("creche_enrolment");
+    c.say("Tom");
+    c.say("Dubois");
+    c.say("4 avril 2024");
+    let r = c.say("ah non pardon c'est le 5 pas le 4");
+    assert!(
+        r.contains(&Record::ConfirmationCorrected {
+            flow: creche(),
+            step: step("child_birth_date", 2)
+        }),
+        "{r:?}"
+    );
+    // The town hall's hours are not the recycling park's: not understood,
+    // the entry it came closest to named.
+    let mut c = Chat::new(Lang::Fr);
+    let r = c.say("c'est quoi les horaires du parc à conteneurs le samedi ?");
+    let Some(Record::Unmatched {
+        closest,
+        ambiguous: false,
+        ..
+    }) = r.first()
+    else {
+        panic!("{r:?}")
+    };
+    assert_eq!(closest.as_deref(), Some("opening_hours"));
+    assert!(
+        !r.iter().any(|x| matches!(x, Record::FlowStarted { .. })),
+        "{r:?}"
+    );
+}

@@ -32,7 +32,8 @@ pub const WAITING_FOR_ACTION: &str = "(action)";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StartedBy {
-    /// A trigger matched the citizen's message.
+    /// A trigger matched the citizen's message, or the message named the
+    /// flow another way (a follow-up to it, a value of the shape it asks for).
     Trigger,
     /// The citizen pressed a button naming the flow.
     Button,

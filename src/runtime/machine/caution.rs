@@ -7,6 +7,7 @@
 use super::Turn;
 use crate::compile::{Flow, Instr};
 use crate::runtime::phrases::Phrase;
+use crate::runtime::records::Record;
 use crate::runtime::RuntimeError;
 use crate::understand::cues::{self, Cue};
 use crate::understand::extract::{self, Context};
@@ -83,6 +84,14 @@ impl<'p> Turn<'p> {
                 .join(", ")
         );
         self.unmatched = true;
+        record!(
+            self,
+            Record::Unmatched {
+                closest: Some(flow.name.clone()),
+                score: m.score,
+                ambiguous: false,
+            }
+        );
         let extra = self.fallback_buttons()?;
         let Some(id) = self.program.flow_ids.get(flow.name.as_str()).copied() else {
             return Ok(false);

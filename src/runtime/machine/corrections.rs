@@ -5,6 +5,7 @@
 
 use super::Turn;
 use crate::compile::{FormSpec, SlotSpec};
+use crate::runtime::records::Record;
 use crate::runtime::session::FormState;
 use crate::runtime::RuntimeError;
 use crate::understand::cues::{self, Cue};
@@ -286,6 +287,10 @@ impl<'p> Turn<'p> {
             self.session.stack[idx]
                 .vars
                 .insert(slot.name.clone(), c.value);
+            self.record_slot(idx, c.slot, |flow, step| Record::ConfirmationCorrected {
+                flow,
+                step,
+            });
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 
 use super::Turn;
 use crate::compile::{Flow, Instr};
+use crate::runtime::records::StartedBy;
 use crate::runtime::session::{Frame, LastAnswer};
 use crate::runtime::RuntimeError;
 use crate::understand::cues::{self, Cue};
@@ -114,6 +115,7 @@ impl<'p> Turn<'p> {
         let name: &'p str = &flow.name;
         self.intent = Some(name);
         self.push(name, Some(input.original.clone()), false)?;
+        self.started(StartedBy::Trigger);
         if let Some(frame) = self.session.stack.last_mut() {
             for (k, v) in &last.slots {
                 if *k != slot.name {

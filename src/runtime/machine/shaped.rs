@@ -6,6 +6,7 @@
 use super::inputs::prefill_for;
 use super::Turn;
 use crate::compile::Program;
+use crate::runtime::records::StartedBy;
 use crate::runtime::RuntimeError;
 use crate::understand::Input as Message_;
 use crate::values::SlotType;
@@ -55,6 +56,7 @@ impl<'p> Turn<'p> {
         );
         self.intent = Some(&flow.name);
         self.push(&flow.name, prefill_for(flow, input), false)?;
+        self.started(StartedBy::Trigger);
         self.run()?;
         Ok(true)
     }

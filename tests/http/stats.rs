@@ -401,7 +401,8 @@ async fn a_suggestion_makes_the_next_version_understand_the_message() {
     let b = backends::sqlite().await;
     let t = app_on(&b).await;
     let mut chat = Chat::open(&t, "fr").await;
-    chat.say("où promener mon chien sans laisse").await;
+    // Closest to the parking permit, a flow of the bot's own files.
+    chat.say("je voudrais un permis de pêche pour le lac").await;
     let rows = b.store.unmatched_messages(&day(), 10).await.unwrap();
     let bot = t.app.service.bots().get();
     let groups = guichet::serve::stats::learn::group(&rows, Some(&bot));

@@ -283,19 +283,20 @@ test("keyboard only: launcher, typing, a quick reply, Escape; roles and names", 
   assert.equal(await w.you("CR-2020-9999").count(), 1, "the conversation is still there");
 });
 
-test("markup typed by the citizen and echoed by the bot is shown as text", async (h) => {
+test("markup typed by the citizen is shown as text, and the bot answers with the reference found inside it", async (h) => {
   const page = await h.newPage();
   const w = await openOnDemoPage(h, page);
-  const evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+  const evil = "<script>alert(1)</script> CR-2020-9999 <img src=x onerror=alert(2)>";
   await w.reply("Suivi d'une demande").click();
   await w.waitBot("Quelle est la référence");
   await w.say(evil);
-  // The bot puts the "reference" into its answer.
+  // The reference has a declared shape: the bot reads it inside the markup
+  // and puts it, and only it, into its answer.
   const echoed = await w.waitBot("Je ne trouve pas de demande avec la référence");
 
   const check = async () => {
     assert.equal(await w.you("<script>").locator("p.text").textContent(), evil);
-    assert.match(await echoed.locator("p.text").textContent(), /la référence <script>alert\(1\)<\/script><img src=x onerror=alert\(2\)>\./);
+    assert.match(await echoed.locator("p.text").textContent(), /la référence CR-2020-9999\./);
     const created = await page.evaluate(() => {
       const root = document.querySelector("guichet-widget").shadowRoot;
       return root.querySelectorAll(".log script, .log img, .log b, .log [onerror]").length + document.querySelectorAll("img[src='x']").length;

@@ -4,7 +4,9 @@
 use crate::compile::{self, Program};
 use crate::diagnostics::{Diagnostic, Located, Sources};
 use crate::load::{self, SourceFile};
-use crate::runtime::{ActionResult, Event, Input, Session, Turn, SESSION_FORMAT};
+use crate::runtime::{
+    ActionResult, Event, Input, Reply, Session, Turn, REPLIES_KEPT, SESSION_FORMAT,
+};
 use crate::understand::matcher::BuiltIndex;
 use crate::values::Lang;
 use chrono::NaiveDateTime;
@@ -180,6 +182,7 @@ impl Bot {
             turns: 0,
             seed,
             last_answer: None,
+            replies: Vec::new(),
         }
     }
 
@@ -200,6 +203,39 @@ impl Bot {
         now: NaiveDateTime,
     ) -> TurnOutcome {
         self.run_turn(session, input, now, false, true)
+    }
+
+    /// `turn` for an input the host named with its own `id` (a JSON line's
+    /// `"id"`): an id this session already answered gets the same events
+    /// again, its `turn_end` marked `replayed`, and nothing is applied a
+    /// second time. The session keeps the last [`REPLIES_KEPT`] answers; a
+    /// turn that ended in an `error` applied nothing and is not kept.
+    pub fn turn_with_id(
+        &self,
+        session: &mut Session,
+        id: &str,
+        input: Input,
+        now: NaiveDateTime,
+    ) -> Vec<Event> {
+        if let Some(reply) = session.replies.iter().find(|r| r.id == id) {
+            let mut events = reply.events.clone();
+            if let Some(Event::TurnEnd { replayed, .. }) = events.last_mut() {
+                *replayed = true;
+            }
+            return events;
+        }
+        let before = session.turns;
+        let events = self.turn(session, input, now);
+        if session.turns != before {
+            if session.replies.len() >= REPLIES_KEPT {
+                session.replies.remove(0);
+            }
+            session.replies.push(Reply {
+                id: id.to_string(),
+                events: events.clone(),
+            });
+        }
+        events
     }
 
     /// `turn`, also telling why things happened (the trace) and which
@@ -230,7 +266,7 @@ impl Bot {
         }
         match turn.handle(input) {
             Ok(()) => {
-                turn.session.turns += 1;
+                turn.session.turns = turn.session.turns.saturating_add(1);
                 if turn.session.bot != self.program.fingerprint {
                     turn.session.bot = self.program.fingerprint.clone();
                 }

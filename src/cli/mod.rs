@@ -12,6 +12,7 @@ mod lsp;
 pub(crate) mod run;
 #[cfg(feature = "serve")]
 mod serve;
+pub(crate) mod session_file;
 #[cfg(feature = "serve")]
 mod staff;
 mod store_tools;
@@ -69,6 +70,10 @@ enum Command {
         /// that logs what it reads.
         #[arg(long)]
         redact: bool,
+        /// Longest input line read, in bytes; a longer one is skipped and
+        /// answered with a `too_long` error.
+        #[arg(long, value_name = "BYTES", default_value_t = run::DEFAULT_MAX_LINE_BYTES)]
+        max_line_bytes: usize,
     },
     /// Run the conversation tests (`*.test` files) of a bot; exit 1 if one fails.
     Test {
@@ -339,6 +344,7 @@ pub fn main() -> ExitCode {
             seed,
             session,
             redact,
+            max_line_bytes,
         } => {
             if !jsonl {
                 eprintln!("guichet run speaks the JSON Lines protocol: add --jsonl (or use `guichet chat` to talk to the bot)");
@@ -346,11 +352,14 @@ pub fn main() -> ExitCode {
             }
             run::run(
                 &path,
-                now.as_deref(),
-                lang.as_deref(),
-                seed,
-                session.as_deref(),
-                redact,
+                &run::Options {
+                    now: now.as_deref(),
+                    lang: lang.as_deref(),
+                    seed,
+                    session_file: session.as_deref(),
+                    max_line_bytes,
+                    redact,
+                },
             )
         }
         Command::Test {

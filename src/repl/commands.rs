@@ -697,7 +697,7 @@ impl Repl {
             out.error("write /save FILE");
             return;
         }
-        match crate::cli::run::save_atomically(Path::new(file), &self.session) {
+        match crate::cli::session_file::save(Path::new(file), &self.session) {
             Ok(()) => out.system(format!("session saved to {file}")),
             Err(e) => out.error(format!("{file}: {e}")),
         }

@@ -5,6 +5,9 @@ use crate::values::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
+/// Longest `id` an input line may carry.
+pub const MAX_INPUT_ID_BYTES: usize = 128;
+
 /// The host's answer to an `action` event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionResult {
@@ -39,6 +42,25 @@ impl Input {
         let json: Json =
             serde_json::from_str(line).map_err(|e| format!("the line is not valid JSON: {e}"))?;
         Input::from_json(&json)
+    }
+
+    /// Reads one protocol line and its optional `id`: the host's own name
+    /// for the line, so that a line sent twice is applied once.
+    pub fn from_json_line_with_id(line: &str) -> Result<(Option<String>, Input), String> {
+        let json: Json =
+            serde_json::from_str(line).map_err(|e| format!("the line is not valid JSON: {e}"))?;
+        let id = match json.get("id") {
+            None => None,
+            Some(Json::String(id)) if !id.is_empty() && id.len() <= MAX_INPUT_ID_BYTES => {
+                Some(id.clone())
+            }
+            Some(_) => {
+                return Err(format!(
+                    "`id` must be a string of 1 to {MAX_INPUT_ID_BYTES} bytes"
+                ))
+            }
+        };
+        Ok((id, Input::from_json(&json)?))
     }
 
     pub fn from_json(json: &Json) -> Result<Input, String> {
@@ -144,6 +166,14 @@ pub enum Event {
         /// Nothing matched the message: the team can improve the bot with it.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         unmatched: bool,
+        /// How many turns the conversation has had, this one included when
+        /// it was applied (a turn with an `error` leaves it as it was).
+        #[serde(default)]
+        turn: u64,
+        /// The stored answer to an input whose `id` was already applied,
+        /// sent again: nothing was applied this time.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        replayed: bool,
     },
 }
 
@@ -207,10 +237,12 @@ mod tests {
             slots: Map::new(),
             intent: None,
             unmatched: false,
+            turn: 3,
+            replayed: false,
         };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
-            r#"{"type":"turn_end","lang":"fr","flow":null,"expecting":{"kind":"slot","name":"start_date","type":"date"},"slots":{}}"#
+            r#"{"type":"turn_end","lang":"fr","flow":null,"expecting":{"kind":"slot","name":"start_date","type":"date"},"slots":{},"turn":3}"#
         );
     }
 }

@@ -10,7 +10,9 @@ pub mod session;
 pub use events::{ActionResult, Button, Event, Expecting, Input, Link};
 pub use machine::{Turn, FUEL_PER_TURN, MAX_MESSAGE_BYTES};
 pub use records::Record;
-pub use session::{FormState, Frame, PendingAction, Phase, Session, SESSION_FORMAT};
+pub use session::{
+    FormState, Frame, PendingAction, Phase, Reply, Session, REPLIES_KEPT, SESSION_FORMAT,
+};
 
 use std::fmt;
 

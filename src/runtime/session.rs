@@ -2,6 +2,7 @@
 //! in another process. It names flows by name (not index) so that a
 //! session survives a reload of an edited bot when its flows still exist.
 
+use crate::runtime::events::Event;
 use crate::values::{Lang, Value};
 use compact_str::CompactString;
 use indexmap::IndexMap;
@@ -34,6 +35,10 @@ pub struct Session {
     /// for: a follow-up ("Et à Noël ?") asks it again with another value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_answer: Option<Box<LastAnswer>>,
+    /// The last answers to inputs that carried an `id`, newest last, so
+    /// that an input sent again is answered again and applied once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<Reply>,
 }
 
 /// A flow that asked for values and answered, as a follow-up finds it.
@@ -45,6 +50,16 @@ pub struct LastAnswer {
     pub slots: IndexMap<String, Value>,
     /// The session's turn count when it answered.
     pub turn: u64,
+}
+
+/// How many answered input ids a session remembers.
+pub const REPLIES_KEPT: usize = 8;
+
+/// The events one input with an `id` produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub id: String,
+    pub events: Vec<Event>,
 }
 
 /// One running flow.

@@ -422,7 +422,7 @@ impl<'p> Turn<'p> {
     fn wrong_answer(&mut self, idx: usize, message: Option<String>) -> Result<(), RuntimeError> {
         let mut fs = self.form_state(idx)?;
         let slot = self.slot_spec(idx, &fs)?;
-        fs.attempts += 1;
+        fs.attempts = fs.attempts.saturating_add(1);
         let attempts = fs.attempts;
         self.set_form_state(idx, fs);
         if let Some(m) = message {

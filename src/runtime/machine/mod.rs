@@ -270,7 +270,7 @@ impl<'p> Turn<'p> {
                     let v = self.eval(idx, e)?;
                     json.insert(name.clone(), v.to_normal_json());
                 }
-                self.session.next_action += 1;
+                self.session.next_action = self.session.next_action.saturating_add(1);
                 let id = format!("a{}", self.session.next_action);
                 trace!(self, "action {id}: {action} requested");
                 self.events.push(Event::Action {
@@ -404,6 +404,8 @@ impl<'p> Turn<'p> {
             slots: self.top().map(|i| self.slot_json(i)).unwrap_or_default(),
             intent: self.intent.map(str::to_string),
             unmatched: self.unmatched,
+            turn: self.session.turns,
+            replayed: false,
         }
     }
 }

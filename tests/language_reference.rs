@@ -83,3 +83,34 @@ fn the_url_example_reads_an_address_in_a_sentence() {
         "{done:?}"
     );
 }
+
+#[test]
+fn the_link_example_encodes_what_the_citizen_typed() {
+    use guichet::{Event, Input};
+    let doc = include_str!("../docs/language.md");
+    let (_, text) = examples_of(doc)
+        .into_iter()
+        .find(|(_, t)| t.contains("search?q={question}"))
+        .expect("docs/language.md shows a link that interpolates a value");
+    let bot = Bot::from_sources(&[("example.flow", text.as_str())]).unwrap();
+    let mut session = bot.new_session(Some(guichet::Lang::En), 0);
+    let now = chrono::NaiveDate::from_ymd_opt(2025, 4, 14)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    bot.turn(&mut session, Input::text("search the website"), now);
+    let events = bot.turn(&mut session, Input::text("parking & permits #1"), now);
+    let urls: Vec<&str> = events
+        .iter()
+        .flat_map(|e| match e {
+            Event::Say { links, .. } => links.iter().map(|l| l.url.as_str()).collect(),
+            _ => vec![],
+        })
+        .collect();
+    let expected = "https://www.example.be/search?q=parking%20%26%20permits%20%231";
+    assert_eq!(urls, [expected]);
+    assert!(
+        doc.contains(&format!("`{expected}`")),
+        "the reference shows the address"
+    );
+}

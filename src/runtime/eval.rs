@@ -10,7 +10,7 @@ use crate::understand::extract::{self, Context, DatePolicy};
 use crate::understand::normalize::fold;
 use crate::understand::Input;
 use crate::values::format::{format_date_long, format_value, weekday_name};
-use crate::values::{checkdigits, holidays, Duration, Lang, SlotType, Value};
+use crate::values::{checkdigits, holidays, url, Duration, Lang, SlotType, Value};
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use indexmap::IndexMap;
 use rust_decimal::prelude::ToPrimitive;
@@ -187,6 +187,31 @@ impl<'a> Env<'a> {
         Ok(out)
     }
 
+    /// A link's address: each interpolated value is percent-encoded, so a
+    /// citizen's text stays one piece of the address and cannot change
+    /// where it goes. A value that opens the address and is a whole
+    /// `https://` or `http://` address (a payment page a host returned) is
+    /// kept as it is; `url_encode(...)` is not encoded twice.
+    pub fn interpolate_url(&mut self, s: &StrLit) -> Result<String, RuntimeError> {
+        let mut out = String::new();
+        for part in &s.parts {
+            match part {
+                StrPart::Lit(t) => out.push_str(t),
+                StrPart::Interp(e) => {
+                    let v = self.eval(e)?;
+                    let shown = self.display(e, &v);
+                    let encoded = matches!(&e.kind, ExprKind::Call(f, _) if f.name == "url_encode");
+                    if encoded || (out.is_empty() && url::is_web_address(&shown)) {
+                        out.push_str(&shown);
+                    } else {
+                        out.push_str(&url::percent_encode(&shown));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// A value written for the citizen. A slot's value reads as citizens
     /// write it: a choice as its option's label ("premier véhicule", not
     /// `first`), a phone number or IBAN in groups.
@@ -285,6 +310,8 @@ impl<'a> Env<'a> {
                 DateOrder::DayFirst => d.format("%d/%m/%Y").to_string(),
                 DateOrder::MonthFirst => d.format("%m/%d/%Y").to_string(),
             }),
+            ("url_encode", [V::Text(t)]) => V::text(url::percent_encode(t)),
+            ("url_encode", [v]) => V::text(url::percent_encode(&format_value(v, self.lang))),
             ("upper", [V::Text(t)]) => V::text(t.to_uppercase()),
             ("lower", [V::Text(t)]) => V::text(t.to_lowercase()),
             ("length", [V::Text(t)]) => V::Number(t.chars().count().into()),

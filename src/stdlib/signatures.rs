@@ -65,6 +65,7 @@ pub static BUILTINS: &[Builtin] = &[
     builtin!("format", [P::Any], R::Is(Type::Text), "A value written for the citizen, in the session's language."),
     builtin!("format_long", [P::Is(Type::Date)], R::Is(Type::Text), "A date with its weekday, in the session's language."),
     builtin!("format_numeric", [P::Is(Type::Date)], R::Is(Type::Text), "A date in digits as the bot reads them: 03/05/2024, or 05/03/2024 with `dates month_first`."),
+    builtin!("url_encode", [P::Any], R::Is(Type::Text), "A value percent-encoded for a web address (letters, digits and -._~ stay; links encode what they interpolate by themselves)."),
     builtin!("upper", [P::Is(Type::Text)], R::Is(Type::Text), "Upper case."),
     builtin!("lower", [P::Is(Type::Text)], R::Is(Type::Text), "Lower case."),
     builtin!("length", [P::Any], R::Is(Type::Number), "Characters of a text, or items of a list."),

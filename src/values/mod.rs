@@ -8,6 +8,7 @@ mod value;
 pub mod checkdigits;
 pub mod format;
 pub mod holidays;
+pub mod url;
 
 pub use lang::Lang;
 pub use slot_type::{PatternType, SlotType};

@@ -137,7 +137,7 @@ impl<'p> Turn<'p> {
         buttons.extend(extra.iter().cloned());
         let mut links = Vec::with_capacity(p.links.len());
         for l in &p.links {
-            let url = self.with_scope(frame, &summary, |env| env.interpolate(&l.url))?;
+            let url = self.with_scope(frame, &summary, |env| env.interpolate_url(&l.url))?;
             let label = match self.pick(&l.label) {
                 Some(s) => self.with_scope(frame, &summary, |env| env.interpolate(s))?,
                 None => url.clone(),

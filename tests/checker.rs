@@ -176,3 +176,98 @@ proptest! {
         let _ = guichet::render::render(&diags, &bot.sources, false);
     }
 }
+
+fn codes_of(source: &str) -> Vec<(&'static str, Severity, String)> {
+    let bot = load::parse(&[SourceFile {
+        name: "bot.flow".into(),
+        text: format!("bot \"T\"\n  languages en\nend\n\n{source}"),
+    }]);
+    check(&bot)
+        .into_iter()
+        .map(|d| (d.code, d.severity, d.message))
+        .collect()
+}
+
+fn has(found: &[(&'static str, Severity, String)], code: &str, severity: Severity) -> bool {
+    found.iter().any(|(c, s, _)| *c == code && *s == severity)
+}
+
+#[test]
+fn flows_that_call_each_other_before_asking_anything_are_an_endless_loop() {
+    let found = codes_of(
+        "flow a\n  triggers en: \"a\"\n  say en: \"A\"\n  call b\nend\n\nflow b\n  say en: \"B\"\n  call a\nend\n",
+    );
+    assert!(has(&found, "endless-loop", Severity::Error), "{found:#?}");
+    assert!(
+        !has(&found, "recursive-call", Severity::Warning),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn flows_that_call_each_other_after_a_question_nest_and_are_warned_about() {
+    let mutual = "flow a\n  triggers en: \"a\"\n  form\n    slot more: yesno\n      ask en: \"More?\"\n  end\n  if more\n    call b\n  end\nend\n\nflow b\n  say en: \"B\"\n  call a\nend\n";
+    let found = codes_of(mutual);
+    assert!(
+        has(&found, "recursive-call", Severity::Warning),
+        "{found:#?}"
+    );
+    assert!(
+        !found.iter().any(|(_, s, _)| *s == Severity::Error),
+        "{found:#?}"
+    );
+    // The same retry written with `restart` is a loop, not a nesting.
+    let looped = "flow a\n  triggers en: \"a\"\n  form\n    slot more: yesno\n      ask en: \"More?\"\n  end\n  if more\n    restart\n  end\nend\n";
+    assert_eq!(codes_of(looped), vec![]);
+}
+
+#[test]
+fn a_loop_through_a_form_whose_slots_may_all_be_skipped_is_warned_about() {
+    // The slot holds a value before the form, so it is never asked.
+    let found = codes_of(
+        "flow a\n  triggers en: \"a\"\n  set x = \"known\"\n  form\n    slot x: text\n      ask en: \"X?\"\n  end\n  goto a\nend\n",
+    );
+    assert!(has(&found, "endless-loop", Severity::Error), "{found:#?}");
+    let found = codes_of(
+        "flow a\n  triggers en: \"a\"\n  form\n    slot x: text\n      when weekday(today()) == 1\n      ask en: \"X?\"\n  end\n  restart\nend\n",
+    );
+    assert!(
+        has(&found, "loop-without-question", Severity::Warning),
+        "{found:#?}"
+    );
+    // An argument keeps its value over `restart`: a slot of the same name is never asked again.
+    let found = codes_of(
+        "flow a\n  triggers en: \"a\"\n  call b(x: \"known\")\nend\n\nflow b(x: text)\n  form\n    slot x: text\n      ask en: \"X?\"\n  end\n  restart\nend\n",
+    );
+    assert!(has(&found, "endless-loop", Severity::Error), "{found:#?}");
+}
+
+#[test]
+fn a_flow_that_needs_arguments_cannot_be_started_from_outside() {
+    let callee = "flow pay(amount: money)\n  say en: \"Paying {amount}.\"\nend\n";
+    let found = codes_of(&format!(
+        "flow a\n  triggers en: \"a\"\n  goto pay\nend\n\n{callee}"
+    ));
+    assert!(
+        has(&found, "missing-argument", Severity::Error),
+        "{found:#?}"
+    );
+    let found = codes_of(&format!(
+        "flow a\n  triggers en: \"a\"\n  say en: \"Pay?\"\n    button pay en: \"Pay\"\nend\n\n{callee}"
+    ));
+    assert!(
+        has(&found, "missing-argument", Severity::Error),
+        "{found:#?}"
+    );
+    let found = codes_of(
+        "flow pay(amount: money)\n  triggers en: \"pay\"\n  say en: \"Paying {amount}.\"\nend\n",
+    );
+    assert!(
+        has(&found, "missing-argument", Severity::Error),
+        "{found:#?}"
+    );
+    let found = codes_of(&format!(
+        "flow a\n  triggers en: \"a\"\n  call pay(amount: 5 EUR)\nend\n\n{callee}"
+    ));
+    assert_eq!(found, vec![]);
+}

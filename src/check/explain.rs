@@ -603,10 +603,48 @@ end"#,
         shell: false,
     },
     Explanation {
+        code: "loop-without-question",
+        severity: "warning",
+        summary: "A loop asks the citizen something only through slots that may all be skipped.",
+        meaning: "A `goto`, `call` or `restart` leads back into a circle whose only question is \
+                  a form whose slots all have a `when` (or already hold a value). When every \
+                  `when` is false, nothing is asked on the way round.",
+        why: "For the citizens whose answers make the conditions false, the bot runs in \
+              circles and stops with an error instead of answering.",
+        mistake: r#"flow survey
+  triggers en: "survey"
+  form
+    slot comment: text
+      when weekday(today()) == 1
+      ask en: "Any comment?"
+  end
+  goto survey
+end"#,
+        fix: r#"flow survey
+  triggers en: "survey"
+  form
+    slot comment: text
+      when weekday(today()) == 1
+      ask en: "Any comment?"
+    slot more: yesno
+      ask en: "Another one?"
+  end
+  if more
+    restart
+  end
+end"#,
+        whole_bot: false,
+        files: &[],
+        shell: false,
+    },
+    Explanation {
         code: "missing-argument",
         severity: "error",
-        summary: "A `do` leaves out a required argument of the action.",
-        meaning: "Every argument declared without `?` must be given when the action is done.",
+        summary: "A `do` or `call` leaves out a required argument, or a flow that needs \
+                  arguments is started without them.",
+        meaning: "Every argument declared without `?` must be given when the action is done or \
+                  the flow called. A flow with required arguments is entered only by `call`: a \
+                  trigger, a button or a `goto` cannot give them.",
         why: "The host would receive an incomplete request: a booking without its reason \
               reaches staff unusable, or fails outright.",
         mistake: r#"action book_appointment(day: date, reason: text, note?: text) -> (number: text)
@@ -812,6 +850,66 @@ flow hello
     nl: "Hallo!"
 end"#,
         whole_bot: true,
+        files: &[],
+        shell: false,
+    },
+    Explanation {
+        code: "recursive-call",
+        severity: "warning",
+        summary: "A flow calls itself, directly or through other flows.",
+        meaning: "`call` runs a flow inside the one that calls it, which resumes when it ends. \
+                  A flow that calls itself again (or calls a flow that calls it) runs one more \
+                  flow inside the others at each round: a payment retried by calling the \
+                  payment flow again nests a new flow per retry.",
+        why: "At most 16 flows run inside each other. After that many rounds every message \
+              of the citizen ends in an error, and they are stuck.",
+        mistake: r#"action take_payment(amount: money) -> (status: text)
+
+flow pay(amount: money)
+  do take_payment(amount) as payment
+    ok
+      if payment.status != "paid"
+        form
+          slot again: yesno
+            ask en: "The payment failed. Try again?"
+        end
+        if again
+          call pay(amount: amount)
+        end
+      end
+    failed
+      handoff payment_failed
+  end
+end
+
+flow fine
+  triggers en: "pay a fine"
+  call pay(amount: 50 EUR)
+end"#,
+        fix: r#"action take_payment(amount: money) -> (status: text)
+
+flow pay(amount: money)
+  do take_payment(amount) as payment
+    ok
+      if payment.status != "paid"
+        form
+          slot again: yesno
+            ask en: "The payment failed. Try again?"
+        end
+        if again
+          restart
+        end
+      end
+    failed
+      handoff payment_failed
+  end
+end
+
+flow fine
+  triggers en: "pay a fine"
+  call pay(amount: 50 EUR)
+end"#,
+        whole_bot: false,
         files: &[],
         shell: false,
     },

@@ -254,6 +254,9 @@ fn collect(c: &mut Checker, stmts: &[Stmt], scope: &mut Scope) {
 }
 
 fn flow(c: &mut Checker, f: &FlowDecl) {
+    if let Some(triggers) = f.headers.triggers.first() {
+        started_without_arguments(c, f, c.first_line(triggers.span), "a trigger");
+    }
     let mut scope = Scope::default();
     param_scope(c, &f.params, &mut scope);
     collect(c, &f.body, &mut scope);
@@ -294,6 +297,9 @@ fn extras(c: &mut Checker, scope: &Scope, e: &Extras, choice: Option<&str>) {
         let quoted = c.snippet(b.payload_span).starts_with('"');
         if c.is_startable(&b.payload) {
             c.used_flows.insert(b.payload.clone());
+            if let Some(callee) = c.flows.get(b.payload.as_str()).copied() {
+                started_without_arguments(c, callee, b.payload_span, "a button");
+            }
             continue;
         }
         if quoted || matches!(b.payload.as_str(), "yes" | "no") {
@@ -532,6 +538,8 @@ fn stmt(c: &mut Checker, scope: &Scope, s: &Stmt) {
             c.used_flows.insert(target.name.clone());
             if !c.is_startable(&target.name) {
                 unknown_flow(c, target, "no flow or FAQ has this name");
+            } else if let Some(callee) = c.flows.get(target.name.as_str()).copied() {
+                started_without_arguments(c, callee, target.span, "`goto`");
             }
         }
         StmtKind::Return(Some(e)) => {
@@ -547,6 +555,36 @@ fn stmt(c: &mut Checker, scope: &Scope, s: &Stmt) {
         | StmtKind::Restart
         | StmtKind::Close => {}
     }
+}
+
+/// A flow with required arguments is entered only by `call`, which gives
+/// them: a trigger, a button or a `goto` would start it with none.
+fn started_without_arguments(c: &mut Checker, callee: &FlowDecl, span: Span, how: &str) {
+    let required: Vec<&str> = callee
+        .params
+        .iter()
+        .filter(|p| !p.optional)
+        .map(|p| p.name.name.as_str())
+        .collect();
+    let Some(first) = required.first() else {
+        return;
+    };
+    let list = list_names(required.iter().copied());
+    c.push(
+        Diagnostic::error(
+            "missing-argument",
+            span,
+            format!(
+                "the flow `{}` needs {list}, and {how} cannot give them",
+                callee.name.name
+            ),
+        )
+        .with_label("would start it without its arguments")
+        .with_help(format!(
+            "start it with `call {}({first}: ...)` from a flow that has them, or make them optional (`{first}?: ...`)",
+            callee.name.name
+        )),
+    );
 }
 
 fn params_of(params: &[Param]) -> Vec<(Ident, bool, Ident)> {

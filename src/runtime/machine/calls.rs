@@ -78,10 +78,17 @@ impl<'p> Turn<'p> {
             }
         }
         self.session.stack.truncate(target + 1);
+        let params = &self.flow(&self.session.stack[target].flow)?.params;
         let frame = &mut self.session.stack[target];
+        // The flow starts again as its caller started it: with its arguments.
+        let vars = params
+            .iter()
+            .filter_map(|p| Some((p.clone(), frame.vars.get(p)?.clone())))
+            .collect();
         let fresh = Frame {
             digression: frame.digression,
             bind: frame.bind.take(),
+            vars,
             ..Frame::new(&frame.flow)
         };
         *frame = fresh;

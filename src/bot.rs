@@ -5,7 +5,8 @@ use crate::compile::{self, Program};
 use crate::diagnostics::{Diagnostic, Located, Sources};
 use crate::load::{self, SourceFile};
 use crate::runtime::{
-    ActionResult, Event, Input, Reply, Session, Turn, REPLIES_KEPT, SESSION_FORMAT,
+    offered_payloads, ActionResult, Event, Input, Reply, Session, Turn, REPLIES_KEPT,
+    SESSION_FORMAT,
 };
 use crate::understand::matcher::BuiltIndex;
 use crate::values::Lang;
@@ -182,6 +183,7 @@ impl Bot {
             turns: 0,
             seed,
             last_answer: None,
+            offered: Vec::new(),
             replies: Vec::new(),
         }
     }
@@ -271,6 +273,7 @@ impl Bot {
                     turn.session.bot = self.program.fingerprint.clone();
                 }
                 let mut events = std::mem::take(&mut turn.events);
+                turn.session.offered = offered_payloads(&events);
                 events.push(turn.turn_end());
                 *session = turn.session;
                 TurnOutcome {
@@ -352,6 +355,8 @@ impl Bot {
                 all.extend(end);
             }
         }
+        // The citizen sees the buttons of every round.
+        session.offered = offered_payloads(&all);
         all
     }
 

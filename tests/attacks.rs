@@ -89,3 +89,103 @@ fn a_citizen_s_text_cannot_change_where_a_link_goes() {
     let e = text(&bot, &mut s, "javascript:alert(1)");
     assert_eq!(links(&e)[2], "javascript%3Aalert%281%29");
 }
+
+fn sample() -> Bot {
+    Bot::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/flows")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn press(bot: &Bot, session: &mut Session, payload: &str) -> Vec<Event> {
+    bot.turn(session, Input::Button(payload.into()), now())
+}
+
+fn error_code(events: &[Event]) -> Option<&str> {
+    events.iter().find_map(|e| match e {
+        Event::Error { code, .. } => Some(code.as_str()),
+        _ => None,
+    })
+}
+
+fn acted(events: &[Event]) -> bool {
+    events.iter().any(|e| matches!(e, Event::Action { .. }))
+}
+
+fn handed_over(events: &[Event]) -> bool {
+    events.iter().any(|e| matches!(e, Event::Handoff { .. }))
+}
+
+#[test]
+fn a_forged_button_cannot_start_an_internal_flow_that_needs_arguments() {
+    let bot = sample();
+    let mut s = bot.new_session(Some(Lang::Fr), 0);
+    let before = s.clone();
+    let e = press(&bot, &mut s, "resident_card_payment");
+    assert_eq!(error_code(&e), Some("button_not_offered"), "{e:#?}");
+    assert!(
+        !acted(&e),
+        "no payment goes out without its plate and amount: {e:#?}"
+    );
+    assert_eq!(s, before, "the session is unchanged");
+    // Nor in the middle of a conversation.
+    text(&bot, &mut s, "carte de riverain");
+    let before = s.clone();
+    let e = press(&bot, &mut s, "resident_card_payment");
+    assert_eq!(error_code(&e), Some("button_not_offered"));
+    assert!(!acted(&e));
+    assert_eq!(s, before);
+}
+
+#[test]
+fn stale_presses_while_a_date_is_asked_are_refused_and_never_count_as_attempts() {
+    let bot = sample();
+    let mut s = bot.new_session(Some(Lang::Fr), 0);
+    for t in [
+        "Je voudrais une place en crèche pour ma fille",
+        "Léa",
+        "Dubois",
+    ] {
+        text(&bot, &mut s, t);
+    }
+    let asked = s.clone();
+    for payload in ["first", "yes", "waste_collection"] {
+        let e = press(&bot, &mut s, payload);
+        assert_eq!(
+            error_code(&e),
+            Some("button_not_offered"),
+            "{payload}: {e:#?}"
+        );
+        assert!(!handed_over(&e));
+        assert_eq!(s, asked, "{payload}: the session is unchanged");
+    }
+    // Two wrong typed answers are the first two attempts of three: still asked.
+    for t in ["le 12 mars 2021", "31/02/2025"] {
+        let e = text(&bot, &mut s, t);
+        assert!(!handed_over(&e), "{t}: {e:#?}");
+        assert!(error_code(&e).is_none());
+    }
+}
+
+#[test]
+fn offered_global_and_question_buttons_are_accepted() {
+    let bot = sample();
+    let mut s = bot.new_session(Some(Lang::Fr), 0);
+    // Offered in the last turn: the help lists the services.
+    let e = press(&bot, &mut s, "help");
+    assert!(error_code(&e).is_none(), "a global intent: {e:#?}");
+    let e = press(&bot, &mut s, "parking_renewal");
+    assert!(error_code(&e).is_none(), "{e:#?}");
+    for t in ["1-ABC-234", "1170"] {
+        text(&bot, &mut s, t);
+    }
+    // The question's own answers: an option of the choice being asked.
+    let e = press(&bot, &mut s, "second");
+    assert!(error_code(&e).is_none(), "{e:#?}");
+    // A global intent mid-form, then the confirmation's yes from before it.
+    let e = press(&bot, &mut s, "help");
+    assert!(error_code(&e).is_none(), "{e:#?}");
+    let e = press(&bot, &mut s, "yes");
+    assert!(error_code(&e).is_none(), "{e:#?}");
+    assert!(acted(&e), "yes at the confirmation pays: {e:#?}");
+    // A payload offered before the last turn is stale.
+    let e = press(&bot, &mut s, "creche_enrolment");
+    assert_eq!(error_code(&e), Some("button_not_offered"));
+}

@@ -379,6 +379,8 @@ fn a_flow_that_never_waits_is_stopped_by_the_step_budget() {
         turns: 0,
         seed: 0,
         last_answer: None,
+        offered: vec![],
+        replies: vec![],
     };
     let mut turn = guichet::runtime::Turn::new(&program, session, now());
     let err = turn.handle(Input::text("spin now")).unwrap_err();

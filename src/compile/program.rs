@@ -126,6 +126,8 @@ pub struct Flow {
     /// Names on buttons, per language.
     pub label: Vec<(Lang, String)>,
     pub params: Vec<String>,
+    /// For each parameter, whether it is optional (`name?: type`).
+    pub optional_params: Vec<bool>,
     pub code: Vec<Instr>,
     /// For each instruction, the statement it comes from (none for the
     /// instructions the compiler adds, like the stop after a flow's body).
@@ -189,6 +191,15 @@ impl Flow {
             }
             stems
         })
+    }
+
+    /// The parameters a caller must give (declared without `?`).
+    pub fn required_params(&self) -> impl Iterator<Item = &str> {
+        self.params
+            .iter()
+            .zip(&self.optional_params)
+            .filter(|(_, optional)| !**optional)
+            .map(|(p, _)| p.as_str())
     }
 
     /// Every slot name of the flow's forms, in order.

@@ -8,7 +8,9 @@ pub mod records;
 pub mod session;
 
 pub use events::{ActionResult, Button, Event, Expecting, Input, Link};
-pub use machine::{Turn, FUEL_PER_TURN, MAX_MESSAGE_BYTES, MAX_STACK};
+pub use machine::{
+    offered_payloads, Turn, FUEL_PER_TURN, GLOBAL_FLOWS, MAX_MESSAGE_BYTES, MAX_STACK,
+};
 pub use records::Record;
 pub use session::{
     FormState, Frame, PendingAction, Phase, Reply, Session, REPLIES_KEPT, SESSION_FORMAT,

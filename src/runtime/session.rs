@@ -35,6 +35,10 @@ pub struct Session {
     /// for: a follow-up ("Et à Noël ?") asks it again with another value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_answer: Option<Box<LastAnswer>>,
+    /// The payloads of the buttons the last turn showed: a button press is
+    /// accepted only if it was offered (or is global, or answers the question).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offered: Vec<String>,
     /// The last answers to inputs that carried an `id`, newest last, so
     /// that an input sent again is answered again and applied once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -13,6 +13,7 @@ use crate::understand::matcher::Explain;
 use crate::understand::normalize::fold;
 use crate::understand::Input as Message_;
 use crate::values::{Lang, Value};
+pub use buttons::{offered_payloads, GLOBAL_FLOWS};
 use chrono::NaiveDateTime;
 use indexmap::IndexMap;
 use serde_json::Map;
@@ -78,6 +79,7 @@ macro_rules! record {
 }
 
 // After the macros, so that the files of the machine can use them.
+mod buttons;
 mod calls;
 mod caution;
 mod confirm;
@@ -173,7 +175,10 @@ impl<'p> Turn<'p> {
         match input {
             Input::Start => self.on_start(),
             Input::ActionResult(r) => self.on_action_result(r),
-            Input::Button(payload) => self.on_button(&payload),
+            Input::Button(payload) => {
+                self.check_button(&payload)?;
+                self.on_button(&payload)
+            }
             Input::Text(text) => self.on_text(text),
         }
     }

@@ -185,6 +185,7 @@ impl Bot {
             last_answer: None,
             offered: Vec::new(),
             replies: Vec::new(),
+            changed: None,
         }
     }
 
@@ -274,6 +275,7 @@ impl Bot {
                 }
                 let mut events = std::mem::take(&mut turn.events);
                 turn.session.offered = offered_payloads(&events);
+                crate::runtime::migrate::anchor(&self.program, &mut turn.session);
                 events.push(turn.turn_end());
                 *session = turn.session;
                 TurnOutcome {
@@ -360,43 +362,38 @@ impl Bot {
         all
     }
 
-    /// Reads a saved session. One saved with another version of the bot
-    /// continues when its flows, forms and positions still exist, and
-    /// starts over cleanly (same language) otherwise.
+    /// Reads a saved session. It is validated against this bot, never
+    /// trusted: its flows, positions, form states, pending actions and slot
+    /// values must fit (a session edited by hand cannot confirm an
+    /// incomplete form). One saved with another version of the bot is
+    /// carried over (see [`crate::runtime::migrate`]): answers whose slot
+    /// still exists with the same type are kept, a conversation whose step
+    /// is gone goes back to its form, and the next turn tells the citizen
+    /// (`Session::changed`, `turn_end.bot_changed`). A session that cannot
+    /// go on safely starts over (`restarted`), keeping its language; a
+    /// format-1 session from another version of the bot, which has no
+    /// anchors to find its place with, starts over too.
     pub fn restore(&self, json: &str) -> Result<Restored, RestoreError> {
-        let mut session: Session = serde_json::from_str(json)
+        let session: Session = serde_json::from_str(json)
             .map_err(|e| RestoreError(format!("the saved session is not readable: {e}")))?;
-        if session.format != SESSION_FORMAT {
+        if session.format > SESSION_FORMAT {
             return Err(RestoreError(format!(
-                "the saved session has format {}, this guichet reads format {SESSION_FORMAT}",
+                "the saved session has format {}, this guichet reads formats 1 to {SESSION_FORMAT}",
                 session.format
             )));
         }
-        if !self.program.languages.contains(&session.lang) {
-            session.lang = self.program.default_lang;
-        }
-        let mut restarted = false;
-        // Checked even for the same bot: a saved session may have been
-        // damaged or edited by hand.
-        {
-            let fits = session.stack.iter().all(|frame| {
-                let Some(flow) = self.program.flow(&frame.flow) else {
-                    return false;
-                };
-                let form_ok = frame.form.as_ref().is_none_or(|fs| {
-                    flow.forms
-                        .get(fs.form)
-                        .is_some_and(|f| fs.slot.is_none_or(|s| s < f.slots.len()))
-                });
-                frame.pc <= flow.code.len() && form_ok
-            });
-            if !fits {
-                session.stack.clear();
-                restarted = true;
-            }
-            session.bot = self.program.fingerprint.clone();
-        }
-        Ok(Restored { session, restarted })
+        let carried = crate::runtime::migrate::carry_over(&self.program, session);
+        Ok(Restored {
+            session: carried.session,
+            restarted: carried.restarted,
+        })
+    }
+
+    /// What deploying this bot over `old` does to the conversations open
+    /// with `old`: each change that moves or restarts them, or asks
+    /// citizens again (see [`crate::compat`]).
+    pub fn compatibility(&self, old: &Bot) -> Vec<crate::compat::Change> {
+        crate::compat::changes(old, self)
     }
 }
 

@@ -37,6 +37,7 @@
 pub mod analysis;
 pub mod bot;
 pub mod check;
+pub mod compat;
 pub mod compile;
 pub mod diagnostics;
 /// The checks the fuzz targets and `tests/fuzz_corpus.rs` run; not part of the API.

@@ -381,6 +381,7 @@ fn a_flow_that_never_waits_is_stopped_by_the_step_budget() {
         last_answer: None,
         offered: vec![],
         replies: vec![],
+        changed: None,
     };
     let mut turn = guichet::runtime::Turn::new(&program, session, now());
     let err = turn.handle(Input::text("spin now")).unwrap_err();

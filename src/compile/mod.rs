@@ -3,6 +3,7 @@
 //! triggers indexed, statements lowered to flat instruction lists.
 
 mod program;
+pub mod steps;
 pub mod tables;
 
 pub use program::*;
@@ -133,6 +134,8 @@ impl<'b> Compiler<'b> {
             trigger_flows: Vec::new(),
             trigger_spans: Vec::new(),
             fingerprint: fingerprint(bot).into(),
+            session_moved: self.named_message("session_moved"),
+            session_restarted: self.named_message("session_restarted"),
         };
         let mut settings: Vec<(String, String)> = Vec::new();
         let mut synonyms = Synonyms::new();
@@ -204,8 +207,9 @@ impl<'b> Compiler<'b> {
                         links: self.links(&f.extras),
                         span: f.answer.span(),
                     };
-                    program.flows.push(Flow {
+                    let mut flow = Flow {
                         name: f.name.name.clone(),
+                        span: f.name.span,
                         label: first_phrases(&f.headers.labels),
                         params: vec![],
                         optional_params: vec![],
@@ -214,7 +218,11 @@ impl<'b> Compiler<'b> {
                         forms: vec![],
                         stdlib,
                         topic: Default::default(),
-                    });
+                        fingerprint: 0,
+                        steps: vec![],
+                    };
+                    steps::identify(&mut flow, None, &bot.sources);
+                    program.flows.push(flow);
                     program.flow_ids.insert(f.name.name.clone(), id);
                     add_triggers(&mut trigger_specs, id, &f.headers.triggers);
                 }
@@ -223,6 +231,7 @@ impl<'b> Compiler<'b> {
                     let stdlib = bot.stdlib.contains(&f.span.source);
                     let mut flow = Flow {
                         name: f.name.name.clone(),
+                        span: f.name.span,
                         label: first_phrases(&f.headers.labels),
                         params: f.params.iter().map(|p| p.name.name.clone()).collect(),
                         optional_params: f.params.iter().map(|p| p.optional).collect(),
@@ -231,6 +240,8 @@ impl<'b> Compiler<'b> {
                         forms: Vec::new(),
                         stdlib,
                         topic: Default::default(),
+                        fingerprint: 0,
+                        steps: Vec::new(),
                     };
                     let mut pending = Vec::new();
                     self.block(&f.body, &mut flow, &mut pending);
@@ -255,6 +266,7 @@ impl<'b> Compiler<'b> {
                         }
                     }
                     flow.spans.resize(flow.code.len(), None);
+                    steps::identify(&mut flow, Some(f), &bot.sources);
                     program.flows.push(flow);
                     program.flow_ids.insert(f.name.name.clone(), id);
                     add_triggers(&mut trigger_specs, id, &f.headers.triggers);
@@ -325,6 +337,14 @@ impl<'b> Compiler<'b> {
                 None => Message::default(),
             },
         }
+    }
+
+    /// A declared text by name, as a message (empty when not declared).
+    fn named_message(&self, name: &str) -> Message {
+        self.texts
+            .get(name)
+            .map(|decl| self.message(&decl.text))
+            .unwrap_or_default()
     }
 
     fn buttons(&self, extras: &ast::Extras) -> Vec<ButtonSpec> {
@@ -505,13 +525,16 @@ impl<'b> Compiler<'b> {
                         spec.0
                     })
                     .collect();
-                flow.forms.push(FormSpec {
+                let mut spec = FormSpec {
                     slots,
                     confirm: form
                         .confirm
                         .as_ref()
                         .map(|c| self.prompt(&c.text, &c.extras, c.span)),
-                });
+                    fingerprint: 0,
+                };
+                spec.fingerprint = steps::form_fingerprint(&spec);
+                flow.forms.push(spec);
                 flow.code.push(Instr::Form(index));
             }
             StmtKind::Handoff { reason } => flow.code.push(Instr::Handoff(
@@ -598,6 +621,7 @@ impl<'b> Compiler<'b> {
             .collect();
         let spec = SlotSpec {
             name: slot.name.name.clone(),
+            span: slot.name.span,
             ty: ty.clone(),
             labels,
             folded_labels,

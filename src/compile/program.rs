@@ -90,6 +90,8 @@ pub struct Validation {
 #[derive(Debug, Clone)]
 pub struct SlotSpec {
     pub name: String,
+    /// Where the slot is declared (its name).
+    pub span: Span,
     pub ty: SlotType,
     /// Words that name the slot, per language ("date de naissance").
     pub labels: Vec<(Lang, Vec<String>)>,
@@ -118,11 +120,16 @@ pub struct SlotSpec {
 pub struct FormSpec {
     pub slots: Vec<SlotSpec>,
     pub confirm: Option<Prompt>,
+    /// Changes when its slots (names, types, optional or conditional) or
+    /// its confirmation come or go.
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Clone)]
 pub struct Flow {
     pub name: String,
+    /// Where the flow is declared (its name).
+    pub span: Span,
     /// Names on buttons, per language.
     pub label: Vec<(Lang, String)>,
     pub params: Vec<String>,
@@ -138,6 +145,12 @@ pub struct Flow {
     /// The stems of the flow's labels and messages, read the first time
     /// they are needed (see `topic_stems`).
     pub topic: std::sync::OnceLock<FastSet<String>>,
+    /// Changes when the flow's statements, arguments or forms change: a
+    /// saved conversation inside an older version is carried over.
+    pub fingerprint: u64,
+    /// For each instruction a conversation can wait at or come back to (a
+    /// form, an action, a call), its stable id (see `steps`); 0 elsewhere.
+    pub steps: Vec<u64>,
 }
 
 impl Flow {
@@ -242,6 +255,11 @@ pub struct Program {
     /// Changes whenever the bot's sources change: a saved session from
     /// another version of the bot is checked before it resumes.
     pub fingerprint: Arc<str>,
+    /// What the citizen is told when the bot changed under their
+    /// conversation (the stdlib's texts `session_moved` and
+    /// `session_restarted`, which a bot may replace).
+    pub session_moved: Message,
+    pub session_restarted: Message,
 }
 
 /// What a conversation test can exercise.
@@ -252,6 +270,16 @@ pub enum Coverable {
     Reprompt,
     Validation,
     Trigger,
+}
+
+impl Flow {
+    /// Where the instruction with this step id is, if it still exists.
+    pub fn step(&self, id: u64) -> Option<usize> {
+        if id == 0 {
+            return None;
+        }
+        self.steps.iter().position(|s| *s == id)
+    }
 }
 
 impl Program {

@@ -174,6 +174,12 @@ pub enum Event {
         /// sent again: nothing was applied this time.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         replayed: bool,
+        /// The bot was changed under this conversation and this turn told
+        /// the citizen: `updated` (answers that no longer fit will be asked
+        /// again), `moved` (it went back to a safe point; the input was not
+        /// applied) or `restarted`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bot_changed: Option<crate::runtime::session::BotChanged>,
     },
 }
 
@@ -239,6 +245,7 @@ mod tests {
             unmatched: false,
             turn: 3,
             replayed: false,
+            bot_changed: None,
         };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),

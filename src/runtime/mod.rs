@@ -3,6 +3,7 @@
 mod eval;
 pub mod events;
 mod machine;
+pub mod migrate;
 mod phrases;
 pub mod records;
 pub mod session;
@@ -13,7 +14,8 @@ pub use machine::{
 };
 pub use records::Record;
 pub use session::{
-    FormState, Frame, PendingAction, Phase, Reply, Session, REPLIES_KEPT, SESSION_FORMAT,
+    Anchor, BotChanged, FormState, Frame, PendingAction, Phase, Reply, Session, REPLIES_KEPT,
+    SESSION_FORMAT,
 };
 
 use std::fmt;

@@ -9,8 +9,10 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// Bumped when the saved shape changes incompatibly.
-pub const SESSION_FORMAT: u32 = 1;
+/// Bumped when the saved shape changes incompatibly. Format 2 added the
+/// anchors that carry a conversation over to an edited bot; a format-1
+/// session is still read (see `Bot::restore`).
+pub const SESSION_FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
@@ -43,6 +45,64 @@ pub struct Session {
     /// that an input sent again is answered again and applied once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replies: Vec<Reply>,
+    /// Set when the session was carried over to a changed bot and its
+    /// place moved: the next turn tells the citizen, and its `turn_end`
+    /// tells the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<BotChanged>,
+}
+
+/// What a change of the bot did to a conversation in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BotChanged {
+    /// It waits for the same thing, but some answers no longer fit the
+    /// bot (a slot removed or retyped) and will be asked again.
+    Updated,
+    /// What it was waiting for is gone or changed: it goes on from a safe
+    /// point (the form, keeping its answers), which asks again.
+    Moved,
+    /// It starts over: nothing of it could be carried over.
+    Restarted,
+}
+
+/// Where a frame stands, in terms that survive an edit of its flow: the
+/// flow's version, the step it waits at (a form or an action) or comes
+/// back to (the call it made), and the types its slots were filled with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    #[serde(with = "hex")]
+    pub flow: u64,
+    #[serde(with = "hex", default, skip_serializing_if = "is_zero")]
+    pub step: u64,
+    /// The fingerprint of the form in progress.
+    #[serde(with = "hex", default, skip_serializing_if = "is_zero")]
+    pub form: u64,
+    /// The slot being asked, as `name:type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asking: Option<CompactString>,
+    /// The slots holding a value, as `name:type`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<CompactString>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Fingerprints as 16 hexadecimal digits: JSON numbers lose precision
+/// past 2^53 in many hosts.
+mod hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(n: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{n:016x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        u64::from_str_radix(&text, 16).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A flow that asked for values and answered, as a follow-up finds it.
@@ -91,6 +151,10 @@ pub struct Frame {
     /// The message that started the flow: its values pre-fill the first form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill: Option<String>,
+    /// Where the frame stands in terms that survive an edit of the bot,
+    /// brought up to date at the end of every turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Box<Anchor>>,
 }
 
 impl Frame {
@@ -104,6 +168,7 @@ impl Frame {
             bind: None,
             digression: false,
             prefill: None,
+            at: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! a typed message; routing a message outside any question (triggers,
 //! suggestions, fallback) and detecting its language.
 
-use super::{err, Turn, MAX_MESSAGE_BYTES};
+use super::{Turn, MAX_MESSAGE_BYTES};
 use crate::compile::{Flow, Instr, Program};
 use crate::runtime::events::{Button, Event};
 use crate::runtime::phrases::{phrase, Phrase};
@@ -14,8 +14,6 @@ use crate::understand::langdetect;
 use crate::understand::matcher::{Match, MATCH_THRESHOLD, SUGGEST_THRESHOLD};
 use crate::understand::Input as Message_;
 use crate::values::{SlotType, Value};
-use indexmap::IndexMap;
-use serde_json::Value as Json;
 
 impl<'p> Turn<'p> {
     pub(super) fn on_start(&mut self) -> Result<(), RuntimeError> {
@@ -30,68 +28,6 @@ impl<'p> Turn<'p> {
             self.run()?;
         }
         Ok(())
-    }
-
-    pub(super) fn on_action_result(
-        &mut self,
-        r: crate::runtime::events::ActionResult,
-    ) -> Result<(), RuntimeError> {
-        let waiting = self
-            .top()
-            .and_then(|i| self.session.stack[i].pending.as_ref())
-            .is_some_and(|p| p.id == r.id);
-        if !waiting {
-            return Err(RuntimeError::new(
-                "unknown_action",
-                format!("no action `{}` is waiting for a result", r.id),
-            ));
-        }
-        let idx = self.top().ok_or_else(|| err("no flow"))?;
-        let frame = &mut self.session.stack[idx];
-        let Some(pending) = frame.pending.take() else {
-            return Ok(());
-        };
-        let mut fields = IndexMap::new();
-        fields.insert("ok".to_string(), Value::Bool(r.ok));
-        if r.ok {
-            let declared = self.program.actions.get(&pending.action);
-            if let Some(Json::Object(map)) = &r.value {
-                for (k, v) in map {
-                    let ty = declared
-                        .and_then(|a| a.results.iter().find(|(name, _)| name == k))
-                        .map(|(_, ty)| ty);
-                    let value = Value::from_json(v);
-                    fields.insert(k.clone(), ty.map_or(value.clone(), |t| value.coerce(t)));
-                }
-            } else if let Some(v) = &r.value {
-                fields.insert("value".to_string(), Value::from_json(v));
-            }
-            frame.pc += 1;
-        } else {
-            fields.insert(
-                "error".to_string(),
-                Value::text(r.error.clone().unwrap_or_default()),
-            );
-            frame.pc = pending.on_failure;
-        }
-        if let Some(bind) = pending.bind {
-            frame.vars.insert(bind, Value::Record(fields));
-        }
-        record!(
-            self,
-            Record::ActionDone {
-                action: pending.action.clone(),
-                ok: r.ok
-            }
-        );
-        trace!(
-            self,
-            "action {} ({}) answered: {}",
-            pending.id,
-            pending.action,
-            if r.ok { "ok" } else { "failed" }
-        );
-        self.run()
     }
 
     pub(super) fn on_button(&mut self, payload: &str) -> Result<(), RuntimeError> {

@@ -5,7 +5,7 @@
 
 use super::events::{Event, Expecting, Input};
 use super::records::{Abandon, Record, StartedBy, Step};
-use super::session::{FormState, Frame, PendingAction, Phase, Session};
+use super::session::{BotChanged, FormState, Frame, Phase, Session};
 use super::RuntimeError;
 use crate::compile::{Flow, Instr, Program};
 use crate::diagnostics::Span;
@@ -16,7 +16,6 @@ use crate::values::{Lang, Value};
 pub use buttons::{offered_payloads, GLOBAL_FLOWS};
 use chrono::NaiveDateTime;
 use indexmap::IndexMap;
-use serde_json::Map;
 
 /// Steps (instructions plus expression nodes) one turn may take.
 pub const FUEL_PER_TURN: u32 = 20_000;
@@ -55,6 +54,8 @@ pub struct Turn<'p> {
     gave_up: Option<(usize, Step)>,
     /// The `require` rule (1-based) that refused the last value validated.
     refused_rule: usize,
+    /// The bot changed under the conversation, and this turn said so.
+    pub bot_changed: Option<BotChanged>,
 }
 
 /// Records why something happened, when someone reads the trace (the REPL,
@@ -79,6 +80,7 @@ macro_rules! record {
 }
 
 // After the macros, so that the files of the machine can use them.
+mod actions;
 mod buttons;
 mod calls;
 mod caution;
@@ -88,6 +90,7 @@ mod followups;
 mod forms;
 mod inputs;
 mod record;
+mod resume;
 mod say;
 mod shaped;
 
@@ -116,6 +119,7 @@ impl<'p> Turn<'p> {
             recording: false,
             gave_up: None,
             refused_rule: 0,
+            bot_changed: None,
         }
     }
 
@@ -172,6 +176,11 @@ impl<'p> Turn<'p> {
     }
 
     pub fn handle(&mut self, input: Input) -> Result<(), RuntimeError> {
+        if let Some(change) = self.session.changed.take() {
+            if self.resume_after_change(change)? {
+                return Ok(());
+            }
+        }
         match input {
             Input::Start => self.on_start(),
             Input::ActionResult(r) => self.on_action_result(r),
@@ -269,27 +278,7 @@ impl<'p> Turn<'p> {
                 args,
                 bind,
                 on_failure,
-            } => {
-                let mut json = Map::new();
-                for (name, e) in args {
-                    let v = self.eval(idx, e)?;
-                    json.insert(name.clone(), v.to_normal_json());
-                }
-                self.session.next_action = self.session.next_action.saturating_add(1);
-                let id = format!("a{}", self.session.next_action);
-                trace!(self, "action {id}: {action} requested");
-                self.events.push(Event::Action {
-                    id: id.clone(),
-                    name: action.clone(),
-                    args: json,
-                });
-                self.session.stack[idx].pending = Some(Box::new(PendingAction {
-                    id,
-                    action: action.clone(),
-                    bind: bind.clone(),
-                    on_failure: *on_failure,
-                }));
-            }
+            } => self.request_action(idx, action, args, bind, *on_failure)?,
             Instr::Form(i) => {
                 let frame = &mut self.session.stack[idx];
                 if frame.form.as_ref().is_none_or(|f| f.form != *i) {
@@ -411,6 +400,7 @@ impl<'p> Turn<'p> {
             unmatched: self.unmatched,
             turn: self.session.turns,
             replayed: false,
+            bot_changed: self.bot_changed,
         }
     }
 }

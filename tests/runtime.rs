@@ -487,3 +487,61 @@ fn a_bot_that_writes_dates_month_first_reads_3_7_as_march() {
         assert!(filled.contains(expected), "{order}: {filled}");
     }
 }
+
+#[test]
+fn an_action_is_never_requested_with_a_required_argument_missing() {
+    let bot = Bot::from_sources(&[(
+        "bot.flow",
+        r#"
+bot "T"
+  languages en
+end
+
+action book(day: date, reason: text) -> (number: text)
+
+flow appointment
+  triggers en: "appointment"
+  form
+    slot day: date
+      ask en: "Which day?"
+    slot reason: text
+      label en: "reason"
+      optional
+      ask en: "What is it about?"
+    confirm en: "{day}, {reason}. Book it?"
+  end
+  do book(day, reason) as booked
+  say en: "Booked: {booked.number}."
+end
+"#,
+    )])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        bot.warnings()
+            .iter()
+            .any(|d| d.code == "argument-may-be-missing"),
+        "the checker warns first: {:?}",
+        bot.warnings()
+    );
+    let mut s = bot.new_session(Some(guichet::Lang::En), 0);
+    turn(&bot, &mut s, "appointment");
+    turn(&bot, &mut s, "next monday");
+    let e = turn(&bot, &mut s, "skip");
+    assert_eq!(expecting(&e), Some(Expecting::Confirmation));
+    let before = s.clone();
+    let e = bot.turn(&mut s, Input::Button("yes".into()), now());
+    assert!(action_id(&e).is_none(), "{e:#?}");
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Event::Error { code, .. } if code == "missing_argument")),
+        "{e:#?}"
+    );
+    assert_eq!(s, before, "the session is unchanged");
+    // The citizen can still correct the form: with a reason, it is booked.
+    turn(&bot, &mut s, "no");
+    let e = turn(&bot, &mut s, "the reason");
+    assert_eq!(expecting(&e), slot_expected("reason", "text"));
+    turn(&bot, &mut s, "a new passport");
+    let e = bot.turn(&mut s, Input::Button("yes".into()), now());
+    assert!(action_id(&e).is_some(), "{e:#?}");
+}

@@ -100,6 +100,48 @@ const TARIFFS: &str = "rank,price\nfirst,15.00\nsecond,30.00\n";
 /// Kept in alphabetical order: `guichet explain` lists them as they are.
 pub static EXPLANATIONS: &[Explanation] = &[
     Explanation {
+        code: "argument-may-be-missing",
+        severity: "warning",
+        summary: "A required argument of an action may have no value when the action is done.",
+        meaning: "The argument is fed by a slot the citizen may skip (`optional`), a slot asked \
+                  only `when` a condition holds, or a variable set on some paths only. When it \
+                  has no value, guichet does not send the action: the turn stops with a \
+                  `missing_argument` error and the conversation stays where it is.",
+        why: "The host would otherwise receive a request without what it needs; refused, the \
+              citizen is stuck at the confirmation instead.",
+        mistake: r#"action book_appointment(day: date, reason: text) -> (number: text)
+
+flow appointment
+  triggers en: "appointment"
+  form
+    slot day: date
+      ask en: "Which day?"
+    slot reason: text
+      optional
+      ask en: "What is it about?"
+  end
+  do book_appointment(day, reason) as booked
+  say en: "Booked: {booked.number}."
+end"#,
+        fix: r#"action book_appointment(day: date, reason?: text) -> (number: text)
+
+flow appointment
+  triggers en: "appointment"
+  form
+    slot day: date
+      ask en: "Which day?"
+    slot reason: text
+      optional
+      ask en: "What is it about?"
+  end
+  do book_appointment(day, reason) as booked
+  say en: "Booked: {booked.number}."
+end"#,
+        whole_bot: false,
+        files: &[],
+        shell: false,
+    },
+    Explanation {
         code: "argument-type",
         severity: "error",
         summary: "An action is given a value of the wrong type for one of its arguments.",

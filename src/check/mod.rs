@@ -4,6 +4,7 @@
 //! `Checker`; nothing stops at the first mistake, so a flow author sees
 //! them all in one run.
 
+mod arguments;
 mod cascade;
 pub mod explain;
 mod flows;
@@ -38,6 +39,7 @@ pub fn check_and_index(bot: &ParsedBot) -> (Vec<Diagnostic>, Option<BuiltIndex>)
     names::check(&mut c);
     tables::check(&mut c);
     flows::check(&mut c);
+    arguments::check(&mut c);
     loops::check(&mut c);
     let index = triggers::check(&mut c);
     let mut out = c.diags;

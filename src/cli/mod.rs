@@ -42,9 +42,15 @@ enum Command {
         /// A .flow file or a folder of them.
         path: PathBuf,
         /// `human` (default) or `json`: one JSON document,
-        /// `{"diagnostics": [...], "errors": N, "warnings": N}` (see docs/editors.md).
+        /// `{"diagnostics": [...], "errors": N, "warnings": N}` (see docs/editors.md),
+        /// with `"changes": [...]` under `--against`.
         #[arg(long, default_value = "human")]
         format: String,
+        /// Also list what deploying this version over OLD (the version
+        /// now serving) does to conversations in progress: flows and steps
+        /// removed, slots removed, retyped or added, actions changed.
+        #[arg(long, value_name = "OLD")]
+        against: Option<PathBuf>,
     },
     /// Run a bot over the JSON Lines host protocol on stdin/stdout.
     Run {
@@ -335,7 +341,11 @@ impl From<PolicyArg> for guichet::understand::extract::DatePolicy {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { path, format } => check::run(&path, &format),
+        Command::Check {
+            path,
+            format,
+            against,
+        } => check::run(&path, &format, against.as_deref()),
         Command::Run {
             path,
             jsonl,

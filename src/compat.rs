@@ -195,7 +195,7 @@ fn flow_changes(of: &Flow, nf: &Flow, out: &mut Vec<Change>) {
                 true,
                 "slot-removed",
                 os.span,
-                format!("the slot `{}` of `{name}` is removed: its answers are dropped, and conversations asked it go back to their form", os.name),
+                format!("the slot `{}` of `{name}` is removed: conversations asked it go back to their form; answers already given stay as plain values", os.name),
             )),
             Some(ns) if ns.ty != os.ty => out.push(change(
                 Effect::AsksAgain,

@@ -417,6 +417,41 @@ struct Runner<'b> {
     /// The language the conversation was opened in: `fr>` lines are read
     /// only in a French conversation.
     conversation_lang: Option<Lang>,
+    /// The session after each input, when kept (see [`snapshots`]).
+    snapshots: Option<Vec<Snapshot>>,
+}
+
+/// A conversation of a test at one point: the session after an input, and
+/// the events that input gave.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub session: Session,
+    pub events: Vec<Event>,
+}
+
+/// The session after every input of a test (each language of a test run
+/// in several), for tests that replay a conversation from any point of it,
+/// such as restoring it into an edited bot. Steps after a failing one are
+/// still sent.
+pub fn snapshots(bot: &Bot, test: &TestCase) -> Vec<Snapshot> {
+    let langs: Vec<Option<Lang>> = if test.langs.is_empty() {
+        vec![None]
+    } else {
+        test.langs.iter().copied().map(Some).collect()
+    };
+    let mut out = Vec::new();
+    for lang in langs {
+        let mut runner = Runner::new(bot, false, lang);
+        runner.snapshots = Some(Vec::new());
+        for step in &test.steps {
+            if step.only.is_some() && step.only != runner.conversation_lang {
+                continue;
+            }
+            let _ = runner.step(&step.text, &mut Vec::new());
+        }
+        out.extend(runner.snapshots.take().unwrap_or_default());
+    }
+    out
 }
 
 fn parse_now(s: &str) -> Result<NaiveDateTime, String> {
@@ -445,6 +480,7 @@ impl<'b> Runner<'b> {
             log: vec![],
             run_lang,
             conversation_lang: run_lang,
+            snapshots: None,
         }
     }
 
@@ -477,6 +513,12 @@ impl<'b> Runner<'b> {
             _ => None,
         });
         self.log.extend(self.last.iter().cloned());
+        if let Some(kept) = &mut self.snapshots {
+            kept.push(Snapshot {
+                session: self.session.clone(),
+                events: self.last.clone(),
+            });
+        }
         Ok(())
     }
 

@@ -18,6 +18,15 @@ pub(super) fn check(c: &mut Checker) {
             why: BTreeMap::new(),
             found: Vec::new(),
         };
+        // A name given a value only further down is not set yet.
+        let mut later = Vec::new();
+        assigned(&f.body, &mut later);
+        for name in later {
+            w.why.insert(
+                name.clone(),
+                format!("`{name}` is not set on every path before this"),
+            );
+        }
         let mut sure: BTreeSet<String> = BTreeSet::new();
         for p in &f.params {
             if p.optional {
@@ -33,6 +42,54 @@ pub(super) fn check(c: &mut Checker) {
         let found = std::mem::take(&mut w.found);
         for d in found {
             c.push(d);
+        }
+    }
+}
+
+/// Every name a block gives a value to (`set`, `as`), at any depth.
+fn assigned(stmts: &[Stmt], out: &mut Vec<String>) {
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Set { name, .. } => out.push(name.name.clone()),
+            StmtKind::Call { bind: Some(b), .. } => out.push(b.name.clone()),
+            StmtKind::Do {
+                bind, ok, failed, ..
+            } => {
+                out.extend(bind.iter().map(|b| b.name.clone()));
+                for b in [ok, failed].into_iter().flatten() {
+                    assigned(b, out);
+                }
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (_, b) in branches {
+                    assigned(b, out);
+                }
+                if let Some(b) = otherwise {
+                    assigned(b, out);
+                }
+            }
+            StmtKind::Match {
+                cases, otherwise, ..
+            } => {
+                for c in cases {
+                    assigned(&c.body, out);
+                }
+                if let Some(b) = otherwise {
+                    assigned(b, out);
+                }
+            }
+            StmtKind::Form(f) => {
+                for slot in &f.slots {
+                    if let Some(then) = slot.clauses.attempts.as_ref().and_then(|a| a.then.as_ref())
+                    {
+                        assigned(then, out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

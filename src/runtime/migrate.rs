@@ -212,11 +212,14 @@ fn carry_frame(program: &Program, frame: &mut Frame) -> Fate {
     if at.flow == flow.fingerprint {
         return Fate::Kept { dropped: false };
     }
-    // Answers keep their place when their slot still exists with its type.
+    // Answers keep their place when their slot still exists with its type;
+    // an answer to a slot of another type now is dropped, to be asked
+    // again. One whose slot is gone stays a plain value of the flow (the
+    // author may have replaced the question by a `set`).
     let mut dropped = false;
     for id in &at.slots {
         let (name, ty) = id.split_once(':').unwrap_or((id.as_str(), ""));
-        if slot_named(flow, name).is_some_and(|s| s.ty.name() == ty) {
+        if slot_named(flow, name).is_none_or(|s| s.ty.name() == ty) {
             continue;
         }
         if frame.vars.shift_remove(name).is_some_and(|v| !v.is_null()) {

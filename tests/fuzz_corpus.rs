@@ -8,8 +8,7 @@
 //! default, and `GUICHET_FUZZ_SEED=S` starts from another seed (the default
 //! is fixed, so a failure here is reproducible).
 
-use guichet::fuzz_checks;
-use guichet::Bot;
+use guichet::fuzz_checks::{self, Subject};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -229,10 +228,10 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "(no message)".to_string())
 }
 
-fn sample_bot() -> &'static Bot {
-    static BOT: OnceLock<Bot> = OnceLock::new();
+fn sample_bot() -> &'static Subject {
+    static BOT: OnceLock<Subject> = OnceLock::new();
     BOT.get_or_init(|| {
-        Bot::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("flows"))
+        Subject::from_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("flows"))
             .unwrap_or_else(|e| panic!("the sample bot does not load:\n{e}"))
     })
 }

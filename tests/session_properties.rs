@@ -104,7 +104,7 @@ fn inputs() -> impl Strategy<Value = Input> {
             Just("passer"),
             Just("annuler"),
         ]
-        .prop_map(|t| Input::text(t)),
+        .prop_map(Input::text),
         1 => prop_oneof![Just("yes"), Just("no"), Just("small"), Just("skip"), Just("day")]
             .prop_map(|b| Input::Button(b.to_string())),
         2 => (1u32..5, any::<bool>(), prop_oneof![Just("paid"), Just("failed")]).prop_map(

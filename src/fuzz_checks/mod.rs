@@ -7,8 +7,12 @@
 //! first broken invariant as an error; a panic inside guichet is a failure
 //! too. Not part of the embedding API.
 
+pub mod edits;
+
 use crate::bot::Bot;
-use crate::runtime::{ActionResult, Event, Input as TurnInput, Session};
+use crate::load::SourceFile;
+use crate::runtime::{ActionResult, Event, Input as TurnInput, Session, Turn};
+use crate::syntax::ast::Item;
 use crate::understand::extract::{
     self, ChoiceOption, ChoiceSpec, Context, DateOrder, DatePolicy, Extraction,
 };
@@ -16,6 +20,8 @@ use crate::understand::normalize::Input;
 use crate::understand::shape;
 use crate::values::{checkdigits, Lang, PatternType, SlotType, Value};
 use chrono::NaiveDateTime;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// The clock every check runs with: Friday 14 March 2025, 10:00.
 pub fn fixed_now() -> NaiveDateTime {
@@ -241,22 +247,92 @@ fn check_value(ty: &SlotType, value: &Value) -> Result<(), String> {
 /// At most this many messages of one input are played, one a turn.
 pub const MAX_TURNS: usize = 12;
 
-/// Plays `data` as a conversation with `bot`: a start, then one turn per
-/// line. A line starting with `@` presses the button of that payload; `!ok
-/// JSON` and `!fail TEXT` answer the last action the bot asked for; any
-/// other line is typed. The first byte picks the session's language (or
-/// none). Every turn is checked ([`check_turn`]), and the session must come
-/// back unchanged from being saved and restored.
-pub fn check_turns(bot: &Bot, data: &[u8]) -> Result<(), String> {
+/// A bot with its source files, so that a conversation can be carried over
+/// to edited versions of it (the edits of [`edits`], loaded once each).
+pub struct Subject {
+    pub files: Vec<SourceFile>,
+    pub bot: Bot,
+    edited: Mutex<HashMap<(String, usize), Option<Edited>>>,
+}
+
+/// An edited bot and the edit's name.
+type Edited = (String, Bot);
+
+impl Subject {
+    pub fn new(files: Vec<SourceFile>) -> Result<Subject, String> {
+        let bot = Bot::from_files(&files).map_err(|e| e.to_string())?;
+        Ok(Subject {
+            files,
+            bot,
+            edited: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn from_path(path: &std::path::Path) -> Result<Subject, String> {
+        Subject::new(crate::load::read_path(path)?)
+    }
+
+    /// Edit `n` (modulo their number) of the flow, as a loaded bot with the
+    /// edit's name; `None` when the edited bot does not load.
+    fn edited(&self, flow: &str, n: usize) -> Option<Edited> {
+        let key = (flow.to_string(), n);
+        if let Some(found) = self.edited.lock().ok()?.get(&key) {
+            return found.clone();
+        }
+        let parsed = crate::load::parse(&self.files);
+        let decl = parsed.items.iter().find_map(|i| match i {
+            Item::Flow(f) if f.name.name == flow => Some(f),
+            _ => None,
+        })?;
+        let all = edits::edits_of_flow(&self.files, &parsed, decl);
+        let edit = all.get(n % all.len().max(1))?;
+        let loaded = Bot::from_files(&edit.files)
+            .ok()
+            .map(|bot| (edit.name.clone(), bot));
+        if let Ok(mut cache) = self.edited.lock() {
+            cache.insert(key, loaded.clone());
+        }
+        loaded
+    }
+}
+
+/// Plays `data` as a conversation with the subject's bot: a start, then one
+/// turn per line. A line starting with `@` presses the button of that
+/// payload (offered or forged); `!ok JSON` and `!fail TEXT` answer the last
+/// action the bot asked for; `%N` deploys edit N of the flow in progress
+/// (see [`edits`]) under the conversation, which is saved and restored
+/// into the edited bot and goes on there; any other line is typed. The
+/// first byte picks the session's language (or none). Every turn is checked
+/// ([`check_turn`], [`check_actions`]); a restore into an edited bot never
+/// changes what the conversation waits for without saying so; and the
+/// session must come back unchanged from being saved and restored.
+pub fn check_turns(subject: &Subject, data: &[u8]) -> Result<(), String> {
     let text = String::from_utf8_lossy(data);
     let lang = match data.first().copied().unwrap_or(0) % 4 {
         0 => None,
         n => Lang::ALL.get(usize::from(n) - 1).copied(),
     };
+    let mut bot = subject.bot.clone();
     let mut session = bot.new_session(lang, data.len() as u64);
     let mut last_action: Option<String> = None;
-    play(bot, &mut session, TurnInput::Start, &mut last_action)?;
+    play(&bot, &mut session, TurnInput::Start, &mut last_action)?;
     for line in text.split('\n').take(MAX_TURNS) {
+        if let Some(n) = line.strip_prefix('%') {
+            let n: usize = n.trim().parse().unwrap_or(n.len());
+            let flow = match session.stack.last() {
+                Some(f) => f.flow.to_string(),
+                None => {
+                    let flows = &subject.bot.program().flows;
+                    flows[n % flows.len().max(1)].name.clone()
+                }
+            };
+            if let Some((name, edited)) = subject.edited(&flow, n) {
+                session =
+                    carry_over(&bot, &edited, &session).map_err(|e| format!("{name}: {e}"))?;
+                bot = edited;
+            }
+            continue;
+        }
         let input = if let Some(payload) = line.strip_prefix('@') {
             TurnInput::Button(payload.to_string())
         } else if let Some(json) = line.strip_prefix("!ok") {
@@ -276,7 +352,7 @@ pub fn check_turns(bot: &Bot, data: &[u8]) -> Result<(), String> {
         } else {
             TurnInput::Text(line.to_string())
         };
-        play(bot, &mut session, input, &mut last_action)?;
+        play(&bot, &mut session, input, &mut last_action)?;
     }
     let saved = serde_json::to_string(&session).map_err(|e| format!("session not saved: {e}"))?;
     let restored = bot
@@ -291,6 +367,31 @@ pub fn check_turns(bot: &Bot, data: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Saves a session of `old` and restores it into `new`: it must read, and
+/// when it says nothing changed, it must wait for what it waited for.
+pub fn carry_over(old: &Bot, new: &Bot, session: &Session) -> Result<Session, String> {
+    let saved = serde_json::to_string(session).map_err(|e| format!("session not saved: {e}"))?;
+    let restored = new
+        .restore(&saved)
+        .map_err(|e| format!("session not restored into the edited bot: {e}"))?;
+    if restored.session.changed.is_none() {
+        let expecting =
+            |bot: &Bot, s: &Session| match Turn::new(bot.program(), s.clone(), fixed_now())
+                .turn_end()
+            {
+                Event::TurnEnd { expecting, .. } => expecting,
+                _ => None,
+            };
+        let (before, after) = (expecting(old, session), expecting(new, &restored.session));
+        if before != after {
+            return Err(format!(
+                "a silent jump: the conversation waited for {before:?}, now for {after:?}"
+            ));
+        }
+    }
+    Ok(restored.session)
+}
+
 /// Runs one turn and checks it; remembers the last action the bot asked for.
 fn play(
     bot: &Bot,
@@ -301,11 +402,30 @@ fn play(
     let before = session.clone();
     let events = bot.turn(session, input.clone(), fixed_now());
     check_turn(&before, session, &events).map_err(|e| format!("{input:?}: {e}"))?;
+    check_actions(bot, &events).map_err(|e| format!("{input:?}: {e}"))?;
     if let Some(id) = events.iter().rev().find_map(|e| match e {
         Event::Action { id, .. } => Some(id.clone()),
         _ => None,
     }) {
         *last_action = Some(id);
+    }
+    Ok(())
+}
+
+/// Every action a turn requests names a declared action and gives each of
+/// its required arguments a value.
+pub fn check_actions(bot: &Bot, events: &[Event]) -> Result<(), String> {
+    for e in events {
+        if let Event::Action { name, args, .. } = e {
+            let Some(spec) = bot.program().actions.get(name) else {
+                return Err(format!("an undeclared action `{name}`"));
+            };
+            for (p, optional) in &spec.params {
+                if !optional && args.get(p).is_none_or(|v| v.is_null()) {
+                    return Err(format!("`{name}` requested without `{p}`: {args:?}"));
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -486,6 +606,17 @@ mod tests {
         let error = vec![Event::error("runtime", "boom"), end];
         assert!(check_turn(&before, &before, &error).is_ok());
         assert!(check_turn(&before, &after, &error).is_err());
-        assert!(check_turns(&bot, b"hello\n@x\n!ok {}\n!fail no").is_ok());
+        let subject = Subject::new(vec![SourceFile {
+            name: "bot.flow".into(),
+            text: "bot \"T\"\n  languages en\nend\nflow hi\n  triggers\n    en: \"hello\"\n  say en: \"Hi\"\nend\n".into(),
+        }])
+        .expect("the test bot loads");
+        assert!(check_turns(&subject, b"hello\n@x\n!ok {}\n!fail no\n%3\nhello").is_ok());
+        let incomplete = vec![Event::Action {
+            id: "a1".into(),
+            name: "nothing".into(),
+            args: serde_json::Map::new(),
+        }];
+        assert!(check_actions(&bot, &incomplete).is_err());
     }
 }

@@ -17,6 +17,12 @@ pub struct Refused(pub String);
 pub fn reload(app: &App) -> Result<(), Refused> {
     match Bot::from_path(&app.config.bot_dir) {
         Ok(bot) => {
+            // What the new version does to the conversations in progress:
+            // each is carried over at its next turn (see Bot::restore).
+            let old = app.service.bots().get();
+            for c in bot.compatibility(&old) {
+                tracing::warn!(code = c.diagnostic.code, effect = ?c.effect, "{}", c.diagnostic.message);
+            }
             app.service.bots().set(bot);
             metrics::counter!("guichet_reloads_total", "outcome" => "loaded").increment(1);
             tracing::info!(bot = %app.config.bot_dir.display(), "bot reloaded");

@@ -684,6 +684,10 @@ impl Repl {
                 if restored.restarted {
                     out.system("the conversation no longer fits the edited bot: it starts over");
                     self.send(Input::Start, out);
+                } else if self.session.changed.is_some() {
+                    // The citizen is told, and asked what comes now.
+                    out.system("the conversation goes on from where the edited bot allows");
+                    self.send(Input::Start, out);
                 } else if !self.session.stack.is_empty() {
                     out.system("the conversation continues");
                 }

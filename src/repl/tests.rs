@@ -230,6 +230,23 @@ fn reload_keeps_the_session_and_keeps_the_old_bot_on_errors() {
     assert!(out.contains("bot.flow:"), "{out}");
     assert_eq!(r.prompt(), "fr enrol/start_date (date)> ");
 
+    // An answered slot changes type: the citizen is told; it will be asked again.
+    *source.borrow_mut() =
+        BOT.replace("slot child_first_name: text", "slot child_first_name: name");
+    let out = r.handle_line("/reload");
+    assert!(
+        out.contains("goes on from where the edited bot allows"),
+        "{out}"
+    );
+    assert!(out.contains("mis à jour"), "{out}");
+    assert_eq!(r.prompt(), "fr enrol/start_date (date)> ");
+    assert!(!r.handle_line("/slots").contains("= Tom"));
+    r.handle_line("le 1er septembre 2025");
+    assert_eq!(r.prompt(), "fr enrol/child_first_name (name)> ");
+    r.handle_line("Tom");
+    *source.borrow_mut() = BOT.replace("À partir de quand ?", "Dès quand ?");
+    r.handle_line("/reload");
+
     // A bot without the flow in progress: the conversation starts over.
     *source.borrow_mut() = BOT
         .replace("flow enrol\n", "flow enrolment\n")

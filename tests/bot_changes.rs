@@ -347,3 +347,38 @@ fn a_format_1_session_goes_on_with_its_own_bot_and_restarts_with_another() {
     );
     assert!(r.session.stack.is_empty());
 }
+
+#[test]
+fn a_safe_point_that_fails_in_the_edited_bot_starts_over_instead_of_sticking() {
+    let source = |body: &str| {
+        format!(
+            "bot \"T\"\n  languages en\nend\n\naction book(day: date) -> (number: text)\n\nflow visit\n  triggers en: \"book a visit\"\n{body}  form\n    slot day: date\n      ask en: \"Which day?\"\n    confirm en: \"{{day}}?\"\n  end\n  do book(day) as booked\n  say en: \"Booked.\"\nend\n"
+        )
+    };
+    let old = Bot::from_sources(&[("bot.flow", &source(""))]).unwrap();
+    let mut s = old.new_session(Some(Lang::En), 0);
+    old.turn(&mut s, Input::text("book a visit"), now());
+    old.turn(&mut s, Input::text("next monday"), now());
+    // The new version asks a slot whose condition fails (it divides by zero).
+    let new = Bot::from_sources(&[(
+        "bot.flow",
+        &source("").replace(
+            "    confirm en: \"{day}?\"\n",
+            "    slot note: text\n      when 10 / 0 > 1\n      ask en: \"A note?\"\n    confirm en: \"{day}?\"\n",
+        ),
+    )])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (mut s, _) = restore(&new, &s);
+    assert_eq!(s.changed, Some(BotChanged::Moved));
+    let e = say(&new, &mut s, "yes");
+    assert!(
+        !e.iter().any(|e| matches!(e, Event::Error { .. })),
+        "{e:#?}"
+    );
+    assert_eq!(end(&e).1, Some(BotChanged::Restarted));
+    assert!(texts(&e).contains("start again"), "{}", texts(&e));
+    assert!(s.stack.is_empty());
+    // Not stuck: the next message is answered as usual.
+    let e = say(&new, &mut s, "hello");
+    assert_eq!(end(&e).1, None);
+}

@@ -31,11 +31,33 @@ impl<'p> Turn<'p> {
         if change != BotChanged::Moved {
             return Ok(false);
         }
-        if let Some(top) = self.top() {
-            if Self::awaiting(&self.session.stack[top]) {
-                self.reask(top)?;
-            } else {
-                self.run()?;
+        let Some(top) = self.top() else {
+            return Ok(true);
+        };
+        let settled = if Self::awaiting(&self.session.stack[top]) {
+            self.reask(top)
+        } else {
+            self.run()
+        };
+        if let Err(e) = settled {
+            // The safe point itself fails (a mistake in the edited flow):
+            // the conversation starts over rather than stay stuck on it,
+            // since every later input would meet the same failure.
+            trace!(
+                self,
+                "the safe point failed ({e}): the conversation starts over"
+            );
+            self.events.clear();
+            self.session.stack.clear();
+            self.fuel = super::FUEL_PER_TURN;
+            self.bot_changed = Some(BotChanged::Restarted);
+            let text = self.render_message(&IndexMap::new(), &self.program.session_restarted)?;
+            if !text.is_empty() {
+                self.events.push(Event::Say {
+                    text,
+                    buttons: vec![],
+                    links: vec![],
+                });
             }
         }
         Ok(true)

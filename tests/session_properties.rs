@@ -318,6 +318,49 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A press of a button that was not offered (a flow's name, an internal
+    /// flow that needs arguments, an action's name, junk) is refused and
+    /// changes nothing, whatever the conversation.
+    #[test]
+    fn forged_button_presses_are_refused_and_change_nothing(
+        seq in proptest::collection::vec(
+            prop_oneof![
+                3 => inputs(),
+                2 => prop_oneof![
+                    Just("order"), Just("payment"), Just("hours"), Just("create_request"),
+                    Just("pay"), Just("talk_to_agent"), Just(""), Just("a1"),
+                ].prop_map(|b| Input::Button(b.to_string())),
+            ],
+            1..14,
+        ),
+    ) {
+        let bot = Bot::from_files(&files()).unwrap();
+        let mut s = bot.new_session(Some(guichet::Lang::Fr), 1);
+        for input in seq {
+            let before = s.clone();
+            let forged = match &input {
+                Input::Button(p) => {
+                    let answers = ["yes", "no", "skip", "small", "large", "what", "day", "amount", "agreed", "again"];
+                    !before.offered.contains(p)
+                        && !guichet::runtime::GLOBAL_FLOWS.contains(&p.as_str())
+                        && !answers.contains(&p.as_str())
+                }
+                _ => false,
+            };
+            let events = bot.turn(&mut s, input.clone(), now());
+            prop_assert!(check_actions(&bot, &events).is_ok(), "{:?}", events);
+            if forged || matches!(&input, Input::Button(p) if p == "payment") {
+                let refused = events.iter().any(|e| matches!(e, Event::Error { code, .. } if code == "button_not_offered"));
+                prop_assert!(refused, "{:?} was accepted: {:?}", input, events);
+                prop_assert_eq!(&s, &before);
+            }
+        }
+    }
+}
+
 #[test]
 fn a_session_edited_to_confirm_an_incomplete_form_starts_over() {
     let bot = Bot::from_files(&files()).unwrap();

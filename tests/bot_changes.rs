@@ -382,3 +382,30 @@ fn a_safe_point_that_fails_in_the_edited_bot_starts_over_instead_of_sticking() {
     let e = say(&new, &mut s, "hello");
     assert_eq!(end(&e).1, None);
 }
+
+#[test]
+fn an_answer_whose_choice_option_was_removed_is_asked_again() {
+    let old = sample();
+    let mut s = old.new_session(Some(Lang::Fr), 0);
+    for t in ["carte de riverain", "1-ABC-234", "1170", "deuxième"] {
+        say(&old, &mut s, t);
+    }
+    assert_eq!(
+        s.stack[0].vars["vehicle_rank"],
+        guichet::Value::text("second")
+    );
+    // The commune stops issuing second cards.
+    let new = edited_many(&[("parking.flow", &|t: &str| {
+        let start = t.find("  option second\n").unwrap();
+        let end = start + t[start..].find("end\n").unwrap();
+        format!("{}{}", &t[..start], &t[end..])
+                .replace("        button second fr: \"Deuxième véhicule\" nl: \"Tweede voertuig\" en: \"Second vehicle\"\n", "")
+    })]);
+    let (mut s, restarted) = restore(&new, &s);
+    assert!(!restarted);
+    assert_eq!(s.changed, Some(BotChanged::Moved));
+    let e = say(&new, &mut s, "oui");
+    assert!(action(&e).is_none());
+    assert_eq!(end(&e).0, slot("vehicle_rank", "card_rank"));
+    assert_eq!(s.stack[0].vars["plate"], guichet::Value::text("1-ABC-234"));
+}

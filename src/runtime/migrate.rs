@@ -209,14 +209,26 @@ fn carry_frame(program: &Program, frame: &mut Frame) -> Fate {
         move_to_safe_point(flow, frame);
         return Fate::Moved;
     };
-    if at.flow == flow.fingerprint {
+    // An answer its slot no longer takes (an option removed from a choice)
+    // is dropped, to be asked again.
+    let mut dropped = false;
+    for s in flow.forms.iter().flat_map(|f| &f.slots) {
+        if frame
+            .vars
+            .get(&s.name)
+            .is_some_and(|v| !fits(program, &s.ty, v))
+        {
+            frame.vars.shift_remove(&s.name);
+            dropped = true;
+        }
+    }
+    if at.flow == flow.fingerprint && !dropped {
         return Fate::Kept { dropped: false };
     }
     // Answers keep their place when their slot still exists with its type;
     // an answer to a slot of another type now is dropped, to be asked
     // again. One whose slot is gone stays a plain value of the flow (the
     // author may have replaced the question by a `set`).
-    let mut dropped = false;
     for id in &at.slots {
         let (name, ty) = id.split_once(':').unwrap_or((id.as_str(), ""));
         if slot_named(flow, name).is_none_or(|s| s.ty.name() == ty) {

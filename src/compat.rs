@@ -234,7 +234,7 @@ fn flow_changes(of: &Flow, nf: &Flow, out: &mut Vec<Change>) {
             }
         }
     }
-    for (k, of_form) in of.forms.iter().enumerate() {
+    for of_form in &of.forms {
         if of_form.confirm.is_none() {
             continue;
         }
@@ -245,7 +245,6 @@ fn flow_changes(of: &Flow, nf: &Flow, out: &mut Vec<Change>) {
         });
         if let Some(nform) = same.filter(|f| f.confirm.is_none()) {
             let span = nform.slots.first().map_or(nf.span, |s| s.span);
-            let _ = k;
             out.push(change(
                 Effect::Moves,
                 false,

@@ -20,6 +20,7 @@ use crate::compile::{Flow, FormSpec, Instr, Program};
 use crate::values::{SlotType, Value};
 use compact_str::{format_compact, CompactString};
 use indexmap::IndexMap;
+use std::sync::Arc;
 
 /// Most button payloads a session remembers from its last turn.
 const OFFERED_KEPT: usize = 64;
@@ -123,7 +124,7 @@ pub fn anchor(program: &Program, session: &mut Session) {
             slots,
         };
         if frame.at.as_deref() != Some(&anchor) {
-            frame.at = Some(Box::new(anchor));
+            frame.at = Some(Arc::new(anchor));
         }
     }
 }

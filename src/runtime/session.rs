@@ -40,7 +40,7 @@ pub struct Session {
     /// The payloads of the buttons the last turn showed: a button press is
     /// accepted only if it was offered (or is global, or answers the question).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub offered: Vec<String>,
+    pub offered: Vec<CompactString>,
     /// The last answers to inputs that carried an `id`, newest last, so
     /// that an input sent again is answered again and applied once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -152,9 +152,10 @@ pub struct Frame {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill: Option<String>,
     /// Where the frame stands in terms that survive an edit of the bot,
-    /// brought up to date at the end of every turn.
+    /// brought up to date at the end of every turn. Shared: every turn
+    /// copies the session, and most turns leave it as it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at: Option<Box<Anchor>>,
+    pub at: Option<Arc<Anchor>>,
 }
 
 impl Frame {

@@ -8,6 +8,7 @@ use crate::runtime::events::Event;
 use crate::runtime::session::Phase;
 use crate::runtime::RuntimeError;
 use crate::values::SlotType;
+use compact_str::CompactString;
 
 /// The stdlib's global intents, which a citizen can reach from anywhere by
 /// typing: their buttons are accepted at any time (a bot that replaces one
@@ -31,7 +32,7 @@ impl<'p> Turn<'p> {
                 return Err(not_offered(payload));
             }
         }
-        if self.session.offered.iter().any(|p| p == payload)
+        if self.session.offered.iter().any(|p| p.as_str() == payload)
             || GLOBAL_FLOWS.contains(&payload) && self.program.flow(payload).is_some()
             || self.answers_the_question(payload)
         {
@@ -95,13 +96,13 @@ fn not_offered(payload: &str) -> RuntimeError {
 }
 
 /// The payloads of the buttons a turn showed: the presses the next turn accepts.
-pub fn offered_payloads(events: &[Event]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+pub fn offered_payloads(events: &[Event]) -> Vec<CompactString> {
+    let mut out: Vec<CompactString> = Vec::new();
     for e in events {
         if let Event::Say { buttons, .. } = e {
             for b in buttons {
-                if !out.contains(&b.payload) {
-                    out.push(b.payload.clone());
+                if !out.iter().any(|p| p.as_str() == b.payload) {
+                    out.push(CompactString::from(b.payload.as_str()));
                 }
             }
         }

@@ -203,7 +203,10 @@ fn check_against_an_older_version_lists_the_changes_in_both_formats() {
     assert_eq!(changes[0]["code"], "slot-retyped");
     assert_eq!(changes[0]["effect"], "asks_again");
     assert_eq!(changes[0]["severity"], "warning");
-    assert!(changes[0]["file"].as_str().unwrap().ends_with("creche.flow"));
+    assert!(changes[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("creche.flow"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -189,3 +189,23 @@ fn offered_global_and_question_buttons_are_accepted() {
     let e = press(&bot, &mut s, "creche_enrolment");
     assert_eq!(error_code(&e), Some("button_not_offered"));
 }
+
+#[test]
+fn the_chat_api_s_global_restart_press_starts_over() {
+    let bot = sample();
+    let mut s = bot.new_session(Some(Lang::Fr), 0);
+    for t in ["Je voudrais une place en crèche pour ma fille", "Léa"] {
+        text(&bot, &mut s, t);
+    }
+    assert!(!s.stack.is_empty(), "in the crèche form");
+    let e = press(&bot, &mut s, "restart");
+    assert!(error_code(&e).is_none(), "a global press: {e:#?}");
+    assert_eq!(s.stack.last().map(|f| f.flow.as_str()), Some("start_over"));
+    // start_over asks first; its own yes button was just offered.
+    let e = press(&bot, &mut s, "yes");
+    assert!(error_code(&e).is_none(), "{e:#?}");
+    // The form starts again from its first question, its answers erased.
+    assert_eq!(s.stack.len(), 1, "{:?}", s.stack);
+    assert_eq!(s.stack[0].flow, "creche_enrolment");
+    assert!(s.stack[0].vars.is_empty(), "{:?}", s.stack[0].vars);
+}

@@ -23,7 +23,23 @@ pub const GLOBAL_FLOWS: &[&str] = &[
     "language_en",
 ];
 
+/// The chat API's global `restart` press: it starts the stdlib's
+/// `start_over` (unless the bot has a flow named `restart` of its own).
+const RESTART: &str = "restart";
+
 impl<'p> Turn<'p> {
+    /// The payload a press stands for: `restart` is `start_over`.
+    pub(super) fn global_alias(&self, payload: String) -> String {
+        if payload == RESTART
+            && self.program.flow(RESTART).is_none()
+            && self.program.flow("start_over").is_some()
+        {
+            "start_over".into()
+        } else {
+            payload
+        }
+    }
+
     /// Refuses a press of a button that was not offered (`button_not_offered`),
     /// and any button that would start a flow without the arguments it needs.
     pub(super) fn check_button(&self, payload: &str) -> Result<(), RuntimeError> {

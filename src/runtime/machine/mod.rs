@@ -185,6 +185,7 @@ impl<'p> Turn<'p> {
             Input::Start => self.on_start(),
             Input::ActionResult(r) => self.on_action_result(r),
             Input::Button(payload) => {
+                let payload = self.global_alias(payload);
                 self.check_button(&payload)?;
                 self.on_button(&payload)
             }

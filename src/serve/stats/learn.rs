@@ -196,6 +196,8 @@ fn expectations(bot: &Bot, flow: &str, lang: Lang) -> Vec<String> {
         .and_then(|d| d.and_hms_opt(10, 0, 0))
         .unwrap_or_default();
     let mut session = bot.new_session(Some(lang), 0);
+    // As if the flow's button had been shown: only an offered press counts.
+    session.offered.push(flow.into());
     let events = bot.turn(&mut session, Input::Button(flow.to_string()), now);
     let mut lines = Vec::new();
     if let Some(Event::Say { text, .. }) = events.iter().find(|e| matches!(e, Event::Say { .. })) {

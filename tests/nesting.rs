@@ -181,3 +181,71 @@ fn a_turn_keeps_lists_of_a_reasonable_depth() {
     let said = everything_works(bot_with(&expr_body(&format!("length({})", lists(20)))));
     assert_eq!(said, vec!["x is 1"]);
 }
+
+/// The sizes that used to overflow the stack: 2,000 nested `if` (500 on a
+/// 2 MiB stack), 5,000 nested parentheses, 10,000 nested lists, a sum of
+/// 20,000 terms.
+fn sizes_that_crashed() -> Vec<(&'static str, String)> {
+    vec![
+        ("500 if", bot_with(&nested_ifs(500))),
+        ("2,000 if", bot_with(&nested_ifs(2_000))),
+        ("5,000 (", bot_with(&expr_body(&parens(5_000)))),
+        ("10,000 [", bot_with(&expr_body(&lists(10_000)))),
+        ("20,000 +", bot_with(&expr_body(&sum(20_000)))),
+    ]
+}
+
+#[test]
+fn the_sizes_that_crashed_are_a_diagnostic_on_a_small_stack() {
+    for (_, text) in sizes_that_crashed() {
+        refused(text);
+    }
+}
+
+/// `guichet check`, `run --jsonl` and `fmt` on the same files, each in its
+/// own process: exit code 1 and the `too-deep` diagnostic with its place,
+/// never a signal.
+#[test]
+fn check_run_and_fmt_answer_the_sizes_that_crashed_with_a_diagnostic() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let dir = std::env::temp_dir().join(format!("guichet-nesting-{}", std::process::id()));
+    for (what, text) in sizes_that_crashed() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("deep.flow"), &text).unwrap();
+        let guichet = || {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_guichet"));
+            c.env("NO_COLOR", "1")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            c
+        };
+        let runs = [
+            vec!["check", dir.to_str().unwrap()],
+            vec!["run", dir.to_str().unwrap(), "--jsonl"],
+            vec!["fmt", "--check", dir.to_str().unwrap()],
+            vec!["fmt", "--stdin"],
+        ];
+        for args in runs {
+            let mut child = guichet().args(&args).spawn().unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            if args[1] == "--stdin" {
+                stdin.write_all(text.as_bytes()).unwrap();
+            } else {
+                stdin.write_all(b"{\"text\": \"go\"}\n").unwrap();
+            }
+            drop(stdin);
+            let out = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{what}, {args:?}: {err}");
+            assert!(err.contains("too-deep"), "{what}, {args:?}: {err}");
+            assert!(
+                err.contains("deep.flow") || err.contains("<stdin>"),
+                "{what}, {args:?}: {err}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -159,3 +159,58 @@ async fn a_reloaded_bot_with_errors_is_refused_and_the_old_one_serves() {
         r.says()
     );
 }
+
+/// A conversation waiting at the crèche confirmation when the commune adds
+/// a required question to the form: after the reload, its "yes" does not
+/// file a request without the answer. The citizen is told, asked the new
+/// question, and the request goes out with it and the earlier answers.
+#[tokio::test]
+async fn a_reload_carries_open_conversations_over_to_the_edited_bot() {
+    let dir = TempDir::new("reload-carry");
+    let bot_dir = dir.path().join("bot");
+    copy_dir(&flows_dir(), &bot_dir);
+    let mut c = config(dir.path());
+    c.bot_dir = bot_dir.clone();
+    let t = TestApp::with_config(c, dir).await;
+    let mut chat = Chat::open(&t, "fr").await;
+    chat.say("bonjour, je cherche une place en crèche pour mon fils Tom, né le 3 mai 2024")
+        .await;
+    chat.say("dubois").await;
+    chat.say("à partir du 1er septembre").await;
+    chat.say("tom.dubois@exemple.be").await;
+    let r = chat.say("0470/12.34.56").await;
+    assert_eq!(r.last()["expecting"]["kind"], "confirmation");
+
+    let creche = std::fs::read_to_string(bot_dir.join("creche.flow")).unwrap();
+    let edited = creche.replacen(
+        "    slot parent_phone like phone_number\n",
+        "    slot parent_address: text\n      ask\n        fr: \"Votre adresse ?\"\n        nl: \"Uw adres?\"\n        en: \"Your address?\"\n    slot parent_phone like phone_number\n",
+        1,
+    );
+    assert_ne!(edited, creche, "the form has a parent_phone slot");
+    std::fs::write(bot_dir.join("creche.flow"), edited).unwrap();
+    guichet::serve::reload::reload(&t.app).expect("the edited bot loads");
+
+    let r = chat.press("yes").await;
+    assert!(
+        !r.events().iter().any(|e| e["type"] == "action"),
+        "no request before the new question is answered: {:?}",
+        r.events()
+    );
+    assert_eq!(r.last()["expecting"]["name"], "parent_address");
+    assert_eq!(r.last()["bot_changed"], "moved");
+    let said = r.says().join("\n");
+    assert!(said.contains("mis à jour"), "the citizen is told: {said}");
+    assert!(said.contains("Votre adresse ?"), "{said}");
+    let r = chat.say("Rue de la Station 12, 1170 Bruyères").await;
+    assert_eq!(r.last()["expecting"]["kind"], "confirmation");
+    let r = chat.press("yes").await;
+    let action = r
+        .events()
+        .iter()
+        .find(|e| e["type"] == "action")
+        .unwrap_or_else(|| panic!("the request is filed: {:?}", r.events()));
+    assert_eq!(action["name"], "create_request");
+    assert_eq!(action["args"]["child_first_name"], "Tom", "answers kept");
+    assert_eq!(action["args"]["parent_phone"], "+32470123456");
+}

@@ -370,12 +370,22 @@ fn a_safe_point_that_fails_in_the_edited_bot_starts_over_instead_of_sticking() {
     .unwrap_or_else(|e| panic!("{e}"));
     let (mut s, _) = restore(&new, &s);
     assert_eq!(s.changed, Some(BotChanged::Moved));
-    let e = say(&new, &mut s, "yes");
+    let out = new.turn_recorded(&mut s, Input::text("yes"), now());
+    let e = out.events;
     assert!(
         !e.iter().any(|e| matches!(e, Event::Error { .. })),
         "{e:#?}"
     );
     assert_eq!(end(&e).1, Some(BotChanged::Restarted));
+    // Statistics count the visit abandoned, not left running forever.
+    assert!(
+        out.records.iter().any(|r| matches!(
+            r,
+            guichet::runtime::Record::FlowAbandoned { flow, how: guichet::runtime::records::Abandon::Restart, .. } if flow == "visit"
+        )),
+        "{:?}",
+        out.records
+    );
     assert!(texts(&e).contains("start again"), "{}", texts(&e));
     assert!(s.stack.is_empty());
     // Not stuck: the next message is answered as usual.

@@ -4,6 +4,7 @@
 
 use super::Turn;
 use crate::runtime::events::Event;
+use crate::runtime::records::Abandon;
 use crate::runtime::session::BotChanged;
 use crate::runtime::RuntimeError;
 use indexmap::IndexMap;
@@ -48,6 +49,14 @@ impl<'p> Turn<'p> {
                 "the safe point failed ({e}): the conversation starts over"
             );
             self.events.clear();
+            if self.recording {
+                // For statistics, every flow was abandoned where it stood.
+                let ended: Vec<_> = (0..self.session.stack.len())
+                    .rev()
+                    .map(|i| self.ended(i, &self.session.stack[i], Some(Abandon::Restart)))
+                    .collect();
+                self.records.extend(ended);
+            }
             self.session.stack.clear();
             self.fuel = super::FUEL_PER_TURN;
             self.bot_changed = Some(BotChanged::Restarted);

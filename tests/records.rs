@@ -51,6 +51,26 @@ impl Chat {
         self.turn(Input::Button(payload.into()))
     }
 
+    /// Opens the help, whose buttons list the services: a press of one
+    /// counts only once it was offered.
+    fn menu(&mut self) {
+        let records = self.press("help");
+        assert!(
+            records
+                .iter()
+                .any(|r| matches!(r, Record::FlowStarted { flow, .. } if flow == "help")),
+            "{records:?}"
+        );
+        assert!(
+            self.session
+                .offered
+                .iter()
+                .any(|p| p.as_str() == "creche_enrolment"),
+            "{:?}",
+            self.session.offered
+        );
+    }
+
     /// The id of the action the last turn asked for.
     fn answer_action(&mut self, ok: bool) -> Vec<Record> {
         let id = format!("a{}", self.session.next_action);
@@ -173,6 +193,7 @@ fn a_crèche_enrolment_records_its_start_its_slots_its_action_and_its_completion
 #[test]
 fn a_validation_rule_refuses_with_its_number() {
     let mut c = Chat::new(Lang::Fr);
+    c.menu();
     c.press("creche_enrolment");
     c.say("Léa");
     c.say("Martin");
@@ -191,6 +212,7 @@ fn a_validation_rule_refuses_with_its_number() {
 #[test]
 fn giving_up_after_three_attempts_abandons_the_flow_at_that_step() {
     let mut c = Chat::new(Lang::Fr);
+    c.menu();
     assert_eq!(
         c.press("creche_enrolment"),
         vec![

@@ -419,3 +419,53 @@ fn an_answer_whose_choice_option_was_removed_is_asked_again() {
     assert_eq!(end(&e).0, slot("vehicle_rank", "card_rank"));
     assert_eq!(s.stack[0].vars["plate"], guichet::Value::text("1-ABC-234"));
 }
+
+/// The answer a follow-up ("Et à Noël ?") reuses is checked like the rest:
+/// a value its slot no longer takes, or a flow that is gone, is dropped
+/// instead of being put back into the flow.
+#[test]
+fn the_answer_a_follow_up_reuses_is_checked_on_restore() {
+    let bot = sample();
+    let mut s = bot.new_session(Some(Lang::Fr), 0);
+    say(
+        &bot,
+        &mut s,
+        "est-ce qu'on ramasse les poubelles lundi prochain ?",
+    );
+    let last = s
+        .last_answer
+        .clone()
+        .expect("the waste collection answered");
+    assert_eq!(last.flow, "waste_collection");
+    assert!(last.slots.contains_key("collection_date"), "{last:?}");
+    // Restored as saved: kept, and the follow-up works.
+    let (mut kept, restarted) = restore(&bot, &s);
+    assert!(!restarted);
+    assert_eq!(kept.last_answer, s.last_answer);
+    assert!(texts(&say(&bot, &mut kept, "Et à Noël ?")).contains("25 décembre 2025"));
+    // Edited by hand: a date slot holding a text, an unknown slot, an
+    // answer from a later turn than the session has had.
+    let mut json = serde_json::to_value(&s).unwrap();
+    json["last_answer"]["slots"]["collection_date"] =
+        serde_json::json!({"t": "text", "v": "<b>tomorrow</b>"});
+    json["last_answer"]["slots"]["is_admin"] = serde_json::json!({"t": "bool", "v": true});
+    let (forged, _) = restore(&bot, &serde_json::from_value(json.clone()).unwrap());
+    let forged = forged.last_answer.expect("the flow is still there");
+    assert!(forged.slots.is_empty(), "{forged:?}");
+    json["last_answer"]["turn"] = (s.turns + 1).into();
+    let (later, _) = restore(&bot, &serde_json::from_value(json).unwrap());
+    assert_eq!(later.last_answer, None);
+    // The flow removed from the bot: nothing to follow up.
+    let new = edited("waste.flow", |t| {
+        let at = t.find("flow waste_collection").unwrap();
+        let end = at + t[at..].find("\nend\n").unwrap() + 5;
+        format!("{}{}", &t[..at], &t[end..])
+    });
+    let (mut moved, _) = restore(&new, &s);
+    assert_eq!(moved.last_answer, None);
+    let e = say(&new, &mut moved, "Et à Noël ?");
+    assert!(
+        !e.iter().any(|e| matches!(e, Event::Error { .. })),
+        "{e:#?}"
+    );
+}

@@ -59,6 +59,7 @@ pub fn carry_over(program: &Program, mut session: Session) -> Carried {
     if validate(program, &session).is_err() {
         return start_over(program, session);
     }
+    keep_last_answer(program, &mut session);
     session.format = SESSION_FORMAT;
     session.bot = program.fingerprint.clone();
     anchor(program, &mut session);
@@ -68,7 +69,30 @@ pub fn carry_over(program: &Program, mut session: Session) -> Carried {
     }
 }
 
+/// The last answer a follow-up reuses keeps only what the bot still asks:
+/// the slots of its flow that hold a value of their type (a flow removed,
+/// a slot retyped or a hand-edited value leaves nothing to reuse). It is a
+/// convenience, not the conversation's state: pruned, never a restart.
+fn keep_last_answer(program: &Program, session: &mut Session) {
+    let Some(last) = session.last_answer.as_mut() else {
+        return;
+    };
+    let flow = program.flow(&last.flow);
+    let Some(flow) = flow.filter(|_| last.turn <= session.turns) else {
+        session.last_answer = None;
+        return;
+    };
+    last.slots.retain(|name, v| {
+        flow.forms
+            .iter()
+            .flat_map(|f| &f.slots)
+            .find(|s| s.name == *name)
+            .is_some_and(|s| !v.is_null() && fits(program, &s.ty, v))
+    });
+}
+
 fn start_over(program: &Program, mut session: Session) -> Carried {
+    keep_last_answer(program, &mut session);
     let had_stack = !session.stack.is_empty() || session.changed == Some(BotChanged::Restarted);
     session.stack.clear();
     session.offered.clear();

@@ -69,8 +69,8 @@ fn each_kind_of_change_that_touches_conversations_is_listed() {
     );
     let removed = changes(&[(
         "bot.flow",
-        "get_request_status(reference: text)",
-        "get_request_status(reference: text, channel?: text)",
+        "get_request_status(reference: request_reference)",
+        "get_request_status(reference: request_reference, channel?: text)",
     )]);
     assert_eq!(removed, [("action-changed", Effect::Continues)]);
     let removed_flow = {
@@ -99,7 +99,7 @@ fn each_kind_of_change_that_touches_conversations_is_listed() {
             .text
             .clone();
         b = b.replace(
-            "action get_request_status(reference: text) -> (status: text, updated: date)",
+            "action get_request_status(reference: request_reference) -> (status: text, updated: date)",
             "",
         );
         files

@@ -441,6 +441,7 @@ fn follow_ups_shaped_values_negated_corrections_and_questions_not_about_an_entry
     );
     // A negated value corrects the slot that held it, while another is asked.
     let mut c = Chat::new(Lang::Fr);
+    c.menu();
     c.press("creche_enrolment");
     c.say("Tom");
     c.say("Dubois");

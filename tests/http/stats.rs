@@ -286,6 +286,8 @@ async fn a_flow_left_idle_is_abandoned_until_the_citizen_comes_back() {
         let r = b.store.stats_report(&day()).await.unwrap();
         let creche = flow(&r, "creche_enrolment");
         assert_eq!((creche.abandoned, creche.in_progress), (0, 1), "{}", b.name);
+        // Its count is gone with it, not left at zero.
+        assert!(!r.abandonment.iter().any(|a| a.how == "idle"), "{}", b.name);
         // And leaves again, at the birth date.
         t.clock.advance(chrono::Duration::minutes(45));
         assert_eq!(t.app.service.record_idle_flows().await, 1);

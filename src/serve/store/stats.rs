@@ -4,9 +4,12 @@
 //! the flows a citizen left idle, and the roll-up into daily counts that
 //! retention keeps.
 //!
-//! Every figure reads the recent rows (`stats_events`,
-//! `stats_conversations`) and the counts rolled up from purged ones
-//! (`stats_daily`) together, so a period that spans the purge adds up.
+//! Every record adds one to its day's count in `stats_daily` as it is
+//! written (hour -1), in the same transaction, and the figures of records
+//! read those counts: a few rows per day rather than every record. The
+//! conversations' figures read the recent rows (`stats_conversations`) and
+//! the distributions rolled up from purged ones (`stats_daily`) together,
+//! so a period that spans the purge adds up.
 
 use super::sql::{SqlBackend, SqlValue, Statement};
 use super::StoreError;
@@ -205,18 +208,10 @@ fn params(q: &StatsQuery) -> Vec<SqlValue> {
     ]
 }
 
-/// Counts of `kinds` grouped by `dims` (columns common to `stats_events`
-/// and `stats_daily`), recent and rolled up together; `extra` narrows the
-/// rows further. The count is the last column.
+/// Counts of the records of `kinds` grouped by `dims` (columns of
+/// `stats_daily`, '' or -1 for none); `extra` narrows the rows further.
+/// The count is the last column.
 fn counts(kinds: &str, dims: &[&str], extra: &str) -> String {
-    let raw: Vec<String> = dims
-        .iter()
-        .map(|d| match *d {
-            "day" | "hour" | "channel" | "lang" | "kind" => d.to_string(),
-            "step_index" => "COALESCE(step_index, -1) AS step_index".into(),
-            other => format!("COALESCE({other}, '') AS {other}"),
-        })
-        .collect();
     let cols = dims.join(", ");
     let sep = if dims.is_empty() { "" } else { ", " };
     let group = if dims.is_empty() {
@@ -225,12 +220,29 @@ fn counts(kinds: &str, dims: &[&str], extra: &str) -> String {
         format!(" GROUP BY {cols}")
     };
     format!(
-        "SELECT {cols}{sep}CAST(SUM(n) AS BIGINT) FROM (
-           SELECT {raw}{sep}1 AS n FROM stats_events WHERE kind IN {kinds} AND {FILTER}{extra}
-           UNION ALL
-           SELECT {cols}{sep}n FROM stats_daily WHERE kind IN {kinds} AND {FILTER}{extra}
-         ) t{group}",
-        raw = raw.join(", ")
+        "SELECT {cols}{sep}CAST(SUM(n) AS BIGINT) FROM stats_daily
+           WHERE kind IN {kinds} AND n > 0 AND {FILTER}{extra}{group}"
+    )
+}
+
+/// The key of `stats_daily`'s rows, and how a count adds to one.
+pub(crate) const COUNT_UPSERT: &str =
+    "ON CONFLICT (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket)
+     DO UPDATE SET n = stats_daily.n + excluded.n, total = stats_daily.total + excluded.total";
+
+/// Takes the idle abandonments of conversation `conversation` (a
+/// parameter, `$1` or `?1`) off the daily counts, before they are deleted.
+pub(crate) fn undo_idle_counts(conversation: &str) -> String {
+    format!(
+        "UPDATE stats_daily SET n = stats_daily.n - g.n, total = stats_daily.total - g.total
+         FROM (SELECT day, channel, lang, COALESCE(flow, '') AS flow, COALESCE(step, '') AS step,
+                 COALESCE(step_index, -1) AS step_index, COUNT(*) AS n, COALESCE(SUM(value), 0) AS total
+               FROM stats_events WHERE conversation_id = {conversation} AND kind = 'flow_abandoned' AND detail = 'idle'
+               GROUP BY day, channel, lang, COALESCE(flow, ''), COALESCE(step, ''), COALESCE(step_index, -1)) g
+         WHERE stats_daily.kind = 'flow_abandoned' AND stats_daily.day = g.day AND stats_daily.hour = -1
+           AND stats_daily.channel = g.channel AND stats_daily.lang = g.lang AND stats_daily.flow = g.flow
+           AND stats_daily.step = g.step AND stats_daily.step_index = g.step_index
+           AND stats_daily.detail = 'idle' AND stats_daily.extra = '' AND stats_daily.bucket = -1"
     )
 }
 
@@ -310,33 +322,37 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         };
 
         // Conversations per day and hour (in the language they went on in,
-        // which the first message may change).
+        // which the first message may change) and by their messages, in
+        // one pass over the conversations' figures.
         let rows = self
             .query(
                 &format!(
-                    "SELECT day, hour, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
-                       WHERE {FILTER} GROUP BY day, hour
+                    "SELECT day, hour, messages, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
+                       WHERE {FILTER} GROUP BY day, hour, messages
                      UNION ALL
-                     SELECT day, hour, CAST(SUM(n) AS BIGINT) FROM stats_daily
-                       WHERE kind = 'conversation_messages' AND {FILTER} GROUP BY day, hour"
+                     SELECT day, hour, bucket, CAST(SUM(n) AS BIGINT) FROM stats_daily
+                       WHERE kind = 'conversation_messages' AND {FILTER} GROUP BY day, hour, bucket"
                 ),
                 p.clone(),
             )
             .await?;
         let mut days: BTreeMap<String, DayRow> = BTreeMap::new();
         let mut hours = [0i64; 24];
+        let mut by_messages: BTreeMap<i64, i64> = BTreeMap::new();
         for r in &rows {
-            let (day, hour, n) = (text(r, 0), int(r, 1), int(r, 2));
-            days.entry(day.clone())
-                .or_insert_with(|| DayRow {
-                    day,
-                    ..DayRow::default()
-                })
-                .conversations += n;
+            let (day, hour, m, n) = (text(r, 0), int(r, 1), int(r, 2), int(r, 3));
+            let d = days.entry(day.clone()).or_insert_with(|| DayRow {
+                day,
+                ..DayRow::default()
+            });
+            d.conversations += n;
+            d.messages += m * n;
             if let Some(h) = hours.get_mut(hour.clamp(0, 23) as usize) {
                 *h += n;
             }
             report.totals.conversations += n;
+            report.totals.messages += m * n;
+            *by_messages.entry(m).or_default() += n;
         }
         report.per_hour = hours
             .iter()
@@ -346,6 +362,26 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
                 conversations: *n,
             })
             .collect();
+
+        // Lengths, from the first message to the last.
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT (last_ms - started_ms) / 1000, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
+                       WHERE {FILTER} GROUP BY (last_ms - started_ms) / 1000
+                     UNION ALL
+                     SELECT bucket, CAST(SUM(n) AS BIGINT) FROM stats_daily
+                       WHERE kind = 'conversation_seconds' AND {FILTER} GROUP BY bucket"
+                ),
+                p.clone(),
+            )
+            .await?;
+        let mut by_seconds: BTreeMap<i64, i64> = BTreeMap::new();
+        for r in &rows {
+            *by_seconds.entry(int(r, 0)).or_default() += int(r, 1);
+        }
+        report.totals.median_messages = median(&by_messages);
+        report.totals.median_seconds = median(&by_seconds);
 
         // Hand-overs and messages not understood per day.
         let rows = self
@@ -369,42 +405,6 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
             }
         }
 
-        // Messages and lengths, from the conversations' figures.
-        let conv_filter = FILTER;
-        let rows = self
-            .query(
-                &format!(
-                    "SELECT day, 'm' AS what, messages AS b, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
-                       WHERE {conv_filter} GROUP BY day, messages
-                     UNION ALL
-                     SELECT day, 's', (last_ms - started_ms) / 1000, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
-                       WHERE {conv_filter} GROUP BY day, (last_ms - started_ms) / 1000
-                     UNION ALL
-                     SELECT day, CASE WHEN kind = 'conversation_messages' THEN 'm' ELSE 's' END, bucket, CAST(SUM(n) AS BIGINT)
-                       FROM stats_daily WHERE kind IN ('conversation_messages', 'conversation_seconds') AND {conv_filter}
-                       GROUP BY day, kind, bucket"
-                ),
-                p.clone(),
-            )
-            .await?;
-        let mut by_messages: BTreeMap<i64, i64> = BTreeMap::new();
-        let mut by_seconds: BTreeMap<i64, i64> = BTreeMap::new();
-        for r in &rows {
-            let (day, what, b, n) = (text(r, 0), text(r, 1), int(r, 2), int(r, 3));
-            if what == "m" {
-                *by_messages.entry(b).or_default() += n;
-                let d = days.entry(day.clone()).or_insert_with(|| DayRow {
-                    day,
-                    ..DayRow::default()
-                });
-                d.messages += b * n;
-                report.totals.messages += b * n;
-            } else {
-                *by_seconds.entry(b).or_default() += n;
-            }
-        }
-        report.totals.median_messages = median(&by_messages);
-        report.totals.median_seconds = median(&by_seconds);
         report.per_day = days.into_values().collect();
 
         // Topics: flows the citizens asked for, by language and channel.
@@ -487,7 +487,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
                 &counts(
                     "('slot_asked', 'slot_refused', 'flow_abandoned')",
                     &["flow", "step", "step_index", "kind"],
-                    " AND step IS NOT NULL",
+                    " AND step <> ''",
                 ),
                 p.clone(),
             )
@@ -619,7 +619,35 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
                AND EXISTS (SELECT 1 FROM conversations WHERE id = $2 AND updated_ms = $1)",
             vec![SqlValue::int(c.updated_ms), SqlValue::text(&c.id)],
         )];
+        // Each record and its day's count, only if the mark was set.
+        let marked = "EXISTS (SELECT 1 FROM stats_conversations WHERE conversation_id = CAST($1 AS TEXT) AND idle_ms = CAST($2 AS BIGINT))";
+        let since_start = "CAST($2 AS BIGINT) - (SELECT MAX(at_ms) FROM stats_events
+                     WHERE conversation_id = CAST($1 AS TEXT) AND kind = 'flow_started' AND flow = CAST($5 AS TEXT))";
         for e in &write.events {
+            statements.push(Statement::new(
+                format!(
+                    "INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+                     SELECT CAST($3 AS TEXT), CAST($4 AS TEXT), -1, CAST($6 AS TEXT), CAST($7 AS TEXT),
+                       COALESCE(CAST($5 AS TEXT), ''), COALESCE(CAST($8 AS TEXT), ''), COALESCE(CAST($9 AS BIGINT), -1),
+                       COALESCE(CAST($10 AS TEXT), ''), COALESCE(CAST($11 AS TEXT), ''), -1, 1,
+                       COALESCE({since_start}, 0)
+                     WHERE {marked}
+                     {COUNT_UPSERT}"
+                ),
+                vec![
+                    SqlValue::text(&c.id),
+                    SqlValue::int(c.updated_ms),
+                    SqlValue::text(&e.kind),
+                    SqlValue::text(&write.day),
+                    SqlValue::Text(e.flow.clone()),
+                    SqlValue::text(&write.channel),
+                    SqlValue::text(&write.lang),
+                    SqlValue::Text(e.step.clone()),
+                    SqlValue::Int(e.step_index),
+                    SqlValue::Text(e.detail.clone()),
+                    SqlValue::Text(e.extra.clone()),
+                ],
+            ));
             statements.push(Statement::new(
                 "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
                  SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT),
@@ -669,22 +697,10 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
             None => before_ms,
         };
         let dims = "kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket";
-        let upsert = "ON CONFLICT (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket)
-             DO UPDATE SET n = stats_daily.n + excluded.n, total = stats_daily.total + excluded.total";
+        let upsert = COUNT_UPSERT;
+        // The records are counted already (as they were written): the
+        // conversations' distributions are rolled up, then the rows go.
         let statements = vec![
-            Statement::new(
-                format!(
-                    "INSERT INTO stats_daily ({dims}, n, total)
-                     SELECT kind, day, hour, channel, lang, COALESCE(flow, ''), COALESCE(step, ''),
-                       COALESCE(step_index, -1), COALESCE(detail, ''), COALESCE(extra, ''), -1,
-                       COUNT(*), COALESCE(SUM(value), 0)
-                     FROM stats_events WHERE at_ms < $1
-                     GROUP BY kind, day, hour, channel, lang, COALESCE(flow, ''), COALESCE(step, ''),
-                       COALESCE(step_index, -1), COALESCE(detail, ''), COALESCE(extra, '')
-                     {upsert}"
-                ),
-                vec![SqlValue::int(before_ms)],
-            ),
             Statement::new(
                 format!(
                     "INSERT INTO stats_daily ({dims}, n, total)
@@ -721,7 +737,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
             ),
         ];
         let done = self.transaction(statements).await?;
-        Ok(done.iter().skip(3).map(|(_, n)| n).sum())
+        Ok(done.iter().skip(2).map(|(_, n)| n).sum())
     }
 }
 

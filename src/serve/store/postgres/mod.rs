@@ -40,6 +40,10 @@ const MIGRATIONS: Migrations = &[
         4,
         include_str!("../../../../migrations/postgres/0004_stats_privacy.sql"),
     ),
+    (
+        5,
+        include_str!("../../../../migrations/postgres/0005_stats_counts.sql"),
+    ),
 ];
 
 /// The channel of `NOTIFY`.

@@ -42,6 +42,10 @@ const MIGRATIONS: Migrations = &[
         4,
         include_str!("../../../../migrations/sqlite/0004_stats_privacy.sql"),
     ),
+    (
+        5,
+        include_str!("../../../../migrations/sqlite/0005_stats_counts.sql"),
+    ),
 ];
 
 /// Read connections kept open.

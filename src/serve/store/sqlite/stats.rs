@@ -1,6 +1,8 @@
-//! A turn's statistics, written in its transaction (see `store::stats`).
+//! A turn's statistics, written in its transaction (see `store::stats`):
+//! the conversation's figures, the records and their days' counts.
 
 use super::backend;
+use crate::serve::store::stats::{undo_idle_counts, COUNT_UPSERT};
 use crate::serve::store::{StatsWrite, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -17,6 +19,9 @@ pub(super) fn write_stats(
         .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
         .map_err(backend)?;
     if let Some(Some(_)) = idle {
+        c.prepare_cached(&undo_idle_counts("?1"))
+            .and_then(|mut s| s.execute([id]))
+            .map_err(backend)?;
         c.prepare_cached(
             "DELETE FROM stats_events WHERE conversation_id = ?1 AND kind = 'flow_abandoned' AND detail = 'idle'",
         )
@@ -41,34 +46,61 @@ pub(super) fn write_stats(
         ])
     })
     .map_err(backend)?;
-    if !st.events.is_empty() {
-        let mut insert = c
-            .prepare_cached(
-                "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                   CASE WHEN ?7 = 'flow_abandoned' THEN ?2 - (SELECT MAX(at_ms) FROM stats_events
-                     WHERE conversation_id = ?1 AND kind = 'flow_started' AND flow = ?8) ELSE ?13 END)",
+    for e in &st.events {
+        // An abandonment keeps how long the flow had run.
+        let value = if e.kind == "flow_abandoned" {
+            c.prepare_cached(
+                "SELECT ?2 - MAX(at_ms) FROM stats_events
+                 WHERE conversation_id = ?1 AND kind = 'flow_started' AND flow = ?3",
             )
-            .map_err(backend)?;
-        for e in &st.events {
-            insert
-                .execute(params![
-                    id,
-                    now_ms,
-                    st.day,
-                    st.hour,
-                    st.channel,
-                    st.lang,
-                    e.kind,
-                    e.flow,
-                    e.step,
-                    e.step_index,
-                    e.detail,
-                    e.extra,
-                    e.value
-                ])
-                .map_err(backend)?;
-        }
+            .and_then(|mut s| s.query_row(params![id, now_ms, e.flow], |r| r.get(0)))
+            .map_err(backend)?
+        } else {
+            e.value
+        };
+        c.prepare_cached(
+            "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                id,
+                now_ms,
+                st.day,
+                st.hour,
+                st.channel,
+                st.lang,
+                e.kind,
+                e.flow,
+                e.step,
+                e.step_index,
+                e.detail,
+                e.extra,
+                value
+            ])
+        })
+        .map_err(backend)?;
+        c.prepare_cached(&format!(
+            "INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+             VALUES (?1, ?2, -1, ?3, ?4, COALESCE(?5, ''), COALESCE(?6, ''), COALESCE(?7, -1),
+               COALESCE(?8, ''), COALESCE(?9, ''), -1, 1, COALESCE(?10, 0))
+             {COUNT_UPSERT}"
+        ))
+        .and_then(|mut s| {
+            s.execute(params![
+                e.kind,
+                st.day,
+                st.channel,
+                st.lang,
+                e.flow,
+                e.step,
+                e.step_index,
+                e.detail,
+                e.extra,
+                value
+            ])
+        })
+        .map_err(backend)?;
     }
     for u in &st.unmatched {
         c.prepare_cached(

@@ -334,6 +334,23 @@ async fn fill<S: SqlBackend + StatsStore>(store: &S, target: usize) {
             .await
             .expect("the rows are written");
     }
+    // The days' counts that the turns would have kept as they wrote the
+    // records (what the dashboard reads).
+    store
+        .transaction(vec![Statement::new(
+            "INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+             SELECT kind, day, -1, channel, lang, COALESCE(flow, ''), COALESCE(step, ''),
+               COALESCE(step_index, -1), COALESCE(detail, ''), COALESCE(extra, ''), -1,
+               COUNT(*), COALESCE(SUM(value), 0)
+             FROM stats_events WHERE kind <> ''
+             GROUP BY kind, day, channel, lang, COALESCE(flow, ''), COALESCE(step, ''),
+               COALESCE(step_index, -1), COALESCE(detail, ''), COALESCE(extra, '')
+             ON CONFLICT (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket)
+             DO UPDATE SET n = stats_daily.n + excluded.n, total = stats_daily.total + excluded.total",
+            vec![],
+        )])
+        .await
+        .expect("the counts are written");
     // PostgreSQL's autovacuum gathers the planner's statistics after such
     // a load; SQLite gathers none unless asked, and is measured without.
     if store.dialect() == guichet::serve::store::sql::Dialect::Postgres {

@@ -124,3 +124,63 @@ pub(super) fn write_stats(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    #[test]
+    fn the_counts_migration_counts_the_records_written_before_it() {
+        let c = Connection::open_in_memory().unwrap();
+        let apply = |upto: i64| {
+            for (version, sql) in super::super::MIGRATIONS {
+                if *version == upto {
+                    c.execute_batch(sql).unwrap();
+                }
+            }
+        };
+        for v in 1..=4 {
+            apply(v);
+        }
+        c.execute_batch(
+            "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value) VALUES
+               ('a', 1, '2026-03-02', 9, 'web', 'fr', 'slot_asked', 'creche', 'name', 0, NULL, NULL, NULL),
+               ('b', 2, '2026-03-02', 10, 'web', 'fr', 'slot_asked', 'creche', 'name', 0, NULL, NULL, NULL),
+               ('b', 3, '2026-03-02', 10, 'web', 'fr', 'flow_abandoned', 'creche', 'name', 0, 'idle', NULL, 5000);
+             INSERT INTO stats_daily (day, hour, channel, lang, kind, flow, step, step_index, n, total)
+               VALUES ('2026-03-01', 9, 'web', 'fr', 'slot_asked', 'creche', 'name', 0, 4, 0);",
+        )
+        .unwrap();
+        apply(5);
+        let mut s = c
+            .prepare("SELECT day, hour, kind, detail, n, total FROM stats_daily ORDER BY day, kind")
+            .unwrap();
+        let rows: Vec<(String, i64, String, String, i64, i64)> = s
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let row = |day: &str, hour, kind: &str, detail: &str, n, total| {
+            (day.into(), hour, kind.into(), detail.into(), n, total)
+        };
+        assert_eq!(
+            rows,
+            vec![
+                // Rolled up before: kept as it was.
+                row("2026-03-01", 9, "slot_asked", "", 4, 0),
+                // The records: one count per day and what they share.
+                row("2026-03-02", -1, "flow_abandoned", "idle", 1, 5000),
+                row("2026-03-02", -1, "slot_asked", "", 2, 0),
+            ]
+        );
+    }
+}

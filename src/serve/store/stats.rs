@@ -322,16 +322,15 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         };
 
         // Conversations per day and hour (in the language they went on in,
-        // which the first message may change) and by their messages, in
-        // one pass over the conversations' figures.
+        // which the first message may change), by their messages and by
+        // their length: one pass over the period's conversations, counted
+        // here (grouping them three ways in SQL costs three sorts), and
+        // the distributions rolled up from purged ones.
         let rows = self
             .query(
                 &format!(
-                    "SELECT day, hour, messages, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
-                       WHERE {FILTER} GROUP BY day, hour, messages
-                     UNION ALL
-                     SELECT day, hour, bucket, CAST(SUM(n) AS BIGINT) FROM stats_daily
-                       WHERE kind = 'conversation_messages' AND {FILTER} GROUP BY day, hour, bucket"
+                    "SELECT day, hour, messages, (last_ms - started_ms) / 1000 FROM stats_conversations
+                       WHERE {FILTER}"
                 ),
                 p.clone(),
             )
@@ -339,20 +338,50 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         let mut days: BTreeMap<String, DayRow> = BTreeMap::new();
         let mut hours = [0i64; 24];
         let mut by_messages: BTreeMap<i64, i64> = BTreeMap::new();
-        for r in &rows {
-            let (day, hour, m, n) = (text(r, 0), int(r, 1), int(r, 2), int(r, 3));
-            let d = days.entry(day.clone()).or_insert_with(|| DayRow {
-                day,
-                ..DayRow::default()
-            });
-            d.conversations += n;
-            d.messages += m * n;
+        let mut by_seconds: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut add = |day: &str, hour: i64, m: i64, n: i64| {
+            if !days.contains_key(day) {
+                days.insert(
+                    day.to_string(),
+                    DayRow {
+                        day: day.to_string(),
+                        ..DayRow::default()
+                    },
+                );
+            }
+            if let Some(d) = days.get_mut(day) {
+                d.conversations += n;
+                d.messages += m * n;
+            }
             if let Some(h) = hours.get_mut(hour.clamp(0, 23) as usize) {
                 *h += n;
             }
             report.totals.conversations += n;
             report.totals.messages += m * n;
             *by_messages.entry(m).or_default() += n;
+        };
+        for r in &rows {
+            let day = r.first().map_or("", SqlValue::as_str);
+            add(day, int(r, 1), int(r, 2), 1);
+            *by_seconds.entry(int(r, 3)).or_default() += 1;
+        }
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT kind, day, hour, bucket, CAST(SUM(n) AS BIGINT) FROM stats_daily
+                       WHERE kind IN ('conversation_messages', 'conversation_seconds') AND {FILTER}
+                       GROUP BY kind, day, hour, bucket"
+                ),
+                p.clone(),
+            )
+            .await?;
+        for r in &rows {
+            let (b, n) = (int(r, 3), int(r, 4));
+            if text(r, 0) == "conversation_messages" {
+                add(&text(r, 1), int(r, 2), b, n);
+            } else {
+                *by_seconds.entry(b).or_default() += n;
+            }
         }
         report.per_hour = hours
             .iter()
@@ -362,24 +391,6 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
                 conversations: *n,
             })
             .collect();
-
-        // Lengths, from the first message to the last.
-        let rows = self
-            .query(
-                &format!(
-                    "SELECT (last_ms - started_ms) / 1000, CAST(COUNT(*) AS BIGINT) FROM stats_conversations
-                       WHERE {FILTER} GROUP BY (last_ms - started_ms) / 1000
-                     UNION ALL
-                     SELECT bucket, CAST(SUM(n) AS BIGINT) FROM stats_daily
-                       WHERE kind = 'conversation_seconds' AND {FILTER} GROUP BY bucket"
-                ),
-                p.clone(),
-            )
-            .await?;
-        let mut by_seconds: BTreeMap<i64, i64> = BTreeMap::new();
-        for r in &rows {
-            *by_seconds.entry(int(r, 0)).or_default() += int(r, 1);
-        }
         report.totals.median_messages = median(&by_messages);
         report.totals.median_seconds = median(&by_seconds);
 

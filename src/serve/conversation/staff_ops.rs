@@ -194,45 +194,48 @@ impl ConversationService {
     /// The member of staff holding the case gives the conversation back
     /// to the bot; the citizen is told.
     pub async fn hand_back(&self, case_id: &str, who: &StaffMember) -> Result<Case, ServiceError> {
-        let (locked, state, case) = self.lock_case(case_id).await?;
-        Self::held_by(&case, who)?;
-        let lang = self.lang_of(&state.info);
-        let notice = HandoverNotice::BotBack {
-            name: Some(who.name.clone()),
-        };
-        let ticket = self.ticket_row(
-            "case_returned",
-            &case,
-            json!({"staff": {"login": who.login, "name": who.name}}),
-        );
-        self.commit_staff(
-            locked,
-            &state,
-            vec![notice.body(&lang)],
-            Some(Mode::Bot),
-            Some(CaseWrite::Finish {
-                case_id: case.id.clone(),
-                outcome: "returned".into(),
-            }),
-            ticket,
-        )
-        .await?;
-        self.reread(case_id).await
+        self.finish_case(case_id, who, Finish::Returned).await
     }
 
     /// Closes a case: one waiting (answered elsewhere, by e-mail) or one
     /// the member of staff holds. The bot answers the conversation again.
     pub async fn close_case(&self, case_id: &str, who: &StaffMember) -> Result<Case, ServiceError> {
+        self.finish_case(case_id, who, Finish::Closed).await
+    }
+
+    /// Ends a case (handed back or closed): the citizen is told, the bot
+    /// answers again, and the ticketing hook hears of it.
+    async fn finish_case(
+        &self,
+        case_id: &str,
+        who: &StaffMember,
+        how: Finish,
+    ) -> Result<Case, ServiceError> {
         let (locked, state, case) = self.lock_case(case_id).await?;
-        if case.state != CaseState::Waiting {
+        // A waiting case can be closed by anyone who sees it; anything else
+        // needs the member of staff who holds it.
+        if matches!(how, Finish::Returned) || case.state != CaseState::Waiting {
             Self::held_by(&case, who)?;
         }
         let lang = self.lang_of(&state.info);
-        let notice = HandoverNotice::Closed {
-            name: who.name.clone(),
+        let (notice, kind, outcome) = match how {
+            Finish::Returned => (
+                HandoverNotice::BotBack {
+                    name: Some(who.name.clone()),
+                },
+                "case_returned",
+                "returned",
+            ),
+            Finish::Closed => (
+                HandoverNotice::Closed {
+                    name: who.name.clone(),
+                },
+                "case_closed",
+                "closed",
+            ),
         };
         let ticket = self.ticket_row(
-            "case_closed",
+            kind,
             &case,
             json!({"staff": {"login": who.login, "name": who.name}}),
         );
@@ -243,7 +246,7 @@ impl ConversationService {
             Some(Mode::Bot),
             Some(CaseWrite::Finish {
                 case_id: case.id.clone(),
-                outcome: "closed".into(),
+                outcome: outcome.into(),
             }),
             ticket,
         )
@@ -416,4 +419,13 @@ impl ConversationService {
         .await?;
         Ok(true)
     }
+}
+
+/// How a member of staff ends a case.
+#[derive(Clone, Copy)]
+enum Finish {
+    /// Handed back to the bot.
+    Returned,
+    /// Closed (answered, or answered elsewhere).
+    Closed,
 }

@@ -301,17 +301,34 @@ fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
 
 #[test]
 fn the_widget_in_a_real_browser() {
-    let (node, chromium) = match browser_tools() {
-        Ok(tools) => tools,
+    let Some(tools) = browser_tools_or_skip("the widget's") else {
+        return;
+    };
+    let server = Server::start();
+    run_specs(&tools, &server, "widget.spec.mjs", "the widget's");
+}
+
+/// Node and Chromium, or `None` when they are missing and the browser
+/// tests are skipped (never under `scripts/test`, which requires them).
+fn browser_tools_or_skip(what: &str) -> Option<(PathBuf, PathBuf)> {
+    match browser_tools() {
+        Ok(tools) => Some(tools),
         Err(why) => {
             if std::env::var("GUICHET_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
                 panic!("the browser tests cannot run: {why}");
             }
-            eprintln!("skipping the browser tests: {why} (scripts/test installs what they need)");
-            return;
+            eprintln!(
+                "skipping {what} browser tests: {why} (scripts/test installs what they need)"
+            );
+            None
         }
-    };
-    let server = Server::start();
+    }
+}
+
+/// Runs Playwright spec files against `server` in the real Chromium and
+/// asserts they pass; returns the folder of the screenshots they saved.
+fn run_specs(tools: &(PathBuf, PathBuf), server: &Server, specs: &str, what: &str) -> PathBuf {
+    let (node, chromium) = tools;
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap_or(Path::new(ROOT))
@@ -319,9 +336,10 @@ fn the_widget_in_a_real_browser() {
     let out = Command::new(node)
         .current_dir(ROOT)
         .arg("tests/browser/run.mjs")
+        .env("GUICHET_BROWSER_SPECS", specs)
         .env("GUICHET_URL", &server.url)
         .env("GUICHET_COMMUNE_SITE", &server.site)
-        .env("GUICHET_TEST_CHROMIUM", &chromium)
+        .env("GUICHET_TEST_CHROMIUM", chromium)
         .env("GUICHET_SCREENSHOTS", &shots)
         .stdin(Stdio::null())
         .output()
@@ -331,9 +349,10 @@ fn the_widget_in_a_real_browser() {
     println!("{stdout}");
     assert!(
         out.status.success(),
-        "the browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
+        "{what} browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
         server.log()
     );
+    shots
 }
 
 /// Staff accounts for the inbox's browser tests: Marie (crèches), Luc (all).
@@ -364,97 +383,28 @@ services = ["*"]
 
 #[test]
 fn the_staff_inbox_in_a_real_browser() {
-    let (node, chromium) = match browser_tools() {
-        Ok(tools) => tools,
-        Err(why) => {
-            if std::env::var("GUICHET_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
-                panic!("the browser tests cannot run: {why}");
-            }
-            eprintln!(
-                "skipping the staff browser tests: {why} (scripts/test installs what they need)"
-            );
-            return;
-        }
+    let Some(tools) = browser_tools_or_skip("the staff inbox's") else {
+        return;
     };
     let server = Server::start_with(Some(&staff_settings()));
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap_or(Path::new(ROOT))
-        .join("browser-screenshots");
-    let out = Command::new(node)
-        .current_dir(ROOT)
-        .arg("tests/browser/run.mjs")
-        .env("GUICHET_BROWSER_SPECS", "staff.spec.mjs")
-        .env("GUICHET_URL", &server.url)
-        .env("GUICHET_TEST_CHROMIUM", &chromium)
-        .env("GUICHET_SCREENSHOTS", &shots)
-        .stdin(Stdio::null())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "the staff browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
-        server.log()
-    );
+    run_specs(&tools, &server, "staff.spec.mjs", "the staff inbox's");
 }
 
 #[test]
 fn the_statistics_dashboard_in_a_real_browser() {
-    let (node, chromium) = match browser_tools() {
-        Ok(tools) => tools,
-        Err(why) => {
-            if std::env::var("GUICHET_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
-                panic!("the browser tests cannot run: {why}");
-            }
-            eprintln!(
-                "skipping the dashboard's browser tests: {why} (scripts/test installs what they need)"
-            );
-            return;
-        }
+    let Some(tools) = browser_tools_or_skip("the dashboard's") else {
+        return;
     };
     let server = Server::start_with(Some(&staff_settings()));
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap_or(Path::new(ROOT))
-        .join("browser-screenshots");
-    let out = Command::new(node)
-        .current_dir(ROOT)
-        .arg("tests/browser/run.mjs")
-        .env("GUICHET_BROWSER_SPECS", "stats.spec.mjs")
-        .env("GUICHET_URL", &server.url)
-        .env("GUICHET_TEST_CHROMIUM", &chromium)
-        .env("GUICHET_SCREENSHOTS", &shots)
-        .stdin(Stdio::null())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "the dashboard's browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
-        server.log()
-    );
+    let shots = run_specs(&tools, &server, "stats.spec.mjs", "the dashboard's");
     let shot = shots.join("stats-dashboard.png");
     assert!(shot.exists(), "{} is saved", shot.display());
 }
 
 #[test]
 fn the_bot_studio_in_a_real_browser() {
-    let (node, chromium) = match browser_tools() {
-        Ok(tools) => tools,
-        Err(why) => {
-            if std::env::var("GUICHET_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
-                panic!("the browser tests cannot run: {why}");
-            }
-            eprintln!(
-                "skipping the studio browser tests: {why} (scripts/test installs what they need)"
-            );
-            return;
-        }
+    let Some(tools) = browser_tools_or_skip("the studio's") else {
+        return;
     };
     // Marie and Luc as for the inbox; Sophie may use the studio only.
     let settings = staff_settings().replace(
@@ -469,26 +419,5 @@ fn the_bot_studio_in_a_real_browser() {
         ),
     );
     let server = Server::start_opts(Some(&settings), true);
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap_or(Path::new(ROOT))
-        .join("browser-screenshots");
-    let out = Command::new(node)
-        .current_dir(ROOT)
-        .arg("tests/browser/run.mjs")
-        .env("GUICHET_BROWSER_SPECS", "studio.spec.mjs")
-        .env("GUICHET_URL", &server.url)
-        .env("GUICHET_TEST_CHROMIUM", &chromium)
-        .env("GUICHET_SCREENSHOTS", &shots)
-        .stdin(Stdio::null())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "the studio browser tests failed:\n{stdout}\n{stderr}\nserver log:\n{}",
-        server.log()
-    );
+    run_specs(&tools, &server, "studio.spec.mjs", "the studio's");
 }

@@ -227,7 +227,18 @@ impl ConversationService {
             messages,
             events,
             unmatched,
+            maybe_idle: self.clock.now_ms().saturating_sub(info.updated_ms)
+                >= self.idle_mark_age_ms() / 2,
         })
+    }
+
+    /// How long a conversation stays quiet before its flows in progress are
+    /// recorded abandoned. A conversation quiet for less than half of it
+    /// (a margin for the clock) cannot have been marked.
+    fn idle_mark_age_ms(&self) -> i64 {
+        chrono::Duration::from_std(self.settings.stats.abandon_after)
+            .unwrap_or(chrono::Duration::minutes(30))
+            .num_milliseconds()
     }
 
     /// Records the flows of conversations left idle since `abandon_after`
@@ -236,10 +247,8 @@ impl ConversationService {
         if !self.settings.stats.record {
             return 0;
         }
-        let idle = chrono::Duration::from_std(self.settings.stats.abandon_after)
-            .unwrap_or(chrono::Duration::minutes(30));
         let now_ms = self.clock.now_ms();
-        let before = now_ms - idle.num_milliseconds();
+        let before = now_ms - self.idle_mark_age_ms();
         let found = match self.store.idle_conversations(before, 100).await {
             Ok(f) => f,
             Err(e) => {
@@ -272,6 +281,7 @@ impl ConversationService {
                 messages: 0,
                 events: records.iter().map(stat_event).collect(),
                 unmatched: Vec::new(),
+                maybe_idle: false,
             };
             match self.store.record_idle(&c, write).await {
                 Ok(true) => n += 1,

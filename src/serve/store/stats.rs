@@ -51,6 +51,10 @@ pub struct StatsWrite {
     pub messages: i64,
     pub events: Vec<StatEvent>,
     pub unmatched: Vec<UnmatchedWrite>,
+    /// Whether the conversation was quiet long enough for its flows to
+    /// have been recorded abandoned: only then does the write look for
+    /// those records to take back.
+    pub maybe_idle: bool,
 }
 
 /// Which statistics: days `from` to `to` (inclusive, YYYY-MM-DD), one

@@ -44,6 +44,10 @@ const MIGRATIONS: Migrations = &[
         5,
         include_str!("../../../../migrations/postgres/0005_stats_counts.sql"),
     ),
+    (
+        6,
+        include_str!("../../../../migrations/postgres/0006_stats_abandon_index.sql"),
+    ),
 ];
 
 /// The channel of `NOTIFY`.

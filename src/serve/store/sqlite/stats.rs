@@ -1,8 +1,10 @@
 //! A turn's statistics, written in its transaction (see `store::stats`):
-//! the conversation's figures, the records and their days' counts.
+//! the conversation's figures, the records, and their days' counts (added
+//! once per transaction by the writer).
 
 use super::backend;
-use crate::serve::store::stats::{undo_idle_counts, COUNT_UPSERT};
+use super::writer::{CountKey, Counts};
+use crate::serve::store::stats::undo_idle_counts;
 use crate::serve::store::{StatsWrite, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -11,13 +13,18 @@ pub(super) fn write_stats(
     id: &str,
     st: &StatsWrite,
     now_ms: i64,
+    counts: &mut Counts,
 ) -> Result<(), StoreError> {
     // A citizen back after their flows were recorded abandoned: those
-    // records were wrong.
-    let idle: Option<Option<i64>> = c
-        .prepare_cached("SELECT idle_ms FROM stats_conversations WHERE conversation_id = ?1")
-        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
-        .map_err(backend)?;
+    // records were wrong. (Only a conversation quiet long enough can have
+    // been.)
+    let idle: Option<Option<i64>> = if st.maybe_idle {
+        c.prepare_cached("SELECT idle_ms FROM stats_conversations WHERE conversation_id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+            .map_err(backend)?
+    } else {
+        None
+    };
     if let Some(Some(_)) = idle {
         c.prepare_cached(&undo_idle_counts("?1"))
             .and_then(|mut s| s.execute([id]))
@@ -80,27 +87,20 @@ pub(super) fn write_stats(
             ])
         })
         .map_err(backend)?;
-        c.prepare_cached(&format!(
-            "INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
-             VALUES (?1, ?2, -1, ?3, ?4, COALESCE(?5, ''), COALESCE(?6, ''), COALESCE(?7, -1),
-               COALESCE(?8, ''), COALESCE(?9, ''), -1, 1, COALESCE(?10, 0))
-             {COUNT_UPSERT}"
-        ))
-        .and_then(|mut s| {
-            s.execute(params![
-                e.kind,
-                st.day,
-                st.channel,
-                st.lang,
-                e.flow,
-                e.step,
-                e.step_index,
-                e.detail,
-                e.extra,
-                value
-            ])
-        })
-        .map_err(backend)?;
+        counts.add(
+            CountKey {
+                kind: e.kind.clone(),
+                day: st.day.clone(),
+                channel: st.channel.clone(),
+                lang: st.lang.clone(),
+                flow: e.flow.clone().unwrap_or_default(),
+                step: e.step.clone().unwrap_or_default(),
+                step_index: e.step_index.unwrap_or(-1),
+                detail: e.detail.clone().unwrap_or_default(),
+                extra: e.extra.clone().unwrap_or_default(),
+            },
+            value.unwrap_or(0),
+        );
     }
     for u in &st.unmatched {
         c.prepare_cached(

@@ -2,16 +2,88 @@
 //! transaction, every write that is waiting when it starts one (group
 //! commit). Each write runs in its own savepoint, so one that fails is
 //! undone alone; each caller is answered after the commit.
+//!
+//! The statistics' daily counts a write adds to are gathered over the whole
+//! transaction and written once per count just before the commit: the
+//! turns of one commit mostly add to the same few counts, and one upsert
+//! each instead of one per record is most of what the record costs.
 
 use super::backend;
+use crate::serve::store::stats::COUNT_UPSERT;
 use crate::serve::store::StoreError;
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
 
 /// After the commit: told whether it succeeded.
 type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> Completion + Send>;
+type Job = Box<dyn FnOnce(&Connection, &mut Counts) -> Completion + Send>;
+
+/// The dimensions of a daily count of records (`stats_daily` with hour
+/// and bucket -1): kind, day, channel, language, flow, step, step index,
+/// detail, extra ('' and -1 for none).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct CountKey {
+    pub kind: String,
+    pub day: String,
+    pub channel: String,
+    pub lang: String,
+    pub flow: String,
+    pub step: String,
+    pub step_index: i64,
+    pub detail: String,
+    pub extra: String,
+}
+
+/// Counts added by the writes of one transaction: how many records and
+/// the sum of their values, per key.
+#[derive(Debug, Default)]
+pub(crate) struct Counts(HashMap<CountKey, (i64, i64)>);
+
+impl Counts {
+    pub(crate) fn add(&mut self, key: CountKey, value: i64) {
+        let entry = self.0.entry(key).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += value;
+    }
+
+    fn merge(&mut self, other: Counts) {
+        for (key, (n, total)) in other.0 {
+            let entry = self.0.entry(key).or_insert((0, 0));
+            entry.0 += n;
+            entry.1 += total;
+        }
+    }
+
+    /// Adds the counts to their rows.
+    fn write(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let mut upsert = conn.prepare_cached(&format!(
+            "INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+             VALUES (?1, ?2, -1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, -1, ?10, ?11)
+             {COUNT_UPSERT}"
+        ))?;
+        for (k, (n, total)) in self.0.drain() {
+            upsert.execute(params![
+                k.kind,
+                k.day,
+                k.channel,
+                k.lang,
+                k.flow,
+                k.step,
+                k.step_index,
+                k.detail,
+                k.extra,
+                n,
+                total
+            ])?;
+        }
+        Ok(())
+    }
+}
 
 /// Writes gathered in one transaction at most.
 const MAX_BATCH: usize = 256;
@@ -36,17 +108,34 @@ impl Writer {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
+        self.run_counting(move |conn, _| f(conn)).await
+    }
+
+    /// The same, for a write that adds to the statistics' daily counts:
+    /// they are added with the transaction's other counts, if the write
+    /// succeeds.
+    pub(super) async fn run_counting<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection, &mut Counts) -> Result<R, StoreError> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel::<Result<R, StoreError>>();
-        let job: Job = Box::new(move |conn: &Connection| -> Completion {
-            let result = in_savepoint(conn, f);
-            Box::new(move |committed: Result<(), String>| {
-                let _ = tx.send(match (result, committed) {
-                    (Ok(r), Ok(())) => Ok(r),
-                    (Err(e), _) => Err(e),
-                    (Ok(_), Err(e)) => Err(StoreError::Backend(e)),
-                });
-            })
-        });
+        let job: Job = Box::new(
+            move |conn: &Connection, counts: &mut Counts| -> Completion {
+                let mut own = Counts::default();
+                let result = in_savepoint(conn, |c| f(c, &mut own));
+                if result.is_ok() {
+                    counts.merge(own);
+                }
+                Box::new(move |committed: Result<(), String>| {
+                    let _ = tx.send(match (result, committed) {
+                        (Ok(r), Ok(())) => Ok(r),
+                        (Err(e), _) => Err(e),
+                        (Ok(_), Err(e)) => Err(StoreError::Backend(e)),
+                    });
+                })
+            },
+        );
         self.jobs
             .send(job)
             .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?;
@@ -92,8 +181,15 @@ fn run(conn: Connection, rx: mpsc::Receiver<Job>) {
             drop(batch);
             continue;
         }
-        let completions: Vec<Completion> = batch.into_iter().map(|job| job(&conn)).collect();
-        let committed = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        let mut counts = Counts::default();
+        let completions: Vec<Completion> = batch
+            .into_iter()
+            .map(|job| job(&conn, &mut counts))
+            .collect();
+        let committed = counts
+            .write(&conn)
+            .and_then(|()| conn.execute_batch("COMMIT"))
+            .map_err(|e| e.to_string());
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }

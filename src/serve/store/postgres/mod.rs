@@ -46,7 +46,7 @@ const MIGRATIONS: Migrations = &[
     ),
     (
         6,
-        include_str!("../../../../migrations/postgres/0006_stats_abandon_index.sql"),
+        include_str!("../../../../migrations/postgres/0006_stats_record_indexes.sql"),
     ),
 ];
 

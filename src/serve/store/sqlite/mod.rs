@@ -48,7 +48,7 @@ const MIGRATIONS: Migrations = &[
     ),
     (
         6,
-        include_str!("../../../../migrations/sqlite/0006_stats_abandon_index.sql"),
+        include_str!("../../../../migrations/sqlite/0006_stats_record_indexes.sql"),
     ),
 ];
 

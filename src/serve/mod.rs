@@ -139,6 +139,7 @@ pub fn start_background(app: &Arc<App>) -> Background {
         tasks.push(tokio::spawn(app.outbox.clone().run()));
     }
     tasks.push(tokio::spawn(handover_jobs(app.clone())));
+    tasks.push(tokio::spawn(fold_counts(app.clone())));
     tasks.push(tokio::spawn(reload::watch(app.clone())));
     Background { tasks }
 }
@@ -168,6 +169,28 @@ async fn handover_jobs(app: Arc<App>) {
             );
             if let (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) = pruned {
                 tracing::error!(error = %e, "old staff sessions, deliveries or outbox rows could not be removed");
+            }
+        }
+    }
+}
+
+/// Every two seconds: the statistics' counts turns left pending (on
+/// PostgreSQL) are added to their rows. The figures read both, so this only
+/// keeps the pending rows few.
+async fn fold_counts(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        // Ten thousand pending counts at most per statement; a backlog
+        // takes a few.
+        for _ in 0..100 {
+            match app.service.store().fold_pending_counts().await {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "the statistics' pending counts could not be added");
+                    break;
+                }
             }
         }
     }

@@ -11,7 +11,7 @@
 //! the distributions rolled up from purged ones (`stats_daily`) together,
 //! so a period that spans the purge adds up.
 
-use super::sql::{SqlBackend, SqlValue, Statement};
+use super::sql::{Dialect, SqlBackend, SqlValue, Statement};
 use super::StoreError;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -224,10 +224,26 @@ fn counts(kinds: &str, dims: &[&str], extra: &str) -> String {
         format!(" GROUP BY {cols}")
     };
     format!(
-        "SELECT {cols}{sep}CAST(SUM(n) AS BIGINT) FROM stats_daily
+        "SELECT {cols}{sep}CAST(SUM(n) AS BIGINT) FROM ({ALL_COUNTS}) d
            WHERE kind IN {kinds} AND n > 0 AND {FILTER}{extra}{group}"
     )
 }
+
+/// The daily counts: those added to their rows, and those still pending
+/// (see migration 0007).
+const ALL_COUNTS: &str = "SELECT kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total FROM stats_daily
+     UNION ALL SELECT kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total FROM stats_daily_pending";
+
+/// Moves the pending counts into their rows, all in one statement: the rows
+/// deleted are the rows added, even with another replica doing the same.
+const FOLD_PENDING: &str = "WITH moved AS (
+       DELETE FROM stats_daily_pending WHERE id IN (SELECT id FROM stats_daily_pending ORDER BY id LIMIT 10000 FOR UPDATE SKIP LOCKED)
+       RETURNING kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+     INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+     SELECT kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, SUM(n), SUM(total)
+     FROM moved GROUP BY kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket
+     ON CONFLICT (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket)
+     DO UPDATE SET n = stats_daily.n + excluded.n, total = stats_daily.total + excluded.total";
 
 /// The key of `stats_daily`'s rows, and how a count adds to one.
 pub(crate) const COUNT_UPSERT: &str =
@@ -314,6 +330,10 @@ pub trait StatsStore: Send + Sync {
     /// deletes them (with the messages not understood), a day of records at
     /// most per call, the oldest first. Returns the rows deleted.
     async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError>;
+    /// Adds the counts turns left pending to their rows (PostgreSQL; the
+    /// embedded store adds them as it commits), ten thousand at most.
+    /// Returns how many count rows they added to: 0 when none were pending.
+    async fn fold_pending_counts(&self) -> Result<u64, StoreError>;
 }
 
 #[async_trait]
@@ -372,7 +392,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         let rows = self
             .query(
                 &format!(
-                    "SELECT kind, day, hour, bucket, CAST(SUM(n) AS BIGINT) FROM stats_daily
+                    "SELECT kind, day, hour, bucket, CAST(SUM(n) AS BIGINT) FROM ({ALL_COUNTS}) d
                        WHERE kind IN ('conversation_messages', 'conversation_seconds') AND {FILTER}
                        GROUP BY kind, day, hour, bucket"
                 ),
@@ -690,6 +710,16 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         }
         let done = self.transaction(statements).await?;
         Ok(done.first().is_some_and(|(_, n)| *n == 1))
+    }
+
+    async fn fold_pending_counts(&self) -> Result<u64, StoreError> {
+        if self.dialect() != Dialect::Postgres {
+            return Ok(0);
+        }
+        let done = self
+            .transaction(vec![Statement::new(FOLD_PENDING, Vec::new())])
+            .await?;
+        Ok(done.first().map_or(0, |(_, n)| *n))
     }
 
     async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError> {

@@ -48,6 +48,10 @@ const MIGRATIONS: Migrations = &[
         6,
         include_str!("../../../../migrations/postgres/0006_stats_record_indexes.sql"),
     ),
+    (
+        7,
+        include_str!("../../../../migrations/postgres/0007_stats_pending_counts.sql"),
+    ),
 ];
 
 /// The channel of `NOTIFY`.

@@ -1,9 +1,9 @@
 //! A turn's statistics, written in its transaction (see `store::stats`):
 //! one statement for the conversation's figures, the records and their
-//! days' counts.
+//! days' counts, left pending (`stats_daily_pending`, migration 0007) so
+//! that concurrent turns never wait on the same count's row.
 
 use super::backend;
-use crate::serve::store::stats::COUNT_UPSERT;
 use crate::serve::store::{StatsWrite, StoreError};
 use deadpool_postgres::Object;
 
@@ -25,7 +25,7 @@ pub(super) async fn write_stats(
     // go with them. The turn's records never are idle abandonments: the
     // counts it adds to are other rows than those it takes from.
     let s = c
-        .prepare_cached(&format!(
+        .prepare_cached(
             "WITH prev AS (SELECT idle_ms FROM stats_conversations WHERE conversation_id = $1),
              up AS (
                INSERT INTO stats_conversations (conversation_id, started_ms, day, hour, channel, lang, messages, last_ms)
@@ -53,14 +53,13 @@ pub(super) async fn write_stats(
                FROM UNNEST($8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BIGINT[], $12::TEXT[], $13::TEXT[], $14::BIGINT[])
                  AS t(kind, flow, step, step_index, detail, extra, value)
                RETURNING kind, flow, step, step_index, detail, extra, value)
-             INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+             INSERT INTO stats_daily_pending (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
              SELECT kind, $3, -1, $5, $6, COALESCE(flow, ''), COALESCE(step, ''), COALESCE(step_index, -1),
                COALESCE(detail, ''), COALESCE(extra, ''), -1, COUNT(*), COALESCE(SUM(value), 0)
              FROM ins
              GROUP BY kind, COALESCE(flow, ''), COALESCE(step, ''), COALESCE(step_index, -1),
-               COALESCE(detail, ''), COALESCE(extra, '')
-             {COUNT_UPSERT}",
-        ))
+               COALESCE(detail, ''), COALESCE(extra, '')",
+        )
         .await
         .map_err(backend)?;
     c.execute(

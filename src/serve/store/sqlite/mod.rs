@@ -50,6 +50,10 @@ const MIGRATIONS: Migrations = &[
         6,
         include_str!("../../../../migrations/sqlite/0006_stats_record_indexes.sql"),
     ),
+    (
+        7,
+        include_str!("../../../../migrations/sqlite/0007_stats_pending_counts.sql"),
+    ),
 ];
 
 /// Read connections: at most this many reads run at once, each on a

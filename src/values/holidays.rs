@@ -6,7 +6,7 @@
 //! Which days are legal holidays in which country is data (`LEGAL`), so a
 //! commune-specific closure can be added without touching the computation.
 
-use crate::values::Lang;
+use crate::values::{calendars, Lang};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,12 @@ enum Rule {
         nth: i8,
         offset: i64,
     },
+    /// Days after Orthodox Easter Sunday (Julian computus).
+    OrthodoxEaster(i64),
+    /// A day of the tabular Islamic calendar: month, day.
+    Islamic(u32, u32),
+    /// A feast of the Hebrew calendar, by its id in `calendars::hebrew_feast`.
+    Hebrew(&'static str),
 }
 
 struct Definition {
@@ -383,6 +389,83 @@ const DEFINITIONS: &[Definition] = &[
             "Labor Day",
         ],
     },
+    Definition {
+        id: "orthodox_easter",
+        rule: Rule::OrthodoxEaster(0),
+        names: ["Pâques orthodoxe", "Orthodox Pasen", "Orthodox Easter"],
+    },
+    Definition {
+        id: "orthodox_good_friday",
+        rule: Rule::OrthodoxEaster(-2),
+        names: [
+            "Vendredi saint orthodoxe",
+            "Orthodoxe Goede Vrijdag",
+            "Orthodox Good Friday",
+        ],
+    },
+    Definition {
+        id: "eid_al_fitr",
+        rule: Rule::Islamic(10, 1),
+        names: ["Aïd el-Fitr", "Suikerfeest", "Eid al-Fitr"],
+    },
+    Definition {
+        id: "eid_al_adha",
+        rule: Rule::Islamic(12, 10),
+        names: ["Aïd el-Kebir", "Offerfeest", "Eid al-Adha"],
+    },
+    Definition {
+        id: "islamic_new_year",
+        rule: Rule::Islamic(1, 1),
+        names: [
+            "Nouvel An musulman",
+            "Islamitisch Nieuwjaar",
+            "Islamic New Year",
+        ],
+    },
+    Definition {
+        id: "ramadan",
+        rule: Rule::Islamic(9, 1),
+        names: [
+            "début du ramadan",
+            "begin van de ramadan",
+            "start of Ramadan",
+        ],
+    },
+    Definition {
+        id: "rosh_hashanah",
+        rule: Rule::Hebrew("rosh_hashanah"),
+        names: ["Roch Hachana", "Joods Nieuwjaar", "Rosh Hashanah"],
+    },
+    Definition {
+        id: "yom_kippur",
+        rule: Rule::Hebrew("yom_kippur"),
+        names: ["Yom Kippour", "Jom Kipoer", "Yom Kippur"],
+    },
+    Definition {
+        id: "sukkot",
+        rule: Rule::Hebrew("sukkot"),
+        names: ["Souccot", "Soekot", "Sukkot"],
+    },
+    Definition {
+        id: "hanukkah",
+        rule: Rule::Hebrew("hanukkah"),
+        names: ["Hanoukka", "Chanoeka", "Hanukkah"],
+    },
+    Definition {
+        id: "passover",
+        rule: Rule::Hebrew("passover"),
+        names: ["Pessa'h", "Pesach", "Passover"],
+    },
+    Definition {
+        id: "shavuot",
+        rule: Rule::Hebrew("shavuot"),
+        names: ["Chavouot", "Sjavoeot", "Shavuot"],
+    },
+    Definition {
+        id: "purim",
+        rule: Rule::Hebrew("purim"),
+        names: ["Pourim", "Poerim", "Purim"],
+    },
 ];
 
 const LEGAL_BE: &[&str] = &[
@@ -460,6 +543,19 @@ const IDS: &[&str] = &[
     "us_fathers_day",
     "us_independence_day",
     "us_labor_day",
+    "orthodox_easter",
+    "orthodox_good_friday",
+    "eid_al_fitr",
+    "eid_al_adha",
+    "islamic_new_year",
+    "ramadan",
+    "rosh_hashanah",
+    "yom_kippur",
+    "sukkot",
+    "hanukkah",
+    "passover",
+    "shavuot",
+    "purim",
 ];
 
 fn supported(year: i32) -> bool {
@@ -507,6 +603,11 @@ fn rule_date(rule: Rule, year: i32) -> Option<NaiveDate> {
     match rule {
         Rule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
         Rule::Easter(offset) => easter_sunday(year)?.checked_add_signed(Duration::days(offset)),
+        Rule::OrthodoxEaster(offset) => {
+            calendars::orthodox_easter(year)?.checked_add_signed(Duration::days(offset))
+        }
+        Rule::Islamic(month, day) => calendars::islamic_day(year, month, day),
+        Rule::Hebrew(id) => calendars::hebrew_feast(id, year),
         Rule::Nth {
             month,
             weekday,

@@ -5,6 +5,7 @@ mod slot_type;
 mod types;
 mod value;
 
+pub mod calendars;
 pub mod checkdigits;
 pub mod format;
 pub mod holidays;

@@ -8,7 +8,7 @@ use chrono::Datelike;
 
 impl Parser<'_> {
     /// Holidays by name, in the year given or the next (last) one.
-    pub(super) fn holiday(&self, i: usize) -> Option<Found> {
+    pub(super) fn holiday(&self, i: usize, depth: u8) -> Option<Found> {
         let (modifier, j) = match self.text_word(i, "wdmod") {
             Some((m, end)) => (Some(m), end),
             None => (None, i),
@@ -32,15 +32,20 @@ impl Parser<'_> {
         if self.word(k, "connector").is_some() && self.number_word(k, "yearref").is_none() {
             k += 1;
         }
-        if let Some((n, 4)) = self.digits(k) {
-            year = Some(n as i32);
-            end = k + 1;
+        if let Some((y, yend)) = self.year_at(k) {
+            year = Some(y);
+            end = yend;
         } else if let Some((offset, yend)) = self
             .number_word(end, "yearref")
             .or_else(|| self.number_word(k, "yearref"))
         {
             year = Some(self.today.year() + offset as i32);
             end = yend;
+        } else if let Some(shifted) = self.year_shift(end, depth) {
+            // "Christmas in two years", "Pâques il y a deux ans", "Kerstmis
+            // over twee jaar": the day in the year that the shift lands in.
+            year = Some(shifted.0);
+            end = shifted.1;
         }
         let date = if let Some(y) = year {
             holidays::holiday_date(id, y).ok_or(Reason::OutOfRange)
@@ -65,5 +70,18 @@ impl Parser<'_> {
             pick.ok_or(Reason::OutOfRange)
         };
         found(date, i, end, confidence, "holiday")
+    }
+
+    /// A shift from now after a named day ("in two years", "3 months ago",
+    /// "dans deux ans", "over twee jaar", "six years hence"): the year it
+    /// lands in, and where it ends.
+    fn year_shift(&self, k: usize, depth: u8) -> Option<(i32, usize)> {
+        if depth >= super::MAX_DEPTH {
+            return None;
+        }
+        let shift = self.offset(k, depth + 1)?;
+        let from_now = shift.rule == "offset" && shift.start == k;
+        let date = shift.date.ok().filter(|_| from_now)?;
+        Some((date.year(), shift.end))
     }
 }

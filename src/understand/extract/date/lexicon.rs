@@ -141,6 +141,50 @@ impl Lexicon {
         TokenEntries { at, flat }
     }
 
+    /// Reads a word one typo away from a date word of `lang` as that word
+    /// ("tomorow", "demian", "morgn"): only a word of five letters or more
+    /// that is no date word itself and is near exactly one of the words the
+    /// lexicon lets be corrected (`typo_ok`), except those it lists as
+    /// words of their own (`not_typo`: "morgens", "vandaan").
+    pub fn correct_typos(&'static self, toks: &mut [Tok], lang: Lang) {
+        type Words = Vec<&'static str>;
+        static BY_LANG: OnceLock<[(Words, Words); 3]> = OnceLock::new();
+        let by_lang = BY_LANG.get_or_init(|| {
+            let single = |kind: &str, lang: Lang| -> Words {
+                lexicon()
+                    .by_first_word
+                    .values()
+                    .flatten()
+                    .filter(|e| e.kind == kind && e.words.len() == 1)
+                    .filter(|e| e.lang.is_none_or(|l| l == lang))
+                    .map(|e| e.words[0].as_str())
+                    .collect()
+            };
+            [Lang::Fr, Lang::Nl, Lang::En].map(|l| (single("typo_ok", l), single("not_typo", l)))
+        });
+        let (targets, keep) = match lang {
+            Lang::Fr => &by_lang[0],
+            Lang::Nl => &by_lang[1],
+            Lang::En => &by_lang[2],
+        };
+        for t in toks.iter_mut() {
+            let word: &str = &t.text;
+            if t.digits
+                || word.chars().count() < 5
+                || self.by_first_word.contains_key(word)
+                || keep.contains(&word)
+            {
+                continue;
+            }
+            let mut near = targets
+                .iter()
+                .filter(|w| crate::understand::typo::within_one_edit(word, w));
+            if let (Some(target), None) = (near.next(), near.next()) {
+                t.text = Cow::Owned((*target).to_string());
+            }
+        }
+    }
+
     /// The longest entry of `kind` at token `at`.
     pub fn longest<'a>(
         &'a self,

@@ -62,6 +62,7 @@
 //!   future policy: next month's 27th, or two days ago).
 
 mod absolute;
+mod anchor_weekday;
 mod calendar;
 mod holiday;
 pub(crate) mod lexicon;
@@ -88,6 +89,7 @@ const MAX_DEPTH: u8 = 2;
 pub fn extract(input: &Input, ctx: &Context) -> Extraction {
     let mut toks = lexicon::words_of(input);
     toks.retain(|t| t.end <= MAX_INPUT);
+    lexicon().correct_typos(&mut toks, ctx.lang);
     let entries = lexicon().index(&toks);
     // "due", "prévu", "verwacht": what is awaited lies ahead, whatever the slot prefers.
     let future_context = (0..toks.len()).any(|i| entries.kinds_at(i) & starts().future != 0);
@@ -143,6 +145,8 @@ struct Starts {
     anchored: u64,
     /// Words that put a date in the future ("due", "prévu", "verwacht").
     future: u64,
+    /// A weekday counted from an anchor: `anchor_weekday`.
+    anchor_weekday: u64,
 }
 
 fn starts() -> &'static Starts {
@@ -156,11 +160,12 @@ fn starts() -> &'static Starts {
             holiday: lex.mask(&["wdmod", "holiday", "holiday_us", "holiday_generic"]),
             this: lex.mask(&["wdmod"]),
             day: lex.mask(&["article", "ord", "card"]),
-            last: lex.mask(&["article", "last"]),
+            last: lex.mask(&["article", "last", "last_nth", "ord"]),
             count: lex.mask(&["ago_before", "in", "num", "few", "count", "duration"]),
             weekday: lex.mask(&["weekday"]),
             anchored: lex.mask(&["anchor_shift"]),
             future: lex.mask(&["future_context"]),
+            anchor_weekday: lex.mask(&["article", "ord", "weekday", "closest"]),
         }
     })
 }
@@ -288,11 +293,13 @@ impl Parser<'_> {
             can(s.weekday_phrase, false)
                 .then(|| self.weekday_phrase(i))
                 .flatten(),
-            can(s.holiday, false).then(|| self.holiday(i)).flatten(),
+            can(s.holiday, false)
+                .then(|| self.holiday(i, depth))
+                .flatten(),
             can(s.this, false).then(|| self.this_date(i)).flatten(),
             can(s.day, true).then(|| self.bare_day(i)).flatten(),
             can(s.day, true).then(|| self.nth_weekday(i)).flatten(),
-            can(s.last, false).then(|| self.last_of_month(i)).flatten(),
+            can(s.last, true).then(|| self.last_of_month(i)).flatten(),
             can(s.day, true).then(|| self.week_of_month(i)).flatten(),
             can(s.count, true).then(|| self.weekday_count(i)).flatten(),
         ];
@@ -305,9 +312,12 @@ impl Parser<'_> {
                 can(s.anchored, false)
                     .then(|| self.anchored_day(i, depth))
                     .flatten(),
+                can(s.anchor_weekday, true)
+                    .then(|| self.anchor_weekday(i, depth))
+                    .flatten(),
             ]
         } else {
-            [None, None, None]
+            [None, None, None, None]
         };
         // The longest, then the surest; the last of equals.
         let best = all.into_iter().chain(nested).flatten().max_by(|a, b| {
@@ -315,6 +325,6 @@ impl Parser<'_> {
                 .cmp(&b.end)
                 .then(a.confidence.total_cmp(&b.confidence))
         })?;
-        Some(self.plus_minus(self.year_modifier(best)))
+        Some(self.plus_minus(self.weekday_after(self.year_modifier(best))))
     }
 }

@@ -135,9 +135,9 @@ impl Parser<'_> {
             first_of(month)
         } else if let Some((m, mend)) = self.number_word(k, "month") {
             end = mend;
-            if let Some((y, 4)) = self.digits(mend) {
-                end = mend + 1;
-                first_of(NaiveDate::from_ymd_opt(y as i32, m as u32, 1)?)
+            if let Some((y, yend)) = self.year_at(mend) {
+                end = yend;
+                first_of(NaiveDate::from_ymd_opt(y, m as u32, 1)?)
             } else {
                 let this = self.today.year();
                 let years: Vec<i32> = if self.future() {
@@ -226,7 +226,15 @@ impl Parser<'_> {
             .word(i, "article")
             .filter(|_| !self.is_text(i, &["en", "on", "op"]))
             .unwrap_or(i);
-        let j = self.word(j, "last")?;
+        // "the fifth last day", "l'avant-dernier jour", "de voorlaatste dag":
+        // counted back from the last one.
+        let (nth, j) = if let Some((n, end)) = self.number_word(j, "last_nth") {
+            (n, end)
+        } else if let Some((n, end, true)) = self.day(j) {
+            (i64::from(n), self.word(end, "last")?)
+        } else {
+            (1, self.word(j, "last")?)
+        };
         let (wd, mut end) = match self.weekday(j, false) {
             Some((wd, end)) => (Some(wd), end),
             None if self.is_text(j, &["jour", "dag", "day"]) => (None, j + 1),
@@ -238,12 +246,16 @@ impl Parser<'_> {
         }
         let last_of = |first: NaiveDate| -> Option<NaiveDate> {
             let mut d = first.checked_add_months(Months::new(1))?.pred_opt()?;
-            if let Some(wd) = wd {
+            let step = if let Some(wd) = wd {
                 while d.weekday() != wd {
                     d = d.pred_opt()?;
                 }
-            }
-            Some(d)
+                7
+            } else {
+                1
+            };
+            let d = d.checked_sub_signed(Duration::days(step * (nth - 1)))?;
+            (d.month() == first.month()).then_some(d)
         };
         let this_month = self.today.with_day(1)?;
         let date = if let Some((offset, mend)) = self.number_word(k, "monthref") {
@@ -257,9 +269,9 @@ impl Parser<'_> {
         } else {
             let (m, mend) = self.number_word(k, "month")?;
             end = mend;
-            if let Some((y, 4)) = self.digits(mend) {
-                end = mend + 1;
-                last_of(NaiveDate::from_ymd_opt(y as i32, m as u32, 1)?)
+            if let Some((y, yend)) = self.year_at(mend) {
+                end = yend;
+                last_of(NaiveDate::from_ymd_opt(y, m as u32, 1)?)
             } else {
                 let this = self.today.year();
                 let step = if self.future() { 1 } else { -1 };

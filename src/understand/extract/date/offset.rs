@@ -80,9 +80,11 @@ impl Parser<'_> {
         };
         let (span, end) = self.span(j)?;
         let today = Ok(self.today);
+        // "over 2 weken terug" is going back in two weeks: after "in", a
+        // word that counts back is not this count's.
         let (anchor, sign, end) = if prefix == Some(-1) {
             (today, -1, end)
-        } else if let Some(e) = self.word(end, "ago_after") {
+        } else if let Some(e) = self.word(end, "ago_after").filter(|_| prefix.is_none()) {
             (today, -1, e)
         } else if let Some(e) = self.word(end, "later") {
             (today, 1, e)

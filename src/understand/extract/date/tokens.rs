@@ -117,6 +117,15 @@ impl Parser<'_> {
         Some(((century * 100 + n) as i32, end))
     }
 
+    /// A year after a date or a named day: four digits, or words ("two
+    /// thousand ten", "deux mille dix-huit", "tweeduizend achttien").
+    pub(super) fn year_at(&self, i: usize) -> Option<(i32, usize)> {
+        if let Some((y, 4)) = self.digits(i) {
+            return Some((y as i32, i + 1));
+        }
+        self.year_words(i)
+    }
+
     /// A day of the month: `15`, `15e`, `1er`, `21st`, `premier`, `tweede`, `vingt et un`.
     pub(super) fn day(&self, i: usize) -> Option<(u32, usize, bool)> {
         if let Some((n, len)) = self.digits(i) {

@@ -109,18 +109,11 @@ impl Parser<'_> {
                 let mut k = end;
                 if let Some(full) = self.full_date(k) {
                     // Without a year, the weekday tells which: "Sunday, Feb 10"
-                    // is the nearest 10 February that is a Sunday.
-                    // Without a year, a weekday that fits a date within a
-                    // week of today tells which: "Sunday, Feb 10" said on
-                    // 12 February is two days ago, whatever the policy;
-                    // further away the policy decides, the other reading
-                    // being offered.
-                    let near = match (full.yearless, full.date.as_ref()) {
-                        (Some((m, d)), Ok(x)) if x.weekday() != wd => self
-                            .year_of_weekday(m, d, wd)
-                            .filter(|n| (*n - self.today).num_days().abs() <= 7),
-                        _ => None,
-                    };
+                    // said on 12 February is two days ago, whatever the
+                    // policy; "Fri, Jul 18" is the nearest 18 July that is a
+                    // Friday, within a few years (the policy's reading
+                    // being offered too).
+                    let near = self.weekday_year(&full, wd);
                     let mut f = found(
                         near.map_or(full.date, Ok),
                         i,
@@ -213,23 +206,57 @@ impl Parser<'_> {
         found(date, i, end, 0.85, "weekday_count")
     }
 
+    /// The date a weekday says of a date read without its year, when the
+    /// policy's reading falls on another weekday: the same day within a
+    /// week of today ("Sunday, Feb 10" said on the 12th), or a year further
+    /// on the policy's side ("Fri, Jul 18" said in February 2013, when 18
+    /// July 2013 is a Thursday, is 18 July 2014) if it falls on `wd`; none,
+    /// and the reading stays, otherwise.
+    pub(super) fn weekday_year(&self, full: &Found, wd: Weekday) -> Option<chrono::NaiveDate> {
+        let (Some((m, d)), Ok(x)) = (full.yearless, full.date.as_ref()) else {
+            return None;
+        };
+        if x.weekday() == wd {
+            return None;
+        }
+        let further = if self.future() { 1 } else { -1 };
+        [x.year() - 1, x.year() + 1]
+            .into_iter()
+            .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, m, d))
+            .filter(|date| date.weekday() == wd)
+            .find(|date| {
+                (*date - self.today).num_days().abs() <= 7 || date.year() == x.year() + further
+            })
+    }
+
+    /// "Jul 18, Fri", "18 juillet, vendredi": a weekday after a date read
+    /// without its year says which year, as before it.
+    pub(super) fn weekday_after(&self, f: Found) -> Found {
+        if f.yearless.is_none() || f.date.is_err() || !self.close(f.end) {
+            return f;
+        }
+        let Some((wd, end)) = self.weekday(f.end, true) else {
+            return f;
+        };
+        // A weekday that begins a date of its own is not this one's.
+        if self.full_date(end).is_some() && self.close(end) {
+            return f;
+        }
+        let near = self.weekday_year(&f, wd);
+        let alt = near.and(f.date.as_ref().ok().copied());
+        Found {
+            date: near.map_or(f.date, Ok),
+            end,
+            alt: alt.or(f.alt),
+            yearless: None,
+            ..f
+        }
+    }
+
     /// The weekday a plural ("zondagen") names.
     pub(super) fn weekday_of(&self, i: usize, end: usize) -> Option<Weekday> {
         let (n, e) = self.number_word(i, "weekdays")?;
         (e == end).then_some(())?;
         Weekday::try_from(u8::try_from(n - 1).ok()?).ok()
-    }
-
-    /// The date of day `d` of month `m` nearest to today (the policy's side
-    /// on a tie) that falls on `wd`, within a few years.
-    pub(super) fn year_of_weekday(&self, m: u32, d: u32, wd: Weekday) -> Option<chrono::NaiveDate> {
-        let this = self.today.year();
-        (this - 6..=this + 6)
-            .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, m, d))
-            .filter(|date| date.weekday() == wd)
-            .min_by_key(|date| {
-                let away = (*date - self.today).num_days();
-                (away.abs(), !self.on_the_policy_side(*date))
-            })
     }
 }

@@ -24,7 +24,8 @@ impl Parser<'_> {
             _ => 1,
         };
         let closest_before = self.word(j, "closest");
-        let (wd, mut k) = self.weekday(closest_before.unwrap_or(j), false)?;
+        // "Mon", "lun.", "ma" only with what follows: "closest Mon to", "Tue after".
+        let (wd, mut k) = self.weekday(closest_before.unwrap_or(j), true)?;
         let closest_after = self.word(k, "closest");
         let sign = if closest_before.or(closest_after).is_some() {
             k = closest_after.unwrap_or(k);

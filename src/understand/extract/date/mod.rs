@@ -71,6 +71,8 @@ mod offset;
 mod relative;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_composed;
 mod tokens;
 mod weekday;
 mod year;

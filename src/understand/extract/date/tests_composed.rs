@@ -1,0 +1,215 @@
+//! Tests of the parts that compose with an anchor: weekdays counted from a
+//! date or a feast, feasts shifted by years, the nth last day of a month,
+//! years in words, a weekday that picks a year, typos, spans from now, and
+//! the feasts of other calendars. Sentences from grammars and usage, read
+//! on Wednesday 14 May 2025 unless said.
+
+use super::*;
+
+const NOW: &str = "2025-05-14";
+
+fn read(text: &str, lang: Lang, now: &str, policy: DatePolicy) -> Option<String> {
+    let input = Input::new(text);
+    let ctx = Context {
+        lang,
+        now: chrono::NaiveDateTime::parse_from_str(&format!("{now} 10:00"), "%Y-%m-%d %H:%M")
+            .unwrap(),
+        policy,
+        order: Default::default(),
+        choice: None,
+    };
+    extract(&input, &ctx).best().map(|c| match &c.value {
+        Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+        other => format!("{other:?}"),
+    })
+}
+
+fn all_read(cases: &[(&str, Lang, &str)]) {
+    for &(text, lang, date) in cases {
+        assert_eq!(
+            read(text, lang, NOW, DatePolicy::Future).as_deref(),
+            Some(date),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_weekday_counted_from_a_date_or_a_feast() {
+    use Lang::*;
+    all_read(&[
+        // Whit Sunday 2025 is 8 June; Ascension Thursday 29 May.
+        ("le premier lundi après la Pentecôte", Fr, "2025-06-09"),
+        ("le deuxième dimanche après l'Ascension", Fr, "2025-06-08"),
+        ("le vendredi avant le 1er juin", Fr, "2025-05-30"),
+        ("de eerste maandag na Pinksteren", Nl, "2025-06-09"),
+        ("de zaterdag voor 21 juli", Nl, "2025-07-19"),
+        ("de tweede dinsdag na 15 augustus", Nl, "2025-08-26"),
+        ("the first Monday after Whit Sunday", En, "2025-06-09"),
+        ("the Friday before the 1st of June", En, "2025-05-30"),
+        ("the second Thursday after 4 July 2026", En, "2026-07-16"),
+        // 21 July 2025 is a Monday.
+        ("le mardi le plus proche du 21 juillet", Fr, "2025-07-22"),
+        ("de vrijdag het dichtst bij 21 juli", Nl, "2025-07-18"),
+        ("the Sunday nearest to 21 July", En, "2025-07-20"),
+        ("the closest Sat to July 21st", En, "2025-07-19"),
+    ]);
+    // Looking back, the anchor is the last one.
+    assert_eq!(
+        read(
+            "le premier lundi après la Pentecôte",
+            Lang::Fr,
+            NOW,
+            DatePolicy::Past
+        )
+        .as_deref(),
+        Some("2024-05-20")
+    );
+    // A weekday followed by "après" and no date stays a weekday.
+    assert_eq!(
+        read("mardi après-midi", Lang::Fr, NOW, DatePolicy::Future).as_deref(),
+        Some("2025-05-20")
+    );
+}
+
+#[test]
+fn a_feast_in_the_year_a_shift_from_now_lands_in() {
+    use Lang::*;
+    all_read(&[
+        ("Noël dans trois ans", Fr, "2028-12-25"),
+        ("la Toussaint il y a deux ans", Fr, "2023-11-01"),
+        ("Pinksteren over een jaar", Nl, "2026-05-24"),
+        ("Allerheiligen drie jaar geleden", Nl, "2022-11-01"),
+        ("Easter in two years", En, "2027-03-28"),
+        ("Halloween two years ago", En, "2023-10-31"),
+        ("All Saints' Day four years hence", En, "2029-11-01"),
+        // The shift lands in the year: said in May, six months ago is last November.
+        ("All Saints' Day six months ago", En, "2024-11-01"),
+    ]);
+}
+
+#[test]
+fn the_nth_last_day_of_a_month() {
+    use Lang::*;
+    all_read(&[
+        ("l'avant-dernier jour de juin", Fr, "2025-06-29"),
+        ("l'avant-dernier vendredi d'août", Fr, "2025-08-22"),
+        ("de voorlaatste dag van juni", Nl, "2025-06-29"),
+        ("de op twee na laatste dag van augustus", Nl, "2025-08-29"),
+        ("the second to last day of June", En, "2025-06-29"),
+        ("the third last day of August", En, "2025-08-29"),
+        ("the 2nd last Friday of August", En, "2025-08-22"),
+        ("the penultimate day of February 2028", En, "2028-02-28"),
+    ]);
+    // No sixth last Friday in a month: no August date.
+    let sixth = read(
+        "the 6th last Friday of August",
+        Lang::En,
+        NOW,
+        DatePolicy::Future,
+    );
+    assert!(!sixth.is_some_and(|d| d.contains("-08-")));
+}
+
+#[test]
+fn years_said_in_words_after_a_feast_or_a_month() {
+    use Lang::*;
+    all_read(&[
+        ("Pâques deux mille vingt-sept", Fr, "2027-03-28"),
+        (
+            "le dernier lundi de mai deux mille vingt-six",
+            Fr,
+            "2026-05-25",
+        ),
+        ("Kerstmis tweeduizend dertig", Nl, "2030-12-25"),
+        ("Halloween two thousand and twenty", En, "2020-10-31"),
+        (
+            "the first Monday of June two thousand twenty-six",
+            En,
+            "2026-06-01",
+        ),
+    ]);
+}
+
+#[test]
+fn a_weekday_puts_a_yearless_date_a_year_further() {
+    use Lang::*;
+    // 20 June 2025 is a Friday, 20 June 2026 a Saturday.
+    all_read(&[
+        ("samedi 20 juin", Fr, "2026-06-20"),
+        ("zaterdag 20 juni", Nl, "2026-06-20"),
+        ("Sat, June 20", En, "2026-06-20"),
+        ("June 20, Sat", En, "2026-06-20"),
+        // The weekday of this year's date: nothing moves.
+        ("vendredi 20 juin", Fr, "2025-06-20"),
+    ]);
+    // A weekday that fits neither year leaves the date as the policy reads it.
+    assert_eq!(
+        read("mardi 20 juin", Lang::Fr, NOW, DatePolicy::Future).as_deref(),
+        Some("2025-06-20")
+    );
+}
+
+#[test]
+fn weekdays_counted_back() {
+    use Lang::*;
+    all_read(&[
+        ("2 Mondays back", En, "2025-05-05"),
+        ("twee maandagen terug", Nl, "2025-05-05"),
+        ("drie weken terug", Nl, "2025-04-23"),
+        // "terug" after "over" is going back, not counting back.
+        ("ik ga over 2 weken terug", Nl, "2025-05-28"),
+    ]);
+}
+
+#[test]
+fn small_typos_of_date_words() {
+    use Lang::*;
+    all_read(&[
+        ("je passe demian", Fr, "2025-05-15"),
+        ("rendez-vous venderdi", Fr, "2025-05-16"),
+        ("kan ik morgn komen", Nl, "2025-05-15"),
+        ("op donderdg", Nl, "2025-05-15"),
+        ("tomorow please", En, "2025-05-15"),
+        ("is thursay ok", En, "2025-05-15"),
+    ]);
+    // Words of their own, and other languages' date words, are left alone.
+    for (text, lang) in [
+        ("'s morgens ben ik thuis", Lang::Nl),
+        ("waar kom je vandaan", Lang::Nl),
+        ("my domain name", Lang::En),
+        ("Morgan called", Lang::En),
+    ] {
+        assert_eq!(read(text, lang, NOW, DatePolicy::Future), None, "{text}");
+    }
+}
+
+#[test]
+fn a_span_from_now_reads_as_its_last_day() {
+    use Lang::*;
+    all_read(&[
+        ("dans les 3 prochains jours", Fr, "2025-05-17"),
+        ("au cours des deux prochaines semaines", Fr, "2025-05-28"),
+        ("de komende twee dagen", Nl, "2025-05-16"),
+        ("the next 3 days", En, "2025-05-17"),
+        ("upcoming two weeks", En, "2025-05-28"),
+    ]);
+}
+
+#[test]
+fn feasts_of_other_calendars() {
+    use Lang::*;
+    all_read(&[
+        ("Pâques orthodoxe 2024", Fr, "2024-05-05"),
+        ("orthodoxe Pasen 2027", Nl, "2027-05-02"),
+        ("Orthodox Easter", En, "2026-04-12"),
+        ("Roch Hachana 2024", Fr, "2024-10-03"),
+        ("Jom Kipoer 2025", Nl, "2025-10-02"),
+        ("Hanukkah 2024", En, "2024-12-26"),
+        ("la Pâque juive 2026", Fr, "2026-04-02"),
+        // Tabular: 1 Shawwal 1446 was observed on 30 March 2025.
+        ("l'Aïd el-Fitr 2025", Fr, "2025-03-30"),
+        ("het Offerfeest 2025", Nl, "2025-06-06"),
+        ("Islamic New Year 2024", En, "2024-07-07"),
+    ]);
+}

@@ -1,6 +1,7 @@
 //! Feasts kept by other calendars than the Gregorian one, as Gregorian
 //! dates: Orthodox Easter (Julian computus), the Hebrew calendar (exact:
-//! it is arithmetic) and the tabular Islamic calendar.
+//! it is arithmetic), the tabular Islamic calendar, and the Chinese New
+//! Year (astronomical: new moons and solar terms in China's time zone).
 //!
 //! The tabular Islamic calendar is arithmetic (30-year cycle, leap years 2,
 //! 5, 7, 10, 13, 16, 18, 21, 24, 26 and 29; months of 30 and 29 days in
@@ -119,6 +120,127 @@ pub fn hebrew_feast(id: &str, year: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).ok()?)
 }
 
+/// The Julian ephemeris day of new moon number `k` (0: 6 January 2000),
+/// by Meeus, *Astronomical Algorithms*, ch. 49 (to a minute or so).
+fn new_moon(k: f64) -> f64 {
+    let t = k / 1236.85;
+    let (t2, t3, t4) = (t * t, t * t * t, t * t * t * t);
+    let jde = 2_451_550.097_66 + 29.530_588_861 * k + 0.000_154_37 * t2 - 0.000_000_150 * t3
+        + 0.000_000_000_73 * t4;
+    let e = 1.0 - 0.002_516 * t - 0.000_007_4 * t2;
+    let m = (2.5534 + 29.105_356_70 * k - 0.000_001_4 * t2 - 0.000_000_11 * t3).to_radians();
+    let mp = (201.5643 + 385.816_935_28 * k + 0.010_758_2 * t2 + 0.000_012_38 * t3
+        - 0.000_000_058 * t4)
+        .to_radians();
+    let f = (160.7108 + 390.670_502_84 * k - 0.001_611_8 * t2 - 0.000_002_27 * t3
+        + 0.000_000_011 * t4)
+        .to_radians();
+    let o = (124.7746 - 1.563_755_88 * k + 0.002_067_2 * t2 + 0.000_002_15 * t3).to_radians();
+    let terms = [
+        (-0.40720, mp, 0),
+        (0.17241, m, 1),
+        (0.01608, 2.0 * mp, 0),
+        (0.01039, 2.0 * f, 0),
+        (0.00739, mp - m, 1),
+        (-0.00514, mp + m, 1),
+        (0.00208, 2.0 * m, 2),
+        (-0.00111, mp - 2.0 * f, 0),
+        (-0.00057, mp + 2.0 * f, 0),
+        (0.00056, 2.0 * mp + m, 1),
+        (-0.00042, 3.0 * mp, 0),
+        (0.00042, m + 2.0 * f, 1),
+        (0.00038, m - 2.0 * f, 1),
+        (-0.00024, 2.0 * mp - m, 1),
+        (-0.00017, o, 0),
+        (-0.00007, mp + 2.0 * m, 0),
+        (0.00004, 2.0 * mp - 2.0 * f, 0),
+        (0.00004, 3.0 * m, 0),
+        (0.00003, mp + m - 2.0 * f, 0),
+        (0.00003, 2.0 * mp + 2.0 * f, 0),
+        (-0.00003, mp + m + 2.0 * f, 0),
+        (0.00003, mp - m + 2.0 * f, 0),
+        (-0.00002, mp - m - 2.0 * f, 0),
+        (-0.00002, 3.0 * mp + m, 0),
+        (0.00002, 4.0 * mp, 0),
+    ];
+    jde + terms
+        .iter()
+        .map(|&(a, x, pow)| a * e.powi(pow) * x.sin())
+        .sum::<f64>()
+}
+
+/// The December solstice of `year` (Meeus ch. 27, mean; to a quarter hour).
+fn december_solstice(year: i32) -> f64 {
+    let y = (f64::from(year) - 2000.0) / 1000.0;
+    2_451_900.059_52 + 365_242.740_49 * y - 0.062_23 * y * y - 0.008_23 * y.powi(3)
+        + 0.000_32 * y.powi(4)
+}
+
+/// The sun's apparent longitude in degrees (Meeus ch. 25, to 0.01°).
+fn sun_longitude(jde: f64) -> f64 {
+    let t = (jde - 2_451_545.0) / 36_525.0;
+    let l0 = 280.466_46 + 36_000.769_83 * t + 0.000_303_2 * t * t;
+    let m = (357.529_11 + 35_999.050_29 * t - 0.000_153_7 * t * t).to_radians();
+    let c = (1.914_602 - 0.004_817 * t - 0.000_014 * t * t) * m.sin()
+        + (0.019_993 - 0.000_101 * t) * (2.0 * m).sin()
+        + 0.000_289 * (3.0 * m).sin();
+    let o = (125.04 - 1934.136 * t).to_radians();
+    (l0 + c - 0.005_69 - 0.004_78 * o.sin()).rem_euclid(360.0)
+}
+
+/// When the sun reaches `longitude`, starting from a guess within a month.
+fn solar_term(guess: f64, longitude: f64) -> f64 {
+    let mut jde = guess;
+    for _ in 0..8 {
+        let behind = (longitude - sun_longitude(jde) + 540.0).rem_euclid(360.0) - 180.0;
+        jde += behind / 0.985_65;
+    }
+    jde
+}
+
+/// The day in China (UTC+8) of an instant in ephemeris time (ΔT ≈ 69 s).
+fn china_day(jde: f64) -> Option<NaiveDate> {
+    let local = jde - 69.0 / 86_400.0 + 8.0 / 24.0;
+    from_jdn((local + 0.5).floor() as i64)
+}
+
+/// The number of the new moon that begins the eleventh month of the
+/// Chinese year, the one holding the December solstice of `year`.
+fn eleventh_month(year: i32) -> Option<(i64, f64)> {
+    let solstice = december_solstice(year);
+    let day = china_day(solstice)?;
+    let near = ((f64::from(year) - 2000.0 + 11.0 / 12.0) * 12.3685).floor() as i64;
+    let k = (near - 3..near + 5)
+        .filter(|&k| china_day(new_moon(k as f64)).is_some_and(|d| d <= day))
+        .max()?;
+    Some((k, solstice))
+}
+
+/// The Chinese New Year of `year` (1900-2100): the second new moon after
+/// the one that begins the month of the December solstice, or the third
+/// when the twelfth or first month would lack its solar term (a leap
+/// month between them, as in 2033-2034).
+pub fn chinese_new_year(year: i32) -> Option<NaiveDate> {
+    if !(1900..=2100).contains(&year) {
+        return None;
+    }
+    let (k, solstice) = eleventh_month(year - 1)?;
+    let (next, _) = eleventh_month(year)?;
+    let starts = |n: i64| china_day(new_moon((k + n) as f64));
+    if next - k == 13 {
+        // Thirteen months: the first without its principal term is a leap month.
+        let dahan = china_day(solar_term(solstice + 29.5, 300.0))?;
+        let yushui = china_day(solar_term(solstice + 59.4, 330.0))?;
+        let holds = |n: i64, term: NaiveDate| -> Option<bool> {
+            Some(starts(n)? <= term && term < starts(n + 1)?)
+        };
+        if !holds(1, dahan)? || !holds(2, yushui)? {
+            return starts(3);
+        }
+    }
+    starts(2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +333,44 @@ mod tests {
         assert_eq!(islamic_day(i32::MAX, 1, 1), None);
         assert_eq!(hebrew_feast("passover", i32::MIN), None);
         assert_eq!(orthodox_easter(i32::MAX), None);
+    }
+
+    #[test]
+    fn chinese_new_year_matches_the_published_dates() {
+        // Hong Kong Observatory, Gregorian-Lunar calendar conversion tables.
+        for date in [
+            "1900-01-31",
+            "1950-02-17",
+            "1985-02-20",
+            "1990-01-27",
+            "2000-02-05",
+            "2001-01-24",
+            "2004-01-22",
+            "2007-02-18",
+            "2010-02-14",
+            "2012-01-23",
+            "2013-02-10",
+            "2014-01-31",
+            "2015-02-19",
+            "2018-02-16",
+            "2020-01-25",
+            "2021-02-12",
+            "2022-02-01",
+            "2023-01-22",
+            "2024-02-10",
+            "2025-01-29",
+            "2026-02-17",
+            "2027-02-06",
+            "2028-01-26",
+            "2030-02-03",
+            // After the leap eleventh month of 2033.
+            "2034-02-19",
+            "2050-01-23",
+            "2100-02-09",
+        ] {
+            let date: NaiveDate = date.parse().unwrap();
+            assert_eq!(chinese_new_year(date.year()), Some(date), "{date}");
+        }
+        assert_eq!(chinese_new_year(1899), None);
     }
 }

@@ -45,6 +45,8 @@ enum Rule {
     Islamic(u32, u32),
     /// A feast of the Hebrew calendar, by its id in `calendars::hebrew_feast`.
     Hebrew(&'static str),
+    /// The first day of the Chinese year.
+    ChineseNewYear,
 }
 
 struct Definition {
@@ -390,6 +392,11 @@ const DEFINITIONS: &[Definition] = &[
         ],
     },
     Definition {
+        id: "chinese_new_year",
+        rule: Rule::ChineseNewYear,
+        names: ["Nouvel An chinois", "Chinees Nieuwjaar", "Chinese New Year"],
+    },
+    Definition {
         id: "orthodox_easter",
         rule: Rule::OrthodoxEaster(0),
         names: ["Pâques orthodoxe", "Orthodox Pasen", "Orthodox Easter"],
@@ -543,6 +550,7 @@ const IDS: &[&str] = &[
     "us_fathers_day",
     "us_independence_day",
     "us_labor_day",
+    "chinese_new_year",
     "orthodox_easter",
     "orthodox_good_friday",
     "eid_al_fitr",
@@ -608,6 +616,7 @@ fn rule_date(rule: Rule, year: i32) -> Option<NaiveDate> {
         }
         Rule::Islamic(month, day) => calendars::islamic_day(year, month, day),
         Rule::Hebrew(id) => calendars::hebrew_feast(id, year),
+        Rule::ChineseNewYear => calendars::chinese_new_year(year),
         Rule::Nth {
             month,
             weekday,

@@ -211,5 +211,8 @@ fn feasts_of_other_calendars() {
         ("l'Aïd el-Fitr 2025", Fr, "2025-03-30"),
         ("het Offerfeest 2025", Nl, "2025-06-06"),
         ("Islamic New Year 2024", En, "2024-07-07"),
+        ("le Nouvel An chinois", Fr, "2026-02-17"),
+        ("Chinees Nieuwjaar 2024", Nl, "2024-02-10"),
+        ("last Chinese New Year", En, "2025-01-29"),
     ]);
 }

@@ -25,12 +25,22 @@
 //!   lendemain de la Toussaint`, `de dag na Pasen`, `the day before
 //!   Christmas`).
 //! - `month_rank`: days by rank in a month (`le 15`, `de 20ste van volgende
-//!   maand`, `the second Tuesday in May`, `le dernier vendredi d'avril`).
+//!   maand`, `the second Tuesday in May`, `le dernier vendredi d'avril`,
+//!   `l'avant-dernier jour de juin`, `the fifth last day of May`).
+//! - `anchor_weekday`: a weekday counted from a date or a named day (`the
+//!   third Tuesday after Christmas 2014`, `le dimanche avant Pâques`, `de
+//!   maandag het dichtst bij 5 oktober`).
 //! - `holiday`: public holidays and named days (`lundi de Pâques 2026`,
-//!   `Kerstmis`, `Thanksgiving`).
+//!   `Kerstmis`, `Thanksgiving`, `Suikerfeest`, `Roch Hachana`), in a year
+//!   said in digits or words or shifted from now (`Christmas in two
+//!   years`, `Pâques il y a deux ans`).
 //! - `calendar`: the arithmetic and the resolution policy.
 //! - `lexicon`: the words, from `lexicon/dates/` (one file per language):
 //!   a new phrasing or a new language is an addition there.
+//!
+//! A word one typo away from a date word of the message's language
+//! ("demian", "morgn", "tomorows") is read as that word (the lexicon's
+//! `typo_ok` and `not_typo` lists).
 //!
 //! Every phrase is read relative to `ctx.now`; when a phrase could be in the
 //! past or the future ("vendredi", "22/04") `ctx.policy` decides, except in

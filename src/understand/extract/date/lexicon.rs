@@ -143,9 +143,10 @@ impl Lexicon {
 
     /// Reads a word one typo away from a date word of `lang` as that word
     /// ("tomorow", "demian", "morgn"): only a word of five letters or more
-    /// that is no date word itself and is near exactly one of the words the
-    /// lexicon lets be corrected (`typo_ok`), except those it lists as
-    /// words of their own (`not_typo`: "morgens", "vandaan").
+    /// that is no date word itself, begins with the same letter and is near
+    /// exactly one of the words the lexicon lets be corrected (`typo_ok`),
+    /// except those it lists as words of their own (`not_typo`: "morgens",
+    /// "mogen", "vandaan").
     pub fn correct_typos(&'static self, toks: &mut [Tok], lang: Lang) {
         type Words = Vec<&'static str>;
         static BY_LANG: OnceLock<[(Words, Words); 3]> = OnceLock::new();
@@ -176,9 +177,11 @@ impl Lexicon {
             {
                 continue;
             }
-            let mut near = targets
-                .iter()
-                .filter(|w| crate::understand::typo::within_one_edit(word, w));
+            // A typo seldom hits the first letter ("zorgen" is no "morgen").
+            let mut near = targets.iter().filter(|w| {
+                w.chars().next() == word.chars().next()
+                    && crate::understand::typo::within_one_edit(word, w)
+            });
             if let (Some(target), None) = (near.next(), near.next()) {
                 t.text = Cow::Owned((*target).to_string());
             }

@@ -179,6 +179,12 @@ fn small_typos_of_date_words() {
         ("waar kom je vandaan", Lang::Nl),
         ("my domain name", Lang::En),
         ("Morgan called", Lang::En),
+        ("we mogen dat niet doen", Lang::Nl),
+        ("we zorgen ervoor", Lang::Nl),
+        ("vandaar dat ik bel", Lang::Nl),
+        ("a sundae for Frida", Lang::En),
+        ("I need to renew my eID", Lang::En),
+        ("mijn eID-kaart is verlopen", Lang::Nl),
     ] {
         assert_eq!(read(text, lang, NOW, DatePolicy::Future), None, "{text}");
     }

@@ -4,7 +4,7 @@
 //! inside the transaction that commits it, with a `lock_timeout`: a
 //! replica that dies drops its connection, and PostgreSQL releases the lock
 //! at once. Events committed by one replica are announced to the others by
-//! `NOTIFY guichet_events` (conversation id and seq), so a stream open on
+//! `NOTIFY guichet_events` (conversation id and seq) once committed, so a stream open on
 //! another replica reads them from the store.
 
 mod demo;
@@ -262,9 +262,23 @@ impl LockedConversation for PgLocked {
             .take()
             .ok_or_else(|| StoreError::Backend("the transaction is over".into()))?;
         let id = self.state.info.id.clone();
-        let result = write_turn(&client, &id, &self.replica, &w).await;
+        let result = write_turn(&client, &id, &w).await;
         match result {
-            Ok(()) => client.batch_execute("COMMIT").await.map_err(backend),
+            Ok(()) => {
+                client.batch_execute("COMMIT").await.map_err(backend)?;
+                // Announced once committed, outside the transaction: a
+                // NOTIFY in it takes PostgreSQL's database-wide notify lock
+                // at commit and holds it while the commit is flushed, so
+                // every replica's turns committed one after another.
+                if let Some(seq) = w.events.last().map(|e| e.seq) {
+                    if let Err(e) = notify(&client, &self.replica, &id, seq).await {
+                        // The turn stands; streams on other replicas see
+                        // its events when they next read the store.
+                        tracing::warn!(error = %e, "a turn's events could not be announced to other replicas");
+                    }
+                }
+                Ok(())
+            }
             Err(e) => {
                 let _ = client.batch_execute("ROLLBACK").await;
                 Err(e)
@@ -278,7 +292,21 @@ impl LockedConversation for PgLocked {
 /// requests of futures polled at once on one connection, and the turn costs
 /// one round trip to the server instead of one per statement. (On an error
 /// the caller rolls the transaction back.)
-async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Result<(), StoreError> {
+/// Tells the other replicas (`LISTEN guichet_events`) that a conversation
+/// has events up to `seq`.
+async fn notify(c: &Object, replica: &str, id: &str, seq: i64) -> Result<(), StoreError> {
+    let s = c
+        .prepare_cached("SELECT pg_notify($1, $2)")
+        .await
+        .map_err(backend)?;
+    let payload = format!("{replica} {id} {seq}");
+    c.execute(&s, &[&CHANNEL, &payload])
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+async fn write_turn(c: &Object, id: &str, w: &TurnWrite) -> Result<(), StoreError> {
     let last_seq = w.events.last().map(|e| e.seq);
     let conversation = async {
         let s = c
@@ -404,30 +432,7 @@ async fn write_turn(c: &Object, id: &str, replica: &str, w: &TurnWrite) -> Resul
             None => Ok(()),
         }
     };
-    let notify = async {
-        let Some(seq) = last_seq else {
-            return Ok(());
-        };
-        let s = c
-            .prepare_cached("SELECT pg_notify($1, $2)")
-            .await
-            .map_err(backend)?;
-        let payload = format!("{replica} {id} {seq}");
-        c.execute(&s, &[&CHANNEL, &payload])
-            .await
-            .map_err(backend)?;
-        Ok(())
-    };
-    tokio::try_join!(
-        conversation,
-        events,
-        answer,
-        actions,
-        case,
-        outbox,
-        records,
-        notify
-    )?;
+    tokio::try_join!(conversation, events, answer, actions, case, outbox, records)?;
     Ok(())
 }
 

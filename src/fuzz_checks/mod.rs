@@ -202,12 +202,15 @@ fn check_value(ty: &SlotType, value: &Value) -> Result<(), String> {
                 bad("not a valid structured communication in paper form")
             }
         }
+        // E.164, or the digits of a number whose country is unknown.
         (SlotType::Phone, Value::Text(t))
-            if !(t.starts_with('+')
-                && t.len() > 1
-                && t[1..].bytes().all(|b| b.is_ascii_digit())) =>
+            if !(t.len() > 1
+                && t.strip_prefix('+')
+                    .unwrap_or(t)
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())) =>
         {
-            bad("not an E.164 number")
+            bad("neither an E.164 number nor digits")
         }
         (SlotType::Email, Value::Text(t)) if t.matches('@').count() != 1 => {
             bad("not one @ in an e-mail address")

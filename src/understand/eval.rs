@@ -5,7 +5,7 @@
 //! The rows are data, not code: a line that cannot be read is reported with
 //! its line number and skipped, and nothing here panics on what a file holds.
 
-use crate::understand::extract::{self, Context, DateOrder, DatePolicy, Extraction};
+use crate::understand::extract::{self, phone, Context, DateOrder, DatePolicy, Extraction};
 use crate::understand::normalize::Input;
 use crate::values::checkdigits::{person_number_kind, PersonNumberKind};
 use crate::values::{Lang, SlotType, Value};
@@ -378,16 +378,45 @@ fn digits_of(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// The suite's phone as the extractor's E.164: equal with a `+`; without
-/// one, the same digits, or the national digits (trunk 0 dropped) after
-/// the country code the extractor assumed.
+/// The suite's phone written internationally as E.164: "00" is the
+/// international prefix, so "004407456934723" is "+4407456934723", and a
+/// trunk 0 written after the country code ("+44 (0)7...") is not dialled
+/// from abroad, so "+4407456934723" is "+447456934723" (except where the 0
+/// belongs to the number: Italy's "+39 06..."). Other writings are kept.
+fn phone_as_e164(expected: &str) -> String {
+    let e = expected.trim();
+    let digits = digits_of(e);
+    let international = if e.starts_with('+') {
+        Some(digits.as_str())
+    } else {
+        digits.strip_prefix("00").filter(|_| e.starts_with("00"))
+    };
+    let Some(full) = international else {
+        return e.to_string();
+    };
+    let Some(cc_len) = phone::country_code_len(full) else {
+        return e.to_string();
+    };
+    let (cc, nsn) = full.split_at(cc_len);
+    let nsn = match nsn.strip_prefix('0') {
+        Some(rest) if !phone::LEADING_ZERO_KEPT.contains(&cc) => rest,
+        _ => nsn,
+    };
+    format!("+{cc}{nsn}")
+}
+
+/// The suite's phone and the extractor's value are the same number: equal
+/// once the suite's is written as E.164 (see `phone_as_e164`); without an
+/// international prefix, the same digits, or the national digits (trunk 0
+/// dropped) after the country code the extractor read.
 pub fn phone_matches(expected: &str, got: &str) -> bool {
-    let (e, g) = (digits_of(expected), digits_of(got));
+    let expected = phone_as_e164(expected);
+    let (e, g) = (digits_of(&expected), digits_of(got));
     if e.is_empty() {
         return false;
     }
-    if expected.trim_start().starts_with('+') {
-        return e == g;
+    if expected.starts_with('+') {
+        return e == g && got.trim_start().starts_with('+');
     }
     if e == g {
         return true;
@@ -769,6 +798,19 @@ mod tests {
         assert!(phone_matches("0470123456", "+32470123456"));
         assert!(!phone_matches("0470123456", "+32470123457"));
         assert!(!phone_matches("", "+32470123456"));
+        // The international prefix 00 and a trunk (0) after the country code.
+        assert!(phone_matches("004407456934723", "+447456934723"));
+        assert!(phone_matches("+4401134960009", "+441134960009"));
+        assert!(phone_matches("00 49 176 12345678", "+4917612345678"));
+        assert!(!phone_matches("004407456934723", "+447456934724"));
+        assert!(!phone_matches("004407456934723", "+4407456934723"));
+        // Italy keeps the 0: "+39 012..." is not "+39 12...".
+        assert!(phone_matches("+3901223411111", "+3901223411111"));
+        assert!(!phone_matches("+3901223411111", "+391223411111"));
+        // A number kept as its digits is not the E.164 one it might be.
+        assert!(!phone_matches("+447456934723", "447456934723"));
+        // "00" before no country code is not the international prefix.
+        assert!(phone_matches("000111822100", "000111822100"));
     }
 
     #[test]

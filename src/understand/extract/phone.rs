@@ -14,7 +14,14 @@
 //! +447700900123 in English. When several countries fit, or a number written
 //! the French way in pairs is also a Belgian mobile, the first reading is
 //! the candidate and the others come in `Extraction::ambiguous`, for the
-//! slot to ask back. A number that fits nowhere is refused as malformed.
+//! slot to ask back. A national number that fits none of the language's
+//! plans is read in the plan of another country it fits ("0176 12345678" is
+//! a German mobile for everyone), a two-digit area code in brackets as
+//! Brazil's ("(21) 99713-3601"); digits are never dropped to make a number
+//! fit. A run that fits nowhere is kept as its digits, without a country,
+//! when the words before it say it is a phone ("my phone number is
+//! 280930640") or it is grouped as a country groups its phone numbers
+//! ("(123) 456-7890"), and refused as malformed otherwise.
 
 use super::phone_plans::plans;
 use super::{Candidate, Context, Extraction, Reason, Rejected};
@@ -27,6 +34,12 @@ const MAX_DIGITS: usize = 18;
 /// Longest stretch of punctuation inside a number: " / ", ") " , "-(".
 const MAX_GAP: usize = 3;
 const BELGIUM: &str = "32";
+/// Countries without a trunk prefix whose numbers keep their leading 0
+/// after the country code: Italy, San Marino, the Vatican ("+39 06...").
+pub const LEADING_ZERO_KEPT: &[&str] = &["39", "378", "379"];
+/// A number kept as its digits, country unknown, has this many at most
+/// (E.164) and at least this many.
+const AS_WRITTEN: std::ops::RangeInclusive<usize> = 6..=15;
 
 /// A digit group with the punctuation typed before it (within the run).
 #[derive(Debug, Clone)]
@@ -50,6 +63,14 @@ fn runs(text: &str) -> Vec<Vec<Group>> {
         // so anywhere ("is(+45)...", "is+45...").
         let starts = matches!(bytes[i], b'+' | b'(')
             || (bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()));
+        // "-2208960000" is a negative amount, "P0-001-000016155" a code.
+        let after_dash = i > 0
+            && bytes[i - 1] == b'-'
+            && (i == 1 || bytes[i - 2].is_ascii_whitespace() || bytes[i - 2].is_ascii_digit());
+        // "-77.0340": the decimals of a number are no number of their own.
+        let decimals =
+            i > 1 && matches!(bytes[i - 1], b'.' | b',') && bytes[i - 2].is_ascii_digit();
+        let starts = starts && !(bytes[i].is_ascii_digit() && (after_dash || decimals));
         if !starts {
             i += 1;
             continue;
@@ -77,8 +98,10 @@ fn runs(text: &str) -> Vec<Vec<Group>> {
                 break;
             }
         }
-        // A number glued to letters ("12abc") is a code, not a phone.
-        let glued = j < bytes.len() && bytes[j].is_ascii_alphabetic() && gap_start == j;
+        // A number glued to letters ("12abc", "100731-SW") is a code.
+        let glued = (j < bytes.len() && bytes[j].is_ascii_alphabetic() && gap_start == j)
+            || (bytes.get(j) == Some(&b'-')
+                && bytes.get(j + 1).is_some_and(u8::is_ascii_alphabetic));
         if !groups.is_empty() && !glued {
             runs.push(groups);
         }
@@ -88,7 +111,7 @@ fn runs(text: &str) -> Vec<Vec<Group>> {
 }
 
 /// The length of the ITU country code at the start of `digits`.
-fn country_code_len(digits: &str) -> Option<usize> {
+pub fn country_code_len(digits: &str) -> Option<usize> {
     const TWO_DIGIT: &[&str] = &[
         "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
         "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
@@ -150,6 +173,13 @@ fn read(text: &str, groups: &[Group], lang: Lang) -> Reading {
         return Reading::NotAPhone;
     }
     let lead = text.get(first.prefix.clone()).unwrap_or("");
+    // "(45)+(31)": a plus inside the run is arithmetic.
+    if groups[1..]
+        .iter()
+        .any(|g| text.get(g.prefix.clone()).is_some_and(|p| p.contains('+')))
+    {
+        return Reading::NotAPhone;
+    }
     let mut digits = String::new();
     for (k, g) in groups.iter().enumerate() {
         let d = text.get(g.digits.clone()).unwrap_or("");
@@ -182,8 +212,12 @@ fn read(text: &str, groups: &[Group], lang: Lang) -> Reading {
             return Reading::NotAPhone;
         };
         let (cc, nsn) = full.split_at(cc_len);
-        // "+32 0470...": a trunk zero typed after the country code anyway.
-        let nsn = nsn.strip_prefix('0').unwrap_or(nsn);
+        // "+32 0470...": a trunk zero typed after the country code anyway;
+        // Italy has none, and its landlines keep their 0 ("+39 06...").
+        let nsn = match nsn.strip_prefix('0') {
+            Some(rest) if !LEADING_ZERO_KEPT.contains(&cc) => rest,
+            _ => nsn,
+        };
         if cc == BELGIUM {
             return if belgian_nsn_valid(nsn) {
                 Reading::Number {
@@ -205,14 +239,67 @@ fn read(text: &str, groups: &[Group], lang: Lang) -> Reading {
             Reading::Malformed
         };
     }
-    national(&digits, groups, lang)
+    // "(21) 99713-3601": the area code in brackets, as its country writes it.
+    let bracketed = (groups.len() > 1
+        && lead.contains('(')
+        && text
+            .get(groups[1].prefix.clone())
+            .is_some_and(|p| p.contains(')')))
+    .then(|| first.digits.len());
+    national(&digits, groups, bracketed, lang)
+}
+
+/// A national number in the plans of the countries the citizen's language
+/// does not read: the country whose grouping it follows first, then the
+/// longest matching prefix, then the order of `elsewhere`.
+fn elsewhere(digits: &str, lengths: &[usize], lang: Lang) -> Vec<String> {
+    let plans = plans();
+    let nsn = digits.strip_prefix('0').unwrap_or(digits);
+    let mut fits: Vec<(bool, usize, usize, String)> = Vec::new();
+    for (order, country) in plans.elsewhere().iter().enumerate() {
+        if plans.countries(lang).contains(country) {
+            continue;
+        }
+        for plan in plans.of(country) {
+            if plan.trunk != "0" || !digits.starts_with('0') || !plan.fits(nsn) {
+                continue;
+            }
+            let styled = plans.written_as_in(country, lengths);
+            fits.push((
+                styled,
+                plan.prefix_len(nsn),
+                order,
+                format!("+{}{nsn}", plan.code),
+            ));
+        }
+    }
+    fits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let mut out: Vec<String> = Vec::new();
+    for (.., e164) in fits {
+        if !out.contains(&e164) {
+            out.push(e164);
+        }
+    }
+    out
 }
 
 /// A number without an international prefix: Belgian, else in the plans
 /// of the citizen's language.
-fn national(digits: &str, groups: &[Group], lang: Lang) -> Reading {
+fn national(digits: &str, groups: &[Group], bracketed: Option<usize>, lang: Lang) -> Reading {
     let plans = plans();
     let mut readings: Vec<String> = Vec::new();
+    if let Some(country) = bracketed
+        .filter(|_| !digits.starts_with('0'))
+        .and_then(|len| plans.bracketed(len))
+    {
+        if let Some(plan) = plans.of(country).find(|p| p.fits(digits)) {
+            return Reading::Number {
+                e164: format!("+{}{digits}", plan.code),
+                rule: "phone_national",
+                others: Vec::new(),
+            };
+        }
+    }
     for country in plans.countries(lang) {
         for plan in plans.of(country) {
             // North America writes no trunk prefix as often as it writes one.
@@ -274,6 +361,21 @@ fn national(digits: &str, groups: &[Group], lang: Lang) -> Reading {
             others: readings,
         };
     }
+    // "0470 12 34 5", "0470 12 34 56 7": a Belgian mobile a digit short or
+    // long is a typo, not another country's number.
+    let b = nsn.as_bytes();
+    let belgian_mobile = b.len() >= 2 && b[0] == b'4' && (b'5'..=b'9').contains(&b[1]);
+    if !(belgian_mobile && (8..=10).contains(&nsn.len())) {
+        let mut others = elsewhere(digits, &lengths, lang);
+        if !others.is_empty() {
+            let e164 = others.remove(0);
+            return Reading::Number {
+                e164,
+                rule: "phone_national",
+                others,
+            };
+        }
+    }
     if (7..=12).contains(&digits.len()) {
         Reading::Malformed
     } else {
@@ -281,73 +383,161 @@ fn national(digits: &str, groups: &[Group], lang: Lang) -> Reading {
     }
 }
 
+/// One number read from groups `from..=to` of a run.
+struct Piece {
+    from: usize,
+    to: usize,
+    e164: String,
+    rule: &'static str,
+    others: Vec<String>,
+}
+
+fn is_date(text: &str, groups: &[Group]) -> bool {
+    match (groups.first(), groups.last()) {
+        (Some(f), Some(l)) => looks_like_date(text.get(f.digits.start..l.digits.end).unwrap_or("")),
+        _ => false,
+    }
+}
+
+/// The numbers that together take every group of the run, longest first
+/// ("0470 12 34 56 / +32 2 226 88 88"), or none: a reading that leaves digits
+/// of the run out ("0176 12 34 56" of "0176 12 34 56 78") is no reading. Only
+/// a date before or after the numbers may be left out ("le 12/03 0470...").
+fn cover(text: &str, groups: &[Group], lang: Lang) -> Option<Vec<Piece>> {
+    let starts = (0..groups.len()).filter(|&s| s == 0 || is_date(text, &groups[..s]));
+    'start: for start in starts {
+        let mut pieces = Vec::new();
+        let mut i = start;
+        while i < groups.len() {
+            let piece =
+                (i..groups.len())
+                    .rev()
+                    .find_map(|j| match read(text, &groups[i..=j], lang) {
+                        Reading::Number { e164, rule, others } => Some(Piece {
+                            from: i,
+                            to: j,
+                            e164,
+                            rule,
+                            others,
+                        }),
+                        _ => None,
+                    });
+            match piece {
+                Some(p) => {
+                    i = p.to + 1;
+                    pieces.push(p);
+                }
+                None if !pieces.is_empty() && is_date(text, &groups[i..]) => break,
+                None => continue 'start,
+            }
+        }
+        return Some(pieces);
+    }
+    None
+}
+
+/// Whether the words just before `at` say a phone number follows.
+fn cued(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or("");
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // "my phone number is", "mon numéro de téléphone c'est le".
+    let near = &words[words.len().saturating_sub(8)..];
+    // "these are not phone numbers: 1 506 64".
+    let negated = near.iter().any(|w| {
+        matches!(
+            *w,
+            "not" | "pas" | "niet" | "geen" | "aucun" | "never" | "jamais" | "nooit"
+        )
+    });
+    // Between the cue and the digits only small words ("is", "c'est le",
+    // "me at") and the word for number.
+    let small = |w: &&&str| {
+        w.chars().count() <= 3 || matches!(**w, "number" | "numbers" | "numero" | "nummer")
+    };
+    let skippable = words.iter().rev().take(4).take_while(small).count();
+    !negated && (0..=skippable).any(|k| plans().cued(&words[..words.len() - k]))
+}
+
 pub fn extract(input: &Input, ctx: &Context) -> Extraction {
     let text = &input.folded.text;
     let mut found = Extraction::default();
     let mut alternatives: Vec<Candidate> = Vec::new();
     for groups in runs(text) {
-        let mut i = 0;
-        let mut malformed: Option<Range<usize>> = None;
-        let mut any = false;
-        while i < groups.len() {
-            // Longest reading first, so "0470 12 34 56" is not read as "0470".
-            let mut taken = None;
-            for j in (i..groups.len()).rev() {
-                match read(text, &groups[i..=j], ctx.lang) {
-                    Reading::Number { e164, rule, others } => {
-                        taken = Some((j, e164, rule, others));
-                        break;
-                    }
-                    Reading::Malformed if j + 1 == groups.len() && malformed.is_none() => {
-                        let start = if text
-                            .get(groups[i].prefix.clone())
-                            .is_some_and(|p| p.contains('+'))
-                        {
-                            groups[i].prefix.start
-                                + text[groups[i].prefix.clone()].find('+').unwrap_or(0)
-                        } else {
-                            groups[i].digits.start
-                        };
-                        malformed = Some(start..groups[j].digits.end);
-                    }
-                    _ => {}
-                }
-            }
-            match taken {
-                Some((j, e164, rule, others)) => {
-                    any = true;
-                    let start = span_start(text, &groups[i]);
-                    let end = span_end(text, &groups[j]);
-                    let span = input.folded.original_span(start..end);
-                    let confidence = match rule {
-                        "phone_be" => 1.0,
-                        "phone_international" => 0.9,
-                        _ => 0.8,
-                    };
-                    for other in others {
-                        alternatives.push(Candidate {
-                            value: Value::text(other),
-                            span: span.clone(),
-                            confidence,
-                            rule: format!("{rule}:alternative"),
-                        });
-                    }
-                    found.candidates.push(Candidate {
-                        value: Value::text(e164),
-                        span,
+        let Some(last) = groups.len().checked_sub(1) else {
+            continue;
+        };
+        if let Some(pieces) = cover(text, &groups, ctx.lang) {
+            for Piece {
+                from,
+                to,
+                e164,
+                rule,
+                others,
+            } in pieces
+            {
+                let start = span_start(text, &groups[from]);
+                let end = span_end(text, &groups[to]);
+                let span = input.folded.original_span(start..end);
+                let confidence = match rule {
+                    "phone_be" => 1.0,
+                    "phone_international" => 0.9,
+                    _ => 0.8,
+                };
+                for other in others {
+                    alternatives.push(Candidate {
+                        value: Value::text(other),
+                        span: span.clone(),
                         confidence,
-                        rule: rule.to_string(),
+                        rule: format!("{rule}:alternative"),
                     });
-                    i = j + 1;
                 }
-                None => i += 1,
+                found.candidates.push(Candidate {
+                    value: Value::text(e164),
+                    span,
+                    confidence,
+                    rule: rule.to_string(),
+                });
             }
+            continue;
         }
-        if let (false, Some(span)) = (any, malformed) {
-            found.rejected.push(Rejected {
-                span: input.folded.original_span(span),
+        let first = &groups[0];
+        let plus = text
+            .get(first.prefix.clone())
+            .and_then(|p| p.find('+'))
+            .map(|k| first.prefix.start + k);
+        match read(text, &groups, ctx.lang) {
+            Reading::Malformed => found.rejected.push(Rejected {
+                span: input
+                    .folded
+                    .original_span(plus.unwrap_or(first.digits.start)..groups[last].digits.end),
                 reason: Reason::MalformedPhone,
-            });
+            }),
+            // Digits no plan reads, said to be a phone: kept as written.
+            Reading::NotAPhone if plus.is_none() => {
+                let digits: String = groups
+                    .iter()
+                    .filter_map(|g| text.get(g.digits.clone()))
+                    .collect();
+                let start = span_start(text, first);
+                let lengths: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
+                if AS_WRITTEN.contains(&digits.len())
+                    && !is_date(text, &groups)
+                    && (cued(text, start) || plans().written_as_phone(&lengths))
+                {
+                    found.candidates.push(Candidate {
+                        value: Value::text(digits),
+                        span: input
+                            .folded
+                            .original_span(start..span_end(text, &groups[last])),
+                        confidence: 0.6,
+                        rule: "phone_as_written".into(),
+                    });
+                }
+            }
+            _ => {}
         }
     }
     found.sort();
@@ -540,6 +730,56 @@ mod tests {
             in_lang("0491 23 45 67", Fr),
             (Some("+32491234567".into()), vec![])
         );
+    }
+
+    #[test]
+    fn numbers_of_countries_outside_the_citizens_plans_keep_every_digit() {
+        use Lang::*;
+        for (text, lang, e164) in [
+            // Germany's mobiles, whatever the citizen's language.
+            ("0176 12 34 56 78", En, "+4917612345678"),
+            ("0162 123 45 67", Nl, "+491621234567"),
+            ("0176-12345678", Fr, "+4917612345678"),
+            // Turkish grouping, Brazil's bracketed area codes.
+            ("0532 123 45 67", Fr, "+905321234567"),
+            ("(21)99713-3601", En, "+5521997133601"),
+            ("( 19 ) 38294427", Fr, "+551938294427"),
+            // International prefixes with a trunk (0); Italy keeps its 0.
+            ("00 44 (0)20 7946 0123", Nl, "+442079460123"),
+            ("+39 06 1234 5678", En, "+390612345678"),
+        ] {
+            assert_eq!(in_lang(text, lang).0.as_deref(), Some(e164), "{text}");
+        }
+        // A Belgian mobile with a digit too many is refused, not read abroad.
+        assert_eq!(in_lang("0470 12 34 56 7", Fr).0, None);
+        assert_eq!(rejected("0470 12 34 56 7"), [Reason::MalformedPhone]);
+    }
+
+    #[test]
+    fn digits_said_to_be_a_phone_are_kept_as_written() {
+        use Lang::*;
+        assert_eq!(
+            in_lang("My phone number is 280930640.", En).0.as_deref(),
+            Some("280930640")
+        );
+        assert_eq!(
+            in_lang("mijn gsm-nummer is 612 34 56 78", Nl).0.as_deref(),
+            Some("612345678")
+        );
+        assert_eq!(
+            in_lang("call me at (123) 456-7890", En).0.as_deref(),
+            Some("1234567890")
+        );
+        // Without a cue, or with a negated one, digits are no phone.
+        for text in [
+            "mon numéro de dossier est 280930640",
+            "these are not phone numbers: 1 506 64",
+            "-2208960000 is not a phone number",
+            "P0-001-000016155-9",
+            "-77.034040723966",
+        ] {
+            assert_eq!(in_lang(text, En).0, None, "{text}");
+        }
     }
 
     proptest! {

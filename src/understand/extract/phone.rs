@@ -361,11 +361,11 @@ fn national(digits: &str, groups: &[Group], bracketed: Option<usize>, lang: Lang
             others: readings,
         };
     }
-    // "0470 12 34 5", "0470 12 34 56 7": a Belgian mobile a digit short or
+    // "0470 12 34", "0470 12 34 56 7": a Belgian mobile digits short or
     // long is a typo, not another country's number.
     let b = nsn.as_bytes();
     let belgian_mobile = b.len() >= 2 && b[0] == b'4' && (b'5'..=b'9').contains(&b[1]);
-    if !(belgian_mobile && (8..=10).contains(&nsn.len())) {
+    if !belgian_mobile {
         let mut others = elsewhere(digits, &lengths, lang);
         if !others.is_empty() {
             let e164 = others.remove(0);
@@ -752,6 +752,7 @@ mod tests {
         }
         // A Belgian mobile with a digit too many is refused, not read abroad.
         assert_eq!(in_lang("0470 12 34 56 7", Fr).0, None);
+        assert_eq!(in_lang("0470 12 34", En).0, None);
         assert_eq!(rejected("0470 12 34 56 7"), [Reason::MalformedPhone]);
     }
 

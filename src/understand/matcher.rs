@@ -1536,7 +1536,7 @@ fn score(
     let mut explanation = explain(p, analysis, &matched, &missing, extra, weight, score);
     if named {
         explanation.push_str(
-            " (named: every word of the message is in its target's phrasings, one is its topic)",
+            " (named: every word of the message is in its target's phrasings, one is its topic or together they are no other target's)",
         );
     }
     let matched_words = matched
@@ -1653,9 +1653,11 @@ fn evaluate<'p>(
         && !p.thin
         && score < MATCH_THRESHOLD
         && (extra == 0 || others_are_targets(p, patterns, index, analysis))
+        || !p.thin && score < MATCH_THRESHOLD && words_point_at_target(p, patterns, index, analysis)
     {
         // Every content word of the message is this pattern's, and one of
-        // them is its target's topic ("crèche", "where is my application"):
+        // them is its target's topic ("crèche", "where is my application"),
+        // or they are together no other target's ("waar is mijn aanvraag"):
         // the citizen named the service, which starts it.
         score = MATCH_THRESHOLD;
         if let Some(d) = detail.as_deref_mut() {
@@ -1669,6 +1671,47 @@ fn evaluate<'p>(
         d.extra = extra;
     }
     Some((score, matched_count))
+}
+
+/// Whether the message's content words, two or more, are all known to `p`'s
+/// target and, taken together, to no other: in "waar is mijn aanvraag",
+/// "waar" is also the town hall's address and "aanvraag" the crèche's, but
+/// only the request status knows both. A question whose words point at one
+/// service asks for it.
+fn words_point_at_target(
+    p: &Compiled,
+    patterns: &[Compiled],
+    index: &LangIndex,
+    analysis: &Analysis,
+) -> bool {
+    /// A word shared by more patterns than this is not looked through.
+    const MAX_POSTINGS: usize = 4096;
+    let mut shared: Option<Vec<usize>> = None;
+    let mut count = 0;
+    for w in analysis.words.iter().filter(|w| !w.stop && !w.number) {
+        let Some(list) = w.term.and_then(|t| index.postings.get(t as usize)) else {
+            return false;
+        };
+        if list.len() > MAX_POSTINGS {
+            return false;
+        }
+        let mut targets: Vec<usize> = list
+            .iter()
+            .filter_map(|&q| patterns.get(q as usize))
+            .map(|q| q.target)
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        shared = Some(match shared {
+            None => targets,
+            Some(s) => s
+                .into_iter()
+                .filter(|t| targets.binary_search(t).is_ok())
+                .collect(),
+        });
+        count += 1;
+    }
+    count >= 2 && shared.is_some_and(|s| s == [p.target])
 }
 
 /// Whether every content word of the message that `p` does not know is

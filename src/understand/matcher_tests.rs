@@ -670,3 +670,31 @@ fn hidden_triggers_skip_only_patterns_no_other_target_can_beat() {
         assert_eq!(hidden_triggers(&bot), hidden_by_replaying_all(&bot));
     }
 }
+
+#[test]
+fn words_that_together_point_at_one_target_start_it() {
+    const STATUS: usize = 10;
+    const ADDRESS: usize = 11;
+    const APPLY: usize = 12;
+    let specs = vec![
+        spec(STATUS, Lang::En, "where stands my request"),
+        spec(STATUS, Lang::En, "follow up my request"),
+        spec(ADDRESS, Lang::En, "where is the town hall"),
+        spec(ADDRESS, Lang::En, "address of the town hall"),
+        spec(APPLY, Lang::En, "request a daycare place"),
+        spec(APPLY, Lang::En, "daycare place"),
+    ];
+    let (index, errors) = TriggerIndex::build(&specs, &Synonyms::new());
+    assert!(errors.is_empty(), "{errors:?}");
+    // "where" is also the address's, "request" also the daycare's: only the
+    // status knows both.
+    let m = assert_starts(&index, "where is my request?", Some(Lang::En), STATUS);
+    assert!(m.explanation.contains("named"), "{}", m.explanation);
+    // One shared word alone, or a word no target knows, is only a suggestion.
+    for text in ["my request?", "where is my parcel request?"] {
+        assert!(
+            best(&index, text, Some(Lang::En)).is_none_or(|m| m.score < MATCH_THRESHOLD),
+            "{text}"
+        );
+    }
+}

@@ -752,7 +752,7 @@ mod tests {
         }
         // A Belgian mobile with a digit too many is refused, not read abroad.
         assert_eq!(in_lang("0470 12 34 56 7", Fr).0, None);
-        assert_eq!(in_lang("0470 12 34", En).0, None);
+        assert_eq!(in_lang("0470 12 34", Fr).0, None);
         assert_eq!(rejected("0470 12 34 56 7"), [Reason::MalformedPhone]);
     }
 

@@ -98,12 +98,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    // The writer copies the log into the database every 8,000 pages (32 MiB)
-    // rather than SQLite's 1,000: a page that many turns change (the
-    // conversations' and the counts' B-trees) is copied once per
-    // checkpoint, so fewer checkpoints copy fewer pages in all. The log is
-    // cut back to 64 MiB after one.
-    conn.pragma_update(None, "wal_autocheckpoint", 8000)?;
+    // The writer never copies the log into the database itself: its
+    // checkpoint thread does (see `writer`). The log is cut back to 64 MiB
+    // after a checkpoint.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     Ok(())
 }
@@ -162,20 +160,24 @@ impl SqliteStore {
     pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref().to_path_buf();
         let p = path.clone();
-        let conn = tokio::task::spawn_blocking(move || -> Result<Connection, StoreError> {
+        let (conn, checkpointer) = tokio::task::spawn_blocking(move || {
             create_private(&p)
                 .map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", p.display())))?;
             let mut conn = Connection::open(&p).map_err(backend)?;
             configure(&conn).map_err(backend)?;
             migrate(&mut conn).map_err(backend)?;
-            Ok(conn)
+            let checkpointer = Connection::open(&p).map_err(backend)?;
+            checkpointer
+                .busy_timeout(Duration::from_secs(5))
+                .map_err(backend)?;
+            Ok::<_, StoreError>((conn, checkpointer))
         })
         .await
         .map_err(|e| StoreError::Backend(e.to_string()))??;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path,
-                writer: writer::Writer::start(conn),
+                writer: writer::Writer::start(conn, checkpointer),
                 readers: Mutex::new(Vec::new()),
                 read_permits: tokio::sync::Semaphore::new(READERS),
                 locks: locks::LockMap::default(),

@@ -93,11 +93,20 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub(super) fn start(conn: Connection) -> Writer {
+    /// Starts the writer on `conn` and, on `checkpointer` (another
+    /// connection to the same file), the thread that copies the log into
+    /// the database after commits: the writer itself never checkpoints
+    /// (`wal_autocheckpoint` 0), so no turn waits for a checkpoint.
+    pub(super) fn start(conn: Connection, checkpointer: Connection) -> Writer {
         let (jobs, rx) = mpsc::channel::<Job>();
+        let (kick, kicked) = mpsc::sync_channel::<()>(1);
+        std::thread::Builder::new()
+            .name("guichet-sqlite-checkpoint".into())
+            .spawn(move || checkpoints(checkpointer, kicked))
+            .expect("the SQLite checkpoint thread starts");
         std::thread::Builder::new()
             .name("guichet-sqlite-writer".into())
-            .spawn(move || run(conn, rx))
+            .spawn(move || run(conn, rx, kick))
             .expect("the SQLite writer thread starts");
         Writer { jobs }
     }
@@ -162,7 +171,33 @@ fn in_savepoint<R>(
     }
 }
 
-fn run(conn: Connection, rx: mpsc::Receiver<Job>) {
+/// A log this long after a checkpoint that left frames behind (readers kept
+/// them) is checkpointed again waiting for readers, so it cannot grow
+/// without end: 262,144 frames of 4 KiB, a GiB.
+const LOG_FRAMES_LIMIT: i64 = 262_144;
+
+/// At most one checkpoint a second, after commits: each copies the pages
+/// changed since the last one, so a page many turns change is copied once.
+/// `PASSIVE` checkpoints run beside the writer and the readers.
+fn checkpoints(conn: Connection, kicked: mpsc::Receiver<()>) {
+    while kicked.recv().is_ok() {
+        let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        });
+        match done {
+            Ok((log, copied)) if log > LOG_FRAMES_LIMIT && copied < log => {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "the SQLite log could not be checkpointed");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the SQLite log could not be checkpointed"),
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
+fn run(conn: Connection, rx: mpsc::Receiver<Job>, kick: mpsc::SyncSender<()>) {
     while let Ok(first) = rx.recv() {
         let mut batch = Vec::with_capacity(16);
         batch.push(first);
@@ -196,5 +231,7 @@ fn run(conn: Connection, rx: mpsc::Receiver<Job>) {
         for completion in completions {
             completion(committed.clone());
         }
+        // Full: a checkpoint is due already.
+        let _ = kick.try_send(());
     }
 }

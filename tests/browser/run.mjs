@@ -62,6 +62,7 @@ function harness(name) {
   const problems = [];
   const allowed = [];
   const allowedHttp = [];
+  const allowedDialogs = [];
   return {
     url,
     repo,
@@ -75,6 +76,11 @@ function harness(name) {
     /** HTTP errors for addresses matching `re` are expected in this test. */
     allowHttpError(re) {
       allowedHttp.push(re);
+    },
+    /** Dialogs of `type` (`beforeunload`...) are expected in this test;
+     * the harness still dismisses them. */
+    allowDialog(type) {
+      allowedDialogs.push(type);
     },
 
     /** A new context (own storage) and a page in it, watched for errors. */
@@ -99,7 +105,7 @@ function harness(name) {
   function watch(page) {
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("dialog", async (d) => {
-      problems.push(`a ${d.type()} dialog opened: ${d.message()}`);
+      if (!allowedDialogs.includes(d.type())) problems.push(`a ${d.type()} dialog opened: ${d.message()}`);
       await d.dismiss().catch(() => {});
     });
     page.on("console", (m) => {

@@ -259,6 +259,24 @@ test("hover explains a built-in; a diagnostic in another file opens it at the pl
   await list.waitFor({ state: "hidden" });
   assert.match(await reopened.inputValue(), /\{upper\(reference\)\}/);
   await page.locator("#problems-summary").filter({ hasText: "Aucun problème" }).waitFor();
+  // Back as it is on disk: nothing to lose. A change not saved: leaving
+  // the page asks first; a page with nothing unsaved closes at once.
+  await reopened.press("Control+End");
+  await page.keyboard.type("\n");
+  await page.locator("#file-state").filter({ hasText: "modifié" }).waitFor();
+  h.allowDialog("beforeunload");
+  const other = await studio(h);
+  let otherAsked = false;
+  other.on("dialog", () => {
+    otherAsked = true;
+  });
+  const otherClosed = new Promise((resolve) => other.once("close", resolve));
+  await other.close({ runBeforeUnload: true });
+  await otherClosed;
+  assert.equal(otherAsked, false);
+  const asked = new Promise((resolve) => page.once("dialog", (d) => resolve(d.type())));
+  await page.close({ runBeforeUnload: true });
+  assert.equal(await asked, "beforeunload");
 });
 
 test("staff without the studio permission are refused; accessibility rules (axe-core) on the studio", async (h) => {

@@ -155,6 +155,16 @@ function unsaved() {
   return out;
 }
 
+// Leaving the page (closing it, following a link, reloading) with texts
+// not saved: the browser asks first.
+window.addEventListener("beforeunload", (e) => {
+  if (Object.keys(unsaved()).length > 0) {
+    e.preventDefault();
+    // Older browsers ask only when a text is set (which none shows).
+    e.returnValue = "unsaved";
+  }
+});
+
 function applyTexts() {
   document.documentElement.lang = me.lang;
   const set = (id, text) => ($(id).textContent = text);

@@ -91,6 +91,9 @@ pub enum Abandon {
     Attempts,
     /// The citizen stopped answering (recorded by the server).
     Idle,
+    /// The bot was changed so much that the conversation started over
+    /// (recorded by the server when it restores the session).
+    BotChanged,
 }
 
 impl Abandon {
@@ -102,6 +105,7 @@ impl Abandon {
             Abandon::Restart => "restart",
             Abandon::Attempts => "attempts",
             Abandon::Idle => "idle",
+            Abandon::BotChanged => "bot_changed",
         }
     }
 }
@@ -257,6 +261,21 @@ pub fn frame_step(flow: &Flow, frame: &Frame) -> Option<Step> {
         Phase::Filling => fs.slot.map(|s| step_of(flow, fs.form, Some(s))),
         Phase::Confirming | Phase::Correcting => Some(step_of(flow, fs.form, None)),
     }
+}
+
+/// The flows of a saved session that a changed bot cannot continue (the
+/// conversation starts over), abandoned. Their steps are not named: the
+/// session's places belong to the bot it was saved with.
+pub fn dropped_by_change(stack: &[Frame]) -> Vec<Record> {
+    stack
+        .iter()
+        .rev()
+        .map(|frame| Record::FlowAbandoned {
+            flow: frame.flow.to_string(),
+            step: None,
+            how: Abandon::BotChanged,
+        })
+        .collect()
 }
 
 /// The flows in progress in a saved session, abandoned: what the server

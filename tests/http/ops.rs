@@ -1,7 +1,7 @@
 //! Operations: health, readiness, metrics, web assets, logs without a
 //! citizen's words, and reloading the bot.
 
-use crate::support::{config, flows_dir, Chat, TempDir, TestApp};
+use crate::support::{config, copy_dir, flows_dir, Chat, TempDir, TestApp};
 use axum::http::StatusCode;
 
 #[tokio::test]
@@ -103,17 +103,6 @@ async fn logs_never_hold_what_a_citizen_wrote() {
             !logs.contains(personal),
             "`{personal}` reached the logs:\n{logs}"
         );
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            continue; // the conversation tests are not needed
-        }
-        std::fs::copy(&p, to.join(e.file_name())).unwrap();
     }
 }
 

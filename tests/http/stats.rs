@@ -7,7 +7,7 @@
 //! keeps the counts once the records are purged.
 
 use crate::backends::{self, Backend};
-use crate::support::{config, Chat, TempDir, TestApp};
+use crate::support::{config, copy_dir, flows_dir, Chat, TempDir, TestApp};
 use guichet::serve::store::stats::StatsReport;
 use guichet::serve::store::StatsQuery;
 use serde_json::json;
@@ -268,6 +268,46 @@ async fn two_servers_on_one_postgresql_count_the_same() {
     x.unwrap();
     y.unwrap();
     assert_eq!(sa.stats_report(&day()).await.unwrap(), from_a);
+}
+
+/// A conversation in the crèche form when the commune renames the flow:
+/// the bot cannot carry it over and the conversation starts over; the flow
+/// is recorded abandoned ("bot_changed"), not left in progress for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flow_a_changed_bot_drops_is_recorded_abandoned() {
+    for b in backends::all().await {
+        let dir = TempDir::new("stats-changed");
+        let bot_dir = dir.path().join("bot");
+        copy_dir(&flows_dir(), &bot_dir);
+        let mut c = config(dir.path());
+        c.store = b.url.clone();
+        c.bot_dir = bot_dir.clone();
+        let t = TestApp::with_store(c, dir, b.store.clone()).await;
+        let mut chat = Chat::open(&t, "fr").await;
+        chat.say("je voudrais inscrire mon fils à la crèche").await;
+        chat.say("Tom").await;
+        for e in std::fs::read_dir(&bot_dir).unwrap().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "flow") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                std::fs::write(&p, text.replace("creche_enrolment", "creche_request")).unwrap();
+            }
+        }
+        guichet::serve::reload::reload(&t.app).expect("the renamed flow loads");
+        let r = chat.say("Dubois").await;
+        assert_eq!(r.last()["bot_changed"], "restarted", "{:?}", r.events());
+        let r = b.store.stats_report(&day()).await.unwrap();
+        let creche = flow(&r, "creche_enrolment");
+        assert_eq!((creche.abandoned, creche.in_progress), (1, 0), "{}", b.name);
+        assert!(
+            r.abandonment
+                .iter()
+                .any(|a| a.flow == "creche_enrolment" && a.how == "bot_changed" && a.count == 1),
+            "{}: {:?}",
+            b.name,
+            r.abandonment
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,24 +3,11 @@
 //! the sample bot's folder.
 
 use crate::handover_support::{password_hash, sign_in, with_staff};
-use crate::support::{config, flows_dir, Chat, TempDir, TestApp};
+use crate::support::{config, copy_dir, flows_dir, Chat, TempDir, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use guichet::serve::store::StaffAccount;
 use serde_json::{json, Value};
-use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 /// The server with the studio on a copy of the sample bot, and Sophie
 /// (the studio only) among the staff.

@@ -7,6 +7,7 @@ use super::log::{self, CitizenInput, Notice, GLOBAL_BUTTONS};
 use super::round::Round;
 use super::stats::TurnFacts;
 use super::{hash_token, ConversationService, ServiceError};
+use crate::runtime::records::{dropped_by_change, Record};
 use crate::runtime::{Button, Event, Input, Session, Turn};
 use crate::serve::actions::{ActionCall, ActionReply, ActionResult};
 use crate::serve::clock::random_text;
@@ -68,8 +69,23 @@ struct Job {
 }
 
 fn restore(bot: &Bot, saved: &str, random: u64) -> Session {
+    restore_recording(bot, saved, random).0
+}
+
+/// `restore`, with the records of the flows a changed bot could not carry
+/// over (the conversation starts over without them).
+fn restore_recording(bot: &Bot, saved: &str, random: u64) -> (Session, Vec<Record>) {
     match bot.restore(saved) {
-        Ok(r) => r.session,
+        Ok(r) => {
+            let dropped = if r.restarted {
+                serde_json::from_str::<Session>(saved)
+                    .map(|old| dropped_by_change(&old.stack))
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            (r.session, dropped)
+        }
         Err(e) => {
             // The reason may quote the session: masked.
             let reason = crate::privacy::mask_text(
@@ -78,7 +94,7 @@ fn restore(bot: &Bot, saved: &str, random: u64) -> Session {
                 &|_| false,
             );
             tracing::warn!(error = %reason, "a saved session could not be read; the conversation starts over");
-            bot.new_session(None, random)
+            (bot.new_session(None, random), Vec::new())
         }
     }
 }
@@ -180,7 +196,8 @@ impl ConversationService {
                 .await;
         }
         let bot = self.bots.get();
-        let mut session = restore(&bot, &state.session, self.random.next_u64());
+        let (mut session, dropped) =
+            restore_recording(&bot, &state.session, self.random.next_u64());
         let mut round = Round::new(state.info.last_seq);
         round.push(log::user_body(&input, &offered));
         let runtime_input = match &input {
@@ -188,7 +205,8 @@ impl ConversationService {
             CitizenInput::Button(p) => Input::Button(p.clone()),
             CitizenInput::Start => Input::Start,
         };
-        let (events, records) = self.run_bot(&bot, &mut session, runtime_input);
+        let (events, turn_records) = self.run_bot(&bot, &mut session, runtime_input);
+        let records = [dropped, turn_records].concat();
         round.take(events, None);
         let extras = self.hand_over(&state.info, mode, &mut round).await?;
         let first = state.info.last_seq == 0;

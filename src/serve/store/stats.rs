@@ -151,7 +151,7 @@ pub struct HandoffRow {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AbandonRow {
     pub flow: String,
-    /// `cancel`, `handoff`, `attempts`, `idle`...
+    /// `cancel`, `handoff`, `attempts`, `idle`, `bot_changed`...
     pub how: String,
     pub count: i64,
 }

@@ -77,8 +77,8 @@ function harness(name) {
     allowHttpError(re) {
       allowedHttp.push(re);
     },
-    /** Dialogs of `type` (`beforeunload`...) are expected in this test;
-     * the harness still dismisses them. */
+    /** Dialogs of `type` (`beforeunload`...) are expected in this test,
+     * which answers them. */
     allowDialog(type) {
       allowedDialogs.push(type);
     },
@@ -105,7 +105,9 @@ function harness(name) {
   function watch(page) {
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("dialog", async (d) => {
-      if (!allowedDialogs.includes(d.type())) problems.push(`a ${d.type()} dialog opened: ${d.message()}`);
+      // An expected dialog is the test's to answer.
+      if (allowedDialogs.includes(d.type())) return;
+      problems.push(`a ${d.type()} dialog opened: ${d.message()}`);
       await d.dismiss().catch(() => {});
     });
     page.on("console", (m) => {

@@ -274,9 +274,17 @@ test("hover explains a built-in; a diagnostic in another file opens it at the pl
   await other.close({ runBeforeUnload: true });
   await otherClosed;
   assert.equal(otherAsked, false);
-  const asked = new Promise((resolve) => page.once("dialog", (d) => resolve(d.type())));
+  const asked = new Promise((resolve) =>
+    page.once("dialog", async (d) => {
+      resolve(d.type());
+      await d.accept();
+    }),
+  );
+  const closed = new Promise((resolve) => page.once("close", resolve));
   await page.close({ runBeforeUnload: true });
   assert.equal(await asked, "beforeunload");
+  // Leaving confirmed: the page goes.
+  await closed;
 });
 
 test("staff without the studio permission are refused; accessibility rules (axe-core) on the studio", async (h) => {

@@ -5,8 +5,8 @@
 //!
 //! The statistics' daily counts a write adds to are gathered over the whole
 //! transaction and written once per count just before the commit: the
-//! turns of one commit mostly add to the same few counts, and one upsert
-//! each instead of one per record is most of what the record costs.
+//! turns of one commit mostly add to the same few counts, so one upsert
+//! per count replaces one per record.
 
 use super::backend;
 use crate::serve::store::stats::COUNT_UPSERT;

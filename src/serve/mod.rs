@@ -174,9 +174,10 @@ async fn handover_jobs(app: Arc<App>) {
     }
 }
 
-/// Every two seconds: the statistics' counts turns left pending (on
-/// PostgreSQL) are added to their rows. The figures read both, so this only
-/// keeps the pending rows few.
+/// Every two seconds: the statistics' records turns left pending beside
+/// their conversations (on PostgreSQL) are folded into the records, figures
+/// and counts, and counts left pending are added to their rows. Whatever
+/// reads the statistics folds first too: this keeps the pending lines few.
 async fn fold_counts(app: Arc<App>) {
     let mut tick = tokio::time::interval(Duration::from_secs(2));
     loop {
@@ -188,7 +189,7 @@ async fn fold_counts(app: Arc<App>) {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
-                    tracing::error!(error = %e, "the statistics' pending counts could not be added");
+                    tracing::error!(error = %e, "the statistics' pending records could not be folded");
                     break;
                 }
             }

@@ -258,7 +258,25 @@ async fn two_servers_on_one_postgresql_count_the_same() {
         7,
     )
     .await;
+    // Both replicas fold the records turns leave pending, over and over,
+    // while the turns are answered: each record is counted once.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let folding = {
+        let (sa, sb, stop) = (sa.clone(), sb.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut folds = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (x, y) = tokio::join!(sa.fold_pending_counts(), sb.fold_pending_counts());
+                folds += x.unwrap() + y.unwrap();
+                tokio::task::yield_now().await;
+            }
+            folds
+        })
+    };
     script(&a, &b).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let folded = folding.await.unwrap();
+    assert!(folded > 0, "the turns' records were folded while they ran");
     let from_a = sa.stats_report(&day()).await.unwrap();
     let from_b = sb.stats_report(&day()).await.unwrap();
     check(&from_a, "replica a");

@@ -8,6 +8,7 @@ pub mod privacy;
 pub mod sql;
 pub mod sqlite;
 pub mod stats;
+pub(crate) mod stats_fold;
 
 pub use privacy::{Erased, PrivacyStore, Purged, Selector};
 pub use stats::{StatEvent, StatsQuery, StatsReport, StatsStore, StatsWrite, UnmatchedWrite};

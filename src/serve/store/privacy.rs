@@ -243,6 +243,8 @@ impl<T: SqlBackend + ?Sized> PrivacyStore for T {
     }
 
     async fn export_conversations(&self, ids: &[String]) -> Result<Json, StoreError> {
+        // Their statistics records, if still pending, with the others.
+        super::sql::fold_all_records(self).await?;
         let columns = self.schema_columns().await?;
         let mut out = Vec::new();
         for id in ids {
@@ -312,6 +314,8 @@ impl<T: SqlBackend + ?Sized> PrivacyStore for T {
         if ids.is_empty() {
             return Ok(Erased::new());
         }
+        // Pending records are counted before their link goes.
+        super::sql::fold_all_records(self).await?;
         let columns = self.schema_columns().await?;
         let keys = external_keys(self, ids).await?;
         let statements = erase_statements(&columns, ids, &keys);
@@ -327,6 +331,8 @@ impl<T: SqlBackend + ?Sized> PrivacyStore for T {
     }
 
     async fn purge_before(&self, before_ms: i64) -> Result<Purged, StoreError> {
+        // Records still pending are counted before their conversations go.
+        super::sql::fold_all_records(self).await?;
         // The roll-up takes a day of records per transaction: loop until the
         // backlog is gone (a store down for weeks catches up in one purge).
         let mut stats_rows = 0;

@@ -88,6 +88,28 @@ pub trait SqlBackend: Send + Sync {
     /// count.
     async fn transaction(&self, statements: Vec<Statement>)
         -> Result<Vec<(Rows, u64)>, StoreError>;
+    /// Folds the statistics' records turns left pending beside their
+    /// conversations (`store::stats_fold`), `limit` conversations' at most;
+    /// returns how many conversations had some. A store whose turns write
+    /// their records themselves has none.
+    async fn fold_records(&self, limit: usize) -> Result<u64, StoreError> {
+        let _ = limit;
+        Ok(0)
+    }
+}
+
+/// Folds every pending record (see `SqlBackend::fold_records`), so that
+/// what is read next counts them; a thousand conversations at a time.
+pub async fn fold_all_records<S: SqlBackend + ?Sized>(store: &S) -> Result<u64, StoreError> {
+    const AT_ONCE: usize = 1000;
+    let mut total = 0;
+    loop {
+        let n = store.fold_records(AT_ONCE).await?;
+        total += n;
+        if n < AT_ONCE as u64 {
+            return Ok(total);
+        }
+    }
 }
 
 /// A statement written for PostgreSQL (`$1`) as SQLite reads it (`?1`).

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One statistics record, as stored (see `runtime::records`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StatEvent {
     pub kind: String,
     pub flow: Option<String>,
@@ -30,7 +31,8 @@ pub struct StatEvent {
 }
 
 /// A message the bot did not understand, masked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UnmatchedWrite {
     pub text: String,
     pub closest: Option<String>,
@@ -40,7 +42,8 @@ pub struct UnmatchedWrite {
 }
 
 /// What a turn adds to the statistics, written with it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StatsWrite {
     /// The commune's local day (YYYY-MM-DD) and hour.
     pub day: String,
@@ -330,15 +333,18 @@ pub trait StatsStore: Send + Sync {
     /// deletes them (with the messages not understood), a day of records at
     /// most per call, the oldest first. Returns the rows deleted.
     async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError>;
-    /// Adds the counts turns left pending to their rows (PostgreSQL; the
-    /// embedded store adds them as it commits), ten thousand at most.
-    /// Returns how many count rows they added to: 0 when none were pending.
+    /// Folds the records turns left pending beside their conversations,
+    /// then adds the counts left pending to their rows, ten thousand at
+    /// most (PostgreSQL; the embedded store writes both as it commits).
+    /// Returns how many conversations and count rows there were: 0 when
+    /// nothing was pending.
     async fn fold_pending_counts(&self) -> Result<u64, StoreError>;
 }
 
 #[async_trait]
 impl<T: SqlBackend + ?Sized> StatsStore for T {
     async fn stats_report(&self, q: &StatsQuery) -> Result<StatsReport, StoreError> {
+        super::sql::fold_all_records(self).await?;
         let p = params(q);
         let mut report = StatsReport {
             query: q.clone(),
@@ -590,6 +596,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         q: &StatsQuery,
         limit: usize,
     ) -> Result<Vec<UnmatchedRow>, StoreError> {
+        super::sql::fold_all_records(self).await?;
         let mut p = params(q);
         p.push(SqlValue::int(limit as i64));
         let rows = self
@@ -621,6 +628,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         before_ms: i64,
         limit: usize,
     ) -> Result<Vec<IdleConversation>, StoreError> {
+        super::sql::fold_all_records(self).await?;
         let rows = self
             .query(
                 "SELECT c.id, c.session, c.channel, COALESCE(c.lang, s.lang), c.updated_ms
@@ -713,16 +721,18 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
     }
 
     async fn fold_pending_counts(&self) -> Result<u64, StoreError> {
+        let records = super::sql::fold_all_records(self).await?;
         if self.dialect() != Dialect::Postgres {
-            return Ok(0);
+            return Ok(records);
         }
         let done = self
             .transaction(vec![Statement::new(FOLD_PENDING, Vec::new())])
             .await?;
-        Ok(done.first().map_or(0, |(_, n)| *n))
+        Ok(records + done.first().map_or(0, |(_, n)| *n))
     }
 
     async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError> {
+        super::sql::fold_all_records(self).await?;
         // A day of records at most per call, oldest first: a store that
         // catches up on a long backlog never holds its writer long.
         let oldest = self

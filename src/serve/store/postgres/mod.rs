@@ -13,6 +13,7 @@ mod listen;
 mod sql;
 mod stats;
 
+use super::stats_fold;
 use super::{
     ActionRecord, ActionState, ConversationInfo, ConversationState, ConversationStore,
     LockedConversation, Migrations, NewConversation, StoreError, StoredEvent, TurnWrite,
@@ -51,6 +52,10 @@ const MIGRATIONS: Migrations = &[
     (
         7,
         include_str!("../../../../migrations/postgres/0007_stats_pending_counts.sql"),
+    ),
+    (
+        8,
+        include_str!("../../../../migrations/postgres/0008_stats_pending_records.sql"),
     ),
 ];
 
@@ -426,11 +431,20 @@ async fn write_turn(c: &Object, id: &str, w: &TurnWrite) -> Result<(), StoreErro
         }
     };
     let outbox = handover::write_outbox(c, id, &w.outbox, w.now_ms);
+    // The turn's statistics wait as one line, folded in later with other
+    // turns' (`store::stats_fold`).
     let records = async {
-        match &w.stats {
-            Some(st) => stats::write_stats(c, id, st, w.now_ms).await,
-            None => Ok(()),
-        }
+        let Some(st) = &w.stats else {
+            return Ok(());
+        };
+        let s = c
+            .prepare_cached("INSERT INTO stats_pending (conversation_id, line) VALUES ($1, $2)")
+            .await
+            .map_err(backend)?;
+        c.execute(&s, &[&id, &stats_fold::pending_line(w.now_ms, st)])
+            .await
+            .map_err(backend)?;
+        Ok(())
     };
     tokio::try_join!(conversation, events, answer, actions, case, outbox, records)?;
     Ok(())

@@ -90,4 +90,8 @@ impl SqlBackend for PgStore {
         tx.commit().await.map_err(backend)?;
         Ok(out)
     }
+
+    async fn fold_records(&self, limit: usize) -> Result<u64, StoreError> {
+        super::stats::fold_records(self, i64::try_from(limit).unwrap_or(i64::MAX)).await
+    }
 }

@@ -1,112 +1,224 @@
-//! A turn's statistics, written in its transaction (see `store::stats`):
-//! one statement for the conversation's figures, the records and their
-//! days' counts, left pending (`stats_daily_pending`, migration 0007) so
-//! that concurrent turns never wait on the same count's row.
+//! The statistics' records turns left pending (`stats_pending`), folded
+//! in (see `store::stats_fold`): the lines of many turns in one
+//! transaction, a statement per table.
 
-use super::backend;
-use crate::serve::store::{StatsWrite, StoreError};
-use deadpool_postgres::Object;
+use super::{backend, PgStore};
+use crate::serve::store::stats::undo_idle_counts;
+use crate::serve::store::stats_fold::Batch;
+use crate::serve::store::StoreError;
+use std::collections::HashMap;
 
-pub(super) async fn write_stats(
-    c: &Object,
-    id: &str,
-    st: &StatsWrite,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    let kinds: Vec<&str> = st.events.iter().map(|e| e.kind.as_str()).collect();
-    let flows: Vec<Option<&str>> = st.events.iter().map(|e| e.flow.as_deref()).collect();
-    let steps: Vec<Option<&str>> = st.events.iter().map(|e| e.step.as_deref()).collect();
-    let indexes: Vec<Option<i64>> = st.events.iter().map(|e| e.step_index).collect();
-    let details: Vec<Option<&str>> = st.events.iter().map(|e| e.detail.as_deref()).collect();
-    let extras: Vec<Option<&str>> = st.events.iter().map(|e| e.extra.as_deref()).collect();
-    let values: Vec<Option<i64>> = st.events.iter().map(|e| e.value).collect();
-    // A citizen back after their flows were recorded abandoned: those
-    // records were wrong (`prev` reads the row as it was), and their counts
-    // go with them. The turn's records never are idle abandonments: the
-    // counts it adds to are other rows than those it takes from.
-    let s = c
-        .prepare_cached(
-            "WITH prev AS (SELECT idle_ms FROM stats_conversations WHERE conversation_id = $1),
-             up AS (
-               INSERT INTO stats_conversations (conversation_id, started_ms, day, hour, channel, lang, messages, last_ms)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $2)
-               ON CONFLICT (conversation_id) DO UPDATE SET messages = stats_conversations.messages + excluded.messages,
-                 last_ms = excluded.last_ms, lang = excluded.lang, idle_ms = NULL),
-             undo AS (
-               DELETE FROM stats_events WHERE conversation_id = $1 AND kind = 'flow_abandoned' AND detail = 'idle'
-                 AND EXISTS (SELECT 1 FROM prev WHERE idle_ms IS NOT NULL)
-               RETURNING day, channel, lang, COALESCE(flow, '') AS flow, COALESCE(step, '') AS step,
-                 COALESCE(step_index, -1) AS step_index, value),
-             uncount AS (
-               UPDATE stats_daily d SET n = d.n - g.n, total = d.total - g.total
-               FROM (SELECT day, channel, lang, flow, step, step_index, COUNT(*) AS n,
-                       COALESCE(SUM(value), 0) AS total
-                     FROM undo GROUP BY day, channel, lang, flow, step, step_index) g
-               WHERE d.kind = 'flow_abandoned' AND d.day = g.day AND d.hour = -1 AND d.channel = g.channel
-                 AND d.lang = g.lang AND d.flow = g.flow AND d.step = g.step AND d.step_index = g.step_index
-                 AND d.detail = 'idle' AND d.extra = '' AND d.bucket = -1),
-             ins AS (
-               INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
-               SELECT $1, $2, $3, $4, $5, $6, t.kind, t.flow, t.step, t.step_index, t.detail, t.extra,
-                 CASE WHEN t.kind = 'flow_abandoned' THEN $2 - (SELECT MAX(e.at_ms) FROM stats_events e
-                   WHERE e.conversation_id = $1 AND e.kind = 'flow_started' AND e.flow = t.flow) ELSE t.value END
-               FROM UNNEST($8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BIGINT[], $12::TEXT[], $13::TEXT[], $14::BIGINT[])
-                 AS t(kind, flow, step, step_index, detail, extra, value)
-               RETURNING kind, flow, step, step_index, detail, extra, value)
-             INSERT INTO stats_daily_pending (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
-             SELECT kind, $3, -1, $5, $6, COALESCE(flow, ''), COALESCE(step, ''), COALESCE(step_index, -1),
-               COALESCE(detail, ''), COALESCE(extra, ''), -1, COUNT(*), COALESCE(SUM(value), 0)
-             FROM ins
-             GROUP BY kind, COALESCE(flow, ''), COALESCE(step, ''), COALESCE(step_index, -1),
-               COALESCE(detail, ''), COALESCE(extra, '')",
+/// The lock replicas take turns on to fold (`pg_advisory_xact_lock`): one
+/// folds at a time, so the lines one has read are not counted by another,
+/// and a reader that folds first waits for a fold in progress.
+const FOLD_LOCK: i64 = 0x6775_6963_6865_7401;
+
+/// Folds `limit` pending lines at most, the oldest first; returns how many.
+pub(super) async fn fold_records(store: &PgStore, limit: i64) -> Result<u64, StoreError> {
+    let mut c = store.client().await?;
+    // Most reads find nothing pending: no transaction, no lock for them.
+    let any: bool = c
+        .query_one("SELECT EXISTS (SELECT 1 FROM stats_pending)", &[])
+        .await
+        .map_err(backend)?
+        .get(0);
+    if !any {
+        return Ok(0);
+    }
+    let tx = c.transaction().await.map_err(backend)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FOLD_LOCK])
+        .await
+        .map_err(backend)?;
+    let rows = tx
+        .query(
+            "DELETE FROM stats_pending WHERE id IN (SELECT id FROM stats_pending ORDER BY id LIMIT $1)
+             RETURNING id, conversation_id, line",
+            &[&limit],
         )
         .await
         .map_err(backend)?;
-    c.execute(
-        &s,
+    if rows.is_empty() {
+        tx.commit().await.map_err(backend)?;
+        return Ok(0);
+    }
+    let folded = rows.len() as u64;
+    let mut lines: Vec<(i64, String, String)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    // Each conversation's lines together, in the order its turns wrote them
+    // (one turn at a time per conversation: in the order of their ids).
+    lines.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut pending: Vec<(String, String)> = Vec::new();
+    for (_, id, line) in lines {
+        match pending.last_mut() {
+            Some((last, text)) if *last == id => text.push_str(&line),
+            _ => pending.push((id, line)),
+        }
+    }
+    let mut b = Batch::read(pending);
+    if b.unreadable > 0 {
+        tracing::warn!(
+            lines = b.unreadable,
+            "statistics lines could not be read and are left out"
+        );
+    }
+
+    // A citizen back after their flows were recorded abandoned for
+    // idleness: those records were wrong, and their counts go with them.
+    if !b.maybe_idle.is_empty() {
+        let idle = tx
+            .query(
+                "SELECT conversation_id FROM stats_conversations
+                 WHERE conversation_id = ANY($1) AND idle_ms IS NOT NULL",
+                &[&b.maybe_idle],
+            )
+            .await
+            .map_err(backend)?;
+        let undo = tx.prepare(&undo_idle_counts("$1")).await.map_err(backend)?;
+        for r in idle {
+            let id: String = r.get(0);
+            tx.execute(&undo, &[&id]).await.map_err(backend)?;
+            tx.execute(
+                "DELETE FROM stats_events WHERE conversation_id = $1 AND kind = 'flow_abandoned' AND detail = 'idle'",
+                &[&id],
+            )
+            .await
+            .map_err(backend)?;
+        }
+    }
+
+    // Abandoned flows started before these lines: when, from their record.
+    let needed = b.starts_needed();
+    if !needed.is_empty() {
+        let (cs, fs): (Vec<String>, Vec<String>) = needed.into_iter().unzip();
+        let starts = tx
+            .query(
+                "SELECT t.c, t.f, (SELECT MAX(e.at_ms) FROM stats_events e
+                   WHERE e.conversation_id = t.c AND e.kind = 'flow_started' AND e.flow = t.f)
+                 FROM UNNEST($1::TEXT[], $2::TEXT[]) AS t(c, f)",
+                &[&cs, &fs],
+            )
+            .await
+            .map_err(backend)?;
+        let starts: HashMap<(String, String), i64> = starts
+            .iter()
+            .filter_map(|r| Some(((r.get(0), r.get(1)), r.get::<_, Option<i64>>(2)?)))
+            .collect();
+        b.set_starts(&starts);
+    }
+
+    let f = &b.figures;
+    let col = |get: fn(&crate::serve::store::stats_fold::Figures) -> String| -> Vec<String> {
+        f.iter().map(get).collect()
+    };
+    let int = |get: fn(&crate::serve::store::stats_fold::Figures) -> i64| -> Vec<i64> {
+        f.iter().map(get).collect()
+    };
+    tx.execute(
+        "INSERT INTO stats_conversations (conversation_id, started_ms, day, hour, channel, lang, messages, last_ms)
+         SELECT * FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[], $8::BIGINT[])
+         ON CONFLICT (conversation_id) DO UPDATE SET messages = stats_conversations.messages + excluded.messages,
+           last_ms = excluded.last_ms, lang = excluded.lang, idle_ms = NULL",
         &[
-            &id,
-            &now_ms,
-            &st.day,
-            &st.hour,
-            &st.channel,
-            &st.lang,
-            &st.messages,
-            &kinds,
-            &flows,
-            &steps,
-            &indexes,
-            &details,
-            &extras,
-            &values,
+            &col(|x| x.conversation_id.clone()),
+            &int(|x| x.started_ms),
+            &col(|x| x.day.clone()),
+            &int(|x| x.hour),
+            &col(|x| x.channel.clone()),
+            &col(|x| x.lang.clone()),
+            &int(|x| x.messages),
+            &int(|x| x.last_ms),
         ],
     )
     .await
     .map_err(backend)?;
-    for u in &st.unmatched {
-        let s = c
-            .prepare_cached(
-                "INSERT INTO stats_unmatched (conversation_id, at_ms, day, channel, lang, text, closest, score, ambiguous)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .await
-            .map_err(backend)?;
-        c.execute(
-            &s,
+
+    if !b.records.is_empty() {
+        let r = &b.records;
+        let texts = |get: fn(&crate::serve::store::stats_fold::FoldedRecord) -> Option<&str>| {
+            r.iter().map(get).collect::<Vec<Option<&str>>>()
+        };
+        let ints = |get: fn(&crate::serve::store::stats_fold::FoldedRecord) -> Option<i64>| {
+            r.iter().map(get).collect::<Vec<Option<i64>>>()
+        };
+        tx.execute(
+            "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
+             SELECT * FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::TEXT[],
+               $8::TEXT[], $9::TEXT[], $10::BIGINT[], $11::TEXT[], $12::TEXT[], $13::BIGINT[])",
             &[
-                &id,
-                &now_ms,
-                &st.day,
-                &st.channel,
-                &st.lang,
-                &u.text,
-                &u.closest,
-                &u.score,
-                &i64::from(u.ambiguous),
+                &texts(|x| Some(&x.conversation_id)),
+                &ints(|x| Some(x.at_ms)),
+                &texts(|x| Some(&x.day)),
+                &ints(|x| Some(x.hour)),
+                &texts(|x| Some(&x.channel)),
+                &texts(|x| Some(&x.lang)),
+                &texts(|x| Some(&x.event.kind)),
+                &texts(|x| x.event.flow.as_deref()),
+                &texts(|x| x.event.step.as_deref()),
+                &ints(|x| x.event.step_index),
+                &texts(|x| x.event.detail.as_deref()),
+                &texts(|x| x.event.extra.as_deref()),
+                &ints(|x| x.event.value),
+            ],
+        )
+        .await
+        .map_err(backend)?;
+
+        let counts = b.counts();
+        let key = |get: fn(&crate::serve::store::stats_fold::CountKey) -> &str| {
+            counts.iter().map(|(k, _, _)| get(k)).collect::<Vec<&str>>()
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO stats_daily (kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total)
+                 SELECT kind, day, -1, channel, lang, flow, step, step_index, detail, extra, -1, n, total
+                 FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[],
+                   $8::TEXT[], $9::TEXT[], $10::BIGINT[], $11::BIGINT[])
+                   AS t(kind, day, channel, lang, flow, step, step_index, detail, extra, n, total)
+                 {}",
+                crate::serve::store::stats::COUNT_UPSERT
+            ),
+            &[
+                &key(|k| &k.kind),
+                &key(|k| &k.day),
+                &key(|k| &k.channel),
+                &key(|k| &k.lang),
+                &key(|k| &k.flow),
+                &key(|k| &k.step),
+                &counts.iter().map(|(k, _, _)| k.step_index).collect::<Vec<i64>>(),
+                &key(|k| &k.detail),
+                &key(|k| &k.extra),
+                &counts.iter().map(|(_, n, _)| *n).collect::<Vec<i64>>(),
+                &counts.iter().map(|(_, _, t)| *t).collect::<Vec<i64>>(),
             ],
         )
         .await
         .map_err(backend)?;
     }
-    Ok(())
+
+    if !b.unmatched.is_empty() {
+        let u = &b.unmatched;
+        tx.execute(
+            "INSERT INTO stats_unmatched (conversation_id, at_ms, day, channel, lang, text, closest, score, ambiguous)
+             SELECT * FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
+               $7::TEXT[], $8::BIGINT[], $9::BIGINT[])",
+            &[
+                &u.iter().map(|x| x.conversation_id.as_str()).collect::<Vec<_>>(),
+                &u.iter().map(|x| x.at_ms).collect::<Vec<_>>(),
+                &u.iter().map(|x| x.day.as_str()).collect::<Vec<_>>(),
+                &u.iter().map(|x| x.channel.as_str()).collect::<Vec<_>>(),
+                &u.iter().map(|x| x.lang.as_str()).collect::<Vec<_>>(),
+                &u.iter().map(|x| x.message.text.as_str()).collect::<Vec<_>>(),
+                &u.iter().map(|x| x.message.closest.as_deref()).collect::<Vec<_>>(),
+                &u.iter().map(|x| x.message.score).collect::<Vec<_>>(),
+                &u.iter().map(|x| i64::from(x.message.ambiguous)).collect::<Vec<_>>(),
+            ],
+        )
+        .await
+        .map_err(backend)?;
+    }
+
+    tx.commit().await.map_err(backend)?;
+    Ok(folded)
 }

@@ -54,6 +54,10 @@ const MIGRATIONS: Migrations = &[
         7,
         include_str!("../../../../migrations/sqlite/0007_stats_pending_counts.sql"),
     ),
+    (
+        8,
+        include_str!("../../../../migrations/sqlite/0008_stats_pending_records.sql"),
+    ),
 ];
 
 /// Read connections: at most this many reads run at once, each on a
@@ -323,19 +327,14 @@ impl LockedConversation for SqliteLocked {
         let result = self
             .inner
             .writer
-            .run_counting(move |c, counts| write_turn(c, &id, &write, counts))
+            .run(move |c| write_turn(c, &id, &write))
             .await;
         drop(self);
         result
     }
 }
 
-fn write_turn(
-    c: &Connection,
-    id: &str,
-    w: &TurnWrite,
-    counts: &mut writer::Counts,
-) -> Result<(), StoreError> {
+fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError> {
     let last_seq = w.events.last().map(|e| e.seq);
     let changed = c
         .prepare_cached(
@@ -420,7 +419,7 @@ fn write_turn(
     }
     handover::write_outbox(c, id, &w.outbox, w.now_ms)?;
     if let Some(st) = &w.stats {
-        stats::write_stats(c, id, st, w.now_ms, counts)?;
+        stats::write_pending(c, id, st, w.now_ms)?;
     }
     Ok(())
 }

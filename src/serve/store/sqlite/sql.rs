@@ -75,4 +75,23 @@ impl SqlBackend for SqliteStore {
         })
         .await
     }
+
+    async fn fold_records(&self, limit: usize) -> Result<u64, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // Most reads find nothing pending: no write transaction for them.
+        let any = self
+            .read(|c| {
+                c.query_row("SELECT EXISTS (SELECT 1 FROM stats_pending)", [], |r| {
+                    r.get::<_, bool>(0)
+                })
+            })
+            .await?;
+        if !any {
+            return Ok(0);
+        }
+        self.inner
+            .writer
+            .run_counting(move |c, counts| super::stats::fold_records(c, limit, counts))
+            .await
+    }
 }

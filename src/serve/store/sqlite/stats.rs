@@ -1,128 +1,177 @@
-//! A turn's statistics, written in its transaction (see `store::stats`):
-//! the conversation's figures, the records, and their days' counts (added
-//! once per transaction by the writer).
+//! A turn's statistics: one line left pending (`stats_pending`), folded
+//! in with other turns' by the writer (see `store::stats_fold`), their
+//! days' counts added once per transaction.
 
 use super::backend;
-use super::writer::{CountKey, Counts};
+use super::writer::Counts;
 use crate::serve::store::stats::undo_idle_counts;
+use crate::serve::store::stats_fold::{pending_line, Batch};
 use crate::serve::store::{StatsWrite, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
 
-pub(super) fn write_stats(
+/// Leaves the turn's records pending.
+pub(super) fn write_pending(
     c: &Connection,
     id: &str,
     st: &StatsWrite,
     now_ms: i64,
-    counts: &mut Counts,
 ) -> Result<(), StoreError> {
-    // A citizen back after their flows were recorded abandoned: those
-    // records were wrong. (Only a conversation quiet long enough can have
-    // been.)
-    let idle: Option<Option<i64>> = if st.maybe_idle {
-        c.prepare_cached("SELECT idle_ms FROM stats_conversations WHERE conversation_id = ?1")
-            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
-            .map_err(backend)?
-    } else {
-        None
-    };
-    if let Some(Some(_)) = idle {
-        c.prepare_cached(&undo_idle_counts("?1"))
-            .and_then(|mut s| s.execute([id]))
-            .map_err(backend)?;
-        c.prepare_cached(
-            "DELETE FROM stats_events WHERE conversation_id = ?1 AND kind = 'flow_abandoned' AND detail = 'idle'",
-        )
-        .and_then(|mut s| s.execute([id]))
+    c.prepare_cached("INSERT INTO stats_pending (conversation_id, line) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st)]))
         .map_err(backend)?;
-    }
-    c.prepare_cached(
-        "INSERT INTO stats_conversations (conversation_id, started_ms, day, hour, channel, lang, messages, last_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?2)
-         ON CONFLICT (conversation_id) DO UPDATE SET messages = messages + excluded.messages,
-            last_ms = excluded.last_ms, lang = excluded.lang, idle_ms = NULL",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            id,
-            now_ms,
-            st.day,
-            st.hour,
-            st.channel,
-            st.lang,
-            st.messages
-        ])
-    })
-    .map_err(backend)?;
-    for e in &st.events {
-        // An abandonment keeps how long the flow had run.
-        let value = if e.kind == "flow_abandoned" {
-            c.prepare_cached(
-                "SELECT ?2 - MAX(at_ms) FROM stats_events
-                 WHERE conversation_id = ?1 AND kind = 'flow_started' AND flow = ?3",
-            )
-            .and_then(|mut s| s.query_row(params![id, now_ms, e.flow], |r| r.get(0)))
-            .map_err(backend)?
-        } else {
-            e.value
-        };
-        c.prepare_cached(
-            "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )
+    Ok(())
+}
+
+/// Folds `limit` pending lines at most, the oldest first, in the writer's
+/// transaction; returns how many.
+pub(super) fn fold_records(
+    c: &Connection,
+    limit: i64,
+    counts: &mut Counts,
+) -> Result<u64, StoreError> {
+    let mut lines: Vec<(i64, String, String)> = c
+        .prepare_cached("SELECT id, conversation_id, line FROM stats_pending ORDER BY id LIMIT ?1")
         .and_then(|mut s| {
-            s.execute(params![
-                id,
-                now_ms,
-                st.day,
-                st.hour,
-                st.channel,
-                st.lang,
-                e.kind,
-                e.flow,
-                e.step,
-                e.step_index,
-                e.detail,
-                e.extra,
-                value
-            ])
+            s.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
         })
         .map_err(backend)?;
-        counts.add(
-            CountKey {
-                kind: e.kind.clone(),
-                day: st.day.clone(),
-                channel: st.channel.clone(),
-                lang: st.lang.clone(),
-                flow: e.flow.clone().unwrap_or_default(),
-                step: e.step.clone().unwrap_or_default(),
-                step_index: e.step_index.unwrap_or(-1),
-                detail: e.detail.clone().unwrap_or_default(),
-                extra: e.extra.clone().unwrap_or_default(),
-            },
-            value.unwrap_or(0),
+    let Some(last) = lines.last().map(|l| l.0) else {
+        return Ok(0);
+    };
+    let folded = lines.len() as u64;
+    // Each conversation's lines together, in the order its turns wrote them.
+    lines.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut pending: Vec<(String, String)> = Vec::new();
+    for (_, id, line) in lines {
+        match pending.last_mut() {
+            Some((prev, text)) if *prev == id => text.push_str(&line),
+            _ => pending.push((id, line)),
+        }
+    }
+    let mut b = Batch::read(pending);
+    if b.unreadable > 0 {
+        tracing::warn!(
+            lines = b.unreadable,
+            "statistics lines could not be read and are left out"
         );
     }
-    for u in &st.unmatched {
-        c.prepare_cached(
-            "INSERT INTO stats_unmatched (conversation_id, at_ms, day, channel, lang, text, closest, score, ambiguous)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                id,
-                now_ms,
-                st.day,
-                st.channel,
-                st.lang,
-                u.text,
-                u.closest,
-                u.score,
-                i64::from(u.ambiguous)
-            ])
-        })
-        .map_err(backend)?;
+    // A citizen back after their flows were recorded abandoned for
+    // idleness: those records were wrong, and their counts go with them.
+    for id in &b.maybe_idle {
+        let idle: Option<Option<i64>> = c
+            .prepare_cached("SELECT idle_ms FROM stats_conversations WHERE conversation_id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+            .map_err(backend)?;
+        if let Some(Some(_)) = idle {
+            c.prepare_cached(&undo_idle_counts("?1"))
+                .and_then(|mut s| s.execute([id]))
+                .map_err(backend)?;
+            c.prepare_cached(
+                "DELETE FROM stats_events WHERE conversation_id = ?1 AND kind = 'flow_abandoned' AND detail = 'idle'",
+            )
+            .and_then(|mut s| s.execute([id]))
+            .map_err(backend)?;
+        }
     }
-    Ok(())
+    // Abandoned flows started before these lines: when, from their record.
+    let mut starts = HashMap::new();
+    for (id, flow) in b.starts_needed() {
+        let at: Option<i64> = c
+            .prepare_cached(
+                "SELECT MAX(at_ms) FROM stats_events
+                 WHERE conversation_id = ?1 AND kind = 'flow_started' AND flow = ?2",
+            )
+            .and_then(|mut s| s.query_row(params![id, flow], |r| r.get(0)))
+            .map_err(backend)?;
+        if let Some(at) = at {
+            starts.insert((id, flow), at);
+        }
+    }
+    b.set_starts(&starts);
+    {
+        let mut upsert = c
+            .prepare_cached(
+                "INSERT INTO stats_conversations (conversation_id, started_ms, day, hour, channel, lang, messages, last_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (conversation_id) DO UPDATE SET messages = messages + excluded.messages,
+                    last_ms = excluded.last_ms, lang = excluded.lang, idle_ms = NULL",
+            )
+            .map_err(backend)?;
+        for f in &b.figures {
+            upsert
+                .execute(params![
+                    f.conversation_id,
+                    f.started_ms,
+                    f.day,
+                    f.hour,
+                    f.channel,
+                    f.lang,
+                    f.messages,
+                    f.last_ms
+                ])
+                .map_err(backend)?;
+        }
+    }
+    {
+        let mut insert = c
+            .prepare_cached(
+                "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )
+            .map_err(backend)?;
+        for r in &b.records {
+            let e = &r.event;
+            insert
+                .execute(params![
+                    r.conversation_id,
+                    r.at_ms,
+                    r.day,
+                    r.hour,
+                    r.channel,
+                    r.lang,
+                    e.kind,
+                    e.flow,
+                    e.step,
+                    e.step_index,
+                    e.detail,
+                    e.extra,
+                    e.value
+                ])
+                .map_err(backend)?;
+        }
+    }
+    for (key, n, total) in b.counts() {
+        counts.add_many(key, n, total);
+    }
+    {
+        let mut insert = c
+            .prepare_cached(
+                "INSERT INTO stats_unmatched (conversation_id, at_ms, day, channel, lang, text, closest, score, ambiguous)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .map_err(backend)?;
+        for u in &b.unmatched {
+            insert
+                .execute(params![
+                    u.conversation_id,
+                    u.at_ms,
+                    u.day,
+                    u.channel,
+                    u.lang,
+                    u.message.text,
+                    u.message.closest,
+                    u.message.score,
+                    i64::from(u.message.ambiguous)
+                ])
+                .map_err(backend)?;
+        }
+    }
+    c.prepare_cached("DELETE FROM stats_pending WHERE id <= ?1")
+        .and_then(|mut s| s.execute([last]))
+        .map_err(backend)?;
+    Ok(folded)
 }
 
 #[cfg(test)]

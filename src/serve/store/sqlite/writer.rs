@@ -10,6 +10,7 @@
 
 use super::backend;
 use crate::serve::store::stats::COUNT_UPSERT;
+pub(crate) use crate::serve::store::stats_fold::CountKey;
 use crate::serve::store::StoreError;
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
@@ -20,32 +21,17 @@ use tokio::sync::oneshot;
 type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
 type Job = Box<dyn FnOnce(&Connection, &mut Counts) -> Completion + Send>;
 
-/// The dimensions of a daily count of records (`stats_daily` with hour
-/// and bucket -1): kind, day, channel, language, flow, step, step index,
-/// detail, extra ('' and -1 for none).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct CountKey {
-    pub kind: String,
-    pub day: String,
-    pub channel: String,
-    pub lang: String,
-    pub flow: String,
-    pub step: String,
-    pub step_index: i64,
-    pub detail: String,
-    pub extra: String,
-}
-
 /// Counts added by the writes of one transaction: how many records and
 /// the sum of their values, per key.
 #[derive(Debug, Default)]
 pub(crate) struct Counts(HashMap<CountKey, (i64, i64)>);
 
 impl Counts {
-    pub(crate) fn add(&mut self, key: CountKey, value: i64) {
+    /// `n` records of `key` whose values add up to `total`.
+    pub(crate) fn add_many(&mut self, key: CountKey, n: i64, total: i64) {
         let entry = self.0.entry(key).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 += value;
+        entry.0 += n;
+        entry.1 += total;
     }
 
     fn merge(&mut self, other: Counts) {

@@ -25,6 +25,11 @@ macro_rules! out {
 mod cli;
 mod repl;
 
+/// The allocator of the `guichet` binary (a host embedding the library
+/// keeps its own): see BENCHMARKS.md, "The server".
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

@@ -244,7 +244,7 @@ impl<T: SqlBackend + ?Sized> PrivacyStore for T {
 
     async fn export_conversations(&self, ids: &[String]) -> Result<Json, StoreError> {
         // Their statistics records, if still pending, with the others.
-        super::sql::fold_all_records(self).await?;
+        super::sql::fold_before_reading(self).await;
         let columns = self.schema_columns().await?;
         let mut out = Vec::new();
         for id in ids {
@@ -315,7 +315,7 @@ impl<T: SqlBackend + ?Sized> PrivacyStore for T {
             return Ok(Erased::new());
         }
         // Pending records are counted before their link goes.
-        super::sql::fold_all_records(self).await?;
+        super::sql::fold_before_reading(self).await;
         let columns = self.schema_columns().await?;
         let keys = external_keys(self, ids).await?;
         let statements = erase_statements(&columns, ids, &keys);
@@ -332,7 +332,7 @@ impl<T: SqlBackend + ?Sized> PrivacyStore for T {
 
     async fn purge_before(&self, before_ms: i64) -> Result<Purged, StoreError> {
         // Records still pending are counted before their conversations go.
-        super::sql::fold_all_records(self).await?;
+        super::sql::fold_before_reading(self).await;
         // The roll-up takes a day of records per transaction: loop until the
         // backlog is gone (a store down for weeks catches up in one purge).
         let mut stats_rows = 0;

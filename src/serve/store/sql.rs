@@ -98,6 +98,14 @@ pub trait SqlBackend: Send + Sync {
     }
 }
 
+/// `fold_all_records` before a read: a fold that fails (logged) leaves
+/// the read to answer without the pending records rather than not at all.
+pub async fn fold_before_reading<S: SqlBackend + ?Sized>(store: &S) {
+    if let Err(e) = fold_all_records(store).await {
+        tracing::error!(error = %e, "the statistics' pending records could not be folded");
+    }
+}
+
 /// Folds every pending record (see `SqlBackend::fold_records`), so that
 /// what is read next counts them; a thousand conversations at a time.
 pub async fn fold_all_records<S: SqlBackend + ?Sized>(store: &S) -> Result<u64, StoreError> {

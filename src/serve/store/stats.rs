@@ -344,7 +344,7 @@ pub trait StatsStore: Send + Sync {
 #[async_trait]
 impl<T: SqlBackend + ?Sized> StatsStore for T {
     async fn stats_report(&self, q: &StatsQuery) -> Result<StatsReport, StoreError> {
-        super::sql::fold_all_records(self).await?;
+        super::sql::fold_before_reading(self).await;
         let p = params(q);
         let mut report = StatsReport {
             query: q.clone(),
@@ -596,7 +596,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         q: &StatsQuery,
         limit: usize,
     ) -> Result<Vec<UnmatchedRow>, StoreError> {
-        super::sql::fold_all_records(self).await?;
+        super::sql::fold_before_reading(self).await;
         let mut p = params(q);
         p.push(SqlValue::int(limit as i64));
         let rows = self
@@ -628,7 +628,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         before_ms: i64,
         limit: usize,
     ) -> Result<Vec<IdleConversation>, StoreError> {
-        super::sql::fold_all_records(self).await?;
+        super::sql::fold_before_reading(self).await;
         let rows = self
             .query(
                 "SELECT c.id, c.session, c.channel, COALESCE(c.lang, s.lang), c.updated_ms
@@ -732,7 +732,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
     }
 
     async fn roll_up_stats(&self, before_ms: i64) -> Result<u64, StoreError> {
-        super::sql::fold_all_records(self).await?;
+        super::sql::fold_before_reading(self).await;
         // A day of records at most per call, oldest first: a store that
         // catches up on a long backlog never holds its writer long.
         let oldest = self

@@ -92,6 +92,12 @@ pub(super) fn solar_term(guess: f64, longitude: f64) -> f64 {
 /// The moon's apparent longitude in degrees (Meeus ch. 47: the periodic
 /// terms down to 0.0005°, to about 0.01°).
 pub(super) fn moon_longitude(jde: f64) -> f64 {
+    moon_position(jde).0
+}
+
+/// The moon's apparent longitude and its latitude in degrees (Meeus
+/// ch. 47; the latitude from its twenty largest terms, to about 0.01°).
+pub(super) fn moon_position(jde: f64) -> (f64, f64) {
     let t = (jde - 2_451_545.0) / 36_525.0;
     let (t2, t3, t4) = (t * t, t * t * t, t * t * t * t);
     let lp = 218.316_447_7 + 481_267.881_234_21 * t - 0.001_578_6 * t2 + t3 / 538_841.0
@@ -173,7 +179,63 @@ pub(super) fn moon_longitude(jde: f64) -> f64 {
         + 318.0 * a2.to_radians().sin();
     // Nutation in longitude, its main term (as in `sun_longitude`).
     let o = (125.04 - 1934.136 * t).to_radians();
-    (lp + (sum + extra) / 1e6 - 0.004_78 * o.sin()).rem_euclid(360.0)
+    let longitude = (lp + (sum + extra) / 1e6 - 0.004_78 * o.sin()).rem_euclid(360.0);
+    const LATITUDE: [(i8, i8, i8, i8, f64); 20] = [
+        (0, 0, 0, 1, 5_128_122.0),
+        (0, 0, 1, 1, 280_602.0),
+        (0, 0, 1, -1, 277_693.0),
+        (2, 0, 0, -1, 173_237.0),
+        (2, 0, -1, 1, 55_413.0),
+        (2, 0, -1, -1, 46_271.0),
+        (2, 0, 0, 1, 32_573.0),
+        (0, 0, 2, 1, 17_198.0),
+        (2, 0, 1, -1, 9_266.0),
+        (0, 0, 2, -1, 8_822.0),
+        (2, -1, 0, -1, 8_216.0),
+        (2, 0, -2, -1, 4_324.0),
+        (2, 0, 1, 1, 4_200.0),
+        (2, 1, 0, -1, -3_359.0),
+        (2, -1, -1, 1, 2_463.0),
+        (2, -1, 0, 1, 2_211.0),
+        (2, -1, -1, -1, 2_065.0),
+        (0, 1, -1, -1, -1_870.0),
+        (4, 0, -1, -1, 1_828.0),
+        (0, 1, 0, 1, -1_794.0),
+    ];
+    let a3 = 313.45 + 481_266.484 * t;
+    let sin = |x: f64| x.to_radians().sin();
+    let beta: f64 = LATITUDE
+        .iter()
+        .map(|&(kd, km, kmp, kf, c)| {
+            let arg =
+                f64::from(kd) * d + f64::from(km) * m + f64::from(kmp) * mp + f64::from(kf) * f;
+            c * e.powi(i32::from(km.unsigned_abs())) * sin(arg)
+        })
+        .sum::<f64>()
+        - 2235.0 * sin(lp)
+        + 382.0 * sin(a3)
+        + 175.0 * sin(a1 - f)
+        + 175.0 * sin(a1 + f)
+        + 127.0 * sin(lp - mp)
+        - 115.0 * sin(lp + mp);
+    (longitude, beta / 1e6)
+}
+
+/// The moon's geocentric altitude in degrees at `jd` (universal time) seen
+/// from `lat`, `lon` (degrees, east positive).
+pub(super) fn moon_altitude(jd: f64, lat: f64, lon: f64) -> f64 {
+    let (lambda, beta) = moon_position(jd + DELTA_T);
+    let (lambda, beta) = (lambda.to_radians(), beta.to_radians());
+    let eps = 23.439_3_f64.to_radians();
+    let ra = (lambda.sin() * eps.cos() - beta.tan() * eps.sin()).atan2(lambda.cos());
+    let dec = (beta.sin() * eps.cos() + beta.cos() * eps.sin() * lambda.sin()).asin();
+    // Greenwich mean sidereal time (Meeus 12.4), then the local hour angle.
+    let gmst = 280.460_618_37 + 360.985_647_366_29 * (jd - 2_451_545.0);
+    let h = (gmst + lon).to_radians() - ra;
+    let phi = lat.to_radians();
+    (phi.sin() * dec.sin() + phi.cos() * dec.cos() * h.cos())
+        .asin()
+        .to_degrees()
 }
 
 /// The moon's elongation from the sun, 0-360°: 0 at new moon, 180 at full.
@@ -203,11 +265,6 @@ pub(super) fn ayanamsa(jde: f64) -> f64 {
 /// The sun's sidereal longitude (Lahiri), degrees.
 pub(super) fn sidereal_sun(jde: f64) -> f64 {
     (sun_longitude(jde) - ayanamsa(jde)).rem_euclid(360.0)
-}
-
-/// The moon's sidereal longitude (Lahiri), degrees.
-pub(super) fn sidereal_moon(jde: f64) -> f64 {
-    (moon_longitude(jde) - ayanamsa(jde)).rem_euclid(360.0)
 }
 
 /// When the sidereal sun reaches `longitude`, from a guess within a month.

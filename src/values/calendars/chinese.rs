@@ -52,10 +52,6 @@ mod tests {
     use super::*;
     use chrono::Datelike;
 
-    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
     #[test]
     fn chinese_new_year_matches_the_published_dates() {
         // Hong Kong Observatory, Gregorian-Lunar calendar conversion tables.

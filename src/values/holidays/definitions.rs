@@ -370,11 +370,7 @@ pub(super) const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "guy_fawkes_night",
         rule: Rule::Fixed { month: 11, day: 5 },
-        names: [
-            "nuit de Guy Fawkes",
-            "Guy Fawkes-avond",
-            "Guy Fawkes Night",
-        ],
+        names: ["nuit de Guy Fawkes", "Guy Fawkes-avond", "Guy Fawkes Night"],
     },
     // England and Wales; Scotland's is the first Monday of August.
     Definition {

@@ -10,10 +10,10 @@ mod definitions;
 mod world;
 
 use crate::values::{calendars, Lang};
-use definitions::DEFINITIONS;
-use world::WORLD;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use definitions::DEFINITIONS;
 use serde::{Deserialize, Serialize};
+use world::WORLD;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Country {
@@ -60,7 +60,10 @@ enum Rule {
     ParsiNewYear,
     /// A fixed day, moved to the nearest weekday when it falls on a
     /// weekend (Saturday to Friday, Sunday to Monday): Boss's Day.
-    NearestWeekday { month: u32, day: u32 },
+    NearestWeekday {
+        month: u32,
+        day: u32,
+    },
 }
 
 struct Definition {
@@ -97,7 +100,6 @@ const LEGAL_FR: &[&str] = &[
     "armistice",
     "christmas",
 ];
-
 
 fn supported(year: i32) -> bool {
     (1583..=9999).contains(&year)
@@ -160,7 +162,9 @@ fn rule_date(rule: Rule, year: i32) -> Option<NaiveDate> {
             let end = (year..=year + 1)
                 .filter_map(|y| calendars::islamic_day(y, next, 1))
                 .find(|d| *d > first)?;
-            let back = (end.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
+            let back = (end.weekday().num_days_from_monday() + 7
+                - Weekday::Fri.num_days_from_monday())
+                % 7;
             let back = if back == 0 { 7 } else { back };
             end.checked_sub_signed(Duration::days(i64::from(back)))
         }

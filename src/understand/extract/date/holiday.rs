@@ -9,9 +9,14 @@ use chrono::Datelike;
 impl Parser<'_> {
     /// Holidays by name, in the year given or the next (last) one.
     pub(super) fn holiday(&self, i: usize, depth: u8) -> Option<Found> {
-        let (modifier, j) = match self.text_word(i, "wdmod") {
-            Some((m, end)) => (Some(m), end),
+        // "the closest Christmas to today", "the second closest xmas".
+        let (closest, i_mod) = match self.closest_rank(i) {
+            Some((rank, end)) => (Some(rank), end),
             None => (None, i),
+        };
+        let (modifier, j) = match self.text_word(i_mod, "wdmod").filter(|_| closest.is_none()) {
+            Some((m, end)) => (Some(m), end),
+            None => (None, i_mod),
         };
         // "Father's Day" is another Sunday in the US than in Belgium.
         let us = if self.order == DateOrder::MonthFirst {
@@ -49,6 +54,17 @@ impl Parser<'_> {
         }
         let date = if let Some(y) = year {
             holidays::holiday_date(id, y).ok_or(Reason::OutOfRange)
+        } else if let Some(rank) = closest {
+            // Nearest first, whichever side of today.
+            if self.is_text(end, &["to", "from"]) && self.word(end + 1, "now").is_some() {
+                end = self.word(end + 1, "now").unwrap_or(end);
+            }
+            let this = self.today.year();
+            let mut days: Vec<_> = (this - 6..=this + 6)
+                .filter_map(|y| holidays::holiday_date(id, y))
+                .collect();
+            days.sort_by_key(|d| ((*d - self.today).num_days().abs(), *d));
+            days.get(rank - 1).copied().ok_or(Reason::OutOfRange)
         } else {
             let this = self.today.year();
             let (forward, strict) = match modifier {
@@ -70,6 +86,22 @@ impl Parser<'_> {
             pick.ok_or(Reason::OutOfRange)
         };
         found(date, i, end, confidence, "holiday")
+    }
+
+    /// "the closest", "the second closest", "the 3rd nearest": the rank.
+    fn closest_rank(&self, i: usize) -> Option<(usize, usize)> {
+        if let Some(end) = self.word(i, "closest") {
+            return Some((1, end));
+        }
+        let k = if self.is_text(i, &["the"]) { i + 1 } else { i };
+        let (rank, end) = if self.is_text(k, &["second"]) {
+            (2, k + 1)
+        } else {
+            let (n, end, ordinal) = self.day(k)?;
+            ordinal.then_some((n as usize, end))?
+        };
+        let end = self.word(end, "closest")?;
+        (1..=10).contains(&rank).then_some((rank, end))
     }
 
     /// A shift from now after a named day ("in two years", "3 months ago",

@@ -4,6 +4,9 @@
 
 use super::{found, Found, Parser, Span};
 
+/// Words between a count and its unit that put the span ahead of today.
+const AHEAD: &[&str] = &["upcoming", "coming", "next", "prochains", "prochaines"];
+
 impl Parser<'_> {
     /// A count of units: "3 jours", "twee weken", "1 month, 21 days", "a fortnight".
     pub(super) fn span(&self, i: usize) -> Option<(Span, usize)> {
@@ -26,6 +29,12 @@ impl Parser<'_> {
                     .or_else(|| self.number_word(j, "count"))
             };
             let Some((n, cend)) = count else { break };
+            // "two upcoming days", "les deux prochains jours".
+            let cend = if self.is_text(cend, AHEAD) && self.word(cend + 1, "unit").is_some() {
+                cend + 1
+            } else {
+                cend
+            };
             let Some((unit, uend)) = self.text_word(cend, "unit") else {
                 break;
             };
@@ -56,12 +65,15 @@ impl Parser<'_> {
     }
 
     pub(super) fn span_term(&self, i: usize) -> bool {
-        let count_end = self
-            .digits(i)
+        self.count_end(i)
+            .is_some_and(|e| self.word(e, "unit").is_some())
+    }
+
+    fn count_end(&self, i: usize) -> Option<usize> {
+        self.digits(i)
             .map(|_| i + 1)
             .or_else(|| self.number_word(i, "num").map(|(_, e)| e))
-            .or_else(|| self.number_word(i, "count").map(|(_, e)| e));
-        count_end.is_some_and(|e| self.word(e, "unit").is_some())
+            .or_else(|| self.number_word(i, "count").map(|(_, e)| e))
     }
 
     /// "dans 3 jours", "il y a 5 jours", "over twee weken", "3 dagen geleden",
@@ -78,6 +90,8 @@ impl Parser<'_> {
             Some(_) => self.word(j, "about").unwrap_or(j),
             None => j,
         };
+        // "two upcoming days": a count of days ahead, as "the next two days".
+        let ahead = prefix.is_none() && self.count_end(j).is_some_and(|e| self.is_text(e, AHEAD));
         let (span, end) = self.span(j)?;
         let today = Ok(self.today);
         // "over 2 weken terug" is going back in two weeks: after "in", a
@@ -112,7 +126,7 @@ impl Parser<'_> {
             } else {
                 return None;
             }
-        } else if prefix.is_some() {
+        } else if prefix.is_some() || ahead {
             (today, 1, end)
         } else if i == 0 && end == self.toks.len() {
             // "2 weeks" as the whole answer to "when?": from now.

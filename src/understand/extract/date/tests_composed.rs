@@ -222,3 +222,42 @@ fn feasts_of_other_calendars() {
         ("last Chinese New Year", En, "2025-01-29"),
     ]);
 }
+
+#[test]
+fn feasts_of_india_and_other_calendars_compose_like_any_named_day() {
+    use Lang::*;
+    all_read(&[
+        ("Diwali 2025", En, "2025-10-20"),
+        ("next diwali", En, "2025-10-20"),
+        ("three days after Diwali", En, "2025-10-23"),
+        ("Divali 2026", Nl, "2026-11-08"),
+        ("deux jours avant Holi 2026", Fr, "2026-03-02"),
+        ("Raksha Bandhan in two years", En, "2027-08-17"),
+        ("Makar Sankranti 2026", En, "2026-01-14"),
+        ("parsi new year 2024", En, "2024-08-15"),
+        ("Tisha B'Av 2025", En, "2025-08-03"),
+        ("Jumu'atul-Wida 2025", En, "2025-03-28"),
+        ("Laylat al-Qadr 2025", En, "2025-03-27"),
+        ("lundi pur 2026", Fr, "2026-02-23"),
+        ("Schone Maandag 2026", Nl, "2026-02-23"),
+        ("Whitsunday 2026", En, "2026-05-24"),
+        ("white sunday 2026", En, "2026-05-24"),
+        ("boss's day 2027", En, "2027-10-15"),
+        ("the day after Guy Fawkes Night", En, "2025-11-06"),
+        ("August bank holiday 2026", En, "2026-08-31"),
+        ("journée mondiale du véganisme", Fr, "2025-11-01"),
+    ]);
+}
+
+#[test]
+fn the_nth_closest_feast_and_days_ahead() {
+    use Lang::*;
+    all_read(&[
+        // Said on 14 May 2025: last Christmas is 140 days away, the next 225.
+        ("the closest Christmas to today", En, "2024-12-25"),
+        ("the second closest Christmas", En, "2025-12-25"),
+        ("the 3rd closest Christmas to today", En, "2023-12-25"),
+        ("two upcoming days", En, "2025-05-16"),
+        ("les trois prochains jours", Fr, "2025-05-17"),
+    ]);
+}

@@ -435,6 +435,16 @@ fn a_date_read_two_ways_is_asked_back() {
 }
 
 #[test]
+fn a_bare_weekday_that_is_today_is_asked_back() {
+    // Said on a Tuesday: next week's is read first, today's still offered.
+    let mut chat = Chat::new("fr");
+    let (events, _) = chat.say("poubelles mardi");
+    assert_eq!(asked(&events).as_deref(), Some("day"));
+    let dates: Vec<String> = buttons(&events).into_iter().map(|(_, d)| d).collect();
+    assert_eq!(dates, ["2025-04-15", "2025-04-22"]);
+}
+
+#[test]
 fn a_language_the_citizen_does_not_speak_is_left() {
     let mut chat = Chat::new("fr");
     let (events, _) = chat.say("Hi, sorry I don't speak French. Where is my request CR-2025-0007?");

@@ -37,8 +37,8 @@ enum Kala {
 enum Bhadra {
     /// From sunset to midnight: Holika Dahan's bonfire. When Bhadra
     /// lasts past midnight, the next day if the full moon holds three
-    /// watches (nine hours) after its sunrise, else the first evening
-    /// (in Bhadra's tail).
+    /// watches (nine hours) after its sunrise, else the first evening it
+    /// holds (in Bhadra).
     Night,
     /// From the afternoon (aparahna) to the end of dusk: Raksha Bandhan.
     /// Else the next day, in the morning before the full moon ends.
@@ -244,8 +244,10 @@ fn full_moon_after_bhadra(l: &Lunation, bhadra: Bhadra) -> Option<NaiveDate> {
             if end - rise >= 9.0 / 24.0 {
                 Some(last)
             } else {
+                // The first evening the full moon holds, in Bhadra.
                 days_around(start, end)
-                    .find(|d| sun_times(*d).is_some_and(|(_, set)| start <= set && set < end))
+                    .find(|d| window(*d).is_some_and(|(from, to)| start.max(from) < end.min(to)))
+                    .or(Some(last))
             }
         }
     }
@@ -496,5 +498,29 @@ mod tests {
         check("rabindra_jayanti", &["2018-05-09", "2019-05-09"]);
         assert_eq!(hindu_feast("diwali", 1899), None);
         assert_eq!(hindu_feast("nope", 2020), None);
+    }
+
+    #[test]
+    fn every_festival_falls_in_its_season_every_year() {
+        // Diwali between mid-October and mid-November, Holi between late
+        // February and late March, Makar Sankranti 13-16 January, over two
+        // centuries; no year without them, and no panic on any year.
+        for year in 1900..=2100 {
+            let diwali = hindu_feast("diwali", year).unwrap();
+            assert!((287..=321).contains(&diwali.ordinal0()), "{diwali}");
+            let Some(holi) = hindu_feast("holi", year) else {
+                panic!("no Holi in {year}")
+            };
+            let spring = (holi.month() == 2 && holi.day() >= 24) || holi.month() == 3;
+            assert!(spring, "{holi}");
+            let sankranti = hindu_feast("makar_sankranti", year).unwrap();
+            assert!(
+                sankranti.month() == 1 && (13..=16).contains(&sankranti.day()),
+                "{sankranti}"
+            );
+            for (id, _) in FEASTS {
+                let _ = hindu_feast(id, year);
+            }
+        }
     }
 }

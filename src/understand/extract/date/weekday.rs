@@ -93,19 +93,12 @@ impl Parser<'_> {
             // Truly ambiguous: a bare weekday that is today (today, or the
             // one a week away?), and "next Wednesday" said before Wednesday
             // in the same week (this week's, or the next week's?).
-            // The bare weekday that is today is read as the one a week
-            // away (what most speakers mean), today offered second.
             let today_wd = self.today.weekday();
-            let week = if self.future() { 7 } else { -7 };
-            let date = match modifier {
-                None if wd == today_wd => self
-                    .today
-                    .checked_add_signed(Duration::days(week))
-                    .ok_or(Reason::OutOfRange),
-                _ => date,
-            };
             let alt = match modifier {
-                None if wd == today_wd => Some(self.today),
+                None if wd == today_wd => {
+                    let week = if self.future() { 7 } else { -7 };
+                    self.today.checked_add_signed(Duration::days(week))
+                }
                 Some("next") if wd.num_days_from_monday() > today_wd.num_days_from_monday() => {
                     self.in_week(0, wd).ok()
                 }

@@ -230,6 +230,27 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// A read of a few rows by their keys (a turn's conversation and client
+    /// message id), run on the calling task: from SQLite's page cache it
+    /// takes less than handing it to a blocking thread and back, two thread
+    /// wake-ups per turn. With every pooled connection in use, it waits its
+    /// turn like the others.
+    async fn read_keyed<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    {
+        let Ok(_permit) = self.inner.read_permits.try_acquire() else {
+            return self.read(f).await;
+        };
+        let conn = self.inner.reader().map_err(backend)?;
+        let result = f(&conn).map_err(backend);
+        self.inner.give_back(conn);
+        result
+    }
+}
+
 async fn read<R, F>(inner: &Arc<Inner>, f: F) -> Result<R, StoreError>
 where
     R: Send + 'static,
@@ -439,7 +460,7 @@ impl SqliteStore {
         let id = id.to_string();
         let client_id = client_id.map(str::to_string);
         let (state, answer) = self
-            .read(move |c| {
+            .read_keyed(move |c| {
                 c.prepare_cached(&format!(
                     "SELECT {INFO_COLUMNS}, session, offered,
                         (SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2)

@@ -174,12 +174,12 @@ async fn handover_jobs(app: Arc<App>) {
     }
 }
 
-/// Every two seconds: the statistics' records turns left pending beside
-/// their conversations (on PostgreSQL) are folded into the records, figures
-/// and counts, and counts left pending are added to their rows. Whatever
-/// reads the statistics folds first too: this keeps the pending lines few.
+/// Every second: the statistics' records turns left pending are folded
+/// into the records, figures and counts (and counts left pending, on
+/// PostgreSQL, added to their rows). Whatever reads the statistics folds
+/// first too: this keeps the pending lines few, and each fold short.
 async fn fold_counts(app: Arc<App>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
         // Ten thousand pending counts at most per statement; a backlog

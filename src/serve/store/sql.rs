@@ -88,10 +88,8 @@ pub trait SqlBackend: Send + Sync {
     /// count.
     async fn transaction(&self, statements: Vec<Statement>)
         -> Result<Vec<(Rows, u64)>, StoreError>;
-    /// Folds the statistics' records turns left pending beside their
-    /// conversations (`store::stats_fold`), `limit` conversations' at most;
-    /// returns how many conversations had some. A store whose turns write
-    /// their records themselves has none.
+    /// Folds the statistics' records turns left pending (`stats_pending`,
+    /// see `store::stats_fold`), `limit` lines at most; returns how many.
     async fn fold_records(&self, limit: usize) -> Result<u64, StoreError> {
         let _ = limit;
         Ok(0)
@@ -107,9 +105,11 @@ pub async fn fold_before_reading<S: SqlBackend + ?Sized>(store: &S) {
 }
 
 /// Folds every pending record (see `SqlBackend::fold_records`), so that
-/// what is read next counts them; a thousand conversations at a time.
+/// what is read next counts them: 250 lines per transaction, so that the
+/// turns committed meanwhile (on SQLite, by the same writer) wait for a
+/// few milliseconds at most.
 pub async fn fold_all_records<S: SqlBackend + ?Sized>(store: &S) -> Result<u64, StoreError> {
-    const AT_ONCE: usize = 1000;
+    const AT_ONCE: usize = 250;
     let mut total = 0;
     loop {
         let n = store.fold_records(AT_ONCE).await?;

@@ -4,7 +4,7 @@
 //! JSON line in `stats_pending`, a plain insert in its own transaction. The
 //! store then folds the lines of many turns into the records, the
 //! conversations' figures and the daily counts, in one transaction of a
-//! few statements: every two seconds, and before anything reads the
+//! few statements: every second, and before anything reads the
 //! statistics, so that the figures stay exact. The transaction that folds
 //! lines deletes them, and replicas fold one at a time: each line is
 //! counted once. Writing the records in each turn instead (one statement on

@@ -22,11 +22,17 @@ use std::collections::BTreeMap;
 #[serde(default)]
 pub struct StatEvent {
     pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_index: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
 
@@ -35,13 +41,16 @@ pub struct StatEvent {
 #[serde(default)]
 pub struct UnmatchedWrite {
     pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closest: Option<String>,
     /// Thousandths.
     pub score: i64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub ambiguous: bool,
 }
 
-/// What a turn adds to the statistics, written with it.
+/// What a turn adds to the statistics, written with it (as a pending
+/// line, see `stats_fold`: what is empty or none is left out of it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StatsWrite {
@@ -52,11 +61,14 @@ pub struct StatsWrite {
     pub lang: String,
     /// The citizen's messages in this turn (0 or 1).
     pub messages: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<StatEvent>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched: Vec<UnmatchedWrite>,
     /// Whether the conversation was quiet long enough for its flows to
     /// have been recorded abandoned: only then does the write look for
     /// those records to take back.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub maybe_idle: bool,
 }
 

@@ -338,20 +338,36 @@ async fn write_turn(c: &Object, id: &str, w: &TurnWrite) -> Result<(), StoreErro
         }
         Ok(())
     };
+    // The turn's statistics wait as one line, folded in later with other
+    // turns' (`store::stats_fold`), written by the events' statement.
+    let records = w
+        .stats
+        .as_ref()
+        .map(|st| stats_fold::pending_line(w.now_ms, st));
     let events = async {
         if w.events.is_empty() {
+            let Some(line) = &records else {
+                return Ok(());
+            };
+            let s = c
+                .prepare_cached("INSERT INTO stats_pending (conversation_id, line) VALUES ($1, $2)")
+                .await
+                .map_err(backend)?;
+            c.execute(&s, &[&id, line]).await.map_err(backend)?;
             return Ok(());
         }
         let seqs: Vec<i64> = w.events.iter().map(|e| e.seq).collect();
         let bodies: Vec<&str> = w.events.iter().map(|e| e.body.as_str()).collect();
         let s = c
             .prepare_cached(
-                "INSERT INTO events (conversation_id, seq, body, at_ms)
-                 SELECT $1, s, b, $4 FROM UNNEST($2::BIGINT[], $3::TEXT[]) AS t(s, b)",
+                "WITH logged AS (
+                   INSERT INTO events (conversation_id, seq, body, at_ms)
+                   SELECT $1, s, b, $4 FROM UNNEST($2::BIGINT[], $3::TEXT[]) AS t(s, b))
+                 INSERT INTO stats_pending (conversation_id, line) SELECT $1, $5 WHERE $5::TEXT IS NOT NULL",
             )
             .await
             .map_err(backend)?;
-        c.execute(&s, &[&id, &seqs, &bodies, &w.now_ms])
+        c.execute(&s, &[&id, &seqs, &bodies, &w.now_ms, &records])
             .await
             .map_err(backend)?;
         Ok(())
@@ -431,22 +447,7 @@ async fn write_turn(c: &Object, id: &str, w: &TurnWrite) -> Result<(), StoreErro
         }
     };
     let outbox = handover::write_outbox(c, id, &w.outbox, w.now_ms);
-    // The turn's statistics wait as one line, folded in later with other
-    // turns' (`store::stats_fold`).
-    let records = async {
-        let Some(st) = &w.stats else {
-            return Ok(());
-        };
-        let s = c
-            .prepare_cached("INSERT INTO stats_pending (conversation_id, line) VALUES ($1, $2)")
-            .await
-            .map_err(backend)?;
-        c.execute(&s, &[&id, &stats_fold::pending_line(w.now_ms, st)])
-            .await
-            .map_err(backend)?;
-        Ok(())
-    };
-    tokio::try_join!(conversation, events, answer, actions, case, outbox, records)?;
+    tokio::try_join!(conversation, events, answer, actions, case, outbox)?;
     Ok(())
 }
 

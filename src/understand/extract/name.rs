@@ -9,7 +9,9 @@ mod name_lexicon;
 use super::{Candidate, Context, Extraction};
 use crate::understand::normalize::{tokenize, Input, Token};
 use crate::values::Value;
-use name_lexicon::{FILLERS, INTRODUCERS, KIN, NAME_ENDERS, PARTICLES, SENTENCE_WORDS};
+use name_lexicon::{
+    FILLERS, INTRODUCERS, KIN, NAME_ENDERS, PARTICLES, QUESTION_WORDS, SENTENCE_WORDS,
+};
 use std::sync::OnceLock;
 
 /// Longer than this is a sentence, not a name.
@@ -113,6 +115,13 @@ fn after_introducer(input: &Input) -> Option<Candidate> {
                 continue;
             }
             let from = start + words.len();
+            // "c'est quand ?" asks: no name follows.
+            if tokens
+                .get(from)
+                .is_some_and(|t| QUESTION_WORDS.contains(&t.text.as_str()))
+            {
+                continue;
+            }
             let starts_upper = tokens.get(from).is_some_and(upper);
             if *capitalised && !starts_upper {
                 continue;
@@ -183,6 +192,24 @@ pub fn extract(input: &Input, _ctx: &Context) -> Extraction {
 mod tests {
     use super::*;
     use crate::understand::extract::test_support;
+
+    #[test]
+    fn a_question_word_after_an_introducer_is_not_a_name() {
+        for sentence in [
+            "Diwali 2026 c'est quand ?",
+            "c'est où la crèche ?",
+            "het is wanneer?",
+            "it's when exactly?",
+        ] {
+            // Nothing, or at most the low confidence of a bare sentence.
+            let found = best(sentence);
+            assert!(
+                found.as_ref().is_none_or(|(_, c)| *c < 0.5),
+                "{sentence}: {found:?}"
+            );
+        }
+        assert_eq!(name("c'est Quentin").as_deref(), Some("Quentin"));
+    }
 
     #[test]
     fn a_lower_case_word_after_mon_fils_is_not_a_name() {

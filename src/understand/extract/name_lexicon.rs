@@ -108,6 +108,14 @@ pub const NAME_ENDERS: &[&str] = &[
     "ne", "nee", "geboren", "born", "agee", "age", "aged",
 ];
 
+/// Question words: "c'est quand ?", "it's where?" ask, they name no one,
+/// so a name after an introducer never starts with one (words folded).
+pub const QUESTION_WORDS: &[&str] = &[
+    "quand", "ou", "combien", "quel", "quelle", "quels", "quelles", "qui", "quoi", "pourquoi",
+    "comment", "lequel", "laquelle", "wanneer", "waar", "wie", "welke", "welk", "wat", "waarom",
+    "hoe", "hoeveel", "when", "where", "who", "which", "what", "why", "how",
+];
+
 /// Particles of family names, kept as typed ("van den Broeck", "De Smet").
 pub const PARTICLES: &[&str] = &[
     "van", "de", "den", "der", "del", "della", "di", "da", "du", "des", "le", "la", "von", "ter",

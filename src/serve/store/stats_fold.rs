@@ -191,6 +191,29 @@ impl Batch {
         b
     }
 
+    /// Reads pending rows as the store keeps them (id, conversation, line):
+    /// each conversation's lines together, in the order its turns wrote
+    /// them (one turn at a time per conversation: the order of their ids).
+    /// Lines that cannot be read are logged and left out.
+    pub fn from_rows(mut rows: Vec<(i64, String, String)>) -> Batch {
+        rows.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        let mut pending: Vec<(String, String)> = Vec::new();
+        for (_, id, line) in rows {
+            match pending.last_mut() {
+                Some((prev, text)) if *prev == id => text.push_str(&line),
+                _ => pending.push((id, line)),
+            }
+        }
+        let b = Batch::read(pending);
+        if b.unreadable > 0 {
+            tracing::warn!(
+                lines = b.unreadable,
+                "statistics lines could not be read and are left out"
+            );
+        }
+        b
+    }
+
     /// The (conversation, flow) pairs whose last recorded start the store
     /// must give (`set_starts`), each once.
     pub fn starts_needed(&self) -> Vec<(String, String)> {
@@ -342,6 +365,28 @@ mod tests {
         assert_eq!(b.unreadable, 1);
         assert_eq!(b.records.len(), 1);
         assert_eq!(b.figures[0].messages, 1);
+    }
+
+    #[test]
+    fn rows_of_several_conversations_are_read_in_each_ones_order() {
+        let rows = vec![
+            (
+                7,
+                "b".into(),
+                pending_line(7, &write("fr", 1, vec![event("flow_abandoned", Some("x"))])),
+            ),
+            (3, "a".into(), pending_line(3, &write("fr", 1, vec![]))),
+            (
+                5,
+                "b".into(),
+                pending_line(5, &write("fr", 1, vec![event("flow_started", Some("x"))])),
+            ),
+        ];
+        let b = Batch::from_rows(rows);
+        assert_eq!(b.figures.len(), 2);
+        // b's start (id 5) is read before its abandonment (id 7).
+        assert_eq!(b.records[1].event.value, Some(2));
+        assert!(b.starts_needed().is_empty());
     }
 
     #[test]

@@ -42,28 +42,11 @@ pub(super) async fn fold_records(store: &PgStore, limit: i64) -> Result<u64, Sto
         return Ok(0);
     }
     let folded = rows.len() as u64;
-    let mut lines: Vec<(i64, String, String)> = rows
+    let lines: Vec<(i64, String, String)> = rows
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
-    // Each conversation's lines together, in the order its turns wrote them
-    // (one turn at a time per conversation: in the order of their ids).
-    lines.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    let mut pending: Vec<(String, String)> = Vec::new();
-    for (_, id, line) in lines {
-        match pending.last_mut() {
-            Some((last, text)) if *last == id => text.push_str(&line),
-            _ => pending.push((id, line)),
-        }
-    }
-    let mut b = Batch::read(pending);
-    if b.unreadable > 0 {
-        tracing::warn!(
-            lines = b.unreadable,
-            "statistics lines could not be read and are left out"
-        );
-    }
-
+    let mut b = Batch::from_rows(lines);
     // A citizen back after their flows were recorded abandoned for
     // idleness: those records were wrong, and their counts go with them.
     if !b.maybe_idle.is_empty() {

@@ -30,7 +30,7 @@ pub(super) fn fold_records(
     limit: i64,
     counts: &mut Counts,
 ) -> Result<u64, StoreError> {
-    let mut lines: Vec<(i64, String, String)> = c
+    let lines: Vec<(i64, String, String)> = c
         .prepare_cached("SELECT id, conversation_id, line FROM stats_pending ORDER BY id LIMIT ?1")
         .and_then(|mut s| {
             s.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -41,22 +41,7 @@ pub(super) fn fold_records(
         return Ok(0);
     };
     let folded = lines.len() as u64;
-    // Each conversation's lines together, in the order its turns wrote them.
-    lines.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    let mut pending: Vec<(String, String)> = Vec::new();
-    for (_, id, line) in lines {
-        match pending.last_mut() {
-            Some((prev, text)) if *prev == id => text.push_str(&line),
-            _ => pending.push((id, line)),
-        }
-    }
-    let mut b = Batch::read(pending);
-    if b.unreadable > 0 {
-        tracing::warn!(
-            lines = b.unreadable,
-            "statistics lines could not be read and are left out"
-        );
-    }
+    let mut b = Batch::from_rows(lines);
     // A citizen back after their flows were recorded abandoned for
     // idleness: those records were wrong, and their counts go with them.
     for id in &b.maybe_idle {

@@ -79,14 +79,20 @@ pub(super) fn sun_longitude(jde: f64) -> f64 {
     (l0 + c - 0.005_69 - 0.004_78 * o.sin()).rem_euclid(360.0)
 }
 
-/// When the sun reaches `longitude`, starting from a guess within a month.
-pub(super) fn solar_term(guess: f64, longitude: f64) -> f64 {
+/// When the sun, its longitude given by `sun`, reaches `longitude`, from a
+/// guess within a month (Newton's steps at the sun's mean daily motion).
+fn sun_reaches(sun: fn(f64) -> f64, guess: f64, longitude: f64) -> f64 {
     let mut jde = guess;
     for _ in 0..8 {
-        let behind = (longitude - sun_longitude(jde) + 540.0).rem_euclid(360.0) - 180.0;
+        let behind = (longitude - sun(jde) + 540.0).rem_euclid(360.0) - 180.0;
         jde += behind / 0.985_65;
     }
     jde
+}
+
+/// When the sun reaches `longitude`, starting from a guess within a month.
+pub(super) fn solar_term(guess: f64, longitude: f64) -> f64 {
+    sun_reaches(sun_longitude, guess, longitude)
 }
 
 /// The moon's apparent longitude in degrees (Meeus ch. 47: the periodic
@@ -269,12 +275,7 @@ pub(super) fn sidereal_sun(jde: f64) -> f64 {
 
 /// When the sidereal sun reaches `longitude`, from a guess within a month.
 pub(super) fn sidereal_ingress(guess: f64, longitude: f64) -> f64 {
-    let mut jde = guess;
-    for _ in 0..8 {
-        let behind = (longitude - sidereal_sun(jde) + 540.0).rem_euclid(360.0) - 180.0;
-        jde += behind / 0.985_65;
-    }
-    jde
+    sun_reaches(sidereal_sun, guess, longitude)
 }
 
 /// Sunrise (`rise`) or sunset of the civil day that begins at `midnight`

@@ -749,7 +749,8 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         // catches up on a long backlog never holds its writer long.
         let oldest = self
             .query(
-                "SELECT MIN(at_ms) FROM stats_events WHERE at_ms < $1",
+                "SELECT MIN(t) FROM (SELECT MIN(at_ms) AS t FROM stats_events WHERE at_ms < $1
+                   UNION ALL SELECT MIN(at_ms) FROM stats_lines WHERE at_ms < $1) AS oldest",
                 vec![SqlValue::int(before_ms)],
             )
             .await?
@@ -792,6 +793,10 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
             ),
             Statement::new(
                 "DELETE FROM stats_events WHERE at_ms < $1",
+                vec![SqlValue::int(before_ms)],
+            ),
+            Statement::new(
+                "DELETE FROM stats_lines WHERE at_ms < $1",
                 vec![SqlValue::int(before_ms)],
             ),
             Statement::new(

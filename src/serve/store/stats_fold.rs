@@ -6,8 +6,10 @@
 //! conversations' figures and the daily counts, in one transaction of a
 //! few statements: every second, and before anything reads the
 //! statistics, so that the figures stay exact. The transaction that folds
-//! lines deletes them, and replicas fold one at a time: each line is
-//! counted once. Writing the records in each turn instead (one statement on
+//! lines moves them to `stats_lines`, where they stay as the record until
+//! the retention period ends, and replicas fold one at a time: each line is
+//! counted once. Only the records the store looks up again (flow starts)
+//! also get a row of their own in `stats_events`. Writing the records in each turn instead (one statement on
 //! four tables, with their indexes) cost a PostgreSQL replica nearly half
 //! its turns.
 //!
@@ -241,6 +243,16 @@ impl Batch {
         }
     }
 
+    /// The records the store keeps as rows of their own (`stats_events`)
+    /// because it looks them up again: flow starts, for the durations of
+    /// flows abandoned later. Every record stays in its turn's line
+    /// (`stats_lines`), which is the record as written.
+    pub fn looked_up(&self) -> impl Iterator<Item = &FoldedRecord> {
+        self.records
+            .iter()
+            .filter(|r| r.event.kind == "flow_started")
+    }
+
     /// The daily counts the records add to, in key order (so that two
     /// transactions adding to the same rows take their locks in one order):
     /// each key with its number of records and the sum of their values.
@@ -351,6 +363,12 @@ mod tests {
             vec![("parking", "en", 1, 6_500), ("creche", "nl", 1, 3_000)]
         );
         assert_eq!(counts.iter().map(|(_, n, _)| n).sum::<i64>(), 4);
+        // Only the flow start is looked up again, so only it gets a row.
+        let rows: Vec<_> = b
+            .looked_up()
+            .map(|r| (r.conversation_id.as_str(), r.event.flow.as_deref(), r.at_ms))
+            .collect();
+        assert_eq!(rows, vec![("a", Some("creche"), 1_000)]);
     }
 
     #[test]

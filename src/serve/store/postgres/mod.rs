@@ -57,6 +57,10 @@ const MIGRATIONS: Migrations = &[
         8,
         include_str!("../../../../migrations/postgres/0008_stats_pending_records.sql"),
     ),
+    (
+        9,
+        include_str!("../../../../migrations/postgres/0009_stats_lines.sql"),
+    ),
 ];
 
 /// The channel of `NOTIFY`.
@@ -350,10 +354,14 @@ async fn write_turn(c: &Object, id: &str, w: &TurnWrite) -> Result<(), StoreErro
                 return Ok(());
             };
             let s = c
-                .prepare_cached("INSERT INTO stats_pending (conversation_id, line) VALUES ($1, $2)")
+                .prepare_cached(
+                    "INSERT INTO stats_pending (conversation_id, line, at_ms) VALUES ($1, $2, $3)",
+                )
                 .await
                 .map_err(backend)?;
-            c.execute(&s, &[&id, line]).await.map_err(backend)?;
+            c.execute(&s, &[&id, line, &w.now_ms])
+                .await
+                .map_err(backend)?;
             return Ok(());
         }
         let seqs: Vec<i64> = w.events.iter().map(|e| e.seq).collect();
@@ -363,7 +371,7 @@ async fn write_turn(c: &Object, id: &str, w: &TurnWrite) -> Result<(), StoreErro
                 "WITH logged AS (
                    INSERT INTO events (conversation_id, seq, body, at_ms)
                    SELECT $1, s, b, $4 FROM UNNEST($2::BIGINT[], $3::TEXT[]) AS t(s, b))
-                 INSERT INTO stats_pending (conversation_id, line) SELECT $1, $5 WHERE $5::TEXT IS NOT NULL",
+                 INSERT INTO stats_pending (conversation_id, line, at_ms) SELECT $1, $5, $4 WHERE $5::TEXT IS NOT NULL",
             )
             .await
             .map_err(backend)?;

@@ -31,8 +31,15 @@ pub(super) async fn fold_records(store: &PgStore, limit: i64) -> Result<u64, Sto
         .map_err(backend)?;
     let rows = tx
         .query(
-            "DELETE FROM stats_pending WHERE id IN (SELECT id FROM stats_pending ORDER BY id LIMIT $1)
-             RETURNING id, conversation_id, line",
+            // The lines themselves are the record: kept, out of the
+            // pending ones, in the same statement.
+            "WITH moved AS (
+               DELETE FROM stats_pending WHERE id IN (SELECT id FROM stats_pending ORDER BY id LIMIT $1)
+               RETURNING id, conversation_id, at_ms, line),
+             kept AS (
+               INSERT INTO stats_lines (conversation_id, at_ms, line)
+               SELECT conversation_id, at_ms, line FROM moved ORDER BY id)
+             SELECT id, conversation_id, line FROM moved",
             &[&limit],
         )
         .await
@@ -117,13 +124,14 @@ pub(super) async fn fold_records(store: &PgStore, limit: i64) -> Result<u64, Sto
     .await
     .map_err(backend)?;
 
-    if !b.records.is_empty() {
-        let r = &b.records;
+    let looked_up: Vec<_> = b.looked_up().collect();
+    if !looked_up.is_empty() {
+        let r = &looked_up;
         let texts = |get: fn(&crate::serve::store::stats_fold::FoldedRecord) -> Option<&str>| {
-            r.iter().map(get).collect::<Vec<Option<&str>>>()
+            r.iter().copied().map(get).collect::<Vec<Option<&str>>>()
         };
         let ints = |get: fn(&crate::serve::store::stats_fold::FoldedRecord) -> Option<i64>| {
-            r.iter().map(get).collect::<Vec<Option<i64>>>()
+            r.iter().copied().map(get).collect::<Vec<Option<i64>>>()
         };
         tx.execute(
             "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
@@ -147,7 +155,9 @@ pub(super) async fn fold_records(store: &PgStore, limit: i64) -> Result<u64, Sto
         )
         .await
         .map_err(backend)?;
+    }
 
+    if !b.records.is_empty() {
         let counts = b.counts();
         let key = |get: fn(&crate::serve::store::stats_fold::CountKey) -> &str| {
             counts.iter().map(|(k, _, _)| get(k)).collect::<Vec<&str>>()

@@ -58,6 +58,10 @@ const MIGRATIONS: Migrations = &[
         8,
         include_str!("../../../../migrations/sqlite/0008_stats_pending_records.sql"),
     ),
+    (
+        9,
+        include_str!("../../../../migrations/sqlite/0009_stats_lines.sql"),
+    ),
 ];
 
 /// Read connections: at most this many reads run at once, each on a

@@ -1,6 +1,7 @@
 //! A turn's statistics: one line left pending (`stats_pending`), folded
 //! in with other turns' by the writer (see `store::stats_fold`), their
-//! days' counts added once per transaction.
+//! days' counts added once per transaction, the lines then kept as the
+//! record (`stats_lines`).
 
 use super::backend;
 use super::writer::Counts;
@@ -17,9 +18,11 @@ pub(super) fn write_pending(
     st: &StatsWrite,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    c.prepare_cached("INSERT INTO stats_pending (conversation_id, line) VALUES (?1, ?2)")
-        .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st)]))
-        .map_err(backend)?;
+    c.prepare_cached(
+        "INSERT INTO stats_pending (conversation_id, line, at_ms) VALUES (?1, ?2, ?3)",
+    )
+    .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st), now_ms]))
+    .map_err(backend)?;
     Ok(())
 }
 
@@ -106,7 +109,7 @@ pub(super) fn fold_records(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )
             .map_err(backend)?;
-        for r in &b.records {
+        for r in b.looked_up() {
             let e = &r.event;
             insert
                 .execute(params![
@@ -153,6 +156,13 @@ pub(super) fn fold_records(
                 .map_err(backend)?;
         }
     }
+    // The lines themselves are the record: kept, out of the pending ones.
+    c.prepare_cached(
+        "INSERT INTO stats_lines (conversation_id, at_ms, line)
+         SELECT conversation_id, at_ms, line FROM stats_pending WHERE id <= ?1 ORDER BY id",
+    )
+    .and_then(|mut s| s.execute([last]))
+    .map_err(backend)?;
     c.prepare_cached("DELETE FROM stats_pending WHERE id <= ?1")
         .and_then(|mut s| s.execute([last]))
         .map_err(backend)?;
@@ -162,6 +172,36 @@ pub(super) fn fold_records(
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
+
+    #[test]
+    fn the_lines_migration_dates_the_lines_left_pending_before_it() {
+        let c = Connection::open_in_memory().unwrap();
+        for (version, sql) in super::super::MIGRATIONS {
+            if *version <= 8 {
+                c.execute_batch(sql).unwrap();
+            }
+        }
+        let write = crate::serve::store::StatsWrite::default();
+        let line = crate::serve::store::stats_fold::pending_line(1_234_567, &write);
+        c.execute(
+            "INSERT INTO stats_pending (conversation_id, line) VALUES ('a', ?1), ('b', '{not json')",
+            [&line],
+        )
+        .unwrap();
+        for (version, sql) in super::super::MIGRATIONS {
+            if *version == 9 {
+                c.execute_batch(sql).unwrap();
+            }
+        }
+        let at: Vec<(String, i64)> = c
+            .prepare("SELECT conversation_id, at_ms FROM stats_pending ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(at, vec![("a".into(), 1_234_567), ("b".into(), 0)]);
+    }
 
     #[test]
     fn the_counts_migration_counts_the_records_written_before_it() {

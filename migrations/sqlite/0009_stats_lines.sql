@@ -1,0 +1,17 @@
+-- The statistics' record is kept as written: one line per turn with all
+-- its records (`stats_lines`), moved there from `stats_pending` by the fold
+-- that counts it. Exploding each line into a row per record (four or five
+-- a turn, each with its index entries) was most of what the fold cost, and
+-- no figure reads those rows: the figures come from the daily counts and
+-- the conversations' figures. `stats_events` now keeps only the records
+-- the store looks up again: flow starts (an abandoned flow's duration) and
+-- abandonments for idleness (taken back if the citizen returns).
+ALTER TABLE stats_pending ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE stats_pending SET at_ms = COALESCE(json_extract(line, '$.at'), 0) WHERE json_valid(line);
+CREATE TABLE stats_lines (
+    id              INTEGER PRIMARY KEY,
+    conversation_id TEXT,
+    at_ms           INTEGER NOT NULL,
+    line            TEXT NOT NULL
+);
+CREATE INDEX stats_lines_at ON stats_lines (at_ms);

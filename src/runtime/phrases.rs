@@ -29,6 +29,9 @@ pub enum Phrase {
     WhichDay,
     /// Another value read two ways: which one?
     WhichOne,
+    /// A question asked while a slot is asked, that no flow answers: it
+    /// is not taken as the slot's value.
+    QuestionNotAnswer,
 }
 
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
@@ -90,6 +93,15 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
         (ContinueInWhat, Fr) => "Très bien, je continue en français. Que puis-je faire pour vous ?",
         (ContinueInWhat, Nl) => "Goed, ik ga verder in het Nederlands. Wat kan ik voor u doen?",
         (ContinueInWhat, En) => "Fine, I will carry on in English. What can I do for you?",
+        (QuestionNotAnswer, Fr) => {
+            "Je n'ai pas de réponse à cette question, et je ne l'ai pas prise pour votre réponse."
+        }
+        (QuestionNotAnswer, Nl) => {
+            "Op die vraag heb ik geen antwoord, en ik heb ze niet als uw antwoord genomen."
+        }
+        (QuestionNotAnswer, En) => {
+            "I have no answer to that question, and I did not take it as your answer."
+        }
     }
 }
 

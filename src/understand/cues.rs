@@ -2,7 +2,8 @@
 //! between a slot's label and its value ("le prénom est Théo"), the
 //! opening of a follow-up ("Et à Noël ?"), a language the citizen does
 //! not speak ("I don't speak French"), words that name nothing ("quoi",
-//! "please"). The words are in `lexicon/cues.txt`.
+//! "please"), the words and turns of a question ("c'est quand", "wanneer
+//! is", "when is"). The words are in `lexicon/cues.txt`.
 
 use crate::understand::normalize::{tokenize, Token};
 use crate::values::Lang;
@@ -16,6 +17,17 @@ pub enum Cue {
     Filler,
     /// The name of a language ("French", "néerlandais", "Engels").
     LanguageName(Lang),
+    /// A word that asks for something ("quand", "wanneer", "when").
+    Question,
+    /// A way of putting a question that asks even without "?" ("c'est
+    /// quand", "wanneer is", "when is").
+    Asking,
+    /// What a question asks for ("quel jour", "welke datum", "what time").
+    Asked,
+    /// Saying one does not know or remember ("je ne sais plus").
+    Unknowing,
+    /// Words after which a question word asks nothing ("n'importe").
+    Indefinite,
 }
 
 type Phrases = Vec<Vec<String>>;
@@ -45,6 +57,11 @@ fn lexicon(cue: Cue, lang: Lang) -> &'static Phrases {
                     "language-fr" => Some(Cue::LanguageName(Lang::Fr)),
                     "language-nl" => Some(Cue::LanguageName(Lang::Nl)),
                     "language-en" => Some(Cue::LanguageName(Lang::En)),
+                    "question" => Some(Cue::Question),
+                    "asking" => Some(Cue::Asking),
+                    "asked" => Some(Cue::Asked),
+                    "unknowing" => Some(Cue::Unknowing),
+                    "indefinite" => Some(Cue::Indefinite),
                     _ => None,
                 },
             ) else {
@@ -79,6 +96,21 @@ pub fn at(tokens: &[Token], at: usize, cue: Cue, lang: Lang) -> Option<usize> {
             !phrase.is_empty()
                 && tokens
                     .get(at..at + phrase.len())
+                    .is_some_and(|run| run.iter().zip(phrase.iter()).all(|(t, w)| t.text == *w))
+        })
+        .map(Vec::len)
+}
+
+/// How many tokens before `end` make a phrase of this cue, if any: the
+/// longest phrase that ends just before `tokens[end]`.
+pub fn before(tokens: &[Token], end: usize, cue: Cue, lang: Lang) -> Option<usize> {
+    lexicon(cue, lang)
+        .iter()
+        .find(|phrase| {
+            !phrase.is_empty()
+                && end >= phrase.len()
+                && tokens
+                    .get(end - phrase.len()..end)
                     .is_some_and(|run| run.iter().zip(phrase.iter()).all(|(t, w)| t.text == *w))
         })
         .map(Vec::len)

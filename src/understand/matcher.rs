@@ -311,7 +311,7 @@ fn stopwords(lang: Lang) -> &'static FastSet<&'static str> {
     })[lang_slot(lang)]
 }
 
-fn is_stopword(word: &str, lang: Lang) -> bool {
+pub(crate) fn is_stopword(word: &str, lang: Lang) -> bool {
     stopwords(lang).contains(word)
 }
 

@@ -8,6 +8,7 @@ pub mod langdetect;
 pub mod matcher;
 pub mod negation;
 pub mod normalize;
+pub mod question;
 pub mod shape;
 pub mod stem;
 pub(crate) mod typo;

@@ -10,8 +10,9 @@ use crate::runtime::records::{Record, Refusal, StartedBy};
 use crate::runtime::session::{FormState, Phase};
 use crate::runtime::RuntimeError;
 use crate::understand::extract::{self, Candidate, Reason};
-use crate::understand::matcher::MATCH_THRESHOLD;
+use crate::understand::matcher::{Explain, MATCH_THRESHOLD};
 use crate::understand::normalize::fold;
+use crate::understand::question;
 use crate::understand::Input as Message_;
 use crate::values::format::{format_date_long, format_value};
 use crate::values::{SlotType, Value};
@@ -255,15 +256,32 @@ impl<'p> Turn<'p> {
         {
             return self.skip_slot(idx);
         }
+        // "Diwali 2026 c'est quand ?": what a question names is what the
+        // citizen wants to know, not their answer. The rest of the message
+        // is read for values, the questions are not.
+        let questions = self.questions_not_answering(idx, slot, input);
+        let blanked;
+        let answer = if questions.is_empty() {
+            input
+        } else {
+            trace!(
+                self,
+                "slot {}: {} question(s) in the message, not read as the answer",
+                slot.name,
+                questions.len()
+            );
+            blanked = input.without(&questions);
+            &blanked
+        };
         // "attendez, la date de naissance c'est le 5 avril", "c'est le 5,
         // pas le 4": a correction of an answered slot, even though a date
         // would also fit this question. What the correction does not claim
         // may still answer the question.
-        let corrections = self.corrections(idx, fs, input, Some(current))?;
+        let corrections = self.corrections(idx, fs, answer, Some(current))?;
         if !corrections.is_empty() {
             let claimed: Vec<_> = corrections.iter().map(|c| c.claimed.clone()).collect();
             self.apply_corrections(idx, fs, corrections)?;
-            let rest = input.without(&claimed);
+            let rest = answer.without(&claimed);
             let (found, _) = self.extract_for_form(idx, &rest, Some(current))?;
             if let Some((_, c)) = found.into_iter().find(|(i, _)| *i == current) {
                 self.say_phrase(Phrase::Noted);
@@ -273,7 +291,7 @@ impl<'p> Turn<'p> {
             return self.ask_slot(idx, fs.attempts);
         }
         self.ask_back = None;
-        let (found, rejected) = self.extract_for_form(idx, input, Some(current))?;
+        let (found, rejected) = self.extract_for_form(idx, answer, Some(current))?;
         let asking_back = self.ask_back.as_ref().is_some_and(|(i, _)| *i == current);
         let mine = found
             .iter()
@@ -351,8 +369,19 @@ impl<'p> Turn<'p> {
                 self.run()
             }
             None => {
-                if self.correct_in_passing(idx, fs, current, input)? {
+                if self.correct_in_passing(idx, fs, current, answer)? {
                     return Ok(());
+                }
+                if !questions.is_empty() {
+                    // A question no flow answers: said so, and asked again.
+                    self.record_step(idx, |flow, step| Record::SlotRefused {
+                        flow,
+                        step,
+                        why: Refusal::Type,
+                        code: "question".to_string(),
+                    });
+                    let said = phrase(Phrase::QuestionNotAnswer, self.lang()).to_string();
+                    return self.wrong_answer(idx, Some(said));
                 }
                 trace!(
                     self,
@@ -374,6 +403,57 @@ impl<'p> Turn<'p> {
                 )
             }
         }
+    }
+
+    /// The sentences of a message that ask something rather than answer
+    /// the slot ("Diwali 2026 c'est quand ?", "when is Easter Monday?"),
+    /// in byte ranges of the message. Only a slot whose values can be
+    /// named without being known (a day, a time, a number, an amount, an
+    /// option) is concerned: a reference, a plate or an address written
+    /// in a question is the citizen's own ("c'est quoi le statut de
+    /// CR-2025-0042 ?"), a free-text slot takes a question as its answer
+    /// ("pourquoi mon sac n'a pas été pris ?"), and so does a yes-or-no
+    /// one ("pourquoi pas ?"). A question about the form's own flow
+    /// answers it ("c'est quoi le menu vendredi ?" while the menu's day is
+    /// asked).
+    fn questions_not_answering(
+        &self,
+        idx: usize,
+        slot: &SlotSpec,
+        input: &Message_,
+    ) -> Vec<std::ops::Range<usize>> {
+        let named = matches!(
+            slot.ty,
+            SlotType::Date
+                | SlotType::Time
+                | SlotType::Number
+                | SlotType::Money
+                | SlotType::Choice(_)
+        );
+        if !named {
+            return Vec::new();
+        }
+        let lang = self.lang();
+        let questions = question::questions(input, lang);
+        if questions.is_empty() {
+            return questions;
+        }
+        let matches =
+            self.program
+                .triggers
+                .find_above(input, Some(lang), 1, MATCH_THRESHOLD, Explain::No);
+        let own = &self.session.stack[idx].flow;
+        let about_own_flow = matches.first().is_some_and(|m| {
+            self.program
+                .trigger_flows
+                .get(m.spec)
+                .and_then(|&f| self.program.flows.get(f))
+                .is_some_and(|f| f.name == *own)
+        });
+        if about_own_flow {
+            return Vec::new();
+        }
+        questions
     }
 
     /// A value for the slot being asked: validated, then kept or refused.

@@ -28,6 +28,9 @@ pub enum Cue {
     Unknowing,
     /// Words after which a question word asks nothing ("n'importe").
     Indefinite,
+    /// A preposition that sets the day or time a question is about ("à
+    /// Noël", "op kerstdag", "on Easter Monday").
+    Circumstance,
 }
 
 type Phrases = Vec<Vec<String>>;
@@ -62,6 +65,7 @@ fn lexicon(cue: Cue, lang: Lang) -> &'static Phrases {
                     "asked" => Some(Cue::Asked),
                     "unknowing" => Some(Cue::Unknowing),
                     "indefinite" => Some(Cue::Indefinite),
+                    "circumstance" => Some(Cue::Circumstance),
                     _ => None,
                 },
             ) else {

@@ -10,7 +10,9 @@
 //! "le 5 avril ?", "is het 3 mei?", "c'est le 3 mai ?" check an answer,
 //! "je ne sais plus quand, le 4 ?" gives one. A question is the clause
 //! that asks to the end of its sentence, or the whole sentence when that
-//! clause names nothing ("Pâques, c'est quand ?"). Whether a question is
+//! clause names nothing ("Pâques, c'est quand ?"), and stops where a
+//! circumstance begins ("ça passe quand | à Noël ?": the day it is asked
+//! about is the citizen's to tell). Whether a question is
 //! about the form's own subject (and so answers it after all) is the
 //! caller's to tell. The words are in `lexicon/cues.txt`.
 
@@ -50,7 +52,10 @@ pub fn questions(input: &Input, lang: Lang) -> Vec<Range<usize>> {
         } else {
             sentence.range.start
         };
-        let folded = tokens[from].start..tokens[sentence.range.end - 1].end;
+        let end = sentence
+            .circumstance_after(at)
+            .unwrap_or(sentence.range.end);
+        let folded = tokens[from].start..tokens[end - 1].end;
         out.push(input.folded.original_span(folded));
     }
     out
@@ -104,6 +109,17 @@ impl Sentence<'_> {
     fn asking_at(&self, i: usize) -> Option<usize> {
         let n = cues::at(self.tokens, i, Cue::Asking, self.lang)?;
         (i + n <= self.range.end && (i..i + n - 1).all(|k| !ends_clause(self.gap(k)))).then_some(n)
+    }
+
+    /// Where a circumstance of the question starts, after the question
+    /// that starts at token `at`: "ça passe quand | à Noël ?", "wanneer
+    /// komt de vuilkar | op kerstdag?", "when is collection | on Easter
+    /// Monday?" ask about something on a day, and that day is the
+    /// citizen's to tell, unlike "c'est quand le lundi de Pâques ?" or
+    /// "when is Easter Monday?", which ask what the day is.
+    fn circumstance_after(&self, at: usize) -> Option<usize> {
+        let from = at + self.asking_at(at).unwrap_or(1);
+        (from..self.range.end).find(|&k| self.is(k, Cue::Circumstance))
     }
 
     /// The clause holding token `i`, within the sentence.
@@ -377,6 +393,23 @@ mod tests {
         assert_eq!(
             asked("Whit Monday, what date is that?", En),
             ["Whit Monday, what date is that"]
+        );
+        // A day the question is asked about, after a preposition, is no
+        // part of the question: it is the citizen's to tell.
+        assert_eq!(asked("ça passe quand à Noël ?", Fr), ["ça passe quand"]);
+        assert_eq!(asked("c'est pour quand, au plus tard ?", Fr).len(), 1);
+        assert_eq!(
+            asked("wanneer komt de vuilkar op kerstdag?", Nl),
+            ["wanneer komt de vuilkar"]
+        );
+        assert_eq!(
+            asked("when is collection on Easter Monday?", En),
+            ["when is collection"]
+        );
+        // Not a preposition inside a day's own name.
+        assert_eq!(
+            asked("c'est quand le lundi de Pâques ?", Fr),
+            ["c'est quand le lundi de Pâques"]
         );
         // A conjunction in the middle of a sentence is no question word.
         assert!(asked("il est né quand on habitait à Gand, le 3 mai", Fr).is_empty());

@@ -213,7 +213,7 @@ async fn an_erased_citizen_leaves_nothing_in_any_table() {
             "demo_requests",
             "demo_payments",
             "cases",
-            "stats_events",
+            "stats_flow_starts",
             "stats_lines",
             "stats_conversations",
         ] {

@@ -676,8 +676,8 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         )];
         // Each record and its day's count, only if the mark was set.
         let marked = "EXISTS (SELECT 1 FROM stats_conversations WHERE conversation_id = CAST($1 AS TEXT) AND idle_ms = CAST($2 AS BIGINT))";
-        let since_start = "CAST($2 AS BIGINT) - (SELECT MAX(at_ms) FROM stats_events
-                     WHERE conversation_id = CAST($1 AS TEXT) AND kind = 'flow_started' AND flow = CAST($5 AS TEXT))";
+        let since_start = "CAST($2 AS BIGINT) - (SELECT at_ms FROM stats_flow_starts
+                     WHERE conversation_id = CAST($1 AS TEXT) AND flow = CAST($5 AS TEXT))";
         for e in &write.events {
             statements.push(Statement::new(
                 format!(
@@ -708,8 +708,8 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
                  SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT),
                    CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT), CAST($9 AS TEXT),
                    CAST($10 AS BIGINT), CAST($11 AS TEXT), CAST($12 AS TEXT),
-                   CAST($2 AS BIGINT) - (SELECT MAX(at_ms) FROM stats_events
-                     WHERE conversation_id = CAST($1 AS TEXT) AND kind = 'flow_started' AND flow = CAST($8 AS TEXT))
+                   CAST($2 AS BIGINT) - (SELECT at_ms FROM stats_flow_starts
+                     WHERE conversation_id = CAST($1 AS TEXT) AND flow = CAST($8 AS TEXT))
                  WHERE EXISTS (SELECT 1 FROM stats_conversations WHERE conversation_id = CAST($1 AS TEXT) AND idle_ms = CAST($13 AS BIGINT))",
                 vec![
                     SqlValue::text(&c.id),
@@ -797,6 +797,10 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
             ),
             Statement::new(
                 "DELETE FROM stats_lines WHERE at_ms < $1",
+                vec![SqlValue::int(before_ms)],
+            ),
+            Statement::new(
+                "DELETE FROM stats_flow_starts WHERE at_ms < $1",
                 vec![SqlValue::int(before_ms)],
             ),
             Statement::new(

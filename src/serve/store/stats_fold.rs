@@ -8,8 +8,8 @@
 //! statistics, so that the figures stay exact. The transaction that folds
 //! lines moves them to `stats_lines`, where they stay as the record until
 //! the retention period ends, and replicas fold one at a time: each line is
-//! counted once. Only the records the store looks up again (flow starts)
-//! also get a row of their own in `stats_events`. Writing the records in each turn instead (one statement on
+//! counted once. The last start of each flow per conversation, which an
+//! abandonment's duration needs, is kept in `stats_flow_starts`. Writing the records in each turn instead (one statement on
 //! four tables, with their indexes) cost a PostgreSQL replica nearly half
 //! its turns.
 //!
@@ -243,14 +243,26 @@ impl Batch {
         }
     }
 
-    /// The records the store keeps as rows of their own (`stats_events`)
-    /// because it looks them up again: flow starts, for the durations of
-    /// flows abandoned later. Every record stays in its turn's line
+    /// The last start of each (conversation, flow) in the batch, in key
+    /// order: what `stats_flow_starts` keeps, for the durations of flows
+    /// abandoned later. Every record stays in its turn's line
     /// (`stats_lines`), which is the record as written.
-    pub fn looked_up(&self) -> impl Iterator<Item = &FoldedRecord> {
-        self.records
-            .iter()
-            .filter(|r| r.event.kind == "flow_started")
+    pub fn flow_starts(&self) -> Vec<(String, String, i64)> {
+        let mut last: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        for r in &self.records {
+            if r.event.kind != "flow_started" {
+                continue;
+            }
+            if let Some(flow) = r.event.flow.as_deref() {
+                let at = last
+                    .entry((r.conversation_id.as_str(), flow))
+                    .or_insert(r.at_ms);
+                *at = (*at).max(r.at_ms);
+            }
+        }
+        last.into_iter()
+            .map(|((c, f), at)| (c.to_string(), f.to_string(), at))
+            .collect()
     }
 
     /// The daily counts the records add to, in key order (so that two
@@ -363,12 +375,52 @@ mod tests {
             vec![("parking", "en", 1, 6_500), ("creche", "nl", 1, 3_000)]
         );
         assert_eq!(counts.iter().map(|(_, n, _)| n).sum::<i64>(), 4);
-        // Only the flow start is looked up again, so only it gets a row.
-        let rows: Vec<_> = b
-            .looked_up()
-            .map(|r| (r.conversation_id.as_str(), r.event.flow.as_deref(), r.at_ms))
-            .collect();
-        assert_eq!(rows, vec![("a", Some("creche"), 1_000)]);
+        // The flow start is kept for later abandonments.
+        assert_eq!(
+            b.flow_starts(),
+            vec![("a".to_string(), "creche".to_string(), 1_000)]
+        );
+    }
+
+    #[test]
+    fn a_flow_started_twice_keeps_its_last_start() {
+        let mut text = pending_line(
+            1_000,
+            &write("fr", 1, vec![event("flow_started", Some("waste"))]),
+        );
+        text.push_str(&pending_line(
+            5_000,
+            &write(
+                "fr",
+                1,
+                vec![
+                    event("flow_started", Some("waste")),
+                    event("slot_asked", Some("waste")),
+                ],
+            ),
+        ));
+        text.push_str(&pending_line(
+            7_000,
+            &write("fr", 1, vec![event("flow_started", Some("creche"))]),
+        ));
+        let b = Batch::read(vec![
+            (
+                "b".into(),
+                pending_line(
+                    2_000,
+                    &write("nl", 1, vec![event("flow_started", Some("waste"))]),
+                ),
+            ),
+            ("a".into(), text),
+        ]);
+        assert_eq!(
+            b.flow_starts(),
+            vec![
+                ("a".to_string(), "creche".to_string(), 7_000),
+                ("a".to_string(), "waste".to_string(), 5_000),
+                ("b".to_string(), "waste".to_string(), 2_000),
+            ]
+        );
     }
 
     #[test]

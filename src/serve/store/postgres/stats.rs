@@ -84,8 +84,8 @@ pub(super) async fn fold_records(store: &PgStore, limit: i64) -> Result<u64, Sto
         let (cs, fs): (Vec<String>, Vec<String>) = needed.into_iter().unzip();
         let starts = tx
             .query(
-                "SELECT t.c, t.f, (SELECT MAX(e.at_ms) FROM stats_events e
-                   WHERE e.conversation_id = t.c AND e.kind = 'flow_started' AND e.flow = t.f)
+                "SELECT t.c, t.f, (SELECT s.at_ms FROM stats_flow_starts s
+                   WHERE s.conversation_id = t.c AND s.flow = t.f)
                  FROM UNNEST($1::TEXT[], $2::TEXT[]) AS t(c, f)",
                 &[&cs, &fs],
             )
@@ -124,33 +124,17 @@ pub(super) async fn fold_records(store: &PgStore, limit: i64) -> Result<u64, Sto
     .await
     .map_err(backend)?;
 
-    let looked_up: Vec<_> = b.looked_up().collect();
-    if !looked_up.is_empty() {
-        let r = &looked_up;
-        let texts = |get: fn(&crate::serve::store::stats_fold::FoldedRecord) -> Option<&str>| {
-            r.iter().copied().map(get).collect::<Vec<Option<&str>>>()
-        };
-        let ints = |get: fn(&crate::serve::store::stats_fold::FoldedRecord) -> Option<i64>| {
-            r.iter().copied().map(get).collect::<Vec<Option<i64>>>()
-        };
+    let starts = b.flow_starts();
+    if !starts.is_empty() {
         tx.execute(
-            "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
-             SELECT * FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::TEXT[],
-               $8::TEXT[], $9::TEXT[], $10::BIGINT[], $11::TEXT[], $12::TEXT[], $13::BIGINT[])",
+            "INSERT INTO stats_flow_starts (conversation_id, flow, at_ms)
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[])
+             ON CONFLICT (conversation_id, flow)
+             DO UPDATE SET at_ms = GREATEST(stats_flow_starts.at_ms, excluded.at_ms)",
             &[
-                &texts(|x| Some(&x.conversation_id)),
-                &ints(|x| Some(x.at_ms)),
-                &texts(|x| Some(&x.day)),
-                &ints(|x| Some(x.hour)),
-                &texts(|x| Some(&x.channel)),
-                &texts(|x| Some(&x.lang)),
-                &texts(|x| Some(&x.event.kind)),
-                &texts(|x| x.event.flow.as_deref()),
-                &texts(|x| x.event.step.as_deref()),
-                &ints(|x| x.event.step_index),
-                &texts(|x| x.event.detail.as_deref()),
-                &texts(|x| x.event.extra.as_deref()),
-                &ints(|x| x.event.value),
+                &starts.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+                &starts.iter().map(|s| s.1.as_str()).collect::<Vec<_>>(),
+                &starts.iter().map(|s| s.2).collect::<Vec<_>>(),
             ],
         )
         .await

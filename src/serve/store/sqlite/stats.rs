@@ -68,10 +68,9 @@ pub(super) fn fold_records(
     for (id, flow) in b.starts_needed() {
         let at: Option<i64> = c
             .prepare_cached(
-                "SELECT MAX(at_ms) FROM stats_events
-                 WHERE conversation_id = ?1 AND kind = 'flow_started' AND flow = ?2",
+                "SELECT at_ms FROM stats_flow_starts WHERE conversation_id = ?1 AND flow = ?2",
             )
-            .and_then(|mut s| s.query_row(params![id, flow], |r| r.get(0)))
+            .and_then(|mut s| s.query_row(params![id, flow], |r| r.get(0)).optional())
             .map_err(backend)?;
         if let Some(at) = at {
             starts.insert((id, flow), at);
@@ -103,31 +102,14 @@ pub(super) fn fold_records(
         }
     }
     {
-        let mut insert = c
+        let mut upsert = c
             .prepare_cached(
-                "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO stats_flow_starts (conversation_id, flow, at_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (conversation_id, flow) DO UPDATE SET at_ms = MAX(at_ms, excluded.at_ms)",
             )
             .map_err(backend)?;
-        for r in b.looked_up() {
-            let e = &r.event;
-            insert
-                .execute(params![
-                    r.conversation_id,
-                    r.at_ms,
-                    r.day,
-                    r.hour,
-                    r.channel,
-                    r.lang,
-                    e.kind,
-                    e.flow,
-                    e.step,
-                    e.step_index,
-                    e.detail,
-                    e.extra,
-                    e.value
-                ])
-                .map_err(backend)?;
+        for (id, flow, at) in b.flow_starts() {
+            upsert.execute(params![id, flow, at]).map_err(backend)?;
         }
     }
     for (key, n, total) in b.counts() {

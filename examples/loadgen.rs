@@ -9,7 +9,10 @@
 //!
 //! With `--stats`, it measures instead what the statistics record costs:
 //! the closed-loop turns per second with the record off and on, in
-//! alternating rounds of one run, each round on a fresh server and store.
+//! alternating rounds of one run, each round on a fresh server and store,
+//! and the machine's busy CPU time per turn in those rounds (every process:
+//! the server, its database, the load generator), which varies less from
+//! round to round than the turns per second do.
 //!
 //!     cargo build --release && cargo run --release --example loadgen -- [--postgres URL] [--seconds N]
 //!
@@ -285,6 +288,29 @@ async fn run(bin: &Path, label: &str, store: &str, replicas: usize, seconds: u64
     );
 }
 
+/// The machine's busy CPU time so far, in seconds (every core, every
+/// process: the server, its database, this load generator), from
+/// `/proc/stat`; 0 where there is none.
+fn busy_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(cpu) = stat.lines().next() else {
+        return 0.0;
+    };
+    let f: Vec<f64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: all but idle and iowait.
+    let busy: f64 = f
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4 && *i < 8)
+        .map(|(_, v)| v)
+        .sum();
+    busy / 100.0
+}
+
 /// The statistics record's cost: closed-loop turns per second with the
 /// record off and on, in `rounds` alternating rounds, each on a fresh
 /// server and store (emptied first for PostgreSQL).
@@ -296,6 +322,8 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
         .unwrap();
     let mut off = Vec::new();
     let mut on = Vec::new();
+    let mut cpu_off = Vec::new();
+    let mut cpu_on = Vec::new();
     for round in 0..rounds * 2 {
         let record = round % 2 == 1;
         if store.starts_with("postgres") {
@@ -309,11 +337,17 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
         );
         let urls = vec![server.url.clone()];
         let convs = create_many(&client, &urls, CONNECTIONS).await;
+        let (busy, started) = (busy_cpu_seconds(), Instant::now());
         let turns = closed_loop(&client, &convs, seconds, false).await;
+        // The machine's CPU per turn, in µs: what the record adds to each
+        // turn, whatever else slowed the round down.
+        let cpu = (busy_cpu_seconds() - busy) * 1e6 / (turns * started.elapsed().as_secs_f64());
         if record {
             on.push(turns);
+            cpu_on.push(cpu);
         } else {
             off.push(turns);
+            cpu_off.push(cpu);
         }
         drop(server);
     }
@@ -322,6 +356,7 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
         v[v.len() / 2]
     };
     let (m_off, m_on) = (median(&mut off), median(&mut on));
+    let (c_off, c_on) = (median(&mut cpu_off), median(&mut cpu_on));
     let rounds_text = |v: &[f64]| {
         v.iter()
             .map(|t| format!("{t:.0}"))
@@ -329,10 +364,11 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
             .join(", ")
     };
     println!(
-        "| {label} | {m_off:.0} ({}) | {m_on:.0} ({}) | {:+.1} % |",
+        "| {label} | {m_off:.0} ({}) | {m_on:.0} ({}) | {:+.1} % | {c_off:.0} → {c_on:.0} | {:+.1} % |",
         rounds_text(&off),
         rounds_text(&on),
-        (m_on - m_off) / m_off * 100.0
+        (m_on - m_off) / m_off * 100.0,
+        (c_on - c_off) / c_off * 100.0
     );
 }
 
@@ -371,8 +407,8 @@ fn main() {
         .unwrap();
     let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
     if stats {
-        println!("| store | turns/s, record off (median; rounds) | turns/s, record on | change |");
-        println!("| --- | --- | --- | --- |");
+        println!("| store | turns/s, record off (median; rounds) | turns/s, record on | change | machine CPU µs per turn, off → on (medians) | change |");
+        println!("| --- | --- | --- | --- | --- | --- |");
         runtime.block_on(async {
             if wants("sqlite") {
                 compare_recording(&bin, "SQLite", "sqlite://{dir}/guichet.db", seconds, 3).await;

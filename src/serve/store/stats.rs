@@ -768,7 +768,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         let upsert = COUNT_UPSERT;
         // The records are counted already (as they were written): the
         // conversations' distributions are rolled up, then the rows go.
-        let statements = vec![
+        let mut statements = vec![
             Statement::new(
                 format!(
                     "INSERT INTO stats_daily ({dims}, n, total)
@@ -791,27 +791,21 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
                 ),
                 vec![SqlValue::int(before_ms)],
             ),
-            Statement::new(
-                "DELETE FROM stats_events WHERE at_ms < $1",
-                vec![SqlValue::int(before_ms)],
-            ),
-            Statement::new(
-                "DELETE FROM stats_lines WHERE at_ms < $1",
-                vec![SqlValue::int(before_ms)],
-            ),
-            Statement::new(
-                "DELETE FROM stats_flow_starts WHERE at_ms < $1",
-                vec![SqlValue::int(before_ms)],
-            ),
-            Statement::new(
-                "DELETE FROM stats_conversations WHERE last_ms < $1",
-                vec![SqlValue::int(before_ms)],
-            ),
-            Statement::new(
-                "DELETE FROM stats_unmatched WHERE at_ms < $1",
-                vec![SqlValue::int(before_ms)],
-            ),
         ];
+        // Then the rows of that age go: the records as written, the flow
+        // starts, the idle abandonments, the figures, the messages.
+        for (table, time) in [
+            ("stats_events", "at_ms"),
+            ("stats_lines", "at_ms"),
+            ("stats_flow_starts", "at_ms"),
+            ("stats_conversations", "last_ms"),
+            ("stats_unmatched", "at_ms"),
+        ] {
+            statements.push(Statement::new(
+                format!("DELETE FROM {table} WHERE {time} < $1"),
+                vec![SqlValue::int(before_ms)],
+            ));
+        }
         let done = self.transaction(statements).await?;
         Ok(done.iter().skip(2).map(|(_, n)| n).sum())
     }

@@ -94,6 +94,24 @@ impl Server {
         }
     }
 
+    /// The server's CPU time so far (user and system, every thread), in
+    /// seconds, from `/proc/PID/stat`; 0 where there is none.
+    fn cpu_seconds(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // The command name may hold spaces: the fields start after its ")".
+        let fields: Vec<f64> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0.0))
+            .collect();
+        // utime and stime, fields 14 and 15 of the line (11 and 12 here).
+        let ticks = fields.get(11).unwrap_or(&0.0) + fields.get(12).unwrap_or(&0.0);
+        ticks / 100.0
+    }
+
     /// Resident memory, in MiB.
     fn rss_mib(&self) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
@@ -274,16 +292,24 @@ async fn run(bin: &Path, label: &str, store: &str, replicas: usize, seconds: u64
         .unwrap();
     let idle_rss: f64 = servers.iter().map(Server::rss_mib).sum();
     let convs = create_many(&client, &urls, CONNECTIONS).await;
+    let server_cpu = || servers.iter().map(Server::cpu_seconds).sum::<f64>();
+    // The servers' own CPU per request, in µs: what each costs the server,
+    // whatever the load generator beside it takes.
+    let (cpu, started) = (server_cpu(), Instant::now());
     let trivial = closed_loop(&client, &convs, seconds, true).await;
+    let trivial_us = (server_cpu() - cpu) * 1e6 / (trivial * started.elapsed().as_secs_f64());
+    let (cpu, started) = (server_cpu(), Instant::now());
     let turns = closed_loop(&client, &convs, seconds, false).await;
+    let turn_us = (server_cpu() - cpu) * 1e6 / (turns * started.elapsed().as_secs_f64());
     let live = create_many(&client, &urls, LIVE_CONVERSATIONS).await;
     let (p50, p99, max, failed) = fixed_rate(&client, &live, seconds).await;
     let before: f64 = servers.iter().map(Server::rss_mib).sum();
     create_many(&client, &urls, IDLE_CONVERSATIONS).await;
     let after: f64 = servers.iter().map(Server::rss_mib).sum();
     println!(
-        "| {label} | {trivial:.0} | {turns:.0} | {:.1}x | {p50:.1} | {p99:.1} | {max:.0} | {failed} | {idle_rss:.0} | {before:.0} | {:+.1} |",
+        "| {label} | {trivial:.0} | {turns:.0} | {:.1}x | {trivial_us:.0} → {turn_us:.0} ({:.1}x) | {p50:.1} | {p99:.1} | {max:.0} | {failed} | {idle_rss:.0} | {before:.0} | {:+.1} |",
         trivial / turns,
+        turn_us / trivial_us,
         after - before
     );
 }
@@ -324,6 +350,8 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
     let mut on = Vec::new();
     let mut cpu_off = Vec::new();
     let mut cpu_on = Vec::new();
+    let mut own_off = Vec::new();
+    let mut own_on = Vec::new();
     for round in 0..rounds * 2 {
         let record = round % 2 == 1;
         if store.starts_with("postgres") {
@@ -337,17 +365,21 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
         );
         let urls = vec![server.url.clone()];
         let convs = create_many(&client, &urls, CONNECTIONS).await;
-        let (busy, started) = (busy_cpu_seconds(), Instant::now());
+        let (busy, own, started) = (busy_cpu_seconds(), server.cpu_seconds(), Instant::now());
         let turns = closed_loop(&client, &convs, seconds, false).await;
         // The machine's CPU per turn, in µs: what the record adds to each
-        // turn, whatever else slowed the round down.
-        let cpu = (busy_cpu_seconds() - busy) * 1e6 / (turns * started.elapsed().as_secs_f64());
+        // turn, whatever else slowed the round down; and the server's own.
+        let n = turns * started.elapsed().as_secs_f64();
+        let cpu = (busy_cpu_seconds() - busy) * 1e6 / n;
+        let own = (server.cpu_seconds() - own) * 1e6 / n;
         if record {
             on.push(turns);
             cpu_on.push(cpu);
+            own_on.push(own);
         } else {
             off.push(turns);
             cpu_off.push(cpu);
+            own_off.push(own);
         }
         drop(server);
     }
@@ -357,6 +389,7 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
     };
     let (m_off, m_on) = (median(&mut off), median(&mut on));
     let (c_off, c_on) = (median(&mut cpu_off), median(&mut cpu_on));
+    let (s_off, s_on) = (median(&mut own_off), median(&mut own_on));
     let rounds_text = |v: &[f64]| {
         v.iter()
             .map(|t| format!("{t:.0}"))
@@ -364,11 +397,12 @@ async fn compare_recording(bin: &Path, label: &str, store: &str, seconds: u64, r
             .join(", ")
     };
     println!(
-        "| {label} | {m_off:.0} ({}) | {m_on:.0} ({}) | {:+.1} % | {c_off:.0} → {c_on:.0} | {:+.1} % |",
+        "| {label} | {m_off:.0} ({}) | {m_on:.0} ({}) | {:+.1} % | {c_off:.0} → {c_on:.0} | {:+.1} % | {s_off:.0} → {s_on:.0} | {:+.1} % |",
         rounds_text(&off),
         rounds_text(&on),
         (m_on - m_off) / m_off * 100.0,
-        (c_on - c_off) / c_off * 100.0
+        (c_on - c_off) / c_off * 100.0,
+        (s_on - s_off) / s_off * 100.0
     );
 }
 
@@ -407,8 +441,8 @@ fn main() {
         .unwrap();
     let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
     if stats {
-        println!("| store | turns/s, record off (median; rounds) | turns/s, record on | change | machine CPU µs per turn, off → on (medians) | change |");
-        println!("| --- | --- | --- | --- | --- | --- |");
+        println!("| store | turns/s, record off (median; rounds) | turns/s, record on | change | machine CPU µs per turn, off → on (medians) | change | server CPU µs per turn, off → on | change |");
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
         runtime.block_on(async {
             if wants("sqlite") {
                 compare_recording(&bin, "SQLite", "sqlite://{dir}/guichet.db", seconds, 3).await;
@@ -421,8 +455,8 @@ fn main() {
         });
         return;
     }
-    println!("| store | trivial route req/s | durable turns/s (64 conn.) | turn / trivial | p50 ms at {RATE}/s | p99 ms | max ms | failed | RSS idle MiB | RSS after {LIVE_CONVERSATIONS} conv. | RSS +{IDLE_CONVERSATIONS} idle conv. MiB |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| store | trivial route req/s | durable turns/s (64 conn.) | turn / trivial | server CPU µs, request → turn | p50 ms at {RATE}/s | p99 ms | max ms | failed | RSS idle MiB | RSS after {LIVE_CONVERSATIONS} conv. | RSS +{IDLE_CONVERSATIONS} idle conv. MiB |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     runtime.block_on(async {
         if wants("sqlite") {
             run(&bin, "SQLite", "sqlite://{dir}/guichet.db", 1, seconds).await;

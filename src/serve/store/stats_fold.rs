@@ -1,17 +1,20 @@
 //! The statistics' records of many turns, folded in at once (both stores).
 //!
 //! A turn keeps what it adds to the statistics (its `StatsWrite`) as one
-//! JSON line in `stats_pending`, a plain insert in its own transaction. The
-//! store then folds the lines of many turns into the records, the
-//! conversations' figures and the daily counts, in one transaction of a
-//! few statements: every second, and before anything reads the
-//! statistics, so that the figures stay exact. The transaction that folds
-//! lines moves them to `stats_lines`, where they stay as the record until
-//! the retention period ends, and replicas fold one at a time: each line is
-//! counted once. The last start of each flow per conversation, which an
-//! abandonment's duration needs, is kept in `stats_flow_starts`. Writing the records in each turn instead (one statement on
-//! four tables, with their indexes) cost a PostgreSQL replica nearly half
-//! its turns.
+//! JSON line, a plain insert in its own transaction. The store then folds
+//! the lines of many turns into the conversations' figures and the daily
+//! counts, in one transaction of a few statements: every second, and
+//! before anything reads the statistics, so that the figures stay exact.
+//! The lines stay as the record (`stats_lines`) until the retention period
+//! ends. On PostgreSQL a line waits in `stats_pending` and the fold moves
+//! it; replicas fold one at a time. On SQLite (one writer at a time, ids
+//! that only grow) a line goes straight to `stats_lines` and the fold
+//! counts the lines after the last it counted (`stats_folded`). Either way
+//! each line is counted once. The last start of each flow per
+//! conversation, which an abandonment's duration needs, is kept in
+//! `stats_flow_starts`. Writing the records in each turn instead (one
+//! statement on four tables, with their indexes) cost a PostgreSQL replica
+//! nearly half its turns.
 //!
 //! This module holds what needs no database: reading the lines, the
 //! conversations' figures, the durations of abandoned flows, the daily

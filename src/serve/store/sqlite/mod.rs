@@ -62,6 +62,10 @@ const MIGRATIONS: Migrations = &[
         9,
         include_str!("../../../../migrations/sqlite/0009_stats_lines.sql"),
     ),
+    (
+        10,
+        include_str!("../../../../migrations/sqlite/0010_stats_lines_folded_mark.sql"),
+    ),
 ];
 
 /// Read connections: at most this many reads run at once, each on a

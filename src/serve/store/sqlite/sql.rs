@@ -81,9 +81,8 @@ impl SqlBackend for SqliteStore {
         // Most reads find nothing pending: no write transaction for them.
         let any = self
             .read(|c| {
-                c.query_row("SELECT EXISTS (SELECT 1 FROM stats_pending)", [], |r| {
-                    r.get::<_, bool>(0)
-                })
+                c.prepare_cached(super::stats::ANY_PENDING)?
+                    .query_row([], |r| r.get::<_, bool>(0))
             })
             .await?;
         if !any {

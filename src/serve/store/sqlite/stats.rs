@@ -1,7 +1,7 @@
-//! A turn's statistics: one line left pending (`stats_pending`), folded
-//! in with other turns' by the writer (see `store::stats_fold`), their
-//! days' counts added once per transaction, the lines then kept as the
-//! record (`stats_lines`).
+//! A turn's statistics: one line written straight into the record
+//! (`stats_lines`), folded in with other turns' by the writer (see
+//! `store::stats_fold`): the lines after the last one folded
+//! (`stats_folded`), their days' counts added once per transaction.
 
 use super::backend;
 use super::writer::Counts;
@@ -11,30 +11,35 @@ use crate::serve::store::{StatsWrite, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 
-/// Leaves the turn's records pending.
+/// Writes the turn's records, to be folded.
 pub(super) fn write_pending(
     c: &Connection,
     id: &str,
     st: &StatsWrite,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    c.prepare_cached(
-        "INSERT INTO stats_pending (conversation_id, line, at_ms) VALUES (?1, ?2, ?3)",
-    )
-    .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st), now_ms]))
-    .map_err(backend)?;
+    c.prepare_cached("INSERT INTO stats_lines (conversation_id, line, at_ms) VALUES (?1, ?2, ?3)")
+        .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st), now_ms]))
+        .map_err(backend)?;
     Ok(())
 }
 
-/// Folds `limit` pending lines at most, the oldest first, in the writer's
-/// transaction; returns how many.
+/// Whether lines wait to be folded.
+pub(super) const ANY_PENDING: &str =
+    "SELECT EXISTS (SELECT 1 FROM stats_lines WHERE id > (SELECT last FROM stats_folded))";
+
+/// Folds `limit` lines at most after the last one folded, the oldest
+/// first, in the writer's transaction; returns how many.
 pub(super) fn fold_records(
     c: &Connection,
     limit: i64,
     counts: &mut Counts,
 ) -> Result<u64, StoreError> {
     let lines: Vec<(i64, String, String)> = c
-        .prepare_cached("SELECT id, conversation_id, line FROM stats_pending ORDER BY id LIMIT ?1")
+        .prepare_cached(
+            "SELECT id, conversation_id, line FROM stats_lines
+             WHERE id > (SELECT last FROM stats_folded) ORDER BY id LIMIT ?1",
+        )
         .and_then(|mut s| {
             s.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect()
@@ -138,14 +143,8 @@ pub(super) fn fold_records(
                 .map_err(backend)?;
         }
     }
-    // The lines themselves are the record: kept, out of the pending ones.
-    c.prepare_cached(
-        "INSERT INTO stats_lines (conversation_id, at_ms, line)
-         SELECT conversation_id, at_ms, line FROM stats_pending WHERE id <= ?1 ORDER BY id",
-    )
-    .and_then(|mut s| s.execute([last]))
-    .map_err(backend)?;
-    c.prepare_cached("DELETE FROM stats_pending WHERE id <= ?1")
+    // The lines themselves stay as the record: counted up to `last`.
+    c.prepare_cached("UPDATE stats_folded SET last = ?1")
         .and_then(|mut s| s.execute([last]))
         .map_err(backend)?;
     Ok(folded)
@@ -183,6 +182,68 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(at, vec![("a".into(), 1_234_567), ("b".into(), 0)]);
+    }
+
+    #[test]
+    fn lines_written_after_the_mark_are_folded_once_even_after_the_newest_are_erased() {
+        let c = Connection::open_in_memory().unwrap();
+        for (version, sql) in super::super::MIGRATIONS {
+            if *version <= 9 {
+                c.execute_batch(sql).unwrap();
+            }
+        }
+        let write = crate::serve::store::StatsWrite {
+            day: "2026-03-02".into(),
+            channel: "web".into(),
+            lang: "fr".into(),
+            messages: 1,
+            ..Default::default()
+        };
+        let line = crate::serve::store::stats_fold::pending_line(1_000, &write);
+        // One line folded before the migration, one still pending.
+        c.execute(
+            "INSERT INTO stats_lines (conversation_id, at_ms, line) VALUES ('a', 1000, ?1)",
+            [&line],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO stats_pending (conversation_id, line, at_ms) VALUES ('b', ?1, 1000)",
+            [&line],
+        )
+        .unwrap();
+        for (version, sql) in super::super::MIGRATIONS {
+            if *version >= 10 {
+                c.execute_batch(sql).unwrap();
+            }
+        }
+        let fold = |c: &Connection| {
+            let mut counts = super::Counts::default();
+            super::fold_records(c, 250, &mut counts).unwrap()
+        };
+        let figures = |c: &Connection| -> Vec<(String, i64)> {
+            c.prepare(
+                "SELECT conversation_id, messages FROM stats_conversations ORDER BY conversation_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        // Only the line left pending is counted; both stay as the record.
+        assert_eq!(fold(&c), 1);
+        assert_eq!(fold(&c), 0);
+        assert_eq!(figures(&c), vec![("b".into(), 1)]);
+        let lines: i64 = c
+            .query_row("SELECT COUNT(*) FROM stats_lines", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(lines, 2);
+        // The newest line erased, the next one still lands after the mark.
+        c.execute("DELETE FROM stats_lines WHERE conversation_id = 'b'", [])
+            .unwrap();
+        super::write_pending(&c, "c", &write, 2_000).unwrap();
+        assert_eq!(fold(&c), 1);
+        assert_eq!(figures(&c), vec![("b".into(), 1), ("c".into(), 1)]);
     }
 
     #[test]

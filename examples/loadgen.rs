@@ -411,6 +411,7 @@ fn main() {
     let mut stats = false;
     let mut seconds = 10;
     let mut only: Option<String> = None;
+    let mut bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/guichet");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -424,13 +425,14 @@ fn main() {
             }
             "--only" => only = args.next(),
             "--stats" => stats = true,
+            // Another build of the server, to compare two versions.
+            "--bin" => bin = args.next().map(PathBuf::from).unwrap_or(bin),
             _ => {
-                eprintln!("usage: loadgen [--postgres URL] [--seconds N] [--only sqlite|postgres|postgres2] [--stats]");
+                eprintln!("usage: loadgen [--postgres URL] [--seconds N] [--only sqlite|postgres|postgres2] [--stats] [--bin PATH]");
                 std::process::exit(2);
             }
         }
     }
-    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/guichet");
     if !bin.exists() {
         eprintln!("build the server first: cargo build --release");
         std::process::exit(2);

@@ -279,3 +279,123 @@ async fn two_servers_on_one_postgresql_serve_one_conversation_in_turn() {
     }
     served_a.stop().await;
 }
+
+/// The embedded store keeps recent conversations' state in memory between
+/// turns. A change made to the file behind the server's back (another
+/// process) is never overwritten by a turn started from the kept state:
+/// that turn is refused, and the next one starts from the file.
+#[tokio::test]
+async fn a_turn_never_overwrites_what_another_process_wrote_to_the_embedded_store() {
+    let b = backends::sqlite().await;
+    let s = &b.store;
+    let path = b.url.strip_prefix("sqlite://").unwrap().to_string();
+    s.create_conversation(NewConversation {
+        id: "c_kept".into(),
+        token_hash: vec![1],
+        channel: "web".into(),
+        external_key: None,
+        lang: Some("fr".into()),
+        session: "{}".into(),
+        now_ms: 1000,
+    })
+    .await
+    .unwrap();
+    let turn = |seq: i64, client_id: &str, now_ms: i64| TurnWrite {
+        session: format!("{{\"turns\":{seq}}}"),
+        events: vec![StoredEvent {
+            seq,
+            body: "{\"type\":\"say\",\"text\":\"ok\"}".into(),
+        }],
+        answer: Some(guichet::serve::store::AnswerWrite {
+            client_id: client_id.into(),
+            events: format!("{{\"seq\":{seq}}}"),
+            append: false,
+        }),
+        now_ms,
+        ..TurnWrite::default()
+    };
+    let (locked, answer) = s
+        .lock_for_input("c_kept", "m1", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(answer, None);
+    locked.commit(turn(1, "m1", 2000)).await.unwrap();
+
+    // Another process writes a turn of its own.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute(
+            "UPDATE conversations SET session = '{\"other\":true}', last_seq = 2, updated_ms = 2500 WHERE id = 'c_kept'",
+            [],
+        )
+        .unwrap();
+    other
+        .execute(
+            "INSERT INTO events (conversation_id, seq, body, at_ms) VALUES ('c_kept', 2, '{\"type\":\"say\",\"text\":\"other\"}', 2500)",
+            [],
+        )
+        .unwrap();
+
+    // A turn started from the state kept in memory is refused...
+    let (locked, _) = s
+        .lock_for_input("c_kept", "m2", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(locked.state().info.last_seq, 1, "the state kept in memory");
+    let refused = locked.commit(turn(2, "m2", 3000)).await;
+    assert!(
+        matches!(refused, Err(guichet::serve::store::StoreError::Busy)),
+        "a turn over a changed row is refused: {refused:?}"
+    );
+    let session: String = other
+        .query_row(
+            "SELECT session FROM conversations WHERE id = 'c_kept'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        session, "{\"other\":true}",
+        "what the other process wrote stays"
+    );
+    // ...and the next starts from the file, and is kept.
+    let (locked, answer) = s
+        .lock_for_input("c_kept", "m2", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(answer, None, "the refused turn left no answer");
+    assert_eq!(locked.state().info.last_seq, 2);
+    assert_eq!(locked.state().session, "{\"other\":true}");
+    locked.commit(turn(3, "m2", 3000)).await.unwrap();
+    let events = s.events_after("c_kept", 0, 10).await.unwrap();
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3], "no event lost or repeated");
+
+    // The answered message ids are known, kept or not: a retry gets the
+    // first answer.
+    let (_, answer) = s
+        .lock_for_input("c_kept", "m1", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(answer.as_deref(), Some("{\"seq\":1}"));
+    let reopened = guichet::serve::store::open(&b.url).await.unwrap();
+    let (_, answer) = reopened
+        .lock_for_input("c_kept", "m2", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(answer.as_deref(), Some("{\"seq\":3}"));
+
+    // Erased behind the server's back: the next turn finds no conversation.
+    other
+        .execute("DELETE FROM conversations WHERE id = 'c_kept'", [])
+        .unwrap();
+    let (locked, _) = s
+        .lock_for_input("c_kept", "m3", Duration::from_secs(5))
+        .await
+        .unwrap();
+    let gone = locked.commit(turn(4, "m3", 4000)).await;
+    assert!(matches!(
+        gone,
+        Err(guichet::serve::store::StoreError::NotFound)
+    ));
+}

@@ -8,6 +8,7 @@
 //! transaction survives the process being killed (it may be lost only if
 //! the machine itself loses power before the next checkpoint).
 
+mod cache;
 mod demo;
 mod handover;
 mod locks;
@@ -21,6 +22,7 @@ use super::{
 };
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -91,6 +93,8 @@ struct Inner {
     /// connections are ever open for reading.
     read_permits: tokio::sync::Semaphore,
     locks: locks::LockMap,
+    /// Recent conversations' state, kept after each turn.
+    sessions: cache::SessionCache,
 }
 
 pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
@@ -193,6 +197,7 @@ impl SqliteStore {
                 readers: Mutex::new(Vec::new()),
                 read_permits: tokio::sync::Semaphore::new(READERS),
                 locks: locks::LockMap::default(),
+                sessions: cache::SessionCache::default(),
             }),
         })
     }
@@ -352,25 +357,58 @@ impl LockedConversation for SqliteLocked {
     }
 
     async fn commit(self: Box<Self>, write: TurnWrite) -> Result<(), StoreError> {
-        let id = self.state.info.id.clone();
+        let read = self.state.clone();
+        let next = state_after(&read, &write);
+        let client_id = write
+            .answer
+            .as_ref()
+            .filter(|a| !a.append)
+            .map(|a| a.client_id.clone());
         let result = self
             .inner
             .writer
-            .run(move |c| write_turn(c, &id, &write))
+            .run(move |c| write_turn(c, &read, &write))
             .await;
+        match &result {
+            Ok(()) => self.inner.sessions.committed(next, client_id),
+            Err(_) => self.inner.sessions.forget(&self.state.info.id),
+        }
         drop(self);
         result
     }
 }
 
-fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError> {
+/// The conversation's row after `w`, as `write_turn` leaves it.
+fn state_after(read: &ConversationState, w: &TurnWrite) -> ConversationState {
+    let mut next = read.clone();
+    next.session = w.session.clone();
+    if let Some(lang) = &w.lang {
+        next.info.lang = Some(lang.clone());
+    }
+    if let Some(e) = w.events.last() {
+        next.info.last_seq = e.seq;
+    }
+    if let Some(offered) = &w.offered {
+        next.offered = offered.clone();
+    }
+    next.info.updated_ms = w.now_ms;
+    if let Some(mode) = w.mode {
+        next.info.mode = mode.as_str().to_string();
+    }
+    next
+}
+
+/// Writes a turn over the state it started from: the row is updated only
+/// if it is still that state, so nothing changed behind it is overwritten.
+fn write_turn(c: &Connection, read: &ConversationState, w: &TurnWrite) -> Result<(), StoreError> {
+    let id = read.info.id.as_str();
     let last_seq = w.events.last().map(|e| e.seq);
     let changed = c
         .prepare_cached(
             "UPDATE conversations SET session = ?1, lang = COALESCE(?2, lang),
                 last_seq = COALESCE(?3, last_seq), offered = COALESCE(?4, offered), updated_ms = ?5,
                 mode = COALESCE(?7, mode)
-             WHERE id = ?6",
+             WHERE id = ?6 AND last_seq = ?8 AND updated_ms = ?9",
         )
         .and_then(|mut s| {
             s.execute(params![
@@ -380,12 +418,22 @@ fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError>
                 w.offered,
                 w.now_ms,
                 id,
-                w.mode.map(|m| m.as_str())
+                w.mode.map(|m| m.as_str()),
+                read.info.last_seq,
+                read.info.updated_ms
             ])
         })
         .map_err(backend)?;
     if changed != 1 {
-        return Err(StoreError::NotFound);
+        let exists = c
+            .prepare_cached("SELECT 1 FROM conversations WHERE id = ?1")
+            .and_then(|mut s| s.exists([id]))
+            .map_err(backend)?;
+        return Err(if exists {
+            StoreError::Busy
+        } else {
+            StoreError::NotFound
+        });
     }
     {
         let mut insert = c
@@ -454,22 +502,18 @@ fn write_turn(c: &Connection, id: &str, w: &TurnWrite) -> Result<(), StoreError>
 }
 
 impl SqliteStore {
-    /// Takes the conversation's lock and reads its state, with the answer
-    /// to `client_id`, in one read.
-    async fn lock_reading(
+    /// A conversation's state, the answer to `client_id` and every client
+    /// message id it answered, in one read.
+    async fn read_state(
         &self,
         id: &str,
         client_id: Option<&str>,
-        wait: Duration,
-    ) -> Result<(Box<dyn LockedConversation>, Option<String>), StoreError> {
-        let guard = tokio::time::timeout(wait, self.inner.locks.lock(id))
-            .await
-            .map_err(|_| StoreError::Busy)?;
+    ) -> Result<(ConversationState, Option<String>, HashSet<String>), StoreError> {
         let id = id.to_string();
         let client_id = client_id.map(str::to_string);
-        let (state, answer) = self
-            .read_keyed(move |c| {
-                c.prepare_cached(&format!(
+        self.read_keyed(move |c| {
+            let Some((state, answer)) = c
+                .prepare_cached(&format!(
                     "SELECT {INFO_COLUMNS}, session, offered,
                         (SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2)
                      FROM conversations WHERE id = ?1"
@@ -484,10 +528,59 @@ impl SqliteStore {
                         r.get::<_, Option<String>>(10)?,
                     ))
                 })
-                .optional()
-            })
-            .await?
-            .ok_or(StoreError::NotFound)?;
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let client_ids = c
+                .prepare_cached("SELECT client_id FROM inputs WHERE conversation_id = ?1")?
+                .query_map([&id], |r| r.get(0))?
+                .collect::<rusqlite::Result<HashSet<String>>>()?;
+            Ok(Some((state, answer, client_ids)))
+        })
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The answer given to a client message id.
+    async fn answer(&self, id: &str, client_id: &str) -> Result<Option<String>, StoreError> {
+        let (id, client_id) = (id.to_string(), client_id.to_string());
+        self.read_keyed(move |c| {
+            c.prepare_cached(
+                "SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2",
+            )?
+            .query_row(params![id, client_id], |r| r.get(0))
+            .optional()
+        })
+        .await
+    }
+
+    /// Takes the conversation's lock and reads its state, with the answer
+    /// to `client_id`: from the sessions kept in memory when it is there,
+    /// else in one read.
+    async fn lock_reading(
+        &self,
+        id: &str,
+        client_id: Option<&str>,
+        wait: Duration,
+    ) -> Result<(Box<dyn LockedConversation>, Option<String>), StoreError> {
+        let guard = tokio::time::timeout(wait, self.inner.locks.lock(id))
+            .await
+            .map_err(|_| StoreError::Busy)?;
+        let (state, answer) = match self.inner.sessions.get(id, client_id) {
+            Some(hit) => {
+                let answer = match client_id.filter(|_| hit.answered) {
+                    Some(client_id) => self.answer(id, client_id).await?,
+                    None => None,
+                };
+                (hit.state, answer)
+            }
+            None => {
+                let (state, answer, client_ids) = self.read_state(id, client_id).await?;
+                self.inner.sessions.put(state.clone(), client_ids);
+                (state, answer)
+            }
+        };
         let locked: Box<dyn LockedConversation> = Box::new(SqliteLocked {
             inner: self.inner.clone(),
             state,
@@ -500,6 +593,20 @@ impl SqliteStore {
 #[async_trait]
 impl ConversationStore for SqliteStore {
     async fn create_conversation(&self, new: NewConversation) -> Result<(), StoreError> {
+        let state = ConversationState {
+            info: ConversationInfo {
+                id: new.id.clone(),
+                token_hash: new.token_hash.clone(),
+                channel: new.channel.clone(),
+                external_key: new.external_key.clone(),
+                lang: new.lang.clone(),
+                last_seq: 0,
+                updated_ms: new.now_ms,
+                mode: super::Mode::Bot.as_str().into(),
+            },
+            session: new.session.clone(),
+            offered: "[]".into(),
+        };
         self.write(move |c| {
             c.prepare_cached(
                 "INSERT INTO conversations (id, token_hash, channel, external_key, lang, session, last_seq, offered, created_ms, updated_ms)
@@ -519,7 +626,9 @@ impl ConversationStore for SqliteStore {
             .map_err(backend)?;
             Ok(())
         })
-        .await
+        .await?;
+        self.inner.sessions.put(state, HashSet::new());
+        Ok(())
     }
 
     async fn conversation(&self, id: &str) -> Result<Option<ConversationInfo>, StoreError> {

@@ -399,3 +399,154 @@ async fn a_turn_never_overwrites_what_another_process_wrote_to_the_embedded_stor
         Err(guichet::serve::store::StoreError::NotFound)
     ));
 }
+
+/// What the service writes as a turn's answer is its events' lines; a
+/// later action result appends its own. Whatever way a store keeps them,
+/// a retried client message id gets them back exactly, in order, also
+/// after the store is opened again, and an answer that is not its turn's
+/// events is kept as written.
+#[tokio::test]
+async fn answers_read_back_exactly_as_written_and_appended() {
+    for b in backends::all().await {
+        let s = &b.store;
+        s.create_conversation(NewConversation {
+            id: "c_ans".into(),
+            token_hash: vec![2],
+            channel: "web".into(),
+            external_key: None,
+            lang: Some("fr".into()),
+            session: "{}".into(),
+            now_ms: 1000,
+        })
+        .await
+        .unwrap();
+        let events = |from: i64, n: i64, text: &str| -> Vec<StoredEvent> {
+            (from..from + n)
+                .map(|seq| StoredEvent {
+                    seq,
+                    body: format!("{{\"type\":\"say\",\"text\":\"{text} {seq}\"}}"),
+                })
+                .collect()
+        };
+        let lines = |e: &[StoredEvent]| {
+            e.iter()
+                .map(StoredEvent::to_json)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let commit = |events: Vec<StoredEvent>, client_id: &str, answer: String, append: bool| {
+            commit_answer(
+                b.store.clone(),
+                events,
+                client_id.to_string(),
+                answer,
+                append,
+            )
+        };
+        let first = events(1, 3, "bonjour");
+        commit(first.clone(), "m1", lines(&first), false).await;
+        let other = events(4, 2, "autre");
+        commit(other.clone(), "m2", lines(&other), false).await;
+        // An action's result, answered later to m1.
+        let result = events(6, 2, "résultat");
+        commit(result.clone(), "m1", lines(&result), true).await;
+        let m1 = format!("{}\n{}", lines(&first), lines(&result));
+        let (_, answer) = s
+            .lock_for_input("c_ans", "m1", Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert_eq!(answer.as_deref(), Some(m1.as_str()), "{}", b.name);
+        // An answer that is not the turn's events, then appended to.
+        let third = events(8, 1, "trois");
+        commit(third, "m3", "{\"seq\":8}".into(), false).await;
+        let more = events(9, 1, "encore");
+        commit(more.clone(), "m3", lines(&more), true).await;
+        let m3 = format!("{{\"seq\":8}}\n{}", lines(&more));
+        // An answer in events, then appended to with other text.
+        commit(
+            events(10, 1, "quatre"),
+            "m4",
+            lines(&events(10, 1, "quatre")),
+            false,
+        )
+        .await;
+        commit(events(11, 1, "x"), "m4", "{\"seq\":11}".into(), true).await;
+        let m4 = format!("{}\n{{\"seq\":11}}", lines(&events(10, 1, "quatre")));
+        let reopened = if b.name == "sqlite" {
+            guichet::serve::store::open(&b.url).await.unwrap()
+        } else {
+            b.store.clone()
+        };
+        for (store, label) in [(s, "kept"), (&reopened, "reopened")] {
+            for (client_id, want) in [
+                ("m1", m1.as_str()),
+                ("m2", lines(&other).as_str()),
+                ("m3", m3.as_str()),
+                ("m4", m4.as_str()),
+            ] {
+                let (mut locked, answer) = store
+                    .lock_for_input("c_ans", client_id, Duration::from_secs(5))
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    answer.as_deref(),
+                    Some(want),
+                    "{} {label} {client_id}",
+                    b.name
+                );
+                assert_eq!(
+                    locked.answer_for(client_id).await.unwrap().as_deref(),
+                    Some(want),
+                    "{} {label} {client_id}",
+                    b.name
+                );
+                assert_eq!(locked.answer_for("m9").await.unwrap(), None);
+            }
+            let (_, none) = store
+                .lock_for_input("c_ans", "m9", Duration::from_secs(5))
+                .await
+                .unwrap();
+            assert_eq!(none, None, "{} {label}", b.name);
+        }
+        let all = s.events_after("c_ans", 0, 100).await.unwrap();
+        assert_eq!(all.len(), 11, "{}", b.name);
+        if b.name == "sqlite" {
+            // The embedded store keeps the answers that are their turns'
+            // events as those events; only the others as text.
+            let path = b.url.strip_prefix("sqlite://").unwrap();
+            let c = rusqlite::Connection::open(path).unwrap();
+            let kept: Vec<String> = c
+                .prepare("SELECT client_id FROM inputs WHERE conversation_id = 'c_ans' ORDER BY client_id")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(kept, vec!["m3".to_string(), "m4".to_string()]);
+        }
+    }
+}
+
+async fn commit_answer(
+    store: std::sync::Arc<dyn guichet::serve::store::Store>,
+    events: Vec<StoredEvent>,
+    client_id: String,
+    answer: String,
+    append: bool,
+) {
+    let locked = store.lock("c_ans", Duration::from_secs(5)).await.unwrap();
+    locked
+        .commit(TurnWrite {
+            session: "{}".into(),
+            events,
+            answer: Some(guichet::serve::store::AnswerWrite {
+                client_id,
+                events: answer,
+                append,
+            }),
+            now_ms: 2000,
+            ..TurnWrite::default()
+        })
+        .await
+        .unwrap();
+}

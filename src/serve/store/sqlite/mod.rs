@@ -17,7 +17,7 @@ mod stats;
 mod writer;
 
 use super::{
-    ActionRecord, ActionState, ConversationInfo, ConversationState, ConversationStore,
+    ActionRecord, ActionState, AnswerWrite, ConversationInfo, ConversationState, ConversationStore,
     LockedConversation, Migrations, NewConversation, StoreError, StoredEvent, TurnWrite,
 };
 use async_trait::async_trait;
@@ -67,6 +67,10 @@ const MIGRATIONS: Migrations = &[
     (
         10,
         include_str!("../../../../migrations/sqlite/0010_stats_lines_folded_mark.sql"),
+    ),
+    (
+        11,
+        include_str!("../../../../migrations/sqlite/0011_events_client_id.sql"),
     ),
 ];
 
@@ -333,14 +337,7 @@ impl LockedConversation for SqliteLocked {
     async fn answer_for(&mut self, client_id: &str) -> Result<Option<String>, StoreError> {
         let id = self.state.info.id.clone();
         let client_id = client_id.to_string();
-        read(&self.inner, move |c| {
-            c.prepare_cached(
-                "SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2",
-            )?
-            .query_row(params![id, client_id], |r| r.get(0))
-            .optional()
-        })
-        .await
+        read(&self.inner, move |c| answer_of(c, &id, &client_id)).await
     }
 
     async fn action(&mut self, action_id: &str) -> Result<Option<ActionRecord>, StoreError> {
@@ -376,6 +373,86 @@ impl LockedConversation for SqliteLocked {
         drop(self);
         result
     }
+}
+
+/// The client message id to tag the turn's events with, when its answer
+/// is exactly those events (as the service writes it) and none of it is
+/// kept in `inputs`.
+fn answer_in_events<'a>(
+    c: &Connection,
+    id: &str,
+    a: &'a AnswerWrite,
+    events: &[StoredEvent],
+) -> rusqlite::Result<Option<&'a str>> {
+    let is_events = !events.is_empty()
+        && a.events
+            == events
+                .iter()
+                .map(StoredEvent::to_json)
+                .collect::<Vec<_>>()
+                .join("\n");
+    if !is_events {
+        return Ok(None);
+    }
+    if a.append && in_inputs(c, id, &a.client_id)? {
+        return Ok(None);
+    }
+    Ok(Some(a.client_id.as_str()))
+}
+
+fn in_inputs(c: &Connection, id: &str, client_id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached("SELECT 1 FROM inputs WHERE conversation_id = ?1 AND client_id = ?2")?
+        .exists(params![id, client_id])
+}
+
+/// An answer that is not its turn's events, kept as text in `inputs`.
+fn write_answer(c: &Connection, id: &str, a: &AnswerWrite, now_ms: i64) -> rusqlite::Result<()> {
+    if !a.append {
+        c.prepare_cached(
+            "INSERT INTO inputs (conversation_id, client_id, answer, at_ms) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, a.client_id, a.events, now_ms])?;
+        return Ok(());
+    }
+    if !in_inputs(c, id, &a.client_id)? {
+        // Its start is in events: kept whole in `inputs` from now on.
+        let start = answer_of(c, id, &a.client_id)?.unwrap_or_default();
+        c.prepare_cached(
+            "INSERT INTO inputs (conversation_id, client_id, answer, at_ms) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, a.client_id, start, now_ms])?;
+    }
+    c.prepare_cached(
+        "UPDATE inputs SET answer = CASE WHEN answer = '' THEN ?1 ELSE answer || char(10) || ?1 END
+         WHERE conversation_id = ?2 AND client_id = ?3",
+    )?
+    .execute(params![a.events, id, a.client_id])?;
+    Ok(())
+}
+
+/// The answer given to a client message id: kept in `inputs`, else the
+/// events tagged with it.
+fn answer_of(c: &Connection, id: &str, client_id: &str) -> rusqlite::Result<Option<String>> {
+    let kept: Option<String> = c
+        .prepare_cached("SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2")?
+        .query_row(params![id, client_id], |r| r.get(0))
+        .optional()?;
+    if kept.is_some() {
+        return Ok(kept);
+    }
+    let lines = c
+        .prepare_cached(
+            "SELECT seq, body FROM events WHERE conversation_id = ?1 AND client_id = ?2 ORDER BY seq",
+        )?
+        .query_map(params![id, client_id], |r| {
+            Ok(StoredEvent {
+                seq: r.get(0)?,
+                body: r.get(1)?,
+            }
+            .to_json())
+        })?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok((!lines.is_empty()).then(|| lines.join("\n")))
 }
 
 /// The conversation's row after `w`, as `write_turn` leaves it.
@@ -435,33 +512,27 @@ fn write_turn(c: &Connection, read: &ConversationState, w: &TurnWrite) -> Result
             StoreError::NotFound
         });
     }
+    let tagged = w
+        .answer
+        .as_ref()
+        .map(|a| answer_in_events(c, id, a, &w.events))
+        .transpose()
+        .map_err(backend)?
+        .flatten();
     {
         let mut insert = c
             .prepare_cached(
-                "INSERT INTO events (conversation_id, seq, body, at_ms) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO events (conversation_id, seq, body, at_ms, client_id) VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .map_err(backend)?;
         for e in &w.events {
             insert
-                .execute(params![id, e.seq, e.body, w.now_ms])
+                .execute(params![id, e.seq, e.body, w.now_ms, tagged])
                 .map_err(backend)?;
         }
     }
-    if let Some(a) = &w.answer {
-        if a.append {
-            c.prepare_cached(
-                "UPDATE inputs SET answer = CASE WHEN answer = '' THEN ?1 ELSE answer || char(10) || ?1 END
-                 WHERE conversation_id = ?2 AND client_id = ?3",
-            )
-            .and_then(|mut s| s.execute(params![a.events, id, a.client_id]))
-            .map_err(backend)?;
-        } else {
-            c.prepare_cached(
-                "INSERT INTO inputs (conversation_id, client_id, answer, at_ms) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .and_then(|mut s| s.execute(params![id, a.client_id, a.events, w.now_ms]))
-            .map_err(backend)?;
-        }
+    if let Some(a) = w.answer.as_ref().filter(|_| tagged.is_none()) {
+        write_answer(c, id, a, w.now_ms).map_err(backend)?;
     }
     for a in &w.new_actions {
         c.prepare_cached(
@@ -512,28 +583,30 @@ impl SqliteStore {
         let id = id.to_string();
         let client_id = client_id.map(str::to_string);
         self.read_keyed(move |c| {
-            let Some((state, answer)) = c
+            let Some(state) = c
                 .prepare_cached(&format!(
-                    "SELECT {INFO_COLUMNS}, session, offered,
-                        (SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2)
-                     FROM conversations WHERE id = ?1"
+                    "SELECT {INFO_COLUMNS}, session, offered FROM conversations WHERE id = ?1"
                 ))?
-                .query_row(params![id, client_id], |r| {
-                    Ok((
-                        ConversationState {
-                            info: info_row(r)?,
-                            session: r.get(8)?,
-                            offered: r.get(9)?,
-                        },
-                        r.get::<_, Option<String>>(10)?,
-                    ))
+                .query_row(params![id], |r| {
+                    Ok(ConversationState {
+                        info: info_row(r)?,
+                        session: r.get(8)?,
+                        offered: r.get(9)?,
+                    })
                 })
                 .optional()?
             else {
                 return Ok(None);
             };
+            let answer = match &client_id {
+                Some(client_id) => answer_of(c, &id, client_id)?,
+                None => None,
+            };
             let client_ids = c
-                .prepare_cached("SELECT client_id FROM inputs WHERE conversation_id = ?1")?
+                .prepare_cached(
+                    "SELECT client_id FROM inputs WHERE conversation_id = ?1
+                     UNION SELECT client_id FROM events WHERE conversation_id = ?1 AND client_id IS NOT NULL",
+                )?
                 .query_map([&id], |r| r.get(0))?
                 .collect::<rusqlite::Result<HashSet<String>>>()?;
             Ok(Some((state, answer, client_ids)))
@@ -545,14 +618,8 @@ impl SqliteStore {
     /// The answer given to a client message id.
     async fn answer(&self, id: &str, client_id: &str) -> Result<Option<String>, StoreError> {
         let (id, client_id) = (id.to_string(), client_id.to_string());
-        self.read_keyed(move |c| {
-            c.prepare_cached(
-                "SELECT answer FROM inputs WHERE conversation_id = ?1 AND client_id = ?2",
-            )?
-            .query_row(params![id, client_id], |r| r.get(0))
-            .optional()
-        })
-        .await
+        self.read_keyed(move |c| answer_of(c, &id, &client_id))
+            .await
     }
 
     /// Takes the conversation's lock and reads its state, with the answer

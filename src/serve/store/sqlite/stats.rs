@@ -18,9 +18,15 @@ pub(super) fn write_pending(
     st: &StatsWrite,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    c.prepare_cached("INSERT INTO stats_lines (conversation_id, line, at_ms) VALUES (?1, ?2, ?3)")
-        .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st), now_ms]))
-        .map_err(backend)?;
+    // After the mark and after every line: an id the newest lines, erased,
+    // left free would be behind the mark, and never counted.
+    c.prepare_cached(
+        "INSERT INTO stats_lines (id, conversation_id, line, at_ms)
+         VALUES (MAX(COALESCE((SELECT last FROM stats_folded), 0),
+                     COALESCE((SELECT MAX(id) FROM stats_lines), 0)) + 1, ?1, ?2, ?3)",
+    )
+    .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st), now_ms]))
+    .map_err(backend)?;
     Ok(())
 }
 

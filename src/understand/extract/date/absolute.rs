@@ -149,6 +149,14 @@ impl Parser<'_> {
                         j = end;
                     }
                 }
+                // "the 2nd of February in the year 1980", "en l'an 2000".
+                if months > 0 {
+                    if let Some(end) = self.word(j, "year_word") {
+                        if matches!(self.digits(end), Some((_, 4))) {
+                            j = end;
+                        }
+                    }
+                }
             }
             let part = if let Some((m, end)) = self.number_word(j, "month") {
                 months += 1;

@@ -34,6 +34,8 @@
 //!   `Kerstmis`, `Thanksgiving`, `Suikerfeest`, `Roch Hachana`), in a year
 //!   said in digits or words or shifted from now (`Christmas in two
 //!   years`, `Pâques il y a deux ans`).
+//! - `period_end`: the end of a month or a year as its last day (`fin du
+//!   mois`, `eind maart 2026`, `by the end of next year`).
 //! - `calendar`: the arithmetic and the resolution policy.
 //! - `lexicon`: the words, from `lexicon/dates/` (one file per language):
 //!   a new phrasing or a new language is an addition there.
@@ -78,6 +80,7 @@ mod holiday;
 pub(crate) mod lexicon;
 mod month_rank;
 mod offset;
+mod period_end;
 mod relative;
 #[cfg(test)]
 mod tests;
@@ -159,6 +162,8 @@ struct Starts {
     future: u64,
     /// A weekday counted from an anchor: `anchor_weekday`.
     anchor_weekday: u64,
+    /// "fin du mois", "the end of the year": `period_end`.
+    period_end: u64,
 }
 
 fn starts() -> &'static Starts {
@@ -186,6 +191,7 @@ fn starts() -> &'static Starts {
             anchored: lex.mask(&["anchor_shift"]),
             future: lex.mask(&["future_context"]),
             anchor_weekday: lex.mask(&["article", "ord", "weekday", "closest"]),
+            period_end: lex.mask(&["period_end"]),
         }
     })
 }
@@ -322,6 +328,9 @@ impl Parser<'_> {
             can(s.last, true).then(|| self.last_of_month(i)).flatten(),
             can(s.day, true).then(|| self.week_of_month(i)).flatten(),
             can(s.count, true).then(|| self.weekday_count(i)).flatten(),
+            can(s.period_end, false)
+                .then(|| self.period_end(i))
+                .flatten(),
         ];
         let nested = if depth < MAX_DEPTH {
             [

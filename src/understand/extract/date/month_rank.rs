@@ -244,6 +244,20 @@ impl Parser<'_> {
         if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
             k += 1;
         }
+        // "le dernier jour de l'année", "the last day of next year".
+        if wd.is_none() && nth == 1 {
+            let year = self
+                .word(k, "year_word")
+                .or_else(|| self.word(k, "yearref"));
+            if year.is_some() {
+                if let Some((date, yend)) = self
+                    .period_last_day(end)
+                    .filter(|(d, _)| d.month() == 12 && d.day() == 31)
+                {
+                    return found(Ok(date), i, yend, 0.85, "last_of_month");
+                }
+            }
+        }
         let last_of = |first: NaiveDate| -> Option<NaiveDate> {
             let mut d = first.checked_add_months(Months::new(1))?.pred_opt()?;
             let step = if let Some(wd) = wd {

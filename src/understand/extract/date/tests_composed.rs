@@ -261,3 +261,78 @@ fn the_nth_closest_feast_and_days_ahead() {
         ("les trois prochains jours", Fr, "2025-05-17"),
     ]);
 }
+
+#[test]
+fn the_end_of_a_month_or_a_year_is_its_last_day() {
+    use Lang::*;
+    all_read(&[
+        ("je paie à la fin du mois", Fr, "2025-05-31"),
+        ("pour la fin du mois prochain", Fr, "2025-06-30"),
+        ("fin mars", Fr, "2026-03-31"),
+        ("fin juin 2026", Fr, "2026-06-30"),
+        ("d'ici la fin de l'année", Fr, "2025-12-31"),
+        ("à la fin de l'année prochaine", Fr, "2026-12-31"),
+        ("le dernier jour de l'année", Fr, "2025-12-31"),
+        ("eind van de maand", Nl, "2025-05-31"),
+        ("tegen het einde van volgende maand", Nl, "2025-06-30"),
+        ("eind maart 2026", Nl, "2026-03-31"),
+        ("aan het einde van het jaar", Nl, "2025-12-31"),
+        ("eind volgend jaar", Nl, "2026-12-31"),
+        ("de laatste dag van het jaar", Nl, "2025-12-31"),
+        ("by the end of the month", En, "2025-05-31"),
+        ("at the end of next month", En, "2025-06-30"),
+        ("end of March", En, "2026-03-31"),
+        ("the end of the year", En, "2025-12-31"),
+        ("by the end of 2027", En, "2027-12-31"),
+        ("the last day of next year", En, "2026-12-31"),
+    ]);
+    // Looking back, a month's end is the last one gone.
+    assert_eq!(
+        read("fin mars", Fr, NOW, DatePolicy::Past).as_deref(),
+        Some("2025-03-31")
+    );
+    // "end" and "fin" without a month or a year are no date.
+    for (text, lang) in [
+        ("c'est la fin", Fr),
+        ("the end of the story", En),
+        ("het einde van de film", Nl),
+    ] {
+        assert_eq!(read(text, lang, NOW, DatePolicy::Future), None, "{text}");
+    }
+}
+
+#[test]
+fn a_year_named_before_its_digits() {
+    use Lang::*;
+    all_read(&[
+        ("the 2nd of February in the year 1980", En, "1980-02-02"),
+        ("the first of December of the year 1999", En, "1999-12-01"),
+        ("le 14 juillet de l'an 1789", Fr, "1789-07-14"),
+        ("né le 3 mars en l'an 2000", Fr, "2000-03-03"),
+        ("21 juli in het jaar 1831", Nl, "1831-07-21"),
+        ("op 4 oktober van het jaar 1830", Nl, "1830-10-04"),
+    ]);
+}
+
+#[test]
+fn dutch_days_written_with_their_part_of_the_day() {
+    use Lang::*;
+    all_read(&[
+        ("kan het morgenavond?", Nl, "2025-05-15"),
+        ("morgenvroeg om 8 uur", Nl, "2025-05-15"),
+        ("ik heb gisteravond gebeld", Nl, "2025-05-13"),
+        ("gistermiddag was het loket dicht", Nl, "2025-05-13"),
+        ("overmorgenochtend", Nl, "2025-05-16"),
+    ]);
+}
+
+#[test]
+fn english_three_letter_weekdays_alone() {
+    use Lang::*;
+    all_read(&[
+        ("on Tue", En, "2025-05-20"),
+        ("can we meet Thu?", En, "2025-05-15"),
+    ]);
+    // French "tue" is a verb.
+    assert_eq!(read("il tue le temps", Fr, NOW, DatePolicy::Future), None);
+}

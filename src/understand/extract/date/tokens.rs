@@ -123,6 +123,12 @@ impl Parser<'_> {
         if let Some((y, 4)) = self.digits(i) {
             return Some((y as i32, i + 1));
         }
+        // "in the year 1980", "en l'an 2000", "in het jaar 1830".
+        if let Some(j) = self.word(i, "year_word") {
+            if let Some((y, 4)) = self.digits(j) {
+                return Some((y as i32, j + 1));
+            }
+        }
         self.year_words(i)
     }
 

@@ -25,7 +25,12 @@ impl Parser<'_> {
             return None;
         }
         // Inside a longer run of numbers (a phone number, an amount): not a date.
-        if i > 0 && self.tok(i - 1).is_some_and(|t| t.digits) && self.separator(i).is_some() {
+        // A clock time just before ("12:45 15/3/2012") is not such a run.
+        if i > 0
+            && self.tok(i - 1).is_some_and(|t| t.digits)
+            && self.separator(i).is_some()
+            && !(i >= 2 && self.clock_at(i - 2) && self.separator(i + 1).is_some_and(|c| c != ' '))
+        {
             return None;
         }
         let s1 = self.separator(i + 1)?;
@@ -44,6 +49,7 @@ impl Parser<'_> {
             self.tok(k).is_some_and(|t| t.digits)
                 && self.separator(k).is_some()
                 && self.signed_count(k).is_none()
+                && !(s1 != ' ' && self.separator(k) == Some(' ') && self.clock_at(k))
         };
         if let Some((c, lc)) = third {
             if longer(i + 3) {

@@ -336,3 +336,19 @@ fn english_three_letter_weekdays_alone() {
     // French "tue" is a verb.
     assert_eq!(read("il tue le temps", Fr, NOW, DatePolicy::Future), None);
 }
+
+#[test]
+fn a_numeric_date_beside_a_clock_time() {
+    use Lang::*;
+    all_read(&[
+        ("15/03/2026 12:45", Fr, "2026-03-15"),
+        ("rendez-vous 09:30 20/06/2025", Fr, "2025-06-20"),
+        ("afspraak 15-3-2026 10:15", Nl, "2026-03-15"),
+        ("14:00 1.7.2025", Nl, "2025-07-01"),
+        ("22/05/2025 08:30", En, "2025-05-22"),
+    ]);
+    // Digits in groups stay a phone number, with or without a time after.
+    for text in ["04 12 34 12:45", "0475 12 34 56", "02 511 12 12 14:30"] {
+        assert_eq!(read(text, Fr, NOW, DatePolicy::Future), None, "{text}");
+    }
+}

@@ -56,6 +56,21 @@ impl Parser<'_> {
         }
     }
 
+    /// Whether tokens `i` and `i+1` are a clock time `12:45` (hours, a
+    /// colon, two digits of minutes): a time beside a date, not more digits
+    /// of a number.
+    pub(super) fn clock_at(&self, i: usize) -> bool {
+        let (Some((h, lh)), Some((m, 2))) = (self.digits(i), self.digits(i + 1)) else {
+            return false;
+        };
+        let colon = self
+            .tok(i)
+            .zip(self.tok(i + 1))
+            .and_then(|(a, b)| self.folded.get(a.end..b.start))
+            .is_some_and(|between| between.trim() == ":");
+        colon && lh <= 2 && h <= 24 && m <= 59
+    }
+
     /// Whether tokens `i-1` and `i` are in the same phrase (only blanks,
     /// dashes, commas, dots or brackets between them: "[Sept] 04, 2014").
     pub(super) fn close(&self, i: usize) -> bool {

@@ -213,6 +213,9 @@ impl Parser<'_> {
         for (k, p) in parts.iter().enumerate() {
             match p.0 {
                 Part::Month(_) => {}
+                Part::Number(_, 2) if year.is_none() && self.apostrophe_year(p.1).is_some() => {
+                    year = self.apostrophe_year(p.1)
+                }
                 Part::Day(d) if day.is_none() => day = Some(d),
                 Part::Number(n, 4) | Part::Number(n, 3) if year.is_none() => year = Some(n as i32),
                 Part::Number(n, len) if len <= 2 && day.is_none() && (1..=31).contains(&n) => {

@@ -352,3 +352,27 @@ fn a_numeric_date_beside_a_clock_time() {
         assert_eq!(read(text, Fr, NOW, DatePolicy::Future), None, "{text}");
     }
 }
+
+#[test]
+fn two_digits_after_an_apostrophe_are_a_year() {
+    use Lang::*;
+    all_read(&[
+        ("the 2nd Thursday in Sept. '02", En, "2002-09-12"),
+        ("Jan 10, '00", En, "2000-01-10"),
+        ("on 3 March '98", En, "1998-03-03"),
+        ("le 14 juillet '89", Fr, "1989-07-14"),
+        ("op 21 juli '81", Nl, "1981-07-21"),
+        ("eind juni '26", Nl, "2026-06-30"),
+    ]);
+}
+
+#[test]
+fn a_weekday_then_an_article_then_its_date() {
+    use Lang::*;
+    all_read(&[
+        // 10 June 2025 is a Tuesday.
+        ("Tuesday the 10th of June", En, "2025-06-10"),
+        ("mardi le 10 juin", Fr, "2025-06-10"),
+        ("dinsdag de 10de juni", Nl, "2025-06-10"),
+    ]);
+}

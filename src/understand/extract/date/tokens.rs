@@ -132,11 +132,32 @@ impl Parser<'_> {
         Some(((century * 100 + n) as i32, end))
     }
 
-    /// A year after a date or a named day: four digits, or words ("two
-    /// thousand ten", "deux mille dix-huit", "tweeduizend achttien").
+    /// Two digits after an apostrophe that starts a word: a year ("Sept.
+    /// '02", "zomer '98").
+    pub(super) fn apostrophe_year(&self, i: usize) -> Option<i32> {
+        let (n, 2) = self.digits(i)? else {
+            return None;
+        };
+        let before = self.folded.get(..self.tok(i)?.start)?;
+        let mut back = before.chars().rev();
+        if !matches!(back.next(), Some('\'' | '’' | '‘')) {
+            return None;
+        }
+        if back.next().is_some_and(char::is_alphanumeric) {
+            return None;
+        }
+        Some(self.two_digit_year(n))
+    }
+
+    /// A year after a date or a named day: four digits, two after an
+    /// apostrophe, or words ("two thousand ten", "deux mille dix-huit",
+    /// "tweeduizend achttien").
     pub(super) fn year_at(&self, i: usize) -> Option<(i32, usize)> {
         if let Some((y, 4)) = self.digits(i) {
             return Some((y as i32, i + 1));
+        }
+        if let Some(y) = self.apostrophe_year(i) {
+            return Some((y, i + 1));
         }
         // "in the year 1980", "en l'an 2000", "in het jaar 1830".
         if let Some(j) = self.word(i, "year_word") {

@@ -107,7 +107,13 @@ impl Parser<'_> {
             if plain || j == i {
                 // Weekday with a date: "mardi 4 mars", "vrijdag de 22ste", "Monday 21".
                 let mut k = end;
-                if let Some(full) = self.full_date(k) {
+                // "Wednesday the 10th of May", "mercredi le 10 mai".
+                let full = self.full_date(k).or_else(|| {
+                    self.is_text(k, &["de", "the", "le"])
+                        .then(|| self.full_date(k + 1))
+                        .flatten()
+                });
+                if let Some(full) = full {
                     // Without a year, the weekday tells which: "Sunday, Feb 10"
                     // said on 12 February is two days ago, whatever the
                     // policy; "Fri, Jul 18" is the nearest 18 July that is a

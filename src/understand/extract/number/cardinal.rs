@@ -46,9 +46,14 @@ impl Grammar<'_> {
             }
             let Some((word, next)) = self.word_at(j, limit) else {
                 // A hyphen between two number words ("fifty - two").
+                // Also before "et" in the hyphenated spelling ("vingt-et-un",
+                // the 1990 reform's "trente-et-un").
+                let and_hyphen = self.kind_at(j + 1, limit) == Some(Kind::And)
+                    && self.atoms.get(j + 2).is_some_and(|a| a.is_sym('-'))
+                    && self.component_at(j + 3, limit);
                 if self.atoms.get(j).is_some_and(|a| a.is_sym('-'))
                     && !pieces.is_empty()
-                    && self.component_at(j + 1, limit)
+                    && (self.component_at(j + 1, limit) || and_hyphen)
                     && self.literal_at(j + 1, limit).is_none()
                 {
                     j += 1;
@@ -212,7 +217,12 @@ impl Grammar<'_> {
                 }
                 Kind::And => {
                     let last = pieces.last().map(|p| p.0);
-                    let after = next;
+                    // "vingt-et-un": the hyphen after "et" joins it too.
+                    let after = if self.atoms.get(next).is_some_and(|a| a.is_sym('-')) {
+                        next + 1
+                    } else {
+                        next
+                    };
                     // Dutch "drie en twintig": the unit comes before the tens.
                     if self.lex.unit_before_tens
                         && matches!(last, Some(Piece::Small | Piece::One))

@@ -475,3 +475,24 @@ proptest! {
         }
     }
 }
+
+/// The 1990 spelling reform hyphenates every compound numeral, "et"
+/// included ("vingt-et-un", "trente-et-unième"); "mille" is often written
+/// "milles" in the plural. Dutch and English have no such "and".
+#[test]
+fn french_numerals_hyphenated_with_et_and_plural_milles() {
+    for (text, n) in [
+        ("vingt-et-un", "21"),
+        ("il a trente-et-un ans", "31"),
+        ("soixante-et-onze euros", "71"),
+        ("vingt-et-un mille onze", "21011"),
+        ("deux milles euros", "2000"),
+        ("trois cent milles", "300000"),
+    ] {
+        assert_eq!(best(text, Lang::Fr).as_deref(), Some(n), "{text}");
+    }
+    assert_eq!(
+        best("le vingt-et-unième jour", Lang::Fr).as_deref(),
+        Some("21")
+    );
+}

@@ -216,3 +216,36 @@ fn the_held_out_sentences_meet_their_bars() {
         }
     }
 }
+
+/// The public corpus of the fourth round (tests/extract_public: other date
+/// readers' test data, split before any change) stays at least where it
+/// was measured, per half and language: a change to the date reader that
+/// loses what it read there fails here.
+#[test]
+fn the_public_date_corpus_does_not_fall_back() {
+    let root = format!("{}/tests/extract_public", env!("CARGO_MANIFEST_DIR"));
+    for half in ["dates_tune.jsonl", "dates_held.jsonl"] {
+        let out = eval(&[&format!("{root}/{half}")]);
+        for (lang, floor) in [("fr", 90.0), ("nl", 98.0), ("en", 89.0)] {
+            let (verified, correct) = out
+                .lines()
+                .map(|l| {
+                    l.trim_matches('|')
+                        .split('|')
+                        .map(|c| c.trim().to_string())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|c| c.len() > 7 && c[0] == half && c[1] != "all" && c[2] == lang)
+                .fold((0, 0), |(v, k), r| {
+                    let (_, rv, rc, _, _) = counts(&r);
+                    (v + rv, k + rc)
+                });
+            assert!(verified > 0, "{half} {lang}: no rows\n{out}");
+            let accuracy = 100.0 * correct as f64 / verified as f64;
+            assert!(
+                accuracy >= floor,
+                "{half} {lang}: {correct}/{verified} = {accuracy:.1}% < {floor}%\n{out}"
+            );
+        }
+    }
+}

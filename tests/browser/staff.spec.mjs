@@ -129,9 +129,13 @@ test("two members of staff claim the same case: one wins, the other is told", as
     await caseButton(page, "Petite enfance").click();
     await page.getByRole("button", { name: "Prendre la conversation" }).waitFor();
   }
+  // Both claims at once. A click waits for the button to be still and
+  // uncovered, and by then the other's claim may have reached this page and
+  // hidden it: the click events are sent at once instead, so both claims
+  // reach the server.
   await Promise.all([
-    marie.getByRole("button", { name: "Prendre la conversation" }).click(),
-    luc.getByRole("button", { name: "Prendre la conversation" }).click(),
+    marie.getByRole("button", { name: "Prendre la conversation" }).dispatchEvent("click"),
+    luc.getByRole("button", { name: "Prendre la conversation" }).dispatchEvent("click"),
   ]);
   const outcome = async (page) => {
     const won = page.getByRole("textbox", { name: "Votre réponse" });

@@ -46,6 +46,23 @@ fn counts(row: &[String]) -> (usize, usize, usize, String, usize) {
     (n(4), n(5), n(6), row[7].clone(), n(8))
 }
 
+/// Verified and correct rows summed over the table lines `keep` selects
+/// (cells: file, suite, lang, ...).
+fn verified_correct(out: &str, keep: impl Fn(&[String]) -> bool) -> (usize, usize) {
+    out.lines()
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|c| c.len() > 7 && keep(c))
+        .fold((0, 0), |(v, k), r| {
+            let (_, rv, rc, _, _) = counts(&r);
+            (v + rv, k + rc)
+        })
+}
+
 fn last_line(out: &str) -> &str {
     out.lines().last().unwrap_or("")
 }
@@ -190,20 +207,8 @@ fn the_held_out_sentences_meet_their_bars() {
             let out = eval(&[&path]);
             let suite = format!("heldout-{split}");
             for lang in ["fr", "nl", "en"] {
-                let rows: Vec<Vec<String>> = out
-                    .lines()
-                    .map(|l| {
-                        l.trim_matches('|')
-                            .split('|')
-                            .map(|c| c.trim().to_string())
-                            .collect::<Vec<_>>()
-                    })
-                    .filter(|c| c.len() > 7 && c[0] == file && c[1] == suite && c[2] == lang)
-                    .collect();
-                let (verified, correct) = rows.iter().fold((0, 0), |(v, k), r| {
-                    let (_, rv, rc, _, _) = counts(r);
-                    (v + rv, k + rc)
-                });
+                let (verified, correct) =
+                    verified_correct(&out, |c| c[0] == file && c[1] == suite && c[2] == lang);
                 if verified == 0 {
                     continue;
                 }
@@ -227,19 +232,8 @@ fn the_public_date_corpus_does_not_fall_back() {
     for half in ["dates_tune.jsonl", "dates_held.jsonl"] {
         let out = eval(&[&format!("{root}/{half}")]);
         for (lang, floor) in [("fr", 90.0), ("nl", 98.0), ("en", 89.0)] {
-            let (verified, correct) = out
-                .lines()
-                .map(|l| {
-                    l.trim_matches('|')
-                        .split('|')
-                        .map(|c| c.trim().to_string())
-                        .collect::<Vec<_>>()
-                })
-                .filter(|c| c.len() > 7 && c[0] == half && c[1] != "all" && c[2] == lang)
-                .fold((0, 0), |(v, k), r| {
-                    let (_, rv, rc, _, _) = counts(&r);
-                    (v + rv, k + rc)
-                });
+            let (verified, correct) =
+                verified_correct(&out, |c| c[0] == half && c[1] != "all" && c[2] == lang);
             assert!(verified > 0, "{half} {lang}: no rows\n{out}");
             let accuracy = 100.0 * correct as f64 / verified as f64;
             assert!(

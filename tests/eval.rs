@@ -27,15 +27,18 @@ fn eval(args: &[&str]) -> String {
     out
 }
 
+/// A table line's cells.
+fn cells(line: &str) -> Vec<String> {
+    line.trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_string())
+        .collect()
+}
+
 /// The table line whose first cells are `prefix`, split into cells.
 fn table_row(out: &str, prefix: &[&str]) -> Vec<String> {
     out.lines()
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect::<Vec<_>>()
-        })
+        .map(cells)
         .find(|cells| cells.len() > prefix.len() && cells.iter().zip(prefix).all(|(c, p)| c == p))
         .unwrap_or_else(|| panic!("no row {prefix:?} in\n{out}"))
 }
@@ -50,12 +53,7 @@ fn counts(row: &[String]) -> (usize, usize, usize, String, usize) {
 /// (cells: file, suite, lang, ...).
 fn verified_correct(out: &str, keep: impl Fn(&[String]) -> bool) -> (usize, usize) {
     out.lines()
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect::<Vec<_>>()
-        })
+        .map(cells)
         .filter(|c| c.len() > 7 && keep(c))
         .fold((0, 0), |(v, k), r| {
             let (_, rv, rc, _, _) = counts(&r);

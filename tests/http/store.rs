@@ -289,17 +289,9 @@ async fn a_turn_never_overwrites_what_another_process_wrote_to_the_embedded_stor
     let b = backends::sqlite().await;
     let s = &b.store;
     let path = b.url.strip_prefix("sqlite://").unwrap().to_string();
-    s.create_conversation(NewConversation {
-        id: "c_kept".into(),
-        token_hash: vec![1],
-        channel: "web".into(),
-        external_key: None,
-        lang: Some("fr".into()),
-        session: "{}".into(),
-        now_ms: 1000,
-    })
-    .await
-    .unwrap();
+    s.create_conversation(web_conversation("c_kept"))
+        .await
+        .unwrap();
     let turn = |seq: i64, client_id: &str, now_ms: i64| TurnWrite {
         session: format!("{{\"turns\":{seq}}}"),
         events: vec![StoredEvent {
@@ -409,17 +401,9 @@ async fn a_turn_never_overwrites_what_another_process_wrote_to_the_embedded_stor
 async fn answers_read_back_exactly_as_written_and_appended() {
     for b in backends::all().await {
         let s = &b.store;
-        s.create_conversation(NewConversation {
-            id: "c_ans".into(),
-            token_hash: vec![2],
-            channel: "web".into(),
-            external_key: None,
-            lang: Some("fr".into()),
-            session: "{}".into(),
-            now_ms: 1000,
-        })
-        .await
-        .unwrap();
+        s.create_conversation(web_conversation("c_ans"))
+            .await
+            .unwrap();
         let events = |from: i64, n: i64, text: &str| -> Vec<StoredEvent> {
             (from..from + n)
                 .map(|seq| StoredEvent {
@@ -549,4 +533,17 @@ async fn commit_answer(
         })
         .await
         .unwrap();
+}
+
+/// A French web conversation, created at 1,000 ms.
+fn web_conversation(id: &str) -> NewConversation {
+    NewConversation {
+        id: id.into(),
+        token_hash: id.as_bytes().to_vec(),
+        channel: "web".into(),
+        external_key: None,
+        lang: Some("fr".into()),
+        session: "{}".into(),
+        now_ms: 1000,
+    }
 }

@@ -13,12 +13,15 @@
 //! - `weekday`: a weekday alone or modified (`next / this / last`,
 //!   `prochain`, `volgende`, `komende`, `jongstleden`), with a week
 //!   (`volgende week dinsdag`), a date (`mardi 4 mars`), a week or two
-//!   after the coming one (`jeudi en huit`, `en quinze`, `Friday week`), or
-//!   counted (`two Sundays from now`).
+//!   after the coming one (`jeudi en huit`, `en quinze`, `Friday week`, `a
+//!   week on Tuesday`), a week beyond the next or before the last one
+//!   (`Saturday after next`, `overvolgende zaterdag`, `Tuesday before
+//!   last`), or counted (`two Sundays from now`).
 //! - `offset`: durations (`3 jours`, `quinze jours`, `twee weken`, `a
 //!   fortnight`) before or after an anchor that is now, a date, a named day
 //!   or a year (`dans 3 jours`, `2 weeks ago`, `three days after Easter
-//!   Monday`, `drie dagen na paasmaandag`).
+//!   Monday`, `drie dagen na paasmaandag`), or the nth unit after one (`the
+//!   second week after this Friday`, `le troisième jour après Noël`).
 //! - `year`: a year said relative to this one after a day and month (`le 3
 //!   mars de l'année dernière`, `3 maart vorig jaar`, `the 12th of August
 //!   next year`), and days counted from an anchor (`la veille de Noël`, `le
@@ -26,7 +29,10 @@
 //!   Christmas`).
 //! - `month_rank`: days by rank in a month (`le 15`, `de 20ste van volgende
 //!   maand`, `the second Tuesday in May`, `le dernier vendredi d'avril`,
-//!   `l'avant-dernier jour de juin`, `the fifth last day of May`).
+//!   `l'avant-dernier jour de juin`, `the fifth last day of May`), the month
+//!   named or counted from this one (`le premier lundi dans deux mois`, `de
+//!   eerste maandag over twee maanden`, `the first Monday of the month in 3
+//!   months`).
 //! - `anchor_weekday`: a weekday counted from a date or a named day (`the
 //!   third Tuesday after Christmas 2014`, `le dimanche avant Pâques`, `de
 //!   maandag het dichtst bij 5 oktober`).
@@ -68,7 +74,11 @@
 //!   week away (ahead under the future policy, back under the past one);
 //! - "next" + a weekday still ahead this week ("mercredi prochain" said on
 //!   a Tuesday, "next Friday" on a Tuesday): next week's (the best) or this
-//!   week's;
+//!   week's; "Friday after next" then is a week after either;
+//! - English "last" and Dutch "vorige" + a weekday already gone this week
+//!   ("last Monday" said on a Sunday): last week's (the best) or the one
+//!   just gone (Belgian Dutch says "vorige maandag" as "afgelopen
+//!   maandag"); French "lundi dernier" is the one just gone;
 //! - a day of the month alone whose policy reading is weeks away while the
 //!   other reading is within a week ("le 27" said on the 29th under the
 //!   future policy: next month's 27th, or two days ago).
@@ -86,6 +96,8 @@ mod relative;
 mod tests;
 #[cfg(test)]
 mod tests_composed;
+#[cfg(test)]
+mod tests_counted;
 mod tokens;
 mod weekday;
 mod year;
@@ -344,9 +356,12 @@ impl Parser<'_> {
                 can(s.anchor_weekday, true)
                     .then(|| self.anchor_weekday(i, depth))
                     .flatten(),
+                can(s.day, true)
+                    .then(|| self.ordinal_offset(i, depth))
+                    .flatten(),
             ]
         } else {
-            [None, None, None, None]
+            [None, None, None, None, None]
         };
         // The longest, then the surest; the last of equals.
         let best = all.into_iter().chain(nested).flatten().max_by(|a, b| {

@@ -24,6 +24,7 @@ impl Parser<'_> {
             if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
                 k += 1;
             }
+            // A count of months ("15 in 3 months") makes no day of a bare number.
             (day_word && ordinal && self.number_word(k, "month").is_some())
                 || self.number_word(k, "monthref").is_some()
         };
@@ -48,7 +49,7 @@ impl Parser<'_> {
         if day_word {
             k += 1;
         }
-        if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
+        if self.word(k, "connector").is_some() && self.month_ref(k, false).is_none() {
             k += 1;
         }
         // "the twenty-third day of September", "le troisième jour de mai".
@@ -77,7 +78,7 @@ impl Parser<'_> {
             f.yearless = Some((m as u32, day));
             return Some(f);
         }
-        if let Some((offset, mend)) = self.number_word(k, "monthref") {
+        if let Some((offset, mend)) = self.month_ref(k, false) {
             let first = self.today.with_day(1)?;
             let month = if offset >= 0 {
                 first.checked_add_months(Months::new(offset as u32))
@@ -114,7 +115,7 @@ impl Parser<'_> {
         }
         let (wd, mut end) = self.weekday(end, false)?;
         let mut k = end;
-        if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
+        if self.word(k, "connector").is_some() && self.month_ref(k, true).is_none() {
             k += 1;
         }
         let first_of = |first: NaiveDate| -> Option<NaiveDate> {
@@ -125,7 +126,7 @@ impl Parser<'_> {
             (d.month() == first.month()).then_some(d)
         };
         let this_month = self.today.with_day(1)?;
-        let date = if let Some((offset, mend)) = self.number_word(k, "monthref") {
+        let date = if let Some((offset, mend)) = self.month_ref(k, true) {
             end = mend;
             let month = if offset >= 0 {
                 this_month.checked_add_months(Months::new(offset as u32))
@@ -241,7 +242,7 @@ impl Parser<'_> {
             None => return None,
         };
         let mut k = end;
-        if self.word(k, "connector").is_some() && self.number_word(k, "monthref").is_none() {
+        if self.word(k, "connector").is_some() && self.month_ref(k, true).is_none() {
             k += 1;
         }
         // "le dernier jour de l'année", "the last day of next year".
@@ -272,7 +273,7 @@ impl Parser<'_> {
             (d.month() == first.month()).then_some(d)
         };
         let this_month = self.today.with_day(1)?;
-        let date = if let Some((offset, mend)) = self.number_word(k, "monthref") {
+        let date = if let Some((offset, mend)) = self.month_ref(k, true) {
             end = mend;
             let month = if offset >= 0 {
                 this_month.checked_add_months(Months::new(offset as u32))
@@ -302,5 +303,61 @@ impl Parser<'_> {
             0.85,
             "last_of_month",
         )
+    }
+
+    /// A month said from this one, as months from today's: "next month",
+    /// "le mois prochain", "volgende maand" (the lexicon's `monthref`), or
+    /// a count of months, with the month named first or not: "in 3
+    /// months", "the month in 3 months", "3 months from now", "dans deux
+    /// mois", "du mois dans deux mois", "over twee maanden", "2 months
+    /// ago". A bare count ("of 3 months") only where `bare` allows it.
+    pub(super) fn month_ref(&self, k: usize, bare: bool) -> Option<(i64, usize)> {
+        if let Some((offset, end)) = self.number_word(k, "monthref") {
+            // "the month in 3 months", "de maand over twee maanden".
+            if offset == 0 {
+                if let Some(count) = self.months_from_now(end, true) {
+                    return Some(count);
+                }
+            }
+            return Some((offset, end));
+        }
+        if self.is_text(k, &["month", "mois", "maand"]) {
+            return self.months_from_now(k + 1, true);
+        }
+        self.months_from_now(k, bare)
+    }
+
+    /// A count of whole months ahead or back: "in 3 months", "dans deux
+    /// mois", "over twee maanden", "2 months from now", "il y a deux mois",
+    /// "drie maanden geleden"; "3 months" alone when `bare`.
+    fn months_from_now(&self, k: usize, bare: bool) -> Option<(i64, usize)> {
+        let (prefix, j) = if let Some(end) = self.word(k, "in") {
+            (Some(1), end)
+        } else if let Some(end) = self.word(k, "ago_before") {
+            (Some(-1), end)
+        } else {
+            (None, k)
+        };
+        let (span, end) = self.span(j)?;
+        let in_years = (j..end).any(|t| self.text_word(t, "unit").is_some_and(|(u, _)| u != "m"));
+        if span.months <= 0 || span.days != 0 || span.working_days != 0 || in_years {
+            return None;
+        }
+        let suffix = if let Some(e) = self.word(end, "ago_after") {
+            Some((-1, e))
+        } else if let Some(e) = self.word(end, "later") {
+            Some((1, e))
+        } else {
+            self.word(end, "from")
+                .and_then(|e| self.word(e, "now"))
+                .map(|e| (1, e))
+        };
+        let (sign, end) = match (prefix, suffix) {
+            (Some(p), None) => (p, end),
+            (None, Some((s, e))) => (s, e),
+            (None, None) if bare => (1, end),
+            _ => return None,
+        };
+        Some((sign * span.months, end))
     }
 }

@@ -131,6 +131,22 @@ impl Parser<'_> {
         } else if i == 0 && end == self.toks.len() {
             // "2 weeks" as the whole answer to "when?": from now.
             (today, 1, end)
+        } else if let Some((wd, wend)) = self
+            .is_text(end, &["on"])
+            .then(|| self.weekday(end + 1, false))
+            .flatten()
+            .filter(|_| span.months == 0 && span.working_days == 0 && span.days % 7 == 0)
+        {
+            // "a week on Tuesday", "a fortnight on Friday" (British): weeks
+            // after the coming Tuesday, as "Tuesday week".
+            let coming = self.nearest_weekday(wd, true, true);
+            return found(
+                self.shift(coming, span, 1),
+                i,
+                wend,
+                0.85,
+                "weeks_on_weekday",
+            );
         } else {
             return None;
         };
@@ -184,5 +200,50 @@ impl Parser<'_> {
             0.85,
             "weekday_offset",
         )
+    }
+
+    /// "the second week after this Friday", "le troisième jour après Noël",
+    /// "de tweede week na Pasen": the nth unit after (before) an anchor,
+    /// that is n units from it.
+    pub(super) fn ordinal_offset(&self, i: usize, depth: u8) -> Option<Found> {
+        let j = self
+            .word(i, "article")
+            .filter(|_| !self.is_text(i, &["en", "on", "op"]))
+            .unwrap_or(i);
+        let (n, end, true) = self.day(j)? else {
+            return None;
+        };
+        let (unit, uend) = self.text_word(end, "unit")?;
+        let n = i64::from(n);
+        let span = match unit {
+            "d" => Span {
+                days: n,
+                ..Span::default()
+            },
+            "w" => Span {
+                days: 7 * n,
+                ..Span::default()
+            },
+            "m" => Span {
+                months: n,
+                ..Span::default()
+            },
+            "y" => Span {
+                months: 12 * n,
+                ..Span::default()
+            },
+            "b" => Span {
+                working_days: n,
+                ..Span::default()
+            },
+            _ => return None,
+        };
+        let (sign, k) = self
+            .word(uend, "from")
+            .map(|k| (1, k))
+            .or_else(|| self.word(uend, "before").map(|k| (-1, k)))?;
+        let anchor = self.anchor_at(k, depth)?;
+        let date = anchor.date.and_then(|a| self.shift(a, span, sign));
+        found(date, i, anchor.end, 0.85, "ordinal_offset")
     }
 }

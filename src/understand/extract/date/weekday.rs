@@ -34,10 +34,13 @@ impl Parser<'_> {
         }
         if let Some((wd, end)) = self.weekday(j, true) {
             let full_name = self.weekday(j, false).is_some();
-            // A modifier after: "dimanche prochain", "vendredi dernier".
+            // A modifier after: "dimanche prochain", "vendredi dernier",
+            // "Saturday after next", "Tuesday before last".
             let after = self
                 .text_word(end, "wdmod")
-                .filter(|(m, _)| full_name && matches!(*m, "next" | "prev" | "past" | "coming"));
+                .filter(|(m, _)| matches!(*m, "next" | "prev" | "past" | "coming"))
+                .or_else(|| self.text_word(end, "wdpost"))
+                .filter(|_| full_name);
             // A week after: "dinsdag van vorige week", "vendredi la semaine prochaine".
             let mut k = end;
             // "dinsdag van vorige week", "Sunday from last week".
@@ -62,8 +65,23 @@ impl Parser<'_> {
             }
             let modifier = modifier.or(after.map(|(m, _)| m));
             let end = after.map(|(_, e)| e).unwrap_or(end);
+            // "last Monday": last week's, as "next Monday" is next week's;
+            // the one just gone is as plausible when it is this week's.
+            let last_gone = self.nearest_weekday(wd, false, false);
+            let this_week = self.in_week(0, wd).ok().filter(|d| *d > self.today);
+            let week = |d: Result<chrono::NaiveDate, Reason>, weeks: i64| {
+                d.and_then(|d| {
+                    d.checked_add_signed(Duration::weeks(weeks))
+                        .ok_or(Reason::OutOfRange)
+                })
+            };
             let date = match modifier {
                 Some("next") => self.in_week(1, wd),
+                // "Saturday after next", "overvolgende zaterdag": a week
+                // after next week's; "Tuesday before last", "voorvorige
+                // dinsdag": a week before last week's.
+                Some("after_next") => self.in_week(2, wd),
+                Some("before_last") => self.in_week(-2, wd),
                 // "ce lundi", "this Monday": this week's, or, looking ahead
                 // when this week's is gone, the coming one.
                 Some("this") => self.in_week(0, wd).map(|d| {
@@ -99,9 +117,11 @@ impl Parser<'_> {
                     let week = if self.future() { 7 } else { -7 };
                     self.today.checked_add_signed(Duration::days(week))
                 }
-                Some("next") if wd.num_days_from_monday() > today_wd.num_days_from_monday() => {
-                    self.in_week(0, wd).ok()
-                }
+                Some("next") => this_week,
+                Some("after_next") => week(this_week.ok_or(Reason::OutOfRange), 1).ok(),
+                // "last Monday" said on a Sunday: six days ago, or thirteen?
+                Some("prev") => Some(last_gone),
+                Some("before_last") => week(Ok(last_gone), -1).ok(),
                 _ => None,
             };
             if plain || j == i {

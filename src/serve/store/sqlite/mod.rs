@@ -72,6 +72,10 @@ const MIGRATIONS: Migrations = &[
         11,
         include_str!("../../../../migrations/sqlite/0011_events_client_id.sql"),
     ),
+    (
+        12,
+        include_str!("../../../../migrations/sqlite/0012_events_by_arrival.sql"),
+    ),
 ];
 
 /// Read connections: at most this many reads run at once, each on a

@@ -206,12 +206,23 @@ async fn an_erased_citizen_leaves_nothing_in_any_table() {
             }
         }
         // The embedded store keeps a turn's answer as its events (see
-        // `answers_read_back_exactly_as_written_and_appended`).
-        let inputs = if b.name == "sqlite" {
-            "events"
+        // `answers_read_back_exactly_as_written_and_appended`), and its
+        // statistics line on its last event.
+        let (inputs, stats_lines) = if b.name == "sqlite" {
+            ("events", "events")
         } else {
-            "inputs"
+            ("inputs", "stats_lines")
         };
+        if b.name == "sqlite" {
+            assert!(
+                tables["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["stats"].is_object()),
+                "sqlite: the statistics lines on the events in the export"
+            );
+        }
         for table in [
             "conversations",
             "events",
@@ -221,7 +232,7 @@ async fn an_erased_citizen_leaves_nothing_in_any_table() {
             "demo_payments",
             "cases",
             "stats_flow_starts",
-            "stats_lines",
+            stats_lines,
             "stats_conversations",
         ] {
             assert!(

@@ -76,6 +76,10 @@ const MIGRATIONS: Migrations = &[
         12,
         include_str!("../../../../migrations/sqlite/0012_events_by_arrival.sql"),
     ),
+    (
+        13,
+        include_str!("../../../../migrations/sqlite/0013_stats_lines_on_events.sql"),
+    ),
 ];
 
 /// Read connections: at most this many reads run at once, each on a
@@ -523,15 +527,23 @@ fn write_turn(c: &Connection, read: &ConversationState, w: &TurnWrite) -> Result
         .transpose()
         .map_err(backend)?
         .flatten();
+    // The turn's statistics line goes on its last event; with no event,
+    // on its own.
+    let stats_line = w
+        .stats
+        .as_ref()
+        .map(|st| crate::serve::store::stats_fold::pending_line(w.now_ms, st));
     {
         let mut insert = c
             .prepare_cached(
-                "INSERT INTO events (conversation_id, seq, body, at_ms, client_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO events (conversation_id, seq, body, at_ms, client_id, stats) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .map_err(backend)?;
-        for e in &w.events {
+        let last = w.events.len().saturating_sub(1);
+        for (i, e) in w.events.iter().enumerate() {
+            let stats = stats_line.as_deref().filter(|_| i == last);
             insert
-                .execute(params![id, e.seq, e.body, w.now_ms, tagged])
+                .execute(params![id, e.seq, e.body, w.now_ms, tagged, stats])
                 .map_err(backend)?;
         }
     }
@@ -570,8 +582,8 @@ fn write_turn(c: &Connection, read: &ConversationState, w: &TurnWrite) -> Result
         handover::write_case(c, id, case, w.now_ms)?;
     }
     handover::write_outbox(c, id, &w.outbox, w.now_ms)?;
-    if let Some(st) = &w.stats {
-        stats::write_pending(c, id, st, w.now_ms)?;
+    if let Some(line) = stats_line.filter(|_| w.events.is_empty()) {
+        stats::write_pending(c, id, &line, w.now_ms)?;
     }
     Ok(())
 }

@@ -1,21 +1,23 @@
-//! A turn's statistics: one line written straight into the record
-//! (`stats_lines`), folded in with other turns' by the writer (see
-//! `store::stats_fold`): the lines after the last one folded
-//! (`stats_folded`), their days' counts added once per transaction.
+//! A turn's statistics: one line, written on the turn's last event
+//! (`events.stats`, in the row the turn writes anyway) or, for a write
+//! with no event, on its own (`stats_lines`); folded in with other turns'
+//! by the writer (see `store::stats_fold`): the lines after the last ones
+//! folded (`stats_folded`: `events_last` and `last`), their days' counts
+//! added once per transaction.
 
 use super::backend;
 use super::writer::Counts;
 use crate::serve::store::stats::undo_idle_counts;
-use crate::serve::store::stats_fold::{pending_line, Batch};
-use crate::serve::store::{StatsWrite, StoreError};
+use crate::serve::store::stats_fold::Batch;
+use crate::serve::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 
-/// Writes the turn's records, to be folded.
+/// Writes the line of a write with no event, to be folded.
 pub(super) fn write_pending(
     c: &Connection,
     id: &str,
-    st: &StatsWrite,
+    line: &str,
     now_ms: i64,
 ) -> Result<(), StoreError> {
     // After the mark and after every line: an id the newest lines, erased,
@@ -25,37 +27,73 @@ pub(super) fn write_pending(
          VALUES (MAX(COALESCE((SELECT last FROM stats_folded), 0),
                      COALESCE((SELECT MAX(id) FROM stats_lines), 0)) + 1, ?1, ?2, ?3)",
     )
-    .and_then(|mut s| s.execute(params![id, pending_line(now_ms, st), now_ms]))
+    .and_then(|mut s| s.execute(params![id, line, now_ms]))
     .map_err(backend)?;
     Ok(())
 }
 
 /// Whether lines wait to be folded.
 pub(super) const ANY_PENDING: &str =
-    "SELECT EXISTS (SELECT 1 FROM stats_lines WHERE id > (SELECT last FROM stats_folded))";
+    "SELECT EXISTS (SELECT 1 FROM events WHERE id > (SELECT events_last FROM stats_folded) AND stats IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM stats_lines WHERE id > (SELECT last FROM stats_folded))";
 
-/// Folds `limit` lines at most after the last one folded, the oldest
+/// Lines after a mark, the oldest first: (id, conversation, time, line).
+type Lines = Vec<(i64, String, i64, String)>;
+
+fn lines_after(c: &Connection, sql: &str, limit: i64) -> Result<Lines, StoreError> {
+    c.prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_map([limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect()
+        })
+        .map_err(backend)
+}
+
+/// Folds `limit` lines at most after the last ones folded, the oldest
 /// first, in the writer's transaction; returns how many.
 pub(super) fn fold_records(
     c: &Connection,
     limit: i64,
     counts: &mut Counts,
 ) -> Result<u64, StoreError> {
-    let lines: Vec<(i64, String, String)> = c
-        .prepare_cached(
-            "SELECT id, conversation_id, line FROM stats_lines
-             WHERE id > (SELECT last FROM stats_folded) ORDER BY id LIMIT ?1",
-        )
-        .and_then(|mut s| {
-            s.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
-        })
-        .map_err(backend)?;
-    let Some(last) = lines.last().map(|l| l.0) else {
+    let on_events = lines_after(
+        c,
+        "SELECT id, conversation_id, at_ms, stats FROM events
+         WHERE id > (SELECT events_last FROM stats_folded) AND stats IS NOT NULL
+         ORDER BY id LIMIT ?1",
+        limit,
+    )?;
+    let alone = lines_after(
+        c,
+        "SELECT id, conversation_id, at_ms, line FROM stats_lines
+         WHERE id > (SELECT last FROM stats_folded) ORDER BY id LIMIT ?1",
+        limit - on_events.len() as i64,
+    )?;
+    if on_events.is_empty() && alone.is_empty() {
         return Ok(0);
-    };
-    let folded = lines.len() as u64;
-    let mut b = Batch::from_rows(lines);
+    }
+    let folded = (on_events.len() + alone.len()) as u64;
+    let marks = (on_events.last().map(|l| l.0), alone.last().map(|l| l.0));
+    // Each conversation's lines in the order they were written: by time,
+    // then by id within each kind (a conversation's turns take turns).
+    let mut rows: Vec<(i64, i64, String, String)> = on_events
+        .into_iter()
+        .map(|(id, conv, at, line)| (at, id, conv, line))
+        .chain(
+            alone
+                .into_iter()
+                .map(|(id, conv, at, line)| (at, id, conv, line)),
+        )
+        .collect();
+    rows.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+    let ordered = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, _, conv, line))| (i as i64, conv, line))
+        .collect();
+    let mut b = Batch::from_rows(ordered);
     // A citizen back after their flows were recorded abandoned for
     // idleness: those records were wrong, and their counts go with them.
     for id in &b.maybe_idle {
@@ -149,10 +187,17 @@ pub(super) fn fold_records(
                 .map_err(backend)?;
         }
     }
-    // The lines themselves stay as the record: counted up to `last`.
-    c.prepare_cached("UPDATE stats_folded SET last = ?1")
-        .and_then(|mut s| s.execute([last]))
-        .map_err(backend)?;
+    // The lines themselves stay as the record: counted up to the marks.
+    if let Some(last) = marks.0 {
+        c.prepare_cached("UPDATE stats_folded SET events_last = ?1")
+            .and_then(|mut s| s.execute([last]))
+            .map_err(backend)?;
+    }
+    if let Some(last) = marks.1 {
+        c.prepare_cached("UPDATE stats_folded SET last = ?1")
+            .and_then(|mut s| s.execute([last]))
+            .map_err(backend)?;
+    }
     Ok(folded)
 }
 
@@ -247,9 +292,78 @@ mod tests {
         // The newest line erased, the next one still lands after the mark.
         c.execute("DELETE FROM stats_lines WHERE conversation_id = 'b'", [])
             .unwrap();
-        super::write_pending(&c, "c", &write, 2_000).unwrap();
+        let line = crate::serve::store::stats_fold::pending_line(2_000, &write);
+        super::write_pending(&c, "c", &line, 2_000).unwrap();
         assert_eq!(fold(&c), 1);
         assert_eq!(figures(&c), vec![("b".into(), 1), ("c".into(), 1)]);
+    }
+
+    #[test]
+    fn lines_on_events_are_folded_once_even_after_the_newest_events_are_erased() {
+        let c = Connection::open_in_memory().unwrap();
+        for (_, sql) in super::super::MIGRATIONS {
+            c.execute_batch(sql).unwrap();
+        }
+        let write = crate::serve::store::StatsWrite {
+            day: "2026-03-02".into(),
+            channel: "web".into(),
+            lang: "fr".into(),
+            messages: 1,
+            ..Default::default()
+        };
+        let event = |conv: &str, seq: i64, at: i64, line: bool| {
+            let line = line.then(|| crate::serve::store::stats_fold::pending_line(at, &write));
+            c.execute(
+                "INSERT INTO events (conversation_id, seq, body, at_ms, stats) VALUES (?1, ?2, '{}', ?3, ?4)",
+                rusqlite::params![conv, seq, at, line],
+            )
+            .unwrap();
+        };
+        let fold = |c: &Connection| {
+            let mut counts = super::Counts::default();
+            super::fold_records(c, 250, &mut counts).unwrap()
+        };
+        let messages = |c: &Connection| -> Vec<(String, i64)> {
+            c.prepare(
+                "SELECT conversation_id, messages FROM stats_conversations ORDER BY conversation_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        // Two turns of "a" (their user's event carries no line, their
+        // last does), one of "b", and a line with no event.
+        event("a", 1, 1_000, false);
+        event("a", 2, 1_000, true);
+        event("b", 1, 1_500, true);
+        event("a", 3, 2_000, false);
+        event("a", 4, 2_000, true);
+        let line = crate::serve::store::stats_fold::pending_line(2_500, &write);
+        super::write_pending(&c, "c", &line, 2_500).unwrap();
+        assert_eq!(fold(&c), 4);
+        assert_eq!(fold(&c), 0);
+        assert_eq!(
+            messages(&c),
+            vec![("a".into(), 2), ("b".into(), 1), ("c".into(), 1)]
+        );
+        // The newest conversation erased: the next event takes its id,
+        // and its line is still counted, once.
+        c.execute("DELETE FROM events WHERE conversation_id = 'a'", [])
+            .unwrap();
+        event("d", 1, 3_000, true);
+        assert_eq!(fold(&c), 1);
+        assert_eq!(fold(&c), 0);
+        assert_eq!(
+            messages(&c),
+            vec![
+                ("a".into(), 2),
+                ("b".into(), 1),
+                ("c".into(), 1),
+                ("d".into(), 1)
+            ]
+        );
     }
 
     #[test]

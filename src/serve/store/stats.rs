@@ -230,7 +230,7 @@ fn params(q: &StatsQuery) -> Vec<SqlValue> {
 /// Counts of the records of `kinds` grouped by `dims` (columns of
 /// `stats_daily`, '' or -1 for none); `extra` narrows the rows further.
 /// The count is the last column.
-fn counts(kinds: &str, dims: &[&str], extra: &str) -> String {
+fn counts(dialect: Dialect, kinds: &str, dims: &[&str], extra: &str) -> String {
     let cols = dims.join(", ");
     let sep = if dims.is_empty() { "" } else { ", " };
     let group = if dims.is_empty() {
@@ -239,15 +239,27 @@ fn counts(kinds: &str, dims: &[&str], extra: &str) -> String {
         format!(" GROUP BY {cols}")
     };
     format!(
-        "SELECT {cols}{sep}CAST(SUM(n) AS BIGINT) FROM ({ALL_COUNTS}) d
-           WHERE kind IN {kinds} AND n > 0 AND {FILTER}{extra}{group}"
+        "SELECT {cols}{sep}CAST(SUM(n) AS BIGINT) FROM {} d
+           WHERE kind IN {kinds} AND n > 0 AND {FILTER}{extra}{group}",
+        all_counts(dialect)
     )
 }
 
 /// The daily counts: those added to their rows, and those still pending
-/// (see migration 0007).
-const ALL_COUNTS: &str = "SELECT kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total FROM stats_daily
-     UNION ALL SELECT kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total FROM stats_daily_pending";
+/// (see migration 0007). The embedded store's writer adds its counts to
+/// their rows directly (its `stats_daily_pending` stays empty): there the
+/// figures read `stats_daily` alone, which halves the time of the queries
+/// that group many of its rows (SQLite runs a `UNION ALL` subquery as a
+/// coroutine that copies every row it passes on).
+fn all_counts(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "stats_daily",
+        Dialect::Postgres => {
+            "(SELECT kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total FROM stats_daily
+              UNION ALL SELECT kind, day, hour, channel, lang, flow, step, step_index, detail, extra, bucket, n, total FROM stats_daily_pending)"
+        }
+    }
+}
 
 /// Moves the pending counts into their rows, all in one statement: the rows
 /// deleted are the rows added, even with another replica doing the same.
@@ -410,9 +422,10 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         let rows = self
             .query(
                 &format!(
-                    "SELECT kind, day, hour, bucket, CAST(SUM(n) AS BIGINT) FROM ({ALL_COUNTS}) d
+                    "SELECT kind, day, hour, bucket, CAST(SUM(n) AS BIGINT) FROM {} d
                        WHERE kind IN ('conversation_messages', 'conversation_seconds') AND {FILTER}
-                       GROUP BY kind, day, hour, bucket"
+                       GROUP BY kind, day, hour, bucket",
+                    all_counts(self.dialect())
                 ),
                 p.clone(),
             )
@@ -439,7 +452,12 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         // Hand-overs and messages not understood per day.
         let rows = self
             .query(
-                &counts("('handoff', 'unmatched')", &["day", "kind"], ""),
+                &counts(
+                    self.dialect(),
+                    "('handoff', 'unmatched')",
+                    &["day", "kind"],
+                    "",
+                ),
                 p.clone(),
             )
             .await?;
@@ -464,6 +482,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         let rows = self
             .query(
                 &counts(
+                    self.dialect(),
                     "('flow_started')",
                     &["flow", "lang", "channel"],
                     &format!(" AND detail IN {TOPIC_STARTS}"),
@@ -490,6 +509,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         let rows = self
             .query(
                 &counts(
+                    self.dialect(),
                     "('flow_started', 'flow_completed', 'flow_abandoned')",
                     &["flow", "kind", "detail"],
                     "",
@@ -538,6 +558,7 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
         let rows = self
             .query(
                 &counts(
+                    self.dialect(),
                     "('slot_asked', 'slot_refused', 'flow_abandoned')",
                     &["flow", "step", "step_index", "kind"],
                     " AND step <> ''",
@@ -587,7 +608,10 @@ impl<T: SqlBackend + ?Sized> StatsStore for T {
 
         // Hand-overs by reason and service.
         let rows = self
-            .query(&counts("('handoff')", &["detail", "extra"], ""), p)
+            .query(
+                &counts(self.dialect(), "('handoff')", &["detail", "extra"], ""),
+                p,
+            )
             .await?;
         report.handoffs = rows
             .iter()

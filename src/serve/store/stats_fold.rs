@@ -5,12 +5,13 @@
 //! the lines of many turns into the conversations' figures and the daily
 //! counts, in one transaction of a few statements: every second, and
 //! before anything reads the statistics, so that the figures stay exact.
-//! The lines stay as the record (`stats_lines`) until the retention period
-//! ends. On PostgreSQL a line waits in `stats_pending` and the fold moves
-//! it; replicas fold one at a time. On SQLite (one writer at a time, ids
-//! that only grow) a line goes straight to `stats_lines` and the fold
-//! counts the lines after the last it counted (`stats_folded`). Either way
-//! each line is counted once. The last start of each flow per
+//! The lines stay as the record. On PostgreSQL a line waits in
+//! `stats_pending` and the fold moves it to `stats_lines`, kept until the
+//! retention period ends; replicas fold one at a time. On SQLite (one
+//! writer at a time, ids that only grow) a line is written on the turn's
+//! last event (or, with no event, in `stats_lines`) and the fold counts the
+//! lines after the last it counted (`stats_folded`). Either way each line
+//! is counted once. The last start of each flow per
 //! conversation, which an abandonment's duration needs, is kept in
 //! `stats_flow_starts`. Writing the records in each turn instead (one
 //! statement on four tables, with their indexes) cost a PostgreSQL replica

@@ -367,6 +367,62 @@ mod tests {
     }
 
     #[test]
+    fn the_events_migrations_keep_every_event_in_its_order_and_count_no_line_twice() {
+        let c = Connection::open_in_memory().unwrap();
+        let apply = |from: i64, to: i64| {
+            for (version, sql) in super::super::MIGRATIONS {
+                if (from..=to).contains(version) {
+                    c.execute_batch(sql).unwrap();
+                }
+            }
+        };
+        apply(1, 11);
+        // Two conversations' logs as a store before them kept them.
+        c.execute_batch(
+            "INSERT INTO events (conversation_id, seq, body, at_ms, client_id) VALUES
+               ('b', 1, 'b1', 2000, 'x'), ('a', 2, 'a2', 1000, 'y'),
+               ('a', 1, 'a1', 1000, 'y'), ('b', 2, 'b2', 3000, NULL);",
+        )
+        .unwrap();
+        apply(12, i64::MAX);
+        let log = |conv: &str| -> Vec<(i64, String, Option<String>)> {
+            c.prepare(
+                "SELECT seq, body, client_id FROM events WHERE conversation_id = ?1 ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([conv], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        assert_eq!(
+            log("a"),
+            vec![
+                (1, "a1".into(), Some("y".into())),
+                (2, "a2".into(), Some("y".into()))
+            ]
+        );
+        assert_eq!(
+            log("b"),
+            vec![(1, "b1".into(), Some("x".into())), (2, "b2".into(), None)]
+        );
+        // A conversation's number is still taken once.
+        assert!(c
+            .execute(
+                "INSERT INTO events (conversation_id, seq, body, at_ms) VALUES ('a', 2, 'again', 4000)",
+                [],
+            )
+            .is_err());
+        // The events written before have no line; the mark is after them.
+        let mark: i64 = c
+            .query_row("SELECT events_last FROM stats_folded", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mark, 4);
+        let mut counts = super::Counts::default();
+        assert_eq!(super::fold_records(&c, 250, &mut counts).unwrap(), 0);
+    }
+
+    #[test]
     fn the_counts_migration_counts_the_records_written_before_it() {
         let c = Connection::open_in_memory().unwrap();
         let apply = |upto: i64| {

@@ -205,6 +205,24 @@ pub(super) fn fold_records(
 mod tests {
     use rusqlite::Connection;
 
+    /// Folds what is pending; returns how many lines.
+    fn fold(c: &Connection) -> u64 {
+        let mut counts = super::Counts::default();
+        super::fold_records(c, 250, &mut counts).unwrap()
+    }
+
+    /// Each conversation's messages counted in its figures.
+    fn messages(c: &Connection) -> Vec<(String, i64)> {
+        c.prepare(
+            "SELECT conversation_id, messages FROM stats_conversations ORDER BY conversation_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    }
+
     #[test]
     fn the_lines_migration_dates_the_lines_left_pending_before_it() {
         let c = Connection::open_in_memory().unwrap();
@@ -267,24 +285,10 @@ mod tests {
                 c.execute_batch(sql).unwrap();
             }
         }
-        let fold = |c: &Connection| {
-            let mut counts = super::Counts::default();
-            super::fold_records(c, 250, &mut counts).unwrap()
-        };
-        let figures = |c: &Connection| -> Vec<(String, i64)> {
-            c.prepare(
-                "SELECT conversation_id, messages FROM stats_conversations ORDER BY conversation_id",
-            )
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-        };
         // Only the line left pending is counted; both stay as the record.
         assert_eq!(fold(&c), 1);
         assert_eq!(fold(&c), 0);
-        assert_eq!(figures(&c), vec![("b".into(), 1)]);
+        assert_eq!(messages(&c), vec![("b".into(), 1)]);
         let lines: i64 = c
             .query_row("SELECT COUNT(*) FROM stats_lines", [], |r| r.get(0))
             .unwrap();
@@ -295,7 +299,7 @@ mod tests {
         let line = crate::serve::store::stats_fold::pending_line(2_000, &write);
         super::write_pending(&c, "c", &line, 2_000).unwrap();
         assert_eq!(fold(&c), 1);
-        assert_eq!(figures(&c), vec![("b".into(), 1), ("c".into(), 1)]);
+        assert_eq!(messages(&c), vec![("b".into(), 1), ("c".into(), 1)]);
     }
 
     #[test]
@@ -318,20 +322,6 @@ mod tests {
                 rusqlite::params![conv, seq, at, line],
             )
             .unwrap();
-        };
-        let fold = |c: &Connection| {
-            let mut counts = super::Counts::default();
-            super::fold_records(c, 250, &mut counts).unwrap()
-        };
-        let messages = |c: &Connection| -> Vec<(String, i64)> {
-            c.prepare(
-                "SELECT conversation_id, messages FROM stats_conversations ORDER BY conversation_id",
-            )
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
         };
         // Two turns of "a" (their user's event carries no line, their
         // last does), one of "b", and a line with no event.
@@ -418,8 +408,7 @@ mod tests {
             .query_row("SELECT events_last FROM stats_folded", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mark, 4);
-        let mut counts = super::Counts::default();
-        assert_eq!(super::fold_records(&c, 250, &mut counts).unwrap(), 0);
+        assert_eq!(fold(&c), 0);
     }
 
     #[test]

@@ -4,7 +4,9 @@ use super::*;
 use chrono::Datelike;
 use proptest::prelude::*;
 
-fn ctx(lang: Lang, now: &str, policy: DatePolicy) -> Context<'static> {
+/// A reading context said on `now` (YYYY-MM-DD) at 10:00; shared by the
+/// other test files.
+pub(super) fn ctx(lang: Lang, now: &str, policy: DatePolicy) -> Context<'static> {
     Context {
         lang,
         now: chrono::NaiveDateTime::parse_from_str(&format!("{now} 10:00"), "%Y-%m-%d %H:%M")

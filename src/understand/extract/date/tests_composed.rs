@@ -10,14 +10,7 @@ const NOW: &str = "2025-05-14";
 
 fn read(text: &str, lang: Lang, now: &str, policy: DatePolicy) -> Option<String> {
     let input = Input::new(text);
-    let ctx = Context {
-        lang,
-        now: chrono::NaiveDateTime::parse_from_str(&format!("{now} 10:00"), "%Y-%m-%d %H:%M")
-            .unwrap(),
-        policy,
-        order: Default::default(),
-        choice: None,
-    };
+    let ctx = super::tests::ctx(lang, now, policy);
     extract(&input, &ctx).best().map(|c| match &c.value {
         Value::Date(d) => d.format("%Y-%m-%d").to_string(),
         other => format!("{other:?}"),

@@ -9,14 +9,7 @@ use super::*;
 
 /// What `text` offers, best first, said on `now` under `policy`.
 fn offered(text: &str, lang: Lang, now: &str, policy: DatePolicy) -> Vec<String> {
-    let ctx = Context {
-        lang,
-        now: chrono::NaiveDateTime::parse_from_str(&format!("{now} 10:00"), "%Y-%m-%d %H:%M")
-            .unwrap(),
-        policy,
-        order: Default::default(),
-        choice: None,
-    };
+    let ctx = super::tests::ctx(lang, now, policy);
     extract(&Input::new(text), &ctx)
         .readings_to_offer()
         .iter()

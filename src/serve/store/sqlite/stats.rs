@@ -205,6 +205,26 @@ pub(super) fn fold_records(
 mod tests {
     use rusqlite::Connection;
 
+    /// Applies the migrations whose versions are in `versions`, in order.
+    fn migrate(c: &Connection, versions: std::ops::RangeInclusive<i64>) {
+        for (version, sql) in super::super::MIGRATIONS {
+            if versions.contains(version) {
+                c.execute_batch(sql).unwrap();
+            }
+        }
+    }
+
+    /// A turn's statistics: one message, in French on the web.
+    fn one_message() -> crate::serve::store::StatsWrite {
+        crate::serve::store::StatsWrite {
+            day: "2026-03-02".into(),
+            channel: "web".into(),
+            lang: "fr".into(),
+            messages: 1,
+            ..Default::default()
+        }
+    }
+
     /// Folds what is pending; returns how many lines.
     fn fold(c: &Connection) -> u64 {
         let mut counts = super::Counts::default();
@@ -226,11 +246,7 @@ mod tests {
     #[test]
     fn the_lines_migration_dates_the_lines_left_pending_before_it() {
         let c = Connection::open_in_memory().unwrap();
-        for (version, sql) in super::super::MIGRATIONS {
-            if *version <= 8 {
-                c.execute_batch(sql).unwrap();
-            }
-        }
+        migrate(&c, 1..=8);
         let write = crate::serve::store::StatsWrite::default();
         let line = crate::serve::store::stats_fold::pending_line(1_234_567, &write);
         c.execute(
@@ -238,11 +254,7 @@ mod tests {
             [&line],
         )
         .unwrap();
-        for (version, sql) in super::super::MIGRATIONS {
-            if *version == 9 {
-                c.execute_batch(sql).unwrap();
-            }
-        }
+        migrate(&c, 9..=9);
         let at: Vec<(String, i64)> = c
             .prepare("SELECT conversation_id, at_ms FROM stats_pending ORDER BY id")
             .unwrap()
@@ -256,18 +268,8 @@ mod tests {
     #[test]
     fn lines_written_after_the_mark_are_folded_once_even_after_the_newest_are_erased() {
         let c = Connection::open_in_memory().unwrap();
-        for (version, sql) in super::super::MIGRATIONS {
-            if *version <= 9 {
-                c.execute_batch(sql).unwrap();
-            }
-        }
-        let write = crate::serve::store::StatsWrite {
-            day: "2026-03-02".into(),
-            channel: "web".into(),
-            lang: "fr".into(),
-            messages: 1,
-            ..Default::default()
-        };
+        migrate(&c, 1..=9);
+        let write = one_message();
         let line = crate::serve::store::stats_fold::pending_line(1_000, &write);
         // One line folded before the migration, one still pending.
         c.execute(
@@ -280,11 +282,7 @@ mod tests {
             [&line],
         )
         .unwrap();
-        for (version, sql) in super::super::MIGRATIONS {
-            if *version >= 10 {
-                c.execute_batch(sql).unwrap();
-            }
-        }
+        migrate(&c, 10..=i64::MAX);
         // Only the line left pending is counted; both stay as the record.
         assert_eq!(fold(&c), 1);
         assert_eq!(fold(&c), 0);
@@ -305,16 +303,8 @@ mod tests {
     #[test]
     fn lines_on_events_are_folded_once_even_after_the_newest_events_are_erased() {
         let c = Connection::open_in_memory().unwrap();
-        for (_, sql) in super::super::MIGRATIONS {
-            c.execute_batch(sql).unwrap();
-        }
-        let write = crate::serve::store::StatsWrite {
-            day: "2026-03-02".into(),
-            channel: "web".into(),
-            lang: "fr".into(),
-            messages: 1,
-            ..Default::default()
-        };
+        migrate(&c, 1..=i64::MAX);
+        let write = one_message();
         let event = |conv: &str, seq: i64, at: i64, line: bool| {
             let line = line.then(|| crate::serve::store::stats_fold::pending_line(at, &write));
             c.execute(
@@ -359,14 +349,7 @@ mod tests {
     #[test]
     fn the_events_migrations_keep_every_event_in_its_order_and_count_no_line_twice() {
         let c = Connection::open_in_memory().unwrap();
-        let apply = |from: i64, to: i64| {
-            for (version, sql) in super::super::MIGRATIONS {
-                if (from..=to).contains(version) {
-                    c.execute_batch(sql).unwrap();
-                }
-            }
-        };
-        apply(1, 11);
+        migrate(&c, 1..=11);
         // Two conversations' logs as a store before them kept them.
         c.execute_batch(
             "INSERT INTO events (conversation_id, seq, body, at_ms, client_id) VALUES
@@ -374,7 +357,7 @@ mod tests {
                ('a', 1, 'a1', 1000, 'y'), ('b', 2, 'b2', 3000, NULL);",
         )
         .unwrap();
-        apply(12, i64::MAX);
+        migrate(&c, 12..=i64::MAX);
         let log = |conv: &str| -> Vec<(i64, String, Option<String>)> {
             c.prepare(
                 "SELECT seq, body, client_id FROM events WHERE conversation_id = ?1 ORDER BY seq",
@@ -414,16 +397,7 @@ mod tests {
     #[test]
     fn the_counts_migration_counts_the_records_written_before_it() {
         let c = Connection::open_in_memory().unwrap();
-        let apply = |upto: i64| {
-            for (version, sql) in super::super::MIGRATIONS {
-                if *version == upto {
-                    c.execute_batch(sql).unwrap();
-                }
-            }
-        };
-        for v in 1..=4 {
-            apply(v);
-        }
+        migrate(&c, 1..=4);
         c.execute_batch(
             "INSERT INTO stats_events (conversation_id, at_ms, day, hour, channel, lang, kind, flow, step, step_index, detail, extra, value) VALUES
                ('a', 1, '2026-03-02', 9, 'web', 'fr', 'slot_asked', 'creche', 'name', 0, NULL, NULL, NULL),
@@ -433,7 +407,7 @@ mod tests {
                VALUES ('2026-03-01', 9, 'web', 'fr', 'slot_asked', 'creche', 'name', 0, 4, 0);",
         )
         .unwrap();
-        apply(5);
+        migrate(&c, 5..=5);
         let mut s = c
             .prepare("SELECT day, hour, kind, detail, n, total FROM stats_daily ORDER BY day, kind")
             .unwrap();
